@@ -1,0 +1,32 @@
+"""zhreport: Chinese government reports -> structured, checkable data.
+
+    >>> import zhreport
+    >>> r = zhreport.extract("全年共收到政府信息公开申请13件，其中当面申请1件。", year=2018)
+    >>> {k: v.value for k, v in r.form.items()}
+    {'requests.received.total': Decimal('13'), 'requests.received.by_channel.in_person': Decimal('1')}
+"""
+from __future__ import annotations
+
+import logging
+
+__version__ = "0.1.0"
+__all__ = ["extract", "normalize", "Report", "Fact", "ReadError", "ZhReportError", "__version__"]
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())
+
+
+def __getattr__(name: str):
+    # lazy: importing zhreport loads no data and no jieba/OpenCC
+    if name == "extract":
+        from .pipeline import extract
+        return extract
+    if name == "normalize":
+        from .normalize import normalize
+        return normalize
+    if name in ("Report", "Fact"):
+        from . import types
+        return getattr(types, name)
+    if name in ("ReadError", "ZhReportError"):
+        from . import errors
+        return getattr(errors, name)
+    raise AttributeError(f"module 'zhreport' has no attribute {name!r}")

@@ -1,0 +1,72 @@
+"""Consistency checks: the sum and order constraints of forms.yaml, and narrative vs table.
+
+Hard constraints (the form's own 勾稽关系) are errors, soft ones warnings. A sum is
+checked when its total and every part are known, or when the known parts already
+exceed the total.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from .forms.schema import Template
+from .types import Check, Fact, FieldValue
+
+__all__ = ["run_checks", "text_vs_table"]
+
+
+def _fmt(v) -> str:
+    if isinstance(v, Decimal):
+        return format(v.normalize(), "f") if v == v.to_integral_value() else format(v, "f")
+    return str(v)
+
+
+def _num(form: dict[str, FieldValue], fid: str):
+    fv = form.get(fid)
+    if fv is None or not isinstance(fv.value, Decimal):
+        return None
+    return fv.value
+
+
+def run_checks(form: dict[str, FieldValue], template: Template) -> list[Check]:
+    out: list[Check] = []
+    for c in template.constraints:
+        severity = "error" if c.get("kind") == "hard" else "warning"
+        typ = c.get("type")
+        if typ == "sum":
+            total = _num(form, c["total"])
+            parts = [(p, _num(form, p)) for p in c["parts"]]
+            known = [v for _p, v in parts if v is not None]
+            if total is None or not known:
+                continue
+            s = sum(known, Decimal(0))
+            complete = len(known) == len(parts)
+            if (complete and s != total) or (not complete and s > total):
+                names = " + ".join(p.rsplit(".", 1)[-1] if v is not None else f"({p.rsplit('.', 1)[-1]}?)"
+                                   for p, v in parts)
+                out.append(Check("sum", severity, [c["total"]] + [p for p, _ in parts],
+                                 f"{c['total']} is {_fmt(total)} but its parts add up to {_fmt(s)} "
+                                 f"({names})", expected=s, found=total))
+        elif typ == "le":
+            a, b = _num(form, c["a"]), _num(form, c["b"])
+            if a is not None and b is not None and a > b:
+                out.append(Check("le", severity, [c["a"], c["b"]],
+                                 f"{c['a']} ({_fmt(a)}) should not exceed {c['b']} ({_fmt(b)})",
+                                 expected=f"<= {_fmt(b)}", found=a))
+        elif typ == "balance":
+            lhs = [_num(form, f) for f in c.get("lhs", [])]
+            rhs = [_num(form, f) for f in c.get("rhs", [])]
+            if any(v is None for v in lhs + rhs) or not lhs or not rhs:
+                continue
+            sl, sr = sum(lhs, Decimal(0)), sum(rhs, Decimal(0))
+            if sl != sr:
+                out.append(Check("balance", severity, list(c.get("lhs", [])) + list(c.get("rhs", [])),
+                                 f"{' + '.join(c['lhs'])} = {_fmt(sl)} but {' + '.join(c['rhs'])} = {_fmt(sr)}",
+                                 expected=sl, found=sr))
+    return out
+
+
+def text_vs_table(field_id: str, table_value: Decimal, fact: Fact) -> Check:
+    return Check("text_vs_table", "warning", [field_id],
+                 f"the narrative says {_fmt(fact.value)} ({fact.text} at {fact.start}) "
+                 f"but the table gives {_fmt(table_value)} for {field_id}",
+                 expected=table_value, found=fact.value)

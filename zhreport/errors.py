@@ -1,0 +1,18 @@
+"""Errors a user can act on. Messages say what happened and what to do."""
+
+
+class ZhReportError(Exception):
+    """Base class of every error zhreport raises on purpose."""
+
+
+class ReadError(ZhReportError):
+    """The input could not be read as text (binary, undecodable, unreadable)."""
+
+    def __init__(self, source: str, reason: str):
+        super().__init__(f"{source}: {reason}")
+        self.source = source
+        self.reason = reason
+
+
+class DataError(ZhReportError):
+    """A data file in models/ is missing or malformed (a broken install)."""

@@ -1,0 +1,85 @@
+"""Form schemas: the fields and constraints of each statistics-form generation.
+
+Loaded from ``models/forms/<template>.json`` (generated from the shared forms.yaml;
+ids verbatim).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Optional
+
+import regex
+
+from ..resources import load_json, load_yaml
+
+TEMPLATES = ("gov2008", "gov2019", "gov2021")
+
+_NUMBERING = regex.compile(
+    r"^\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.．、]|其中[:：]?)\s*")
+_PAREN = regex.compile(r"[(（][^()（）]*[)）]")
+
+
+def strip_label(label: str) -> str:
+    """Row label without its numbering ('（一）', '1.', '其中：') and parentheticals."""
+    s = label
+    for _ in range(3):
+        s2 = _NUMBERING.sub("", s)
+        if s2 == s:
+            break
+        s = s2
+    s = _PAREN.sub("", s)
+    return "".join(c for c in s if "\u4e00" <= c <= "\u9fff" or c in "《》、")
+
+
+@dataclass
+class Field:
+    id: str
+    label: str
+    kind: str
+    unit: Optional[str]
+    parent: Optional[str]
+    numbering: Optional[str] = None
+    label_full: Optional[str] = None
+    cell: Optional[dict] = None
+    derived_from: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        """Label as compared with a printed row label."""
+        return strip_label(self.label)
+
+
+@dataclass
+class Template:
+    id: str
+    name: str
+    fields: dict[str, Field]
+    order: list[str]  # printed rows (groups and values) in form order
+    constraints: list[dict]
+    detect: dict
+    aliases: dict[str, list[str]]
+
+    def value_ids(self) -> list[str]:
+        return [f for f in self.order if self.fields[f].kind == "value"]
+
+
+@lru_cache(maxsize=None)
+def load_template(template_id: str) -> Template:
+    if template_id not in TEMPLATES:
+        raise ValueError(f"unknown template {template_id!r}; expected one of {', '.join(TEMPLATES)}")
+    data = load_json("forms", f"{template_id}.json")
+    fields = {}
+    order = []
+    for f in data["fields"]:
+        fld = Field(id=f["id"], label=f.get("label", ""), kind=f.get("kind", "value"),
+                    unit=f.get("unit"), parent=f.get("parent"), numbering=f.get("numbering"),
+                    label_full=f.get("label_full"), cell=f.get("cell"),
+                    derived_from=list(f.get("derived_from", [])))
+        fields[fld.id] = fld
+        if fld.kind in ("value", "group"):
+            order.append(fld.id)
+    aliases = (load_yaml("forms", "table_labels.yaml") or {}).get(template_id, {}) or {}
+    return Template(id=template_id, name=data["name"], fields=fields, order=order,
+                    constraints=data.get("constraints", []), detect=data.get("detect", {}),
+                    aliases=aliases)

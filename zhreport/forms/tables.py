@@ -1,0 +1,294 @@
+"""Printed statistics tables, flattened into text, read back into form cells.
+
+A scraped table arrives as ``label | unit | value |`` rows, tab-separated rows or
+one cell per line. All three are read into one stream of rows (label, unit,
+value), and the rows are aligned to the template's printed row sequence: labels
+are compared by character bigrams, and a run of rows whose labels were garbled
+(mojibake) between two confidently matched rows is placed by its position.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Optional
+
+import regex
+
+from ..quantities import parse_number
+from .schema import Template, strip_label
+
+__all__ = ["TableRow", "CellValue", "read_rows", "align_1d", "extract_meta"]
+
+GROUP_MARKS = {"——", "--", "－－", "—", "──"}
+BLANK_MARKS = {"-", "—", "/", "无", "－", "／", "－－", "--"}
+_TABLE_UNITS = {"条", "件", "次", "篇", "个", "人", "人次", "万元", "元", "项", "件次", "条次", "名", "家", "场"}
+_VALUE = regex.compile(r"^[+\-－]?\d+(?:,\d{3})*(?:\.\d+)?$")
+_HEADER_WORDS = {"统计指标", "指标名称", "单位", "统计数", "计量单位", "指标"}
+
+
+@dataclass
+class Cell:
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class TableRow:
+    label: Cell
+    unit: Optional[Cell] = None
+    value: Optional[Cell] = None
+    blank: bool = False  # a value cell printed empty, '-', '/', '无'
+    line_start: int = 0
+    line_end: int = 0
+
+    @property
+    def is_group(self) -> bool:
+        return (self.unit is not None and self.unit.text in GROUP_MARKS) and self.value is None
+
+    @property
+    def key(self) -> str:
+        return strip_label(self.label.text)
+
+
+@dataclass
+class CellValue:
+    """One form field read from a printed table cell."""
+
+    field: str
+    value: Optional[Decimal]  # None: the cell was printed blank (form value 0, flagged)
+    row: TableRow
+    confidence: float
+    flags: list[str] = field(default_factory=list)
+
+
+def _cells(text: str, s: int, e: int) -> list[Cell]:
+    out = []
+    pos = s
+    for part in regex.split(r"[|\t]", text[s:e]):
+        ps, pe = pos, pos + len(part)
+        pos = pe + 1
+        while ps < pe and text[ps].isspace():
+            ps += 1
+        while pe > ps and text[pe - 1].isspace():
+            pe -= 1
+        out.append(Cell(text[ps:pe], ps, pe))
+    return out
+
+
+def _kind(cell: Cell) -> str:
+    t = cell.text.replace(" ", "")
+    if not t:
+        return "empty"
+    if t in GROUP_MARKS and t not in ("—",):
+        return "unit"
+    if t in _TABLE_UNITS:
+        return "unit"
+    if t in BLANK_MARKS:
+        return "blank"
+    if _VALUE.match(t):
+        return "value"
+    if any("\u4e00" <= c <= "\u9fff" for c in t):
+        return "label"
+    return "other"
+
+
+def _is_tableish(line: str) -> bool:
+    s = line.strip()
+    if "|" in s or "\t" in s:
+        return True
+    return 0 < len(s) <= 80 and "。" not in s
+
+
+def read_rows(text: str) -> list[TableRow]:
+    """Every table row of the text, in order, from all flattenings."""
+    rows: list[TableRow] = []
+    lines = []
+    pos = 0
+    for line in text.split("\n"):
+        lines.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    # region detection: runs of table-ish lines holding at least 4 rows with units
+    run: list[TableRow] = []
+    pending: Optional[TableRow] = None
+
+    def flush():
+        nonlocal run, pending
+        if pending is not None:
+            run.append(pending)
+            pending = None
+        if sum(1 for r in run if r.unit is not None) >= 4:
+            rows.extend(run)
+        run = []
+
+    for ls, le in lines:
+        line = text[ls:le]
+        if not _is_tableish(line):
+            flush()
+            continue
+        cells = _cells(text, ls, le)
+        if len(cells) > 1:
+            if pending is not None:
+                run.append(pending)
+                pending = None
+            row = _row_from_cells(cells, ls, le)
+            if row is not None:
+                run.append(row)
+            continue
+        cell = cells[0]
+        k = _kind(cell)
+        if k == "empty":
+            continue
+        if k == "label":
+            if pending is not None:
+                run.append(pending)
+            pending = TableRow(label=cell, line_start=ls, line_end=le)
+        elif pending is not None and k == "unit" and pending.unit is None and pending.value is None:
+            pending.unit = cell
+            pending.line_end = le
+        elif pending is not None and k in ("value", "blank") and pending.value is None and not pending.blank:
+            if k == "value":
+                pending.value = cell
+            else:
+                pending.blank = True
+            pending.line_end = le
+            run.append(pending)
+            pending = None
+    flush()
+    return [r for r in rows if r.key and r.key not in _HEADER_WORDS
+            and (r.unit is not None or r.value is not None or r.blank)]
+
+
+def _row_from_cells(cells: list[Cell], ls: int, le: int) -> Optional[TableRow]:
+    kinds = [_kind(c) for c in cells]
+    if "label" not in kinds:
+        return None
+    i = kinds.index("label")
+    row = TableRow(label=cells[i], line_start=ls, line_end=le)
+    rest = list(zip(cells[i + 1:], kinds[i + 1:]))
+    for c, k in rest:
+        if k == "unit" and row.unit is None and row.value is None:
+            row.unit = c
+        elif k == "value" and row.value is None and not row.blank:
+            row.value = c
+        elif k in ("blank", "empty") and row.value is None and not row.blank and row.unit is not None \
+                and row.unit.text not in GROUP_MARKS:
+            row.blank = True
+    if row.unit is None and row.value is None and not row.blank:
+        return None
+    return row
+
+
+# ---------------------------------------------------------------- alignment
+def _grams(s: str) -> set:
+    return {s[i:i + 2] for i in range(len(s) - 1)} if len(s) > 1 else set(s)
+
+
+def _dice(a: str, b: str) -> float:
+    ga, gb = _grams(a), _grams(b)
+    if not ga or not gb:
+        return 0.0
+    return 2 * len(ga & gb) / (len(ga) + len(gb))
+
+
+def _field_keys(template: Template, fid: str) -> list[str]:
+    f = template.fields[fid]
+    keys = [f.key]
+    if f.label_full:
+        keys.append(strip_label(f.label_full))
+    keys.extend(strip_label(a) for a in template.aliases.get(fid, []))
+    return [k for k in keys if k]
+
+
+def _compatible(row: TableRow, template: Template, fid: str) -> bool:
+    f = template.fields[fid]
+    if f.kind == "group":
+        return row.is_group or (row.value is None and not row.blank)
+    if row.is_group:
+        return False
+    if row.unit is not None and f.unit and row.unit.text not in GROUP_MARKS:
+        return row.unit.text == f.unit or {row.unit.text, f.unit} <= {"人", "人次", "名"} \
+            or {row.unit.text, f.unit} <= {"次", "场"} or {row.unit.text, f.unit} <= {"条", "件"}
+    return True
+
+
+def align_1d(rows: list[TableRow], template: Template, threshold: float = 0.45) -> list[tuple[TableRow, str, float]]:
+    """Monotone alignment of printed rows to the template's row order.
+
+    Returns (row, field id, confidence) for every row placed.
+    """
+    order = template.order
+    n, m = len(rows), len(order)
+    if n == 0:
+        return []
+    keys = [_field_keys(template, fid) for fid in order]
+    score = [[0.0] * m for _ in range(n)]
+    for i, r in enumerate(rows):
+        rk = r.key
+        for j, fid in enumerate(order):
+            if not _compatible(r, template, fid):
+                score[i][j] = -1.0
+                continue
+            s = max(_dice(rk, k) for k in keys[j])
+            if rk in keys[j]:
+                s = 1.0
+            score[i][j] = s
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(1, n + 1):
+        bi, bp = best[i], best[i - 1]
+        si = score[i - 1]
+        for j in range(1, m + 1):
+            v = bp[j] if bp[j] >= bi[j - 1] else bi[j - 1]
+            s = si[j - 1]
+            if s >= threshold and bp[j - 1] + s > v:
+                v = bp[j - 1] + s
+            bi[j] = v
+    # backtrack
+    pairs = []
+    i, j = n, m
+    while i > 0 and j > 0:
+        s = score[i - 1][j - 1]
+        if s >= threshold and abs(best[i][j] - (best[i - 1][j - 1] + s)) < 1e-9:
+            pairs.append((i - 1, j - 1, s))
+            i, j = i - 1, j - 1
+        elif best[i][j] == best[i - 1][j]:
+            i -= 1
+        else:
+            j -= 1
+    pairs.reverse()
+    # place garbled rows that sit between two anchors by their position
+    placed = list(pairs)
+    anchors = [(-1, -1)] + [(a, b) for a, b, _ in pairs] + [(n, m)]
+    for (a0, b0), (a1, b1) in zip(anchors, anchors[1:]):
+        gap_rows = list(range(a0 + 1, a1))
+        gap_fields = list(range(b0 + 1, b1))
+        if not gap_rows or len(gap_rows) != len(gap_fields):
+            continue
+        if a0 < 0 and a1 >= n:
+            continue  # no anchor at all: nothing to place by
+        if all(_compatible(rows[r], template, order[f]) for r, f in zip(gap_rows, gap_fields)):
+            placed.extend((r, f, 0.6) for r, f in zip(gap_rows, gap_fields))
+    placed.sort()
+    return [(rows[i], order[j], min(0.99, 0.5 + s / 2)) for i, j, s in placed]
+
+
+# ---------------------------------------------------------------- header/footer text
+_META = {
+    "meta.filing_unit": regex.compile(r"填报单位\s*(?:[(（]盖章[)）])?\s*[:：]\s*([^\s|\t:：]{2,40})"),
+    "meta.period": regex.compile(r"[(（]\s*(\d{4}\s*年度)\s*[)）]"),
+    "meta.unit_head": regex.compile(r"单位负责人\s*[:：]\s*([^\s|\t:：]{1,10}?)(?=\s|审核人|填报人|$)"),
+    "meta.reviewer": regex.compile(r"审核人\s*[:：]\s*([^\s|\t:：]{1,10}?)(?=\s|填报人|联系电话|$)"),
+    "meta.filler": regex.compile(r"(?<!单位)填报人\s*[:：]\s*([^\s|\t:：]{1,10}?)(?=\s|联系电话|填报日期|$)"),
+    "meta.phone": regex.compile(r"联系电话\s*[:：]\s*([\d\-－ ]{5,20}\d)"),
+    "meta.fill_date": regex.compile(r"填报日期\s*[:：]\s*(\d{4}\s*[-年./]\s*\d{1,2}\s*[-月./]\s*\d{1,2}日?)"),
+}
+
+
+def extract_meta(text: str, start: int = 0) -> dict[str, tuple[str, int, int]]:
+    """meta.* strings of the form header/footer (value, start, end in `text`)."""
+    out = {}
+    for fid, pat in _META.items():
+        m = pat.search(text, start)
+        if m:
+            out[fid] = (m.group(1).strip(), m.start(1), m.end(1))
+    return out

@@ -1,0 +1,64 @@
+"""Repair scrape damage and convert to simplified script, keeping an offset map.
+
+    >>> from zhreport.normalize import normalize
+    >>> n = normalize("受理行政復(fù)議案件２件")
+    >>> n.text
+    '受理行政复议案件2件'
+    >>> [(r.kind, r.before, r.after) for r in n.repairs]
+    [('pinyin', '(fù)', ''), ('width', '２', '2')]
+    >>> n.original[slice(*n.offsets.source_span(8, 10))]
+    '２件'
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..types import Repair
+from .convert import detect_script, to_simplified
+from .fixes import FIXERS
+from .offsets import Edit, OffsetMap, StageMap, apply_edits
+
+__all__ = ["NormalizedText", "normalize", "DEFAULT_FIXERS"]
+
+# order matters: entities first (they can hide digits), pinyin before width folding
+DEFAULT_FIXERS = ("entity", "pinyin", "width", "split_number")
+
+
+@dataclass
+class NormalizedText:
+    original: str
+    text: str  # repaired, simplified
+    offsets: OffsetMap
+    repairs: list[Repair] = field(default_factory=list)
+    script: str = "hans"
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        return self.offsets.source_span(start, end)
+
+
+def normalize(original: str, fixers: tuple[str, ...] = DEFAULT_FIXERS) -> NormalizedText:
+    """Repair `original` and convert it to simplified script; nothing is lost."""
+    text = original
+    offsets = OffsetMap()
+    repairs: list[Repair] = []
+    for name in fixers:
+        found = FIXERS[name](text)
+        if not found:
+            continue
+        edits = [e for e, _kind in found]
+        for e, kind in found:
+            s, t = offsets.source_span(e.start, e.end) if e.end > e.start else (
+                offsets.source_pos(e.start),) * 2
+            repairs.append(Repair(kind, s, t, original[s:t], e.replacement))
+        text = apply_edits(text, edits)
+        offsets = offsets.then(StageMap(edits))
+    simplified = to_simplified(text)
+    script = detect_script(text, simplified)
+    repairs.sort(key=lambda r: (r.start, r.end))
+    return NormalizedText(original, simplified, offsets, repairs, script)
+
+
+def apply_repairs(original: str, repairs: list[Repair]) -> str:
+    """Replay the applied repairs on the original (before script conversion)."""
+    edits = [Edit(r.start, r.end, r.after) for r in sorted(repairs, key=lambda r: r.start) if r.applied]
+    return apply_edits(original, edits)

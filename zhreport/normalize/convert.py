@@ -1,0 +1,52 @@
+"""Traditional -> simplified with OpenCC (the official binding), length-preserving.
+
+OpenCC's phrase tables almost never change a line's length; where one would, that
+line is converted character by character instead, so the offset map stays the
+identity and every position still points at its original character.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+
+@lru_cache(maxsize=None)
+def _converter(config: str):
+    import opencc
+
+    return opencc.OpenCC(config)
+
+
+def _convert_same_length(text: str, config: str) -> str:
+    conv = _converter(config)
+    out = conv.convert(text)
+    if len(out) == len(text):
+        return out
+    lines_in = text.split("\n")
+    lines_out = []
+    for line in lines_in:
+        c = conv.convert(line)
+        if len(c) != len(line):
+            c = "".join(x if len(x := conv.convert(ch)) == 1 else ch for ch in line)
+        lines_out.append(c)
+    return "\n".join(lines_out)
+
+
+def to_simplified(text: str) -> str:
+    """Simplified text of the same length as `text`."""
+    if not text:
+        return text
+    return _convert_same_length(text, "t2s")
+
+
+def detect_script(text: str, simplified: str | None = None) -> str:
+    """'hant', 'hans' or 'mixed', from how many characters each conversion would change."""
+    if simplified is None:
+        simplified = to_simplified(text)
+    trad = sum(1 for a, b in zip(text, simplified) if a != b)
+    traditional = _convert_same_length(text, "s2t") if text else text
+    simp = sum(1 for a, b in zip(text, traditional) if a != b)
+    if trad == 0 or simp >= 4 * trad:
+        return "hans"
+    if trad >= 4 * simp:
+        return "hant"
+    return "mixed"

@@ -1,0 +1,95 @@
+"""Offset maps: every position of a normalised text points back into the original.
+
+A stage (one fixer, or the script conversion) is described by its edits, each
+replacing ``src[start:end]`` by a string. ``StageMap`` maps output positions of one
+stage to input positions; ``OffsetMap`` composes the stages. The maps store edits
+only, so an unchanged 50 MB text costs nothing.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Edit:
+    start: int
+    end: int
+    replacement: str
+
+
+class StageMap:
+    """Output -> input positions of one stage, built from sorted non-overlapping edits."""
+
+    __slots__ = ("_out_starts", "_edits")
+
+    def __init__(self, edits: list[Edit]):
+        self._edits: list[tuple[int, int, int, int]] = []  # src_s, src_e, out_s, out_e
+        shift = 0
+        for e in edits:
+            out_s = e.start + shift
+            out_e = out_s + len(e.replacement)
+            self._edits.append((e.start, e.end, out_s, out_e))
+            shift += len(e.replacement) - (e.end - e.start)
+        self._out_starts = [t[2] for t in self._edits]
+
+    def _find(self, i: int) -> int:
+        # last edit whose output range starts at or before i
+        return bisect_right(self._out_starts, i) - 1
+
+    def start(self, i: int) -> int:
+        """Input position of output character i."""
+        k = self._find(i)
+        if k < 0:
+            return i
+        src_s, src_e, _out_s, out_e = self._edits[k]
+        return src_s if i < out_e else src_e + (i - out_e)
+
+    def end(self, j: int) -> int:
+        """Input end of an output span ending (exclusively) at j."""
+        if j <= 0:
+            return 0
+        i = j - 1
+        k = self._find(i)
+        if k < 0:
+            return j
+        _src_s, src_e, _out_s, out_e = self._edits[k]
+        return src_e if i < out_e else src_e + (i - out_e) + 1
+
+
+class OffsetMap:
+    """Composition of stage maps: normalised span -> original span."""
+
+    def __init__(self, stages: list[StageMap] | None = None):
+        self.stages = list(stages or [])
+
+    def then(self, stage: StageMap) -> "OffsetMap":
+        return OffsetMap(self.stages + [stage])
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        """Original [start, end) of normalised text[start:end]."""
+        for stage in reversed(self.stages):
+            if end > start:
+                start, end = stage.start(start), stage.end(end)
+            else:
+                start = end = stage.start(start)
+        return start, end
+
+    def source_pos(self, i: int) -> int:
+        for stage in reversed(self.stages):
+            i = stage.start(i)
+        return i
+
+
+def apply_edits(text: str, edits: list[Edit]) -> str:
+    """The text with the (sorted, non-overlapping) edits applied."""
+    if not edits:
+        return text
+    parts = []
+    pos = 0
+    for e in edits:
+        parts.append(text[pos:e.start])
+        parts.append(e.replacement)
+        pos = e.end
+    parts.append(text[pos:])
+    return "".join(parts)

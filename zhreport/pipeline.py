@@ -1,0 +1,197 @@
+"""The whole pipeline for one document: read -> normalize -> quantities -> indicators -> forms -> checks.
+
+``extract`` is a pure per-document function: the same input gives the same Report,
+and nothing is shared between calls except read-only data tables.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from decimal import Decimal
+from pathlib import Path
+from typing import Optional, Union
+
+from .checks import run_checks, text_vs_table
+from .forms.detect import detect_issuer, detect_template, detect_year
+from .forms.mapping import load_rules
+from .forms.schema import TEMPLATES, load_template
+from .forms.tables import align_1d, extract_meta, read_rows
+from .indicators import link_indicators
+from .normalize import NormalizedText, normalize
+from .quantities import extract_quantities, money_factor
+from .reader import Decoded, decode_bytes, read_path
+from .types import Check, Fact, FieldValue, Report
+
+__all__ = ["extract", "extract_text"]
+
+Source = Union[str, bytes, os.PathLike]
+
+
+def _as_decoded(text_or_path: Source, source: Optional[str]) -> Decoded:
+    if isinstance(text_or_path, bytes):
+        return decode_bytes(text_or_path, source or "-")
+    if isinstance(text_or_path, os.PathLike):
+        return read_path(text_or_path)
+    if not isinstance(text_or_path, str):
+        raise TypeError(f"extract() takes text, bytes or a path, not {type(text_or_path).__name__}")
+    s = text_or_path
+    if s and "\n" not in s and len(s) < 1024 and not any(c in s for c in "，。") :
+        try:
+            if Path(s).is_file():
+                return read_path(s)
+        except (OSError, ValueError):
+            pass
+    sha = hashlib.sha256(s.encode("utf-8", "surrogatepass")).hexdigest()
+    return Decoded(s, None, sha, source or "-")  # type: ignore[arg-type]
+
+
+def extract(text_or_path: Source, *, year: Optional[int] = None, template: Optional[str] = None,
+            source: Optional[str] = None) -> Report:
+    """Extract facts, the filled form and its checks from one report.
+
+    `text_or_path` is the report's text, its raw bytes, or a path to a text file.
+    `year` and `template` override what is detected. Raises ``ReadError`` when a
+    file cannot be read as text; never raises on odd text.
+
+        >>> r = extract("2018年，受理行政复议案件2件，被依法纠错1件。")
+        >>> [(f.text, int(f.value), f.field) for f in r.facts]
+        [('2件', 2, 'admin_review.total'), ('1件', 1, 'admin_review.corrected')]
+    """
+    if template is not None and template not in TEMPLATES:
+        raise ValueError(f"unknown template {template!r}; expected one of {', '.join(TEMPLATES)}")
+    decoded = _as_decoded(text_or_path, source)
+    return extract_text(decoded.text, year=year, template=template, source=decoded.source,
+                        sha256=decoded.sha256, encoding=decoded.encoding)
+
+
+def extract_text(text: str, *, year: Optional[int] = None, template: Optional[str] = None,
+                 source: str = "-", sha256: Optional[str] = None, encoding: Optional[str] = "utf-8") -> Report:
+    norm = normalize(text)
+    t = norm.text
+    yr = year if year is not None else detect_year(t)
+    checks: list[Check] = []
+    if template is None:
+        template, note = detect_template(t, yr)
+        if note:
+            checks.append(Check("template", "warning", [], note))
+    report = Report(source=source, sha256=sha256 or hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
+                    encoding=encoding, script=norm.script, year=yr, template=template, issuer=None,
+                    text=text, repairs=list(norm.repairs))
+    facts: list[Fact] = []
+    form: dict[str, FieldValue] = {}
+    table_cells = []
+    table_lines: list[tuple[int, int]] = []
+    tpl = load_template(template) if template else None
+    if tpl is not None and tpl.id == "gov2008":
+        rows = read_rows(t)
+        table_cells = align_1d(rows, tpl)
+        table_lines = [(r.line_start, r.line_end) for r in rows]
+    # ---- table facts
+    cell_facts: list[tuple[str, Optional[Fact], object]] = []
+    for row, fid, conf in table_cells:
+        fld = tpl.fields[fid]
+        if row.value is not None:
+            fact = _table_fact(norm, row, fid, fld.label, conf)
+            facts.append(fact)
+            cell_facts.append((fid, fact, row))
+        elif row.blank:
+            cell_facts.append((fid, None, row))
+    # ---- narrative facts
+    rules = load_rules(template) if template else None
+    narrative: list[Fact] = []
+    for q in extract_quantities(t):
+        if _inside(q.start, table_lines):
+            continue
+        inds = link_indicators(t, q) or [None]
+        for ind in inds:
+            fid = None
+            if rules is not None and ind is not None:
+                fid = rules.field_for(t, ind.text, q.number_start, q.number_end, q.unit)
+            s, e = norm.source_span(q.start, q.end)
+            ispan = norm.source_span(ind.start, ind.end) if ind is not None else None
+            f = Fact(start=s, end=e, text=text[s:e], value=q.value, unit=q.unit, approx=q.approx,
+                     indicator=ind.text if ind is not None else None,
+                     indicator_span=ispan, field=fid, source="narrative",
+                     confidence=0.8 if fid else 0.6)
+            narrative.append(f)
+            facts.append(f)
+    facts.sort(key=lambda f: (f.start, f.end, f.source))
+    index = {id(f): i for i, f in enumerate(facts)}
+    # ---- form: table cells win
+    for fid, fact, row in cell_facts:
+        if fid in form:
+            continue
+        if fact is None:
+            form[fid] = FieldValue(Decimal(0), [], "table", ["blank_cell"])
+        else:
+            form[fid] = FieldValue(fact.value, [index[id(fact)]], "table")
+    reported: set = set()
+    stated: list[tuple[str, Decimal, int]] = []
+    for f in narrative:
+        if not f.field or tpl is None:
+            continue
+        value = _form_value(f, tpl.fields[f.field].unit)
+        if value is None:
+            continue
+        stated.append((f.field, value, _norm_pos(norm, f.start)))
+        fv = form.get(f.field)
+        if fv is None:
+            form[f.field] = FieldValue(value, [index[id(f)]], "narrative")
+        elif fv.source in ("table", "both"):
+            if fv.value == value:
+                fv.facts.append(index[id(f)])
+                fv.source = "both"
+            elif (f.field, value) not in reported:
+                reported.add((f.field, value))
+                checks.append(text_vs_table(f.field, fv.value, f))
+        elif fv.source == "narrative" and fv.value == value:
+            fv.facts.append(index[id(f)])
+    if rules is not None:
+        for claim in rules.implied_claims(t, stated) + rules.zero_claims(t):
+            if claim.field not in form and tpl is not None and claim.field in tpl.fields:
+                form[claim.field] = FieldValue(claim.value, [], "text")
+    if table_cells:
+        for fid, (val, _s, _e) in extract_meta(t).items():
+            if tpl is not None and fid in tpl.fields:
+                form.setdefault(fid, FieldValue(val, [], "table"))
+    if tpl is not None:
+        checks.extend(run_checks(form, tpl))
+    report.facts = facts
+    report.form = form
+    report.checks = checks
+    filing = form.get("meta.filing_unit")
+    report.issuer = detect_issuer(t, filing.value if filing else None)
+    return report
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= pos < e for s, e in spans)
+
+
+def _norm_pos(norm: NormalizedText, original_pos: int) -> int:
+    # only used to test "same sentence"; repairs shift positions by a few characters at most
+    return min(original_pos, len(norm.text))
+
+
+def _form_value(f: Fact, field_unit: Optional[str]) -> Optional[Decimal]:
+    value = f.value * f.sign
+    if field_unit == "万元":
+        factor = money_factor(f.unit)
+        if factor is None:
+            return None
+        return (value * factor).normalize()
+    if f.unit in ("%", "倍", "个百分点", "百分点"):
+        return None
+    return value
+
+
+def _table_fact(norm: NormalizedText, row, fid: str, label: str, conf: float) -> Fact:
+    from .quantities import parse_number
+
+    s, e = norm.source_span(row.value.start, row.value.end)
+    value = parse_number(row.value.text.replace("－", "-").lstrip("+")) if not row.value.text.startswith(("-", "－")) \
+        else -parse_number(row.value.text[1:])
+    unit = row.unit.text if row.unit is not None and row.unit.text not in ("——", "--") else None
+    return Fact(start=s, end=e, text=norm.original[s:e], value=value, unit=unit, approx=None,
+                indicator=label, indicator_span=norm.source_span(row.label.start, row.label.end),
+                field=fid, source="table", confidence=conf)

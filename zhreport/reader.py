@@ -1,0 +1,156 @@
+"""Bytes -> text: encoding detection with a clear error for what is not text.
+
+Order: BOM; UTF-16 without BOM (NUL pattern); strict UTF-8; then the Chinese
+legacy encodings (GB18030, Big5) scored by how ordinary the decoded text is;
+charset-normalizer as the last resort. Binary files (NUL bytes, known magic
+numbers) are refused with a reason rather than decoded into garbage.
+"""
+from __future__ import annotations
+
+import codecs
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Union
+
+from .errors import ReadError
+
+# magic numbers of formats that are certainly not text
+_MAGIC = {
+    b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",
+    b"%PDF": "a PDF file (PDF reading comes with the batch readers)",
+    b"PK\x03\x04": "a ZIP/DOCX/XLSX archive", b"\xd0\xcf\x11\xe0": "an OLE2 (.doc/.xls) file",
+    b"\x1f\x8b": "a gzip archive", b"Rar!": "a RAR archive", b"7z\xbc\xaf": "a 7z archive",
+    b"\x7fELF": "an executable", b"MZ": "an executable",
+}
+
+MAX_BYTES = 512 * 1024 * 1024  # beyond this we refuse rather than exhaust memory
+
+
+@dataclass
+class Decoded:
+    text: str
+    encoding: str
+    sha256: str
+    source: str
+
+
+def _common_cjk_ratio(text: str) -> float:
+    """Share of CJK characters among the 3,500 most common (GB2312 level 1 / Big5 common)."""
+    han = good = 0
+    for ch in text:
+        o = ord(ch)
+        if 0x4E00 <= o <= 0x9FFF:
+            han += 1
+            try:
+                b = ch.encode("gb2312")
+                if 0xB0 <= b[0] <= 0xD7:  # GB2312 level-1 (frequent) characters
+                    good += 1
+                    continue
+            except UnicodeEncodeError:
+                pass
+            try:
+                b = ch.encode("big5")
+                if 0xA4 <= b[0] <= 0xC6:  # Big5 frequent characters
+                    good += 1
+            except UnicodeEncodeError:
+                pass
+        elif 0xE000 <= o <= 0xF8FF or o == 0xFFFD:
+            han += 1  # private use / replacement: count as bad
+    return good / han if han else 0.0
+
+
+def _looks_utf16(data: bytes) -> str | None:
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    even_nul = sample[0::2].count(0)
+    odd_nul = sample[1::2].count(0)
+    half = len(sample) / 2
+    # ASCII-heavy UTF-16 has NULs on one side; CJK-heavy has none, so also try a decode
+    if odd_nul > half * 0.2 and even_nul < half * 0.05:
+        return "utf-16-le"
+    if even_nul > half * 0.2 and odd_nul < half * 0.05:
+        return "utf-16-be"
+    return None
+
+
+def decode_bytes(data: bytes, source: str = "-") -> Decoded:
+    """Decode the raw bytes of a report; raise ReadError with a reason when not text."""
+    sha = hashlib.sha256(data).hexdigest()
+    if not data:
+        return Decoded("", "utf-8", sha, source)
+    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"),
+                     (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
+                     (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            try:
+                return Decoded(data.decode(enc), enc.replace("-sig", ""), sha, source)
+            except UnicodeDecodeError as exc:
+                raise ReadError(source, f"starts with a {enc} byte-order mark but does not decode ({exc.reason})") from None
+    u16 = _looks_utf16(data)
+    if u16:
+        try:
+            return Decoded(data.decode(u16), u16, sha, source)
+        except UnicodeDecodeError:
+            pass
+    for magic, what in _MAGIC.items():
+        if data.startswith(magic):
+            raise ReadError(source, f"is {what}, not text")
+    if b"\x00" in data[:65536]:
+        raise ReadError(source, "is binary (contains NUL bytes), not text")
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8", sha, source)
+    except UnicodeDecodeError:
+        pass
+    candidates = []
+    for enc in ("gb18030", "big5"):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        candidates.append((_common_cjk_ratio(text[:200000]), enc, text))
+    if candidates:
+        candidates.sort(key=lambda c: -c[0])
+        score, enc, text = candidates[0]
+        if score > 0.5:
+            return Decoded(text, enc, sha, source)
+    try:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data[:1_000_000]).best()
+    except ImportError:  # optional: the legacy decoders above cover Chinese text
+        best = None
+    if best is not None and best.encoding:
+        try:
+            return Decoded(data.decode(best.encoding), best.encoding, sha, source)
+        except (UnicodeDecodeError, LookupError):
+            pass
+    if candidates:
+        _score, enc, text = candidates[0]
+        return Decoded(text, enc, sha, source)
+    # last resort keeps every byte visible rather than losing the document
+    text = data.decode("gb18030", errors="replace")
+    if text.count("\ufffd") > len(text) * 0.1:
+        raise ReadError(source, "is not text in any encoding zhreport knows (UTF-8/16, GB18030, Big5)")
+    return Decoded(text, "gb18030", sha, source)
+
+
+def read_path(path: Union[str, Path]) -> Decoded:
+    """Read and decode a text file; ReadError names the file and the reason."""
+    p = Path(path)
+    source = str(path)
+    try:
+        if p.is_dir():
+            raise ReadError(source, "is a directory, not a file")
+        size = p.stat().st_size
+        if size > MAX_BYTES:
+            raise ReadError(source, f"is {size // (1024 * 1024)} MB; the limit is {MAX_BYTES // (1024 * 1024)} MB")
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise ReadError(source, "no such file") from None
+    except PermissionError:
+        raise ReadError(source, "permission denied") from None
+    except OSError as exc:
+        raise ReadError(source, f"cannot be read ({exc.strerror or exc})") from None
+    return decode_bytes(data, source)

@@ -1,0 +1,155 @@
+"""Plain dataclasses passed between the pipeline stages, and the output contract.
+
+Offsets are end-exclusive code-point offsets into the *original decoded text*.
+Values are exact (``Decimal``); ``to_dict`` turns them into JSON numbers.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Optional
+
+__all__ = ["Repair", "Quantity", "Fact", "FieldValue", "Check", "Report", "json_number"]
+
+
+def json_number(value: Optional[Decimal]) -> Any:
+    """Decimal -> int when integral, else float (repr of a short decimal is exact)."""
+    if value is None:
+        return None
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+@dataclass(frozen=True)
+class Repair:
+    """One change made to the original text by normalisation."""
+
+    kind: str  # pinyin | mojibake | width | entity | split_number | ...
+    start: int
+    end: int
+    before: str
+    after: str
+    confidence: float = 1.0
+    applied: bool = True  # False: damage found but left as it is (reported only)
+
+    def to_dict(self) -> dict:
+        d = {"kind": self.kind, "start": self.start, "end": self.end,
+             "before": self.before, "after": self.after}
+        if self.confidence != 1.0 or not self.applied:
+            d["confidence"] = round(self.confidence, 3)
+        if not self.applied:
+            d["applied"] = False
+        return d
+
+
+@dataclass
+class Quantity:
+    """A number with its unit, found in the normalised text (normalised offsets)."""
+
+    start: int
+    end: int
+    number_start: int
+    number_end: int
+    value: Decimal
+    unit: Optional[str]
+    approx: Optional[str]
+    number_text: str
+
+
+@dataclass
+class Fact:
+    """A numeric fact: quantity + what it counts + the form field, in original offsets."""
+
+    start: int
+    end: int
+    text: str
+    value: Decimal
+    unit: Optional[str]
+    approx: Optional[str]
+    indicator: Optional[str]
+    indicator_span: Optional[tuple[int, int]]
+    field: Optional[str] = None
+    source: str = "narrative"  # narrative | table
+    confidence: float = 0.5
+    sign: int = 1
+
+    def to_dict(self) -> dict:
+        return {
+            "start": self.start, "end": self.end, "text": self.text,
+            "value": json_number(self.value), "unit": self.unit, "approx": self.approx,
+            "indicator": self.indicator,
+            "indicator_span": list(self.indicator_span) if self.indicator_span else None,
+            "field": self.field, "source": self.source,
+            "confidence": round(self.confidence, 2),
+        }
+
+
+@dataclass
+class FieldValue:
+    """The value a document gives one form field, with the facts that state it."""
+
+    value: Any  # Decimal for numeric fields, str for meta fields
+    facts: list[int] = field(default_factory=list)
+    source: str = "narrative"  # narrative | table | both | text (stated in words)
+    flags: list[str] = field(default_factory=list)  # e.g. "blank_cell", "imputed"
+
+    def to_dict(self) -> dict:
+        v = json_number(self.value) if isinstance(self.value, Decimal) else self.value
+        d = {"value": v, "facts": list(self.facts), "source": self.source}
+        if self.flags:
+            d["flags"] = list(self.flags)
+        return d
+
+
+@dataclass
+class Check:
+    """A consistency finding: a sum that does not add up, narrative vs table, ..."""
+
+    rule: str  # sum | le | balance | text_vs_table | template
+    severity: str  # error | warning
+    fields: list[str]
+    message: str
+    expected: Any = None
+    found: Any = None
+
+    def to_dict(self) -> dict:
+        d = {"rule": self.rule, "severity": self.severity, "fields": list(self.fields),
+             "message": self.message}
+        if self.expected is not None:
+            d["expected"] = json_number(self.expected) if isinstance(self.expected, Decimal) else self.expected
+        if self.found is not None:
+            d["found"] = json_number(self.found) if isinstance(self.found, Decimal) else self.found
+        return d
+
+
+@dataclass
+class Report:
+    """Everything extracted from one document; ``to_dict`` is the output contract."""
+
+    source: str
+    sha256: str
+    encoding: Optional[str]
+    script: str
+    year: Optional[int]
+    template: Optional[str]
+    issuer: Optional[str]
+    text: str = field(repr=False, default="")
+    repairs: list[Repair] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    form: dict[str, FieldValue] = field(default_factory=dict)
+    checks: list[Check] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        from . import __version__
+
+        return {
+            "zhreport": __version__,
+            "source": self.source, "sha256": self.sha256, "encoding": self.encoding,
+            "script": self.script, "year": self.year, "template": self.template,
+            "issuer": self.issuer,
+            "repairs": [r.to_dict() for r in self.repairs],
+            "facts": [f.to_dict() for f in self.facts],
+            "form": {k: v.to_dict() for k, v in self.form.items()},
+            "checks": [c.to_dict() for c in self.checks],
+        }
