@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from bisect import bisect_right
 from decimal import Decimal
 from pathlib import Path
 from typing import Optional, Union
@@ -15,7 +16,7 @@ from .checks import run_checks, text_vs_table
 from .forms.detect import detect_issuer, detect_template, detect_year
 from .forms.mapping import load_rules
 from .forms.schema import TEMPLATES, load_template
-from .forms.tables import align_1d, extract_meta, read_rows
+from .forms.tables import align_1d, extract_meta, read_tables
 from .indicators import link_indicators
 from .normalize import NormalizedText, normalize
 from .quantities import extract_quantities, money_factor
@@ -83,9 +84,9 @@ def extract_text(text: str, *, year: Optional[int] = None, template: Optional[st
     table_lines: list[tuple[int, int]] = []
     tpl = load_template(template) if template else None
     if tpl is not None and tpl.id == "gov2008":
-        rows = read_rows(t)
-        table_cells = align_1d(rows, tpl)
-        table_lines = [(r.line_start, r.line_end) for r in rows]
+        for region in read_tables(t):
+            table_cells.extend(align_1d(region, tpl))
+            table_lines.extend((r.line_start, r.line_end) for r in region)
     # ---- table facts
     cell_facts: list[tuple[str, Optional[Fact], object]] = []
     for row, fid, conf in table_cells:
@@ -154,6 +155,8 @@ def extract_text(text: str, *, year: Optional[int] = None, template: Optional[st
         for fid, (val, _s, _e) in extract_meta(t).items():
             if tpl is not None and fid in tpl.fields:
                 form.setdefault(fid, FieldValue(val, [], "table"))
+    for fv in form.values():
+        fv.facts.sort()
     if tpl is not None:
         checks.extend(run_checks(form, tpl))
     report.facts = facts
@@ -165,7 +168,9 @@ def extract_text(text: str, *, year: Optional[int] = None, template: Optional[st
 
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
-    return any(s <= pos < e for s, e in spans)
+    """Is pos inside one of the sorted, non-overlapping spans?"""
+    k = bisect_right(spans, (pos, float("inf"))) - 1
+    return k >= 0 and spans[k][0] <= pos < spans[k][1]
 
 
 def _norm_pos(norm: NormalizedText, original_pos: int) -> int:

@@ -51,6 +51,11 @@ def parse_cn_number(s: str) -> Optional[Decimal]:
     return Decimal(total + section + number)
 
 
+def _exact(v: Decimal) -> Decimal:
+    """Integral values as integers (15000, not 15000.0); others without trailing zeros."""
+    return Decimal(int(v)) if v == v.to_integral_value() else v.normalize()
+
+
 def parse_number(s: str) -> Optional[Decimal]:
     """Value of one written number: '1,637' '1.6' '1.5万' '十余' '39万' '千'."""
     s = s.strip().rstrip("余多")
@@ -60,7 +65,7 @@ def parse_number(s: str) -> Optional[Decimal]:
         s = s[:-1]
     if s and all(c.isdigit() or c in ",." for c in s):
         try:
-            return Decimal(s.replace(",", "")) * mult
+            return _exact(Decimal(s.replace(",", "")) * mult)
         except InvalidOperation:
             return None
     v = parse_cn_number(s)

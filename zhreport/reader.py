@@ -35,29 +35,36 @@ class Decoded:
     source: str
 
 
-def _common_cjk_ratio(text: str) -> float:
-    """Share of CJK characters among the 3,500 most common (GB2312 level 1 / Big5 common)."""
-    han = good = 0
+def _plausibility(text: str) -> float:
+    """Share of characters a report is made of: frequent CJK, ASCII, CJK punctuation.
+
+    Frequent CJK = GB2312 level 1 or Big5 frequent characters; a wrong decoding of
+    Chinese bytes produces rare characters, private-use code points or U+FFFD.
+    """
+    if not text:
+        return 0.0
+    good = 0
     for ch in text:
         o = ord(ch)
-        if 0x4E00 <= o <= 0x9FFF:
-            han += 1
+        if o < 0x80:
+            good += ch.isprintable() or ch in "\n\r\t"
+        elif 0x4E00 <= o <= 0x9FFF:
             try:
                 b = ch.encode("gb2312")
-                if 0xB0 <= b[0] <= 0xD7:  # GB2312 level-1 (frequent) characters
+                if 0xB0 <= b[0] <= 0xD7:
                     good += 1
                     continue
             except UnicodeEncodeError:
                 pass
             try:
                 b = ch.encode("big5")
-                if 0xA4 <= b[0] <= 0xC6:  # Big5 frequent characters
+                if 0xA4 <= b[0] <= 0xC6:
                     good += 1
             except UnicodeEncodeError:
                 pass
-        elif 0xE000 <= o <= 0xF8FF or o == 0xFFFD:
-            han += 1  # private use / replacement: count as bad
-    return good / han if han else 0.0
+        elif 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF or o in (0x2014, 0x2026, 0x201C, 0x201D, 0x2018, 0x2019, 0xB7):
+            good += 1
+    return good / len(text)
 
 
 def _looks_utf16(data: bytes) -> str | None:
@@ -88,33 +95,52 @@ def decode_bytes(data: bytes, source: str = "-") -> Decoded:
                 return Decoded(data.decode(enc), enc.replace("-sig", ""), sha, source)
             except UnicodeDecodeError as exc:
                 raise ReadError(source, f"starts with a {enc} byte-order mark but does not decode ({exc.reason})") from None
+    for magic, what in _MAGIC.items():
+        if data.startswith(magic):
+            raise ReadError(source, f"is {what}, not text")
     u16 = _looks_utf16(data)
     if u16:
         try:
             return Decoded(data.decode(u16), u16, sha, source)
         except UnicodeDecodeError:
             pass
-    for magic, what in _MAGIC.items():
-        if data.startswith(magic):
-            raise ReadError(source, f"is {what}, not text")
     if b"\x00" in data[:65536]:
+        # NULs: UTF-16 without a BOM (CJK code units can hold a zero byte) or binary
+        for enc in ("utf-16-le", "utf-16-be"):
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError:
+                continue
+            if "\x00" not in text and _plausibility(text[:200000]) > 0.8:
+                return Decoded(text, enc, sha, source)
         raise ReadError(source, "is binary (contains NUL bytes), not text")
     try:
         return Decoded(data.decode("utf-8"), "utf-8", sha, source)
     except UnicodeDecodeError:
         pass
+    # UTF-8 with a few broken sequences (a truncated download): keep it, marking the damage
+    damaged = data.decode("utf-8", errors="replace")
+    if damaged.count("\ufffd") <= max(1, len(damaged) // 1000) and b"\x00" not in data[:65536]:
+        return Decoded(damaged, "utf-8", sha, source)
     candidates = []
-    for enc in ("gb18030", "big5"):
+    encodings = ["gb18030", "big5"]
+    if len(data) % 2 == 0:
+        encodings += ["utf-16-le", "utf-16-be"]
+    for enc in encodings:
         try:
             text = data.decode(enc)
         except UnicodeDecodeError:
             continue
-        candidates.append((_common_cjk_ratio(text[:200000]), enc, text))
+        if "\x00" in text:
+            continue
+        candidates.append((_plausibility(text[:200000]), enc, text))
     if candidates:
         candidates.sort(key=lambda c: -c[0])
         score, enc, text = candidates[0]
-        if score > 0.5:
+        if score > 0.8:
             return Decoded(text, enc, sha, source)
+    if b"\x00" in data[:65536]:
+        raise ReadError(source, "is binary (contains NUL bytes), not text")
     try:
         from charset_normalizer import from_bytes
 

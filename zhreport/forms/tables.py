@@ -102,7 +102,12 @@ def _is_tableish(line: str) -> bool:
 
 def read_rows(text: str) -> list[TableRow]:
     """Every table row of the text, in order, from all flattenings."""
-    rows: list[TableRow] = []
+    return [r for region in read_tables(text) for r in region]
+
+
+def read_tables(text: str) -> list[list[TableRow]]:
+    """The table regions of the text, each a list of rows in order."""
+    regions: list[list[TableRow]] = []
     lines = []
     pos = 0
     for line in text.split("\n"):
@@ -118,7 +123,10 @@ def read_rows(text: str) -> list[TableRow]:
             run.append(pending)
             pending = None
         if sum(1 for r in run if r.unit is not None) >= 4:
-            rows.extend(run)
+            kept = [r for r in run if r.key and r.key not in _HEADER_WORDS
+                    and (r.unit is not None or r.value is not None or r.blank)]
+            if kept:
+                regions.append(kept)
         run = []
 
     for ls, le in lines:
@@ -155,8 +163,7 @@ def read_rows(text: str) -> list[TableRow]:
             run.append(pending)
             pending = None
     flush()
-    return [r for r in rows if r.key and r.key not in _HEADER_WORDS
-            and (r.unit is not None or r.value is not None or r.blank)]
+    return regions
 
 
 def _row_from_cells(cells: list[Cell], ls: int, le: int) -> Optional[TableRow]:
@@ -200,6 +207,18 @@ def _field_keys(template: Template, fid: str) -> list[str]:
     return [k for k in keys if k]
 
 
+_KEY_CACHE: dict[str, list[tuple[frozenset, list[tuple[str, set]]]]] = {}
+
+
+def _template_keys(template: Template) -> list[list[tuple[str, set]]]:
+    """(key, bigrams) of every printed row of the template, computed once."""
+    cached = _KEY_CACHE.get(template.id)
+    if cached is None:
+        cached = [[(k, _grams(k)) for k in _field_keys(template, fid)] for fid in template.order]
+        _KEY_CACHE[template.id] = cached
+    return cached
+
+
 def _compatible(row: TableRow, template: Template, fid: str) -> bool:
     f = template.fields[fid]
     if f.kind == "group":
@@ -221,18 +240,26 @@ def align_1d(rows: list[TableRow], template: Template, threshold: float = 0.45) 
     n, m = len(rows), len(order)
     if n == 0:
         return []
-    keys = [_field_keys(template, fid) for fid in order]
+    keys = _template_keys(template)
     score = [[0.0] * m for _ in range(n)]
     for i, r in enumerate(rows):
         rk = r.key
+        rg = _grams(rk)
+        si = score[i]
         for j, fid in enumerate(order):
             if not _compatible(r, template, fid):
-                score[i][j] = -1.0
+                si[j] = -1.0
                 continue
-            s = max(_dice(rk, k) for k in keys[j])
-            if rk in keys[j]:
-                s = 1.0
-            score[i][j] = s
+            best_s = 0.0
+            for k, kg in keys[j]:
+                if k == rk:
+                    best_s = 1.0
+                    break
+                if rg and kg:
+                    d = 2 * len(rg & kg) / (len(rg) + len(kg))
+                    if d > best_s:
+                        best_s = d
+            si[j] = best_s
     best = [[0.0] * (m + 1) for _ in range(n + 1)]
     for i in range(1, n + 1):
         bi, bp = best[i], best[i - 1]

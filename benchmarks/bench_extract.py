@@ -1,0 +1,60 @@
+"""End-to-end speed of zhreport.extract against plain jieba.lcut over the same text.
+
+usage: python benchmarks/bench_extract.py [--mb 1.0] [--repeat 3] [--file PATH]
+
+The text is the bundled raw seed report (traditional script, pinyin residue,
+mojibake table labels) repeated to at least --mb megabytes. Both runs happen in
+this process after a warm-up, so the ratio does not depend on the machine. The
+share of the time spent in normalisation (repair + conversion) is printed too.
+"""
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def best_of(fn, repeat):
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--mb", type=float, default=1.0)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--file", default=str(ROOT / "corpora" / "sample" / "zhashui_2018_seed.txt"))
+    a = ap.parse_args()
+
+    import jieba
+
+    import zhreport
+    from zhreport.normalize import normalize
+
+    seed = Path(a.file).read_text(encoding="utf-8")
+    reps = max(1, int(a.mb * 1024 * 1024 / len(seed.encode("utf-8"))) + 1)
+    text = (seed + "\n") * reps
+    n_chars = len(text)
+    jieba.setLogLevel(60)
+    jieba.lcut(seed)  # warm-up: builds jieba's prefix dictionary
+    zhreport.extract(seed)  # warm-up: loads tables, OpenCC, the private tokenizer
+
+    t_jieba = best_of(lambda: jieba.lcut(text), a.repeat)
+    t_extract = best_of(lambda: zhreport.extract(text), a.repeat)
+    t_norm = best_of(lambda: normalize(text), a.repeat)
+
+    print(f"text: {n_chars:,} characters ({len(text.encode('utf-8')) / 1e6:.2f} MB, seed x{reps})")
+    print(f"jieba.lcut        {n_chars / t_jieba:12,.0f} chars/s  ({t_jieba:.3f} s)")
+    print(f"zhreport.extract  {n_chars / t_extract:12,.0f} chars/s  ({t_extract:.3f} s)")
+    print(f"ratio extract/jieba speed: {t_jieba / t_extract:.2f}  (>1 means faster than plain jieba)")
+    print(f"normalisation share of extract time: {t_norm / t_extract:.1%}")
+
+
+if __name__ == "__main__":
+    main()

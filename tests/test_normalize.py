@@ -1,0 +1,108 @@
+"""Normalisation: repairs, script conversion and the offset map."""
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from zhreport.normalize import apply_repairs, normalize
+from zhreport.normalize.convert import to_simplified
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("推進工作創(chuàng)新", "推进工作创新"),
+    ("報告中所列數(shù)據(jù)的統(tǒng)計期限", "报告中所列数据的统计期限"),
+    ("13條(tiáo)", "13条"),
+    ("文(wen)章(zhang)", "文章"),            # toneless family
+    ("和(he)(he)", "和"),                    # doubled annotation
+])
+def test_inserted_pinyin_is_removed(text, expected):
+    n = normalize(text)
+    assert n.text == expected
+    assert all(r.kind == "pinyin" for r in n.repairs)
+
+
+@pytest.mark.parametrize("text", [
+    "已在柞水縣人民政府網站(http://tufwp.cn)進行公開",
+    "根據《條例》(以下簡稱《條例》)",
+    "(二)被依法糾錯數",
+    "國內生產總值(GDP)增長",
+    "詳見附件(a)",
+    "第二十條第(一)項",
+    "中國(China)",
+    "柞水縣(陝西省)",
+])
+def test_legitimate_parentheses_are_kept(text):
+    n = normalize(text)
+    assert n.repairs == []
+    assert n.text == to_simplified(text)
+
+
+def test_fullwidth_digits_and_split_numbers():
+    n = normalize("公开信息１６３７条，网站公开1 547条")
+    assert n.text == "公开信息1637条，网站公开1547条"
+    assert sorted(r.kind for r in n.repairs) == ["split_number", "width"]
+
+
+def test_html_entities():
+    n = normalize("收到申请&nbsp;13件&amp;答复")
+    assert n.text == "收到申请 13件&答复"
+
+
+def test_repairs_replay_to_the_repaired_text(seed_text):
+    n = normalize(seed_text)
+    assert len(n.repairs) == 165  # every pinyin annotation of the seed
+    assert to_simplified(apply_repairs(seed_text, n.repairs)) == n.text
+    for r in n.repairs:
+        assert seed_text[r.start:r.end] == r.before
+
+
+def test_script_detection(dev_cases):
+    import opencc
+
+    text = dev_cases[0]["text"]
+    assert normalize(text).script == "hans"
+    assert normalize(opencc.OpenCC("s2t").convert(text)).script == "hant"
+
+
+def test_clean_dev_texts_get_no_repairs(dev_cases):
+    import opencc
+
+    s2t = opencc.OpenCC("s2t")
+    for case in dev_cases:
+        for text in (case["text"], s2t.convert(case["text"])):
+            n = normalize(text)
+            assert n.repairs == [], (case["id"], n.repairs[:3])
+            assert len(n.text) == len(text)
+
+
+# -------------------------------------------------------------- offset map properties
+_pieces = st.one_of(
+    st.sampled_from(["數", "網", "發", "申請", "件", "條", "(", ")", "，", "。", "\n", " ", "１", "２", "0",
+                     "(shù)", "(wǎng)", "(fā)", "&amp;", "&nbsp;", "1 637", "（二）", "(http://a.cn)"]),
+    st.text(max_size=3),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_pieces, max_size=40).map("".join))
+def test_offset_map_is_monotone_and_round_trips(original):
+    n = normalize(original)
+    prev_s = prev_e = 0
+    for i in range(len(n.text)):
+        s, e = n.source_span(i, i + 1)
+        assert 0 <= s <= e <= len(original)
+        assert s >= prev_s and e >= prev_e
+        prev_s, prev_e = s, e
+    s, e = n.source_span(0, len(n.text))
+    assert s == 0 or not n.text
+    assert to_simplified(apply_repairs(original, n.repairs)) == n.text
+    for r in n.repairs:
+        assert original[r.start:r.end] == r.before
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=60))
+def test_unchanged_characters_map_to_themselves(original):
+    n = normalize(original)
+    if not n.repairs:
+        for i in range(len(n.text)):
+            assert n.source_span(i, i + 1) == (i, i + 1)

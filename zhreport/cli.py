@@ -1,0 +1,223 @@
+"""Command line: thin adapters over the library functions.
+
+    zhreport extract FILE|- [FILE ...] [--year Y] [--template T] [--json|--table]
+    zhreport evaluate GOLD.jsonl [--json] [--baseline B] [--template T] [--misses N]
+    zhreport normalize FILE|- [--explain]
+
+Errors are one line on stderr naming the file and the reason; the exit status is
+1 when any input failed, 2 for a usage error. ``--debug`` shows tracebacks.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+from . import __version__
+from .errors import ReadError, ZhReportError
+
+TEMPLATES = ("gov2008", "gov2019", "gov2021")
+
+
+def _read_input(name: str):
+    from .reader import decode_bytes, read_path
+
+    if name == "-":
+        return decode_bytes(sys.stdin.buffer.read(), "-")
+    return read_path(name)
+
+
+def _fail(msg: str) -> None:
+    print(f"zhreport: {msg}", file=sys.stderr)
+
+
+def _run_guarded(args, fn) -> int:
+    try:
+        return fn(args)
+    except ZhReportError as exc:
+        _fail(str(exc))
+        return 1
+    except KeyboardInterrupt:
+        _fail("interrupted")
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # the promise: one line, never a traceback (unless --debug)
+        if getattr(args, "debug", False):
+            raise
+        _fail(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)")
+        return 2
+
+
+# ---------------------------------------------------------------- extract
+def _cmd_extract(args) -> int:
+    from .pipeline import extract_text
+
+    status = 0
+    out = sys.stdout
+    if args.output and args.output != "-":
+        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+        out = open(args.output, "w", encoding="utf-8")
+    n_ok = 0
+    for name in args.files:
+        try:
+            dec = _read_input(name)
+            rep = extract_text(dec.text, year=args.year, template=args.template, source=dec.source,
+                               sha256=dec.sha256, encoding=dec.encoding)
+        except ReadError as exc:
+            _fail(str(exc))
+            status = 1
+            continue
+        except Exception as exc:
+            if args.debug:
+                raise
+            _fail(f"{name}: internal error: {type(exc).__name__}: {exc}")
+            status = 1
+            continue
+        n_ok += 1
+        if args.table:
+            _print_table(rep, out)
+        else:
+            out.write(json.dumps(rep.to_dict(), ensure_ascii=False,
+                                 indent=2 if args.pretty else None) + "\n")
+    if out is not sys.stdout:
+        out.close()
+        print(f"zhreport: {n_ok} of {len(args.files)} documents extracted; results in {args.output}",
+              file=sys.stderr)
+    return status
+
+
+def _print_table(rep, out) -> None:
+    d = rep.to_dict()
+    out.write(f"# {d['source']}  year={d['year']} template={d['template']} issuer={d['issuer']} "
+              f"script={d['script']} repairs={len(d['repairs'])}\n")
+    out.write("## facts\n")
+    for i, f in enumerate(d["facts"]):
+        out.write(f"{i:4d} {f['start']:6d}-{f['end']:<6d} {f['text']:<12} {f['value']!s:>10} "
+                  f"{f['unit'] or '':<4} {f['field'] or '-':<45} {f['indicator'] or ''}\n")
+    out.write("## form\n")
+    for k, v in d["form"].items():
+        out.write(f"{k:<55} {v['value']!s:>10}  {v['source']}\n")
+    out.write("## checks\n")
+    for c in d["checks"]:
+        out.write(f"{c['severity']:<8} {c['rule']:<14} {c['message']}\n")
+
+
+# ---------------------------------------------------------------- evaluate
+def _cmd_evaluate(args) -> int:
+    from .evaluate import evaluate, load_gold
+
+    try:
+        cases = load_gold(args.gold)
+    except OSError as exc:
+        _fail(f"{args.gold}: cannot be read ({exc.strerror or exc})")
+        return 1
+    except ValueError as exc:
+        _fail(str(exc))
+        return 1
+    if args.template:
+        cases = [c for c in cases if c.get("template") == args.template]
+    result = evaluate(cases)
+    misses = result.pop("misses")
+    if args.json:
+        result["misses"] = misses if args.misses < 0 else misses[: args.misses or len(misses)]
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        for m in misses[: args.misses] if args.misses >= 0 else misses:
+            print("  " + json.dumps(m, ensure_ascii=False))
+        print(f"cases {result['cases']}")
+        hdr = f"{'':10} {'form P':>7} {'form R':>7} {'form F1':>7} {'fact P':>7} {'fact R':>7} {'fact F1':>7} {'field':>7}"
+        print(hdr)
+        rows = [("overall", {k: v for k, v in result.items() if k not in ("cases", "per_template")})]
+        rows += list(result["per_template"].items())
+        for name, r in rows:
+            print(f"{name:10} {r['form_p']:7.4f} {r['form_r']:7.4f} {r['form_f1']:7.4f} "
+                  f"{r.get('fact_p', 0):7.4f} {r.get('fact_r', 0):7.4f} {r.get('fact_f1', 0):7.4f} "
+                  f"{r.get('field_acc', 0):7.4f}")
+        print(f"misses and false hits: {len(misses)} (show them with --misses N)")
+    if args.baseline:
+        return _compare_baseline(result, args.baseline)
+    return 0
+
+
+def _compare_baseline(result: dict, path: str) -> int:
+    """Exit 1 when any metric falls below the floor in the baseline JSON."""
+    try:
+        floors = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        _fail(f"{path}: cannot read baseline ({exc})")
+        return 1
+    bad = []
+    for key, floor in floors.get("floors", floors).items():
+        scope, _, metric = key.rpartition(":")
+        got = result["per_template"].get(scope, {}).get(metric) if scope else result.get(metric)
+        if got is None or got + 1e-9 < float(floor):
+            bad.append(f"{key} = {got} < {floor}")
+    for b in bad:
+        _fail(f"regression: {b}")
+    return 1 if bad else 0
+
+
+# ---------------------------------------------------------------- normalize
+def _cmd_normalize(args) -> int:
+    from .normalize import normalize
+
+    dec = _read_input(args.file)
+    n = normalize(dec.text)
+    sys.stdout.write(n.text)
+    if n.text and not n.text.endswith("\n"):
+        sys.stdout.write("\n")
+    if args.explain:
+        print(f"# {len(n.repairs)} repairs, script {n.script}", file=sys.stderr)
+        for r in n.repairs:
+            print(json.dumps(r.to_dict(), ensure_ascii=False), file=sys.stderr)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="zhreport", description="Chinese government reports -> structured, checkable data.")
+    p.add_argument("--version", action="version", version=f"zhreport {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    e = sub.add_parser("extract", help="extract facts, form and checks from report files (JSON lines)")
+    e.add_argument("files", nargs="+", metavar="FILE", help="text file(s), or - for standard input")
+    e.add_argument("--year", type=int, help="the report's year (default: detected)")
+    e.add_argument("--template", choices=TEMPLATES, help="form template (default: from the year)")
+    fmt = e.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="one JSON object per document (default)")
+    fmt.add_argument("--table", action="store_true", help="human-readable facts, form and checks")
+    e.add_argument("--pretty", action="store_true", help="indent the JSON")
+    e.add_argument("-o", "--output", metavar="OUT", help="write the JSON lines to OUT instead of stdout")
+    e.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    e.set_defaults(func=_cmd_extract)
+
+    v = sub.add_parser("evaluate", help="score extraction against a gold JSONL file")
+    v.add_argument("gold", metavar="GOLD.jsonl")
+    v.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    v.add_argument("--template", choices=TEMPLATES, help="score only cases of this template")
+    v.add_argument("--misses", type=int, default=0, help="list N misses/false hits (-1: all)")
+    v.add_argument("--baseline", metavar="B", help="JSON of metric floors; exit 1 on a regression")
+    v.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    v.set_defaults(func=_cmd_evaluate)
+
+    n = sub.add_parser("normalize", help="print the repaired simplified text")
+    n.add_argument("file", metavar="FILE", help="text file, or - for standard input")
+    n.add_argument("--explain", action="store_true", help="list every repair on stderr")
+    n.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    n.set_defaults(func=_cmd_normalize)
+    return p
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    args = build_parser().parse_args(argv)
+    return _run_guarded(args, args.func)
+
+
+def app() -> None:  # console-script entry point
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    app()

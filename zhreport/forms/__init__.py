@@ -1,0 +1,1 @@
+"""The statistics forms: schemas, printed tables, narrative mapping, detection."""
