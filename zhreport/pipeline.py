@@ -100,6 +100,7 @@ def extract_text(text: str, *, year: Optional[int] = None, template: Optional[st
     # ---- narrative facts
     rules = load_rules(template) if template else None
     narrative: list[Fact] = []
+    norm_start: dict[int, int] = {}  # id(fact) -> position in the normalised text
     for q in extract_quantities(t):
         if _inside(q.start, table_lines):
             continue
@@ -116,6 +117,7 @@ def extract_text(text: str, *, year: Optional[int] = None, template: Optional[st
                      confidence=0.8 if fid else 0.6)
             narrative.append(f)
             facts.append(f)
+            norm_start[id(f)] = q.start
     facts.sort(key=lambda f: (f.start, f.end, f.source))
     index = {id(f): i for i, f in enumerate(facts)}
     # ---- form: table cells win
@@ -134,7 +136,7 @@ def extract_text(text: str, *, year: Optional[int] = None, template: Optional[st
         value = _form_value(f, tpl.fields[f.field].unit)
         if value is None:
             continue
-        stated.append((f.field, value, _norm_pos(norm, f.start)))
+        stated.append((f.field, value, norm_start[id(f)]))
         fv = form.get(f.field)
         if fv is None:
             form[f.field] = FieldValue(value, [index[id(f)]], "narrative")
@@ -171,11 +173,6 @@ def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
     """Is pos inside one of the sorted, non-overlapping spans?"""
     k = bisect_right(spans, (pos, float("inf"))) - 1
     return k >= 0 and spans[k][0] <= pos < spans[k][1]
-
-
-def _norm_pos(norm: NormalizedText, original_pos: int) -> int:
-    # only used to test "same sentence"; repairs shift positions by a few characters at most
-    return min(original_pos, len(norm.text))
 
 
 def _form_value(f: Fact, field_unit: Optional[str]) -> Optional[Decimal]:

@@ -21,7 +21,7 @@ from .offsets import Edit, OffsetMap, StageMap, apply_edits
 __all__ = ["NormalizedText", "normalize", "DEFAULT_FIXERS"]
 
 # order matters: entities first (they can hide digits), pinyin before width folding
-DEFAULT_FIXERS = ("entity", "pinyin", "width", "split_number")
+DEFAULT_FIXERS = ("entity", "crlf", "pinyin", "width", "split_number", "split_line", "date")
 
 
 @dataclass
@@ -36,11 +36,27 @@ class NormalizedText:
         return self.offsets.source_span(start, end)
 
 
-def normalize(original: str, fixers: tuple[str, ...] = DEFAULT_FIXERS) -> NormalizedText:
-    """Repair `original` and convert it to simplified script; nothing is lost."""
+MOJIBAKE_MODES = ("report", "repair", "off")
+
+
+def normalize(original: str, fixers: tuple[str, ...] = DEFAULT_FIXERS, mojibake: str = "report") -> NormalizedText:
+    """Repair `original` and convert it to simplified script; nothing is lost.
+
+    `mojibake`: "report" lists GBK-misalignment runs as repairs that were not
+    applied (cheap); "repair" searches each run's original characters and applies
+    the confident ones (slower; see normalize/mojibake.py); "off" skips them.
+    """
+    if mojibake not in MOJIBAKE_MODES:
+        raise ValueError(f"mojibake must be one of {', '.join(MOJIBAKE_MODES)}, not {mojibake!r}")
     text = original
     offsets = OffsetMap()
     repairs: list[Repair] = []
+    if mojibake != "off":
+        edits, reported = _mojibake_edits(text, mojibake)
+        repairs.extend(reported)
+        if edits:
+            text = apply_edits(text, edits)
+            offsets = offsets.then(StageMap(edits))
     for name in fixers:
         found = FIXERS[name](text)
         if not found:
@@ -56,6 +72,23 @@ def normalize(original: str, fixers: tuple[str, ...] = DEFAULT_FIXERS) -> Normal
     script = detect_script(text, simplified)
     repairs.sort(key=lambda r: (r.start, r.end))
     return NormalizedText(original, simplified, offsets, repairs, script)
+
+
+def _mojibake_edits(text: str, mode: str) -> tuple[list[Edit], list[Repair]]:
+    from .mojibake import find_runs, repair_mojibake
+
+    if mode == "report":
+        return [], [Repair("mojibake", i, i + 2, text[i:i + 2], text[i:i + 2], 0.0, applied=False)
+                    for i in find_runs(text)]
+    edits, reported = [], []
+    for r in repair_mojibake(text):
+        if r.after is not None:
+            edits.append(Edit(r.start, r.end, r.after))
+            reported.append(Repair("mojibake", r.start, r.end, r.before, r.after, r.confidence))
+        else:
+            reported.append(Repair("mojibake", r.start, r.end, r.before, r.runner_up or r.before,
+                                   r.confidence, applied=False))
+    return edits, reported
 
 
 def apply_repairs(original: str, repairs: list[Repair]) -> str:

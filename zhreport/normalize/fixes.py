@@ -16,17 +16,91 @@ from .offsets import Edit
 _ENTITY = regex.compile(r"&(?:[a-zA-Z]{2,8}|#[0-9]{2,7}|#[xX][0-9a-fA-F]{2,6});")
 
 
+_ENTITY_RUN = regex.compile(r"&(?:amp;)*(?:[a-zA-Z]{2,8}|#[0-9]{2,7}|#[xX][0-9a-fA-F]{2,6});")
+
+
 def fix_html_entities(text: str) -> list[tuple[Edit, str]]:
-    """'&nbsp;' '&amp;' ... left in scraped text; only entities html.unescape knows."""
+    """'&nbsp;' '&ldquo;' and double-escaped '&amp;nbsp;'; only entities html.unescape knows."""
     out = []
     if "&" not in text:
         return out
-    for m in _ENTITY.finditer(text):
-        rep = html.unescape(m.group())
+    for m in _ENTITY_RUN.finditer(text):
+        rep = m.group()
+        for _ in range(3):  # '&amp;nbsp;' -> '&nbsp;' -> '\xa0'
+            nxt = html.unescape(rep)
+            if nxt == rep:
+                break
+            rep = nxt
         if rep != m.group():
-            if rep == "\xa0":
-                rep = " "
+            rep = rep.replace("\xa0", " ")
             out.append((Edit(m.start(), m.end(), rep), "entity"))
+    return out
+
+
+# ---------------------------------------------------------------- escaped line breaks
+_CRLF_STRICT = regex.compile(r"[ \t]*(?:x0dx0a)+[ \t]*", regex.I)
+
+
+def fix_escaped_newlines(text: str) -> list[tuple[Edit, str]]:
+    """Literal 'x0dx0a' (a CRLF that lost its backslashes) -> one line break."""
+    if "x0d" not in text and "X0D" not in text:
+        return []
+    return [(Edit(m.start(), m.end(), "\n"), "crlf") for m in _CRLF_STRICT.finditer(text)]
+
+
+# ---------------------------------------------------------------- numbers and brackets on their own line
+_UNIT_START = "件条條次个個人名篇场場期项項家起份部元万萬亿億%"
+_NUMBER_LINE = regex.compile(r"(?<=[^\n。；;！!？?:：|\t])\n(\d[\d,.]*%?)\n(?=[" + _UNIT_START + r",，。;；、)）])")
+_CLOSING_LINE = regex.compile(r"(?<=[^\n])\n(?=[)）])")
+
+
+def fix_split_lines(text: str) -> list[tuple[Edit, str]]:
+    """'信息\n5928\n条' -> '信息5928条'; a line that starts with the ')' closing the line before."""
+    if "\n" not in text:
+        return []
+    found = []
+    for m in _NUMBER_LINE.finditer(text):
+        found.append((Edit(m.start(), m.start() + 1, ""), "split_line"))
+        found.append((Edit(m.end() - 1, m.end(), ""), "split_line"))
+    for m in _CLOSING_LINE.finditer(text):
+        ls = text.rfind("\n", 0, m.start()) + 1
+        line = text[ls:m.start()]
+        if line.count("(") + line.count("（") > line.count(")") + line.count("）"):
+            found.append((Edit(m.start(), m.end(), ""), "split_line"))
+    found.sort(key=lambda x: x[0].start)
+    return found
+
+
+# ---------------------------------------------------------------- dates that lost 年/月
+_DATE_DIGITS = regex.compile(r"(?<![\d年])((?:19|20)\d{2})(\d{2,4})日")
+_MONTH_BEFORE = regex.compile(r"((?:19|20)\d{2}年)(\d{1,2})(?=底|初|中旬|上旬|下旬)")
+
+
+def fix_lost_date_chars(text: str) -> list[tuple[Edit, str]]:
+    """'201711日' -> '2017年1月1日' when only one month/day reading is a date; '2018年11底' -> '2018年11月底'.
+
+    Dates are not facts; this keeps their digits out of the counts and readable.
+    Ambiguous ones ('2017111日': 1-11 or 11-1) are left as they are.
+    """
+    out = []
+    if "日" in text:
+        for m in _DATE_DIGITS.finditer(text):
+            rest = m.group(2)
+            parses = []
+            for k in (1, 2):
+                mo, da = rest[:k], rest[k:]
+                if da and not da.startswith("0") and not (mo.startswith("0") and k == 1) \
+                        and 1 <= int(mo) <= 12 and 1 <= int(da) <= 31 and len(da) <= 2:
+                    parses.append((mo, da))
+            if len(parses) == 1:
+                mo, da = parses[0]
+                ys = m.start(2)
+                out.append((Edit(ys, ys, "年"), "date"))
+                out.append((Edit(ys + len(mo), ys + len(mo), "月"), "date"))
+    for m in _MONTH_BEFORE.finditer(text):
+        if 1 <= int(m.group(2)) <= 12:
+            out.append((Edit(m.end(), m.end(), "月"), "date"))
+    out.sort(key=lambda x: x[0].start)
     return out
 
 
@@ -104,7 +178,10 @@ def fix_inserted_pinyin(text: str) -> list[tuple[Edit, str]]:
 
 FIXERS = {
     "entity": fix_html_entities,
+    "crlf": fix_escaped_newlines,
     "pinyin": fix_inserted_pinyin,
     "width": fix_fullwidth_digits,
     "split_number": fix_split_numbers,
+    "split_line": fix_split_lines,
+    "date": fix_lost_date_chars,
 }

@@ -1,0 +1,135 @@
+"""Tune the weights of mojibake repair on synthetic damage; report the cases file too.
+
+usage: python scripts/tune_mojibake.py [--gold corpora/dev/dev.jsonl] [--lines 300] [--cases PATH]
+
+Damages texts with zhreport's own generator (zhreport.normalize.damage): the report
+narratives of a gold file and the statistics-form row labels printed as indented
+table rows. Candidates are searched once; the weights (zhreport.normalize.mojibake.Weights)
+are then grid-searched for exact lines with applied-repair precision >= 97%.
+"""
+import argparse
+import itertools
+import json
+import random
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from zhreport.normalize import mojibake as M  # noqa: E402
+from zhreport.normalize.damage import annotate, farm_damage, random_annotated_set, to_traditional_chars  # noqa: E402
+from zhreport.normalize.fixes import fix_inserted_pinyin  # noqa: E402
+from zhreport.normalize.offsets import apply_edits  # noqa: E402
+
+
+def synthetic_lines(gold: Path, n: int, seed: int):
+    rng = random.Random(seed)
+    texts = [json.loads(l)["text"] for l in gold.read_text(encoding="utf-8").splitlines() if l.strip()]
+    labels = []
+    for tid in ("gov2008", "gov2019", "gov2021"):
+        data = json.loads((ROOT / "models" / "forms" / f"{tid}.json").read_text(encoding="utf-8"))
+        labels += [(f.get("numbering") or "") + f["label"] for f in data["fields"]
+                   if f["kind"] in ("value", "group") and "/" not in f["label"]]
+    nums = "一二三四五六七八九十"
+    docs = []
+    for _ in range(40):
+        rows = rng.sample(labels, 15)
+        docs.append("\n".join(f"（{rng.choice(nums)}）{r.lstrip('（）一二三四五六七八九十、.1234567890')} | 件 | {rng.randint(0, 99)} |"
+                              for r in rows))
+    docs += texts
+    rng.shuffle(docs)
+    out = []
+    for doc in docs:
+        ann = random_annotated_set(rng, doc)
+        n_lines = doc.count("\n") + 1
+        indent = [i for i in range(n_lines) if rng.random() < 0.6]
+        damaged = farm_damage(doc, ann, indent).split("\n")
+        clean = [M._fold(l).strip() for l in annotate(to_traditional_chars(doc), ann).split("\n")]
+        for dl, cl in zip(damaged, clean):
+            if M.find_runs(dl):
+                out.append((dl, cl))
+        if len(out) >= n:
+            break
+    return out[:n]
+
+
+def evaluate(items, w):
+    lines_ok = applied = applied_ok = runs_n = 0
+    for dl, cl, runs in items:
+        res = M.choose(dl, runs, w)
+        out = dl
+        for r in sorted([r for r in res if r.after is not None], key=lambda r: -r.start):
+            out = out[:r.start] + r.after + out[r.end:]
+        ok = out.strip() == cl
+        lines_ok += ok
+        runs_n += len(res)
+        k = sum(r.after is not None for r in res)
+        applied += k
+        applied_ok += k if ok else 0
+    return lines_ok, applied, applied_ok, runs_n
+
+
+def cases_items(path: Path):
+    items = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        c = json.loads(line)
+        if "mojibake" in c["kind"]:
+            items.append((c["input"], c["expected"], M.run_candidates(c["input"])))
+    return items
+
+
+def cases_score(items, w):
+    ok = applied = applied_ok = 0
+    for dl, exp, runs in items:
+        res = M.choose(dl, runs, w)
+        out = dl
+        for r in sorted([r for r in res if r.after is not None], key=lambda r: -r.start):
+            out = out[:r.start] + r.after + out[r.end:]
+        out = apply_edits(out, [e for e, _k in fix_inserted_pinyin(out)])
+        good = out == exp
+        ok += good
+        k = sum(r.after is not None for r in res)
+        applied += k
+        applied_ok += k if good else 0
+    return ok, applied, applied_ok
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--gold", default=str(ROOT / "corpora" / "dev" / "dev.jsonl"))
+    ap.add_argument("--lines", type=int, default=300)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--cases", default=str(ROOT.parent / "shared" / "artifacts" / "cases.jsonl"))
+    ap.add_argument("--grid", action="store_true", help="grid-search the weights")
+    a = ap.parse_args()
+    t0 = time.perf_counter()
+    lines = synthetic_lines(Path(a.gold), a.lines, a.seed)
+    items = [(dl, cl, M.run_candidates(dl)) for dl, cl in lines]
+    print(f"{len(items)} synthetic damaged lines, candidates searched in {time.perf_counter() - t0:.1f} s")
+    w = M.WEIGHTS
+    ok, ap_, apok, runs = evaluate(items, w)
+    print(f"current {w}: exact lines {ok}/{len(items)} ({ok / len(items):.1%}), applied {ap_} "
+          f"(on exact lines {apok}, {apok / max(1, ap_):.1%}), runs {runs}")
+    if a.grid:
+        best = None
+        for words, per_char, numbering, margin in itertools.product(
+                (0.5, 1.0, 1.5, 2.0), (0.0, 3.0, 6.0, 9.0), (4.0, 8.0, 12.0), (1.0, 2.0, 3.0, 5.0)):
+            cand = M.Weights(bigram=1.0, words=words, per_char=per_char, numbering=numbering, margin=margin)
+            ok, ap_, apok, _ = evaluate(items, cand)
+            prec = apok / max(1, ap_)
+            key = (prec >= 0.97, ok, prec)
+            if best is None or key > best[0]:
+                best = (key, cand, ok, ap_, apok)
+        print(f"best {best[1]}: exact {best[2]}/{len(items)}, applied {best[3]} ({best[4] / max(1, best[3]):.1%})")
+    cp = Path(a.cases)
+    if cp.exists():
+        citems = cases_items(cp)
+        ok, ap_, apok = cases_score(citems, w)
+        print(f"cases.jsonl mojibake: exact {ok}/{len(citems)} ({ok / len(citems):.1%}), applied {ap_} "
+              f"({apok / max(1, ap_):.1%} on exact cases)")
+
+
+if __name__ == "__main__":
+    main()

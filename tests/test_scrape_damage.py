@@ -1,0 +1,88 @@
+"""Scrape damage of real mirror pages (tests/cases/scrape_damage.jsonl) and its repair."""
+import json
+from pathlib import Path
+
+import pytest
+
+from zhreport.normalize import apply_repairs, normalize
+from zhreport.normalize.damage import farm_damage
+from zhreport.normalize.mojibake import damage_text, find_runs, repair_mojibake
+
+CASES = [json.loads(l) for l in (Path(__file__).parent / "cases" / "scrape_damage.jsonl")
+         .read_text(encoding="utf-8").splitlines() if l.strip()]
+OTHER = [c for c in CASES if "mojibake" not in c["kind"]]
+MOJIBAKE = [c for c in CASES if "mojibake" in c["kind"]]
+
+
+@pytest.mark.parametrize("case", OTHER, ids=[f"{i}-{c['kind']}" for i, c in enumerate(OTHER)])
+def test_damage_other_than_mojibake_is_repaired_exactly(case):
+    n = normalize(case["input"])
+    assert apply_repairs(case["input"], [r for r in n.repairs if r.kind != "mojibake"]) == case["expected"]
+
+
+def _repaired(text):
+    out = text
+    for r in sorted((r for r in repair_mojibake(text) if r.after is not None), key=lambda r: -r.start):
+        out = out[:r.start] + r.after + out[r.end:]
+    n = normalize(out, mojibake="off")
+    return apply_repairs(out, [r for r in n.repairs if r.kind == "pinyin"])
+
+
+def _mojibake_scores():
+    exact = applied = applied_exact = 0
+    for c in MOJIBAKE:
+        got = _repaired(c["input"])
+        ok = got == c["expected"]
+        exact += ok
+        k = sum(r.after is not None for r in repair_mojibake(c["input"]))
+        applied += k
+        applied_exact += k if ok else 0
+    return exact / len(MOJIBAKE), applied_exact / max(1, applied)
+
+
+@pytest.fixture(scope="module")
+def mojibake_scores():
+    return _mojibake_scores()
+
+
+def test_mojibake_repair_floor(mojibake_scores):
+    """What the repair reaches now (measured: 65% exact, 88% of applied repairs exact)."""
+    exact, precision = mojibake_scores
+    assert exact >= 0.60 and precision >= 0.85
+
+
+@pytest.mark.xfail(strict=True, reason="the character/word model picks the right restoration for about "
+                   "65% of runs and 88% of applied ones; the targets need a model trained on report text")
+def test_mojibake_repair_target(mojibake_scores):
+    exact, precision = mojibake_scores
+    assert exact >= 0.85 and precision >= 0.97
+
+
+def test_forward_model_reproduces_a_damaged_row():
+    # '　（二）通過' cut inside A1[A1 A3]A8 gives the seed's row label
+    assert damage_text("\u3000（二）通過不同渠道") == "?。ǘ┩ㄟ^不同渠道"
+    assert damage_text("確保縣政府網站") == "確??h政府網站"
+
+
+def test_runs_are_reported_not_guessed_by_default(seed_text):
+    n = normalize(seed_text)
+    runs = [r for r in n.repairs if r.kind == "mojibake"]
+    assert len(runs) == 15 and not any(r.applied for r in runs)
+    assert all(seed_text[r.start] == "?" for r in runs)
+
+
+def test_clean_text_has_no_runs(dev_cases):
+    for c in dev_cases:
+        assert find_runs(c["text"]) == []
+
+
+def test_damaged_dev_texts_lose_no_form_value(dev_cases):
+    """The dev set damaged by the project's own generator gives the same gov2008 form."""
+    import zhreport
+
+    for c in dev_cases:
+        if c["template"] != "gov2008":
+            continue
+        clean = {k: v.value for k, v in zhreport.extract(c["text"], year=c["year"]).form.items()}
+        damaged = {k: v.value for k, v in zhreport.extract(farm_damage(c["text"]), year=c["year"]).form.items()}
+        assert damaged == clean, c["id"]
