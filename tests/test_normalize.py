@@ -52,7 +52,8 @@ def test_repairs_replay_to_the_repaired_text(seed_text):
     kinds = [r.kind for r in n.repairs]
     assert kinds.count("pinyin") == 165  # every pinyin annotation of the seed
     assert kinds.count("date") == 1  # '2018年11底' -> '2018年11月底'
-    assert len(kinds) == 166
+    assert kinds.count("mojibake") == 15  # reported, not applied (see test_scrape_damage)
+    assert len(kinds) == 181
     assert to_simplified(apply_repairs(seed_text, n.repairs)) == n.text
     for r in n.repairs:
         assert seed_text[r.start:r.end] == r.before
