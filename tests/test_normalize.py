@@ -75,7 +75,8 @@ def test_clean_dev_texts_get_no_repairs(dev_cases):
         for text in (case["text"], s2t.convert(case["text"])):
             n = normalize(text)
             assert n.repairs == [], (case["id"], n.repairs[:3])
-            assert len(n.text) == len(text)
+            if case.get("table_type") != "html":  # an HTML page becomes its visible text
+                assert len(n.text) == len(text)
 
 
 # -------------------------------------------------------------- offset map properties

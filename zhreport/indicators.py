@@ -54,39 +54,31 @@ def clause_bounds(text: str, pos: int, floor: int = 0) -> int:
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:
-    """Drop leading/trailing function words, time words, quotes and spaces."""
+    """Drop leading/trailing function words, time words, quotes and spaces (whole jieba words only)."""
     lead, trail = _stopwords()
-    changed = True
-    while changed and s < e:
-        changed = False
-        while s < e and (text[s].isspace() or text[s] in _QUOTES):
-            s += 1
-        while s < e and (text[e - 1].isspace() or text[e - 1] in _QUOTES):
-            e -= 1
-        m = _YEARISH.match(text, s, e)
-        if m:
-            s = m.end()
-            changed = True
-            continue
-        for w in lead:
-            if text.startswith(w, s) and s + len(w) <= e:
-                s += len(w)
-                changed = True
-                break
-        for w in trail:
-            if text.endswith(w, s, e) and e - len(w) > s:
-                e -= len(w)
-                changed = True
-                break
-    return s, e
-
-
-def _word_start(text: str, s: int, e: int) -> int:
-    """Move s to a jieba word boundary so an indicator never starts mid-word."""
-    if e - s <= 2:
-        return s
-    words = segment(text, s, e)
-    return words[0][1] if words else s
+    lead_set, trail_set = set(lead), set(trail)
+    while s < e and (text[s].isspace() or text[s] in _QUOTES):
+        s += 1
+    while e > s and (text[e - 1].isspace() or text[e - 1] in _QUOTES):
+        e -= 1
+    if e <= s:
+        return s, s
+    words = [w for w in segment(text, s, e)]
+    i, j = 0, len(words)
+    while i < j:
+        w = words[i][0]
+        if w in lead_set or w.isspace() or w in _QUOTES or _YEARISH.fullmatch(w) or \
+                (w.isdigit() and i + 1 < j and words[i + 1][0] in ("年", "年度", "月")):
+            i += 1
+        elif w in ("年", "年度", "月") and i > 0 and words[i - 1][0].isdigit():
+            i += 1
+        else:
+            break
+    while j > i and (words[j - 1][0] in trail_set or words[j - 1][0].isspace() or words[j - 1][0] in _QUOTES):
+        j -= 1
+    if i >= j:
+        return s, s
+    return words[i][1], words[j - 1][2]
 
 
 def _after(text: str, q: Quantity) -> tuple[int, int]:
@@ -107,9 +99,6 @@ def link_indicators(text: str, q: Quantity, prev_end: int = 0) -> list[Indicator
         raw_end -= 1
     tail = _SHARED_TAIL.search(text, cs, raw_end)
     s, e = _trim(text, cs, tail.start() if tail else raw_end)
-    if e > s and not any(c.isdigit() for c in text[s:e]):
-        s = _word_start(text, s, e)
-        s, e = _trim(text, s, e)
     if e > s and _VERB_ONLY.match(text[s:e]):
         a_s, a_e = _after(text, q)
         if a_e > a_s:

@@ -16,6 +16,7 @@ from .checks import run_checks, text_vs_table
 from .forms.detect import detect_issuer, detect_template, detect_year
 from .forms.mapping import load_rules
 from .forms.schema import TEMPLATES, load_template
+from .forms.grid import read_grid
 from .forms.tables import align_1d, extract_meta, read_tables
 from .indicators import link_indicators
 from .normalize import NormalizedText, normalize
@@ -83,10 +84,15 @@ def extract_text(text: str, *, year: Optional[int] = None, template: Optional[st
     table_cells = []
     table_lines: list[tuple[int, int]] = []
     tpl = load_template(template) if template else None
+    grid_cells = []
     if tpl is not None and tpl.id == "gov2008":
         for region in read_tables(t):
             table_cells.extend(align_1d(region, tpl))
             table_lines.extend((r.line_start, r.line_end) for r in region)
+    elif tpl is not None:
+        grid_cells = read_grid(t, tpl)
+        lines = sorted({_line_span(t, c.token.start) for c in grid_cells if c.token is not None})
+        table_lines.extend(lines)
     # ---- table facts
     cell_facts: list[tuple[str, Optional[Fact], object]] = []
     for row, fid, conf in table_cells:
@@ -97,24 +103,36 @@ def extract_text(text: str, *, year: Optional[int] = None, template: Optional[st
             cell_facts.append((fid, fact, row))
         elif row.blank:
             cell_facts.append((fid, None, row))
+    for cell in grid_cells:
+        if cell.token is not None and cell.value is not None:
+            fact = _grid_fact(norm, cell, tpl)
+            facts.append(fact)
+            cell_facts.append((cell.field, fact, cell))
+        else:
+            cell_facts.append((cell.field, None, cell))
     # ---- narrative facts
     rules = load_rules(template) if template else None
     narrative: list[Fact] = []
     norm_start: dict[int, int] = {}  # id(fact) -> position in the normalised text
+    money_facts: set = set()  # facts whose field holds money (in 万元) though the form prints no unit
     for q in extract_quantities(t):
         if _inside(q.start, table_lines):
             continue
         inds = link_indicators(t, q) or [None]
         for ind in inds:
-            fid = None
+            fid, sign, money = None, 1, False
             if rules is not None and ind is not None:
-                fid = rules.field_for(t, ind.text, q.number_start, q.number_end, q.unit)
+                fm = rules.field_for(t, ind.text, q.number_start, q.number_end, q.unit, q.end)
+                if fm is not None:
+                    fid, sign, money = fm.field, fm.sign, fm.money
             s, e = norm.source_span(q.start, q.end)
             ispan = norm.source_span(ind.start, ind.end) if ind is not None else None
             f = Fact(start=s, end=e, text=text[s:e], value=q.value, unit=q.unit, approx=q.approx,
                      indicator=ind.text if ind is not None else None,
                      indicator_span=ispan, field=fid, source="narrative",
-                     confidence=0.8 if fid else 0.6)
+                     confidence=0.8 if fid else 0.6, sign=sign)
+            if money:
+                money_facts.add(id(f))
             narrative.append(f)
             facts.append(f)
             norm_start[id(f)] = q.start
@@ -124,16 +142,19 @@ def extract_text(text: str, *, year: Optional[int] = None, template: Optional[st
     for fid, fact, row in cell_facts:
         if fid in form:
             continue
+        flags = list(getattr(row, "flags", []) or [])
         if fact is None:
-            form[fid] = FieldValue(Decimal(0), [], "table", ["blank_cell"])
+            value = getattr(row, "value", None)
+            form[fid] = FieldValue(value if value is not None else Decimal(0), [], "table",
+                                   flags or ["blank_cell"])
         else:
-            form[fid] = FieldValue(fact.value, [index[id(fact)]], "table")
+            form[fid] = FieldValue(fact.value, [index[id(fact)]], "table", flags)
     reported: set = set()
     stated: list[tuple[str, Decimal, int]] = []
     for f in narrative:
         if not f.field or tpl is None:
             continue
-        value = _form_value(f, tpl.fields[f.field].unit)
+        value = _form_value(f, "万元" if id(f) in money_facts else tpl.fields[f.field].unit)
         if value is None:
             continue
         stated.append((f.field, value, norm_start[id(f)]))
@@ -167,6 +188,20 @@ def extract_text(text: str, *, year: Optional[int] = None, template: Optional[st
     filing = form.get("meta.filing_unit")
     report.issuer = detect_issuer(t, filing.value if filing else None)
     return report
+
+
+def _line_span(text: str, pos: int) -> tuple[int, int]:
+    s = text.rfind("\n", 0, pos) + 1
+    e = text.find("\n", pos)
+    return s, len(text) if e < 0 else e
+
+
+def _grid_fact(norm: NormalizedText, cell, tpl) -> Fact:
+    tok = cell.token
+    s, e = norm.source_span(tok.start, tok.end)
+    fld = tpl.fields[cell.field]
+    return Fact(start=s, end=e, text=norm.original[s:e], value=cell.value, unit=fld.unit, approx=None,
+                indicator=fld.label, indicator_span=None, field=cell.field, source="table", confidence=0.9)
 
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:

@@ -39,8 +39,18 @@ class _Rule:
     ctx: Optional["regex.Pattern"]
     none: Optional["regex.Pattern"]
     none_ctx: Optional["regex.Pattern"]
-    topic: Optional[str]
+    topic: dict
     units: Optional[frozenset]
+    after: Optional["regex.Pattern"] = None
+    sign: Optional["regex.Pattern"] = None
+    money: bool = False
+
+
+@dataclass
+class FieldMatch:
+    field: str
+    sign: int = 1
+    money: bool = False
 
 
 def _compile(p: Optional[str]):
@@ -48,39 +58,41 @@ def _compile(p: Optional[str]):
 
 
 class NarrativeRules:
-    def __init__(self, data: dict):
-        self.topics = {k: regex.compile(v) for k, v in (data.get("topics") or {}).items()}
+    def __init__(self, data: dict, fields: Optional[set] = None):
+        keep = (lambda f: True) if fields is None else (lambda f: f in fields)
+        self.topics = {g: {k: regex.compile(v) for k, v in vals.items()}
+                       for g, vals in (data.get("topics") or {}).items()}
         self.rules = [
             _Rule(field=r["field"], ind=regex.compile(r["ind"]), ctx=_compile(r.get("ctx")),
                   none=_compile(r.get("none")), none_ctx=_compile(r.get("none_ctx")),
-                  topic=r.get("topic"), units=frozenset(r["unit"]) if r.get("unit") else None)
-            for r in data.get("rules") or []]
-        self.zeros = [(regex.compile(z["pattern"]), list(z["fields"])) for z in data.get("zeros") or []]
-        self.implied = [(regex.compile(i["pattern"]), i["field"], i["from"]) for i in data.get("implied") or []]
+                  topic=dict(r.get("topic") or {}), units=frozenset(r["unit"]) if r.get("unit") else None,
+                  after=_compile(r.get("after")), sign=_compile(r.get("sign")), money=bool(r.get("money")))
+            for r in data.get("rules") or [] if keep(r["field"])]
+        self.zeros = [(regex.compile(z["pattern"]), [f for f in z["fields"] if keep(f)])
+                      for z in data.get("zeros") or []]
+        self.implied = [(regex.compile(i["pattern"]), i["field"], i["from"], _compile(i.get("only_if")))
+                        for i in data.get("implied") or [] if keep(i["field"])]
 
     # -------------------------------------------------------------- numeric facts
-    def topic_at(self, text: str, pos: int, group: tuple[str, ...]) -> Optional[str]:
-        """Which of the topics in `group` was named last before pos in its paragraph."""
+    def topic_at(self, text: str, pos: int, group: str) -> Optional[str]:
+        """Which topic of `group` was named last (by where its name ends) before pos in its paragraph."""
         ls = text.rfind("\n", 0, pos) + 1
         best, best_pos = None, -1
-        for name in group:
-            pat = self.topics.get(name)
-            if pat is None:
-                continue
+        for name, pat in self.topics.get(group, {}).items():
             for m in pat.finditer(text, ls, pos):
-                if m.start() > best_pos:
-                    best, best_pos = name, m.start()
+                if m.end() > best_pos:
+                    best, best_pos = name, m.end()
         return best
 
     def field_for(self, text: str, indicator: str, number_start: int, number_end: int,
-                  unit: Optional[str]) -> Optional[str]:
-        ss = number_start
-        while ss > 0 and text[ss - 1] not in _SENTENCE_END:
-            ss -= 1
-        ce = number_end
+                  unit: Optional[str], quantity_end: Optional[int] = None) -> Optional[FieldMatch]:
+        ss = text.rfind("\n", 0, number_start) + 1  # the paragraph up to the number's clause
+        qe = quantity_end if quantity_end is not None else number_end
+        ce = qe
         while ce < len(text) and text[ce] not in _CLAUSE_END:
             ce += 1
         ctx = text[ss:ce]
+        after = text[qe:ce]
         topic_cache: dict = {}
         for r in self.rules:
             if r.units is not None and unit not in r.units:
@@ -93,13 +105,19 @@ class NarrativeRules:
                 continue
             if r.none_ctx is not None and r.none_ctx.search(ctx):
                 continue
-            if r.topic is not None:
-                group = ("review", "litigation") if r.topic in ("review", "litigation") else ("press", "interview")
+            if r.after is not None and not r.after.search(after):
+                continue
+            ok = True
+            for group, want in r.topic.items():
                 if group not in topic_cache:
                     topic_cache[group] = self.topic_at(text, number_start, group)
-                if topic_cache[group] != r.topic:
-                    continue
-            return r.field
+                if topic_cache[group] != want:
+                    ok = False
+                    break
+            if not ok:
+                continue
+            sign = -1 if r.sign is not None and r.sign.search(indicator) else 1
+            return FieldMatch(r.field, sign, r.money)
         return None
 
     # -------------------------------------------------------------- statements in words
@@ -116,7 +134,7 @@ class NarrativeRules:
         `stated` lists (field, value, position) of the numeric narrative facts.
         """
         out = []
-        for pat, fld, src in self.implied:
+        for pat, fld, src, only_if in self.implied:
             for m in pat.finditer(text):
                 ss = m.start()
                 while ss > 0 and text[ss - 1] not in "。\n":
@@ -125,15 +143,32 @@ class NarrativeRules:
                 while se < len(text) and text[se] not in "。\n":
                     se += 1
                 vals = [v for f, v, p in stated if f == src and ss <= p < se]
+                if only_if is not None and not only_if.search(text, ss, se):
+                    continue
                 if vals:
                     out.append(Claim(fld, vals[0], m.start(), m.end(), "implied"))
         return out
 
 
+def _rule_data(name: str) -> dict:
+    """Rules of one file, with the rules of the file it extends appended (its own come first)."""
+    try:
+        model_path("forms", f"narrative_{name}.yaml")
+    except DataError:
+        return {}
+    data = dict(load_yaml("forms", f"narrative_{name}.yaml") or {})
+    base_name = data.get("extends")
+    if base_name:
+        base = _rule_data(base_name)
+        data["topics"] = {**(base.get("topics") or {}), **(data.get("topics") or {})}
+        for key in ("rules", "zeros", "implied"):
+            data[key] = list(data.get(key) or []) + list(base.get(key) or [])
+    return data
+
+
 @lru_cache(maxsize=None)
 def load_rules(template: str) -> NarrativeRules:
-    try:
-        model_path("forms", f"narrative_{template}.yaml")
-    except DataError:
-        return NarrativeRules({})  # no narrative rules yet for this template
-    return NarrativeRules(load_yaml("forms", f"narrative_{template}.yaml") or {})
+    from .schema import load_template
+
+    fields = set(load_template(template).fields)
+    return NarrativeRules(_rule_data(template), fields)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from ..types import Repair
 from .convert import detect_script, to_simplified
 from .fixes import FIXERS
+from .html import html_edits, looks_like_html
 from .offsets import Edit, OffsetMap, StageMap, apply_edits
 
 __all__ = ["NormalizedText", "normalize", "DEFAULT_FIXERS"]
@@ -51,9 +52,16 @@ def normalize(original: str, fixers: tuple[str, ...] = DEFAULT_FIXERS, mojibake:
     text = original
     offsets = OffsetMap()
     repairs: list[Repair] = []
+    if looks_like_html(text):
+        edits = html_edits(text)
+        if edits:
+            text = apply_edits(text, edits)
+            offsets = offsets.then(StageMap(edits))
     if mojibake != "off":
         edits, reported = _mojibake_edits(text, mojibake)
-        repairs.extend(reported)
+        for r in reported:  # in original coordinates
+            a, b = offsets.source_span(r.start, r.end)
+            repairs.append(Repair(r.kind, a, b, original[a:b], r.after, r.confidence, r.applied))
         if edits:
             text = apply_edits(text, edits)
             offsets = offsets.then(StageMap(edits))

@@ -1,0 +1,134 @@
+"""HTML pages -> visible text, as edits on the source so every offset still points into it.
+
+lxml's HTML parser reads the page (no network, no DTD, comments and processing
+instructions dropped); scripts, styles and the head are left out; block elements
+become line breaks and each table row becomes one ' | '-separated line, which the
+table readers understand. Text nodes are found back in the source in document
+order, so the visible text is the source with its markup replaced: offsets of
+facts, labels and cells map back exactly.
+"""
+from __future__ import annotations
+
+import regex
+
+from .offsets import Edit
+
+_TAGS = regex.compile(r"<(?:html|body|table|tr|td|th|p|div|br|span|h[1-6]|li|ul|font|strong|tbody)\b", regex.I)
+_SKIP = {"script", "style", "head", "title", "noscript", "template", "iframe", "object", "svg"}
+_BLOCK = {"p", "div", "br", "tr", "table", "tbody", "thead", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol",
+          "section", "article", "header", "footer", "caption", "dd", "dt", "blockquote", "pre", "hr"}
+_CELL = {"td", "th"}
+
+
+def looks_like_html(text: str) -> bool:
+    head = text[:200000]
+    return "<" in head and len(_TAGS.findall(head)) >= 3
+
+
+def _chunks(root) -> list[tuple[str, str]]:
+    """('text', s) and ('sep', s) chunks of the visible text, in document order."""
+    out: list[tuple[str, str]] = []
+
+    def sep(s: str, merge: bool = True) -> None:
+        if merge and out and out[-1][0] == "sep":
+            # keep the stronger separator: a line break wins over a cell bar
+            if "\n" in s and "\n" not in out[-1][1]:
+                out[-1] = ("sep", s)
+            return
+        out.append(("sep", s))
+
+    def walk(el) -> None:
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        if tag in _SKIP or not tag:
+            if el.tail:
+                out.append(("text", el.tail))
+            return
+        if tag in _BLOCK:
+            sep("\n")
+        elif tag in _CELL:
+            parent = el.getparent()
+            first = parent is not None and next((c for c in parent if isinstance(c.tag, str)), None) is el
+            sep("\n" if first else " | ", merge=first)
+        if el.text:
+            out.append(("text", el.text))
+        for child in el:
+            walk(child)
+        if tag in _BLOCK:
+            sep("\n")
+        if el.tail:
+            out.append(("text", el.tail))
+
+    walk(root)
+    return out
+
+
+def html_edits(source: str) -> list[Edit] | None:
+    """Edits that turn the HTML source into its visible text; None when it cannot be parsed."""
+    try:
+        import lxml.html
+        from lxml import etree
+    except ImportError:
+        return None
+    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True,
+                                  huge_tree=False, recover=True)
+    try:
+        src = regex.sub(r"^\s*<\?xml[^>]*\?>", "", source[:50], count=1) + source[50:]
+        if src != source:
+            return None  # keep offsets simple: an XML declaration is rare in report pages
+        root = lxml.html.document_fromstring(source, parser=parser)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        return None
+    edits: list[Edit] = []
+    cursor = 0
+    pending_sep = ""
+    n = len(source)
+    for kind, s in _chunks(root):
+        if kind == "sep":
+            pending_sep += s
+            continue
+        pending_sep = _compose(pending_sep)
+        if not s:
+            continue
+        # a text node starts right after a '>' (or at the very start)
+        at = -1
+        probe = cursor
+        while True:
+            k = source.find(s, probe)
+            if k < 0:
+                break
+            if k == 0 or source[k - 1] == ">" or k == cursor:
+                at = k
+                break
+            probe = k + 1
+            if probe - cursor > 200000:
+                break
+        if at >= 0 and _markup_only(source, cursor, at):
+            edits.append(Edit(cursor, at, pending_sep))
+            cursor = at + len(s)
+        else:
+            # entities or merged nodes: the raw node runs from the next '>' to the next '<'
+            gt = source.find(">", cursor)
+            start = gt + 1 if gt >= 0 else cursor
+            lt = source.find("<", start)
+            end = lt if lt >= 0 else n
+            edits.append(Edit(cursor, start, pending_sep))
+            edits.append(Edit(start, end, s))
+            cursor = end
+        pending_sep = ""
+    edits.append(Edit(cursor, n, "\n" if "\n" in pending_sep else ""))
+    return [e for e in edits if e.end > e.start or e.replacement]
+
+
+def _compose(seps: str) -> str:
+    """Separators between two text nodes: one line break, then the cell bars after it."""
+    if "\n" in seps:
+        return "\n" + seps.rsplit("\n", 1)[1].replace(" |  | ", " |  | ")
+    return seps
+
+
+def _markup_only(source: str, a: int, b: int) -> bool:
+    """Is source[a:b] only tags, comments and whitespace (no text of its own)?"""
+    seg = source[a:b]
+    stripped = regex.sub(r"<[^>]*>", "", seg)
+    return stripped.strip() == "" or regex.fullmatch(r"(?s)\s*(?:<script.*?</script>|<style.*?</style>|\s)*\s*", seg) is not None \
+        or "<" not in stripped and stripped.strip() == ""
