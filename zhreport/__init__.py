@@ -15,14 +15,14 @@ __all__ = ["extract", "normalize", "Report", "Fact", "ReadError", "ZhReportError
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 
+from .normalize import normalize  # noqa: E402  (the function shadows its subpackage's name)
+
+
 def __getattr__(name: str):
-    # lazy: importing zhreport loads no data and no jieba/OpenCC
+    # lazy: importing zhreport loads no data tables, no jieba and no OpenCC
     if name == "extract":
         from .pipeline import extract
         return extract
-    if name == "normalize":
-        from .normalize import normalize
-        return normalize
     if name in ("Report", "Fact"):
         from . import types
         return getattr(types, name)

@@ -111,6 +111,8 @@ def html_edits(source: str) -> list[Edit] | None:
             start = gt + 1 if gt >= 0 else cursor
             lt = source.find("<", start)
             end = lt if lt >= 0 else n
+            if end <= start or not _markup_only(source, cursor, start):
+                return None  # cannot place this text in the source: read the page as plain text
             edits.append(Edit(cursor, start, pending_sep))
             edits.append(Edit(start, end, s))
             cursor = end
@@ -126,9 +128,13 @@ def _compose(seps: str) -> str:
     return seps
 
 
+_SCRIPTS = regex.compile(r"(?is)<(script|style|noscript|template)\b.*?</\1\s*>")
+_COMMENTS = regex.compile(r"(?s)<!--.*?-->|<!\[CDATA\[.*?\]\]>|<![^>]*>|<\?[^>]*>")
+_ANY_TAG = regex.compile(r"<[^>]*>")
+
+
 def _markup_only(source: str, a: int, b: int) -> bool:
-    """Is source[a:b] only tags, comments and whitespace (no text of its own)?"""
-    seg = source[a:b]
-    stripped = regex.sub(r"<[^>]*>", "", seg)
-    return stripped.strip() == "" or regex.fullmatch(r"(?s)\s*(?:<script.*?</script>|<style.*?</style>|\s)*\s*", seg) is not None \
-        or "<" not in stripped and stripped.strip() == ""
+    """Is source[a:b] only tags, comments, scripts/styles and whitespace (no text of its own)?"""
+    seg = _SCRIPTS.sub("", source[a:b])
+    seg = _COMMENTS.sub("", seg)
+    return _ANY_TAG.sub("", seg).strip() == ""
