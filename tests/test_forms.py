@@ -109,3 +109,37 @@ def test_schema_json_is_generated_verbatim():
         assert data["id"] == tid and "generated" in data["source"]
         ids = [f["id"] for f in data["fields"]]
         assert all(i == i.strip() and " " not in i for i in ids)
+
+
+LOCAL_2010 = """2010年度政府信息公开情况统计表
+指标名称 | 计量单位 | 代码 | 本期实际 | 本年累计
+主动公开信息数 | 条 | 1 | 35 | 412
+其中：全文电子化的主动公开信息数 | 条 | 2 | 35 | 405
+新增的行政规范性文件数 | 条 | 3 | 0 | 6
+申请总数 | 条 | 4 | 1 | 9
+当面申请数 | 条 | 5 | 0 | 3
+电子邮件申请数 | 条 | 6 | 1 | 4
+信函申请数 | 条 | 7 | 0 | 2
+对申请的答复总数 | 条 | 8 | 1 | 9
+同意公开答复数 | 条 | 9 | 1 | 7
+同意部分公开答复数 | 条 | 10 | 0 | 1
+否决公开答复总数 | 条 | 11 | 0 | 1
+行政复议数 | 件 | 12 | 0 | 0
+行政诉讼数 | 件 | 13 | 0 | 0
+"""
+
+
+def test_local_2008_2013_table_reads_the_year_column():
+    """Shanghai-style local tables: the year's column (本年累计), not the row code or the month."""
+    r = zhreport.extract(LOCAL_2010, year=2010)
+    f = {k: int(v.value) for k, v in r.form.items() if not k.startswith("meta.")}
+    assert f["proactive.items.total"] == 412
+    assert f["proactive.normative_docs.issued"] == 6
+    assert f["requests.received.total"] == 9
+    assert f["requests.received.by_channel.in_person"] == 3
+    assert f["requests.replied.total"] == 9
+    assert f["requests.outcome.denied.total"] == 1
+    assert f["admin_review.total"] == 0 and f["litigation.total"] == 0
+    # rows the national form has no field for are kept as facts, with no field
+    email = [x for x in r.facts if x.source == "table" and x.indicator and "电子邮件" in x.indicator]
+    assert len(email) == 1 and email[0].field is None and email[0].value == 4

@@ -15,7 +15,7 @@ from typing import Optional, Union
 from .checks import run_checks, text_vs_table
 from .forms.detect import detect_issuer, detect_template, detect_year
 from .forms.mapping import load_rules
-from .forms.schema import TEMPLATES, load_template
+from .forms.schema import TEMPLATES, load_template, strip_label
 from .forms.grid import read_grid
 from .forms.tables import align_1d, extract_meta, read_tables
 from .indicators import link_indicators
@@ -85,10 +85,14 @@ def extract_text(text: str, *, year: Optional[int] = None, template: Optional[st
     table_lines: list[tuple[int, int]] = []
     tpl = load_template(template) if template else None
     grid_cells = []
+    unplaced_rows = []  # printed rows that are no field of the form: kept as facts, field null
     if tpl is not None and tpl.id == "gov2008":
         for region in read_tables(t):
-            table_cells.extend(align_1d(region, tpl))
+            placed = align_1d(region, tpl)
+            table_cells.extend(placed)
             table_lines.extend((r.line_start, r.line_end) for r in region)
+            placed_rows = {id(r) for r, _f, _c in placed}
+            unplaced_rows.extend(r for r in region if id(r) not in placed_rows and r.value is not None)
     elif tpl is not None:
         grid_cells = read_grid(t, tpl)
         lines = sorted({_line_span(t, c.token.start) for c in grid_cells if c.token is not None})
@@ -99,10 +103,16 @@ def extract_text(text: str, *, year: Optional[int] = None, template: Optional[st
         fld = tpl.fields[fid]
         if row.value is not None:
             fact = _table_fact(norm, row, fid, fld.label, conf)
+            if fact.value is None:
+                continue
             facts.append(fact)
             cell_facts.append((fid, fact, row))
         elif row.blank:
             cell_facts.append((fid, None, row))
+    for row in unplaced_rows:
+        fact = _table_fact(norm, row, None, strip_label(row.label.text), 0.5)
+        if fact.value is not None:
+            facts.append(fact)
     for cell in grid_cells:
         if cell.token is not None and cell.value is not None:
             fact = _grid_fact(norm, cell, tpl)
@@ -226,8 +236,9 @@ def _table_fact(norm: NormalizedText, row, fid: str, label: str, conf: float) ->
     from .quantities import parse_number
 
     s, e = norm.source_span(row.value.start, row.value.end)
-    value = parse_number(row.value.text.replace("－", "-").lstrip("+")) if not row.value.text.startswith(("-", "－")) \
-        else -parse_number(row.value.text[1:])
+    raw = row.value.text.replace("－", "-").strip()
+    number = parse_number(raw.lstrip("+-"))
+    value = None if number is None else (-number if raw.startswith("-") else number)
     unit = row.unit.text if row.unit is not None and row.unit.text not in ("——", "--") else None
     return Fact(start=s, end=e, text=norm.original[s:e], value=value, unit=unit, approx=None,
                 indicator=label, indicator_span=norm.source_span(row.label.start, row.label.end),

@@ -116,6 +116,7 @@ def read_tables(text: str) -> list[list[TableRow]]:
     # region detection: runs of table-ish lines holding at least 4 rows with units
     run: list[TableRow] = []
     pending: Optional[TableRow] = None
+    value_col: Optional[int] = None  # set by a header that names its columns (代码 | 本年累计)
 
     def flush():
         nonlocal run, pending
@@ -139,7 +140,11 @@ def read_tables(text: str) -> list[list[TableRow]]:
             if pending is not None:
                 run.append(pending)
                 pending = None
-            row = _row_from_cells(cells, ls, le)
+            header = _value_column(cells)
+            if header is not None:
+                value_col = header
+                continue
+            row = _row_from_cells(cells, ls, le, value_col)
             if row is not None:
                 run.append(row)
             continue
@@ -166,11 +171,43 @@ def read_tables(text: str) -> list[list[TableRow]]:
     return regions
 
 
-def _row_from_cells(cells: list[Cell], ls: int, le: int) -> Optional[TableRow]:
+_ANNUAL = ("本年累计", "全年", "年度", "统计数", "本年度")
+_NOT_ANNUAL = ("历年累计", "代码", "本期", "上年", "计量单位", "单位")
+
+
+def _value_column(cells: list[Cell]) -> Optional[int]:
+    """Column of the year's value in a header that names its columns (local 2008-2013 tables:
+    指标名称 | 计量单位 | 代码 | 本期实际 | 本年累计); None for any other line."""
+    texts = [c.text.replace(" ", "") for c in cells]
+    if not any(t in ("代码", "本年累计", "历年累计", "本期实际") for t in texts):
+        return None
+    for i, t in enumerate(texts):
+        if any(a in t for a in _ANNUAL) and not any(b in t for b in _NOT_ANNUAL):
+            return i
+    for i, t in enumerate(texts):
+        if "本期" in t:
+            return i
+    return None
+
+
+def _row_from_cells(cells: list[Cell], ls: int, le: int, value_col: Optional[int] = None) -> Optional[TableRow]:
     kinds = [_kind(c) for c in cells]
     if "label" not in kinds:
         return None
     i = kinds.index("label")
+    if value_col is not None and value_col < len(cells) and i < value_col:
+        row = TableRow(label=cells[i], line_start=ls, line_end=le)
+        for c, k in zip(cells[i + 1:value_col], kinds[i + 1:value_col]):
+            if k == "unit" and row.unit is None:
+                row.unit = c
+        k = kinds[value_col]
+        if k == "value":
+            row.value = cells[value_col]
+        elif k in ("blank", "empty"):
+            row.blank = True
+        if row.unit is None and row.value is None and not row.blank:
+            return None
+        return row
     row = TableRow(label=cells[i], line_start=ls, line_end=le)
     rest = list(zip(cells[i + 1:], kinds[i + 1:]))
     for c, k in rest:
