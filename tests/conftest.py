@@ -19,7 +19,7 @@ def seed_text():
 
 @pytest.fixture(scope="session")
 def seed_gold():
-    return load_jsonl(CORPORA / "sample" / "zhashui_2018_seed.gold.jsonl")[0]
+    return load_jsonl(CORPORA / "gold" / "seed.gold.jsonl")[0]
 
 
 @pytest.fixture(scope="session")

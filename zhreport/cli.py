@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Optional
@@ -176,6 +177,37 @@ def _cmd_normalize(args) -> int:
     return 0
 
 
+# ---------------------------------------------------------------- batch
+def _cmd_batch(args) -> int:
+    from .batch import list_inputs, run_batch
+
+    try:
+        paths = list_inputs(args.input)
+    except OSError as exc:
+        _fail(f"{args.input}: cannot list inputs ({exc.strerror or exc})")
+        return 1
+    if not paths:
+        _fail(f"{args.input}: no files to read")
+        return 1
+    s = run_batch(paths, args.output, workers=args.workers, resume=args.resume, max_mb=args.max_mb,
+                  progress=not args.quiet)
+    print(f"zhreport: {s.total} documents: {s.ok} extracted, {s.errors} errors, {s.skipped} skipped"
+          f"{f', {s.resumed} already done' if s.resumed else ''}; {s.docs_per_s:.1f} docs/s with "
+          f"{args.workers} worker(s), peak worker memory {s.peak_worker_mb:.0f} MB", file=sys.stderr)
+    print(f"zhreport: results in {s.out}/ (zhreport.sqlite, reports.jsonl, forms.csv, checks.csv, errors.csv)",
+          file=sys.stderr)
+    return 0
+
+
+# ---------------------------------------------------------------- synth
+def _cmd_synth(args) -> int:
+    from .synth import write_corpus
+
+    n = write_corpus(args.output, n=args.n, seed=args.seed, broken=args.broken, damaged=args.damaged)
+    print(f"zhreport: wrote {n} documents and gold.jsonl to {args.output}", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="zhreport", description="Chinese government reports -> structured, checkable data.")
     p.add_argument("--version", action="version", version=f"zhreport {__version__}")
@@ -201,6 +233,25 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--baseline", metavar="B", help="JSON of metric floors; exit 1 on a regression")
     v.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     v.set_defaults(func=_cmd_evaluate)
+
+    b = sub.add_parser("batch", help="the main job: extract a folder of reports into one dataset")
+    b.add_argument("input", metavar="INPUT", help="a folder, a glob ('reports/**/*.html') or @list (one path a line)")
+    b.add_argument("-o", "--output", required=True, metavar="OUT", help="folder for the store and the exports")
+    b.add_argument("--workers", type=int, default=max(1, (os.cpu_count() or 1)), help="worker processes (default: cores)")
+    b.add_argument("--resume", action="store_true", help="keep what OUT holds and skip documents already done")
+    b.add_argument("--max-mb", type=float, default=50, help="larger files are recorded as errors (default 50)")
+    b.add_argument("--quiet", action="store_true", help="no progress line")
+    b.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    b.set_defaults(func=_cmd_batch)
+
+    y = sub.add_parser("synth", help="write a synthetic corpus of reports with its gold file")
+    y.add_argument("-n", type=int, default=100, help="number of documents (default 100)")
+    y.add_argument("-o", "--output", required=True, metavar="DIR")
+    y.add_argument("--seed", type=int, default=1)
+    y.add_argument("--broken", type=float, default=0.0, help="share of broken files to add (not in the gold)")
+    y.add_argument("--damaged", type=float, default=0.25, help="share of documents with mirror-site damage")
+    y.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    y.set_defaults(func=_cmd_synth)
 
     n = sub.add_parser("normalize", help="print the repaired simplified text")
     n.add_argument("file", metavar="FILE", help="text file, or - for standard input")

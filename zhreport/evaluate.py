@@ -92,18 +92,20 @@ def evaluate(cases: Iterable[dict], extract_fn: Optional[Callable] = None,
         from .pipeline import extract as extract_fn  # noqa: PLW0127
     total = _Tally()
     per: dict[str, _Tally] = {}
+    per_variant: dict[str, _Tally] = {}
     misses: list[dict] = []
     n_cases = 0
     for c in cases:
         n_cases += 1
         tid = c.get("template") or "none"
         tally = per.setdefault(tid, _Tally())
+        vtally = per_variant.setdefault(c.get("variant", "clean"), _Tally())
         text = c["text"] if transform is None else transform(c["text"])
         rep = extract_fn(text, year=c.get("year"))
         d = rep.to_dict() if hasattr(rep, "to_dict") else rep
         facts = d.get("facts", [])
         form = {k: (v.get("value") if isinstance(v, dict) else v) for k, v in d.get("form", {}).items()}
-        if transform is None and c.get("grid_check") != "cells":
+        if transform is None and c.get("grid_check") != "cells" and c.get("variant", "clean") != "damaged":
             used: set[int] = set()
             for g in c.get("facts", []):
                 sp = gold_span(c["text"], g)
@@ -146,7 +148,7 @@ def evaluate(cases: Iterable[dict], extract_fn: Optional[Callable] = None,
         for k, v in pred_form.items():
             if k not in gold_form:
                 misses.append({"case": c.get("id"), "kind": "form_extra", "field": k, "got": v})
-        for t in (total, tally):
+        for t in (total, tally, vtally):
             t.tp += tp
             t.pred += len(pred_form)
             t.gold += len(gold_form)
@@ -161,5 +163,7 @@ def evaluate(cases: Iterable[dict], extract_fn: Optional[Callable] = None,
 
     result = {"cases": n_cases, **block(total, transform is None)}
     result["per_template"] = {tid: block(t, transform is None) for tid, t in sorted(per.items())}
+    if len(per_variant) > 1 or "clean" not in per_variant:
+        result["per_variant"] = {v: block(t, False) for v, t in sorted(per_variant.items())}
     result["misses"] = misses
     return result

@@ -128,7 +128,7 @@ def _compose(seps: str) -> str:
     return seps
 
 
-_SCRIPTS = regex.compile(r"(?is)<(script|style|noscript|template)\b.*?</\1\s*>")
+_SCRIPTS = regex.compile(r"(?is)<(script|style|noscript|template|title|iframe|object|svg)\b.*?</\1\s*>")
 _COMMENTS = regex.compile(r"(?s)<!--.*?-->|<!\[CDATA\[.*?\]\]>|<![^>]*>|<\?[^>]*>")
 _ANY_TAG = regex.compile(r"<[^>]*>")
 
