@@ -162,21 +162,26 @@ def decode_bytes(data: bytes, source: str = "-") -> Decoded:
     return Decoded(text, "gb18030", sha, source)
 
 
-def read_path(path: Union[str, Path]) -> Decoded:
-    """Read and decode a text file; ReadError names the file and the reason."""
+def read_bytes(path: Union[str, Path], max_bytes: int = MAX_BYTES) -> bytes:
+    """The raw bytes of a file; ReadError names the file and the reason it cannot be read."""
     p = Path(path)
     source = str(path)
     try:
         if p.is_dir():
             raise ReadError(source, "is a directory, not a file")
         size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise ReadError(source, f"is {size // (1024 * 1024)} MB; the limit is {MAX_BYTES // (1024 * 1024)} MB")
-        data = p.read_bytes()
+        if size > max_bytes:
+            raise ReadError(source, f"is {size / 1e6:.0f} MB, over the limit of {max_bytes / 1e6:.0f} MB "
+                                    "(raise it with --max-mb)")
+        return p.read_bytes()
     except FileNotFoundError:
         raise ReadError(source, "no such file") from None
     except PermissionError:
         raise ReadError(source, "permission denied") from None
     except OSError as exc:
         raise ReadError(source, f"cannot be read ({exc.strerror or exc})") from None
-    return decode_bytes(data, source)
+
+
+def read_path(path: Union[str, Path], max_bytes: int = MAX_BYTES) -> Decoded:
+    """Read and decode a text file; ReadError names the file and the reason."""
+    return decode_bytes(read_bytes(path, max_bytes), str(path))

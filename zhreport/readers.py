@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Union
 
 from .errors import ReadError
-from .reader import MAX_BYTES, Decoded, decode_bytes
+from .reader import MAX_BYTES, Decoded, decode_bytes, read_bytes
 
 __all__ = ["read_document", "SkipFile", "SUFFIXES"]
 
@@ -27,31 +27,18 @@ class SkipFile(ReadError):
 
 
 def read_document(path: Union[str, Path], max_bytes: int = MAX_BYTES) -> Decoded:
-    p = Path(path)
     source = str(path)
-    suffix = p.suffix.lower()
-    try:
-        if p.is_dir():
-            raise ReadError(source, "is a directory, not a file")
-        size = p.stat().st_size
-        if size > max_bytes:
-            raise ReadError(source, f"is {size / 1e6:.0f} MB, over the limit of {max_bytes / 1e6:.0f} MB "
-                                    "(raise it with --max-mb)")
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise ReadError(source, "no such file") from None
-    except PermissionError:
-        raise ReadError(source, "permission denied") from None
-    except OSError as exc:
-        raise ReadError(source, f"cannot be read ({exc.strerror or exc})") from None
+    suffix = Path(path).suffix.lower()
+    if suffix not in SUFFIXES:
+        raise SkipFile(source, f"unsupported file type '{suffix}' (zhreport reads "
+                               f"{', '.join(sorted(s for s in SUFFIXES if s))})")
+    data = read_bytes(path, max_bytes)
     if suffix in TEXT_SUFFIXES or suffix in HTML_SUFFIXES:
         return decode_bytes(data, source)
     sha = hashlib.sha256(data).hexdigest()
     if suffix == ".pdf":
         return Decoded(_pdf_text(data, source), "pdf", sha, source)
-    if suffix == ".docx":
-        return Decoded(_docx_text(data, source), "docx", sha, source)
-    raise SkipFile(source, f"unsupported file type '{suffix}' (zhreport reads {', '.join(sorted(s for s in SUFFIXES if s))})")
+    return Decoded(_docx_text(data, source), "docx", sha, source)
 
 
 def _pdf_text(data: bytes, source: str) -> str:
