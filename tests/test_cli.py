@@ -137,3 +137,18 @@ def test_installed_console_script_runs_from_elsewhere(tmp_path):
     p = subprocess.run([str(script), "extract", str(f)], capture_output=True, cwd=tmp_path, env=env, timeout=120)
     assert p.returncode == 0, p.stderr
     assert json.loads(p.stdout)["form"]["admin_review.total"]["value"] == 2
+
+
+@pytest.mark.parametrize("content,fragment", [(b"\x89PNG\r\n\x1a\n\x00", "not a UTF-8"),
+                                              (b'{"id": "x"}\n', "needs a 'text'")])
+def test_evaluate_rejects_a_bad_gold_file_in_one_line(tmp_path, content, fragment):
+    g = tmp_path / "gold.jsonl"
+    g.write_bytes(content)
+    p = run("evaluate", str(g))
+    err = p.stderr.decode()
+    assert p.returncode == 1 and fragment in err and str(g) in err and "Traceback" not in err
+
+
+def test_batch_on_a_missing_folder(tmp_path):
+    p = run("batch", str(tmp_path / "nope"), "-o", str(tmp_path / "out"))
+    assert p.returncode == 1 and "no such file or folder" in p.stderr.decode()

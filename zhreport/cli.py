@@ -181,8 +181,12 @@ def _cmd_normalize(args) -> int:
 def _cmd_batch(args) -> int:
     from .batch import list_inputs, run_batch
 
+    spec = args.input
+    if not (spec.startswith("@") or any(c in spec for c in "*?[") or os.path.exists(spec)):
+        _fail(f"{spec}: no such file or folder")
+        return 1
     try:
-        paths = list_inputs(args.input)
+        paths = list_inputs(spec)
     except OSError as exc:
         _fail(f"{args.input}: cannot list inputs ({exc.strerror or exc})")
         return 1

@@ -50,15 +50,25 @@ def prf(tp: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
 
 
 def load_gold(path: str | Path) -> list[dict]:
+    """Cases of a gold JSONL file; ValueError names the file, the line and what is wrong."""
     cases = []
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                cases.append(json.loads(line))
-            except ValueError as exc:
-                raise ValueError(f"{path}:{n}: not a JSON object ({exc})") from None
+    try:
+        with open(path, encoding="utf-8") as fh:
+            lines = fh.read().splitlines()
+    except UnicodeDecodeError:
+        raise ValueError(f"{path}: not a UTF-8 JSON-lines gold file") from None
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            case = json.loads(line)
+        except ValueError as exc:
+            raise ValueError(f"{path}:{n}: not a JSON object ({exc})") from None
+        if not isinstance(case, dict) or not isinstance(case.get("text"), str):
+            raise ValueError(f"{path}:{n}: a gold case needs a 'text' string (see the gold contract)")
+        if not isinstance(case.get("form", {}), dict) or not isinstance(case.get("facts", []), list):
+            raise ValueError(f"{path}:{n}: 'form' must be an object and 'facts' a list")
+        cases.append(case)
     return cases
 
 
