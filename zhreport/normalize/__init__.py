@@ -91,12 +91,28 @@ def _mojibake_edits(text: str, mode: str) -> tuple[list[Edit], list[Repair]]:
     edits, reported = [], []
     for r in repair_mojibake(text):
         if r.after is not None:
-            edits.append(Edit(r.start, r.end, r.after))
-            reported.append(Repair("mojibake", r.start, r.end, r.before, r.after, r.confidence))
+            end, after = _absorb_pinyin(text, r.end, r.after)
+            edits.append(Edit(r.start, end, after))
+            reported.append(Repair("mojibake", r.start, end, text[r.start:end], after, r.confidence))
         else:
             reported.append(Repair("mojibake", r.start, r.end, r.before, r.runner_up or r.before,
                                    r.confidence, applied=False))
     return edits, reported
+
+
+def _absorb_pinyin(text: str, end: int, after: str) -> tuple[int, str]:
+    """Remove pinyin annotations inside a restoration, and one it opens ('數(' + 'shù)'),
+    so that the mojibake repair and the pinyin repair never overlap."""
+    from .fixes import _ANNOT_TAIL, fix_inserted_pinyin, is_reading
+
+    inner = fix_inserted_pinyin(after)
+    if inner:
+        after = apply_edits(after, [e for e, _k in inner])
+    if len(after) >= 2 and after[-1] in "(（":
+        m = _ANNOT_TAIL.match(text, end)
+        if m and is_reading(after[-2], m.group(1)):
+            return m.end(), after[:-1]
+    return end, after
 
 
 def apply_repairs(original: str, repairs: list[Repair]) -> str:

@@ -135,6 +135,7 @@ _PY_LETTERS = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêńňǹḿ"
 _PINYIN_RUN = regex.compile(
     r"(?<=\p{Han})(?:[(（][" + _PY_LETTERS + r"]{1,7}[)）])+")
 _ANNOT = regex.compile(r"[(（]([" + _PY_LETTERS + r"]{1,7})[)）]")
+_ANNOT_TAIL = regex.compile(r"([" + _PY_LETTERS + r"]{1,7})[)）]")
 _TONELESS = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêńňǹḿ", "aaaaeeeeiiiioooouuuuvvvvvennnm")
 
 

@@ -71,8 +71,9 @@ class CharLM:
             pb = math.exp(self.logp_char(b))
             n_ab = self.bi.get(key, 0) + self.cache_bi.get(key, 0) * self.cache_weight
             n_a = self.uni.get(a, 0) + self.cache_uni.get(a, 0) * self.cache_weight
-            alpha = 50.0
-            got = math.log((n_ab + alpha * pb) / (n_a + alpha))
+            # linear interpolation: the dictionary's bigrams are word-internal, so a word
+            # boundary must not cost much more than starting afresh after punctuation
+            got = math.log(BIGRAM_LAMBDA * (n_ab / n_a if n_a else 0.0) + (1 - BIGRAM_LAMBDA) * pb)
             self._memo[key] = got
         return got
 
@@ -108,6 +109,7 @@ class CharLM:
 
 
 OTHER_SCRIPT_PENALTY = -8.0
+BIGRAM_LAMBDA = 0.7
 
 
 @lru_cache(maxsize=65536)

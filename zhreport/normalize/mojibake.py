@@ -263,7 +263,7 @@ def _by_frequency(chars: tuple, keep: int = 60) -> tuple:
     return tuple(heapq.nlargest(keep, chars, key=lambda xc: uni.get(_simp(xc[1]), 0)))
 
 
-def _drops(h: _Hyp, text: str, lm: CharLM, left: str) -> list[_Hyp]:
+def _drops(h: _Hyp, text: str, lm: CharLM, left: str, chain: bool = False) -> list[_Hyp]:
     """A dropped (unmapped) pair before the next damaged character: its first byte ends
     the pending character; its second is the lead of a character whose trail starts d's unit."""
     out: list[_Hyp] = []
@@ -272,7 +272,7 @@ def _drops(h: _Hyp, text: str, lm: CharLM, left: str) -> list[_Hyp]:
     firsts = tuple(sorted({b[0] for kind, b in _units(text[h.k]) if kind in ("pair", "single")}))
     if h.pending[0] == "known":
         choices = _drop_chars(h.pending[1], firsts)
-    elif not CHAIN_UNKNOWN:
+    elif not (chain or CHAIN_UNKNOWN):
         return out
     else:
         prev = h.chars[-1] if h.chars else left[-1:]
@@ -289,7 +289,7 @@ def _drop_chars(lead: int, firsts: tuple) -> tuple:
     return tuple((x, ch) for x, ch in by_lead.get(lead, []) if x >= 0x81 and _drop_possible(x, set(firsts)))
 
 
-def _consume(h: _Hyp, text: str, lm: CharLM, left: str) -> list[_Hyp]:
+def _consume(h: _Hyp, text: str, lm: CharLM, left: str, chain: bool = False) -> list[_Hyp]:
     """Read the next damaged character as one unit of the out-of-step decoder."""
     out: list[_Hyp] = []
     if h.k >= len(text):
@@ -300,7 +300,8 @@ def _consume(h: _Hyp, text: str, lm: CharLM, left: str) -> list[_Hyp]:
         out.append(_Hyp(h.chars + chars_new, pending, h.k + 1, h.drops, _score_add(h, chars_new, lm, left), synced))
 
     d = text[h.k]
-    end_of_piece = h.k + 1 >= len(text) or text[h.k + 1] in "\r\n"
+    # a piece also ends where the mirror cut before an aligned 。！？，: its last lead byte dangles
+    end_of_piece = h.k + 1 >= len(text) or text[h.k + 1] in "\r\n" or text[h.k + 1] in PUNCT_BYTES
     for kind, b in _units(d):
         if kind == "pair":
             b1, b2 = b
@@ -314,7 +315,7 @@ def _consume(h: _Hyp, text: str, lm: CharLM, left: str) -> list[_Hyp]:
             if 0x40 <= a1 <= 0x7E:
                 for _a, ch in _leads_for(h.pending, a1):
                     add([ch], ("known", 0), True)
-        elif kind == "invalid" and (CHAIN_UNKNOWN or h.pending[0] == "known"):
+        elif kind == "invalid" and (chain or CHAIN_UNKNOWN or h.pending[0] == "known"):
             prev = h.chars[-1] if h.chars else left[-1:]
             firsts = _pending_chars(h.pending, lm, prev, 24)
             if end_of_piece:
@@ -366,6 +367,44 @@ def rank(cands: list[Candidate], w: Weights = WEIGHTS) -> list[Candidate]:
     return sorted(cands, key=lambda c: -c.score)
 
 
+_OPENINGS = tuple("\u3000（" + n + "）" for n in ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十"))
+
+
+def _fits(chars: list, prefixes: tuple) -> bool:
+    s = "".join(chars)
+    return any(p.startswith(s) or s.startswith(p) for p in prefixes)
+
+
+def _beam(text: str, lm: CharLM, left: str, start: list, chain: bool = False,
+          prefixes: Optional[tuple] = None) -> list[_Hyp]:
+    """Stack decoding: hypotheses that have read the same damaged characters compete."""
+    done: list[_Hyp] = []
+    stack = start
+
+    def keep(hs: list) -> list:
+        return hs if prefixes is None else [h for h in hs if _fits(h.chars, prefixes)]
+
+    for _step in range(MAX_UNITS):
+        stack.sort(key=lambda h: -h.key)
+        stack = stack[:BEAM]
+        grown = list(stack)
+        frontier = stack
+        for _depth in range(2):  # up to two dropped pairs in a row ('（六）' = A3A8 C1F9 A3A9)
+            frontier = keep([e for h in frontier for e in _drops(h, text, lm, left, chain)])
+            frontier.sort(key=lambda h: -h.key)
+            frontier = frontier[:BEAM]
+            grown.extend(frontier)
+        grown.sort(key=lambda h: -h.key)
+        nxt: list[_Hyp] = []
+        for h in grown[:BEAM]:
+            for e in keep(_consume(h, text, lm, left, chain)):
+                (done if e.synced else nxt).append(e)
+        if not nxt:
+            break
+        stack = nxt
+    return done
+
+
 def _search(text: str, i: int, lm: CharLM) -> list[Candidate]:
     """Complete candidates for the run whose '?' is at i, best first."""
     p0, p1 = PUNCT_BYTES[text[i + 1]]
@@ -378,27 +417,13 @@ def _search(text: str, i: int, lm: CharLM) -> list[Candidate]:
         if at_line_start and ch == "\u3000":
             sc += INDENT_BONUS
         beam.append(_Hyp([ch], ("known", p1), i + 2, 0, sc))
-    done: list[_Hyp] = []
-    # stack decoding: hypotheses that have read the same damaged characters compete
-    stack = beam
-    for _step in range(MAX_UNITS):
-        stack.sort(key=lambda h: -h.key)
-        stack = stack[:BEAM]
-        grown = list(stack)
-        frontier = stack
-        for _depth in range(2):  # up to two dropped pairs in a row ('（六）' = A3A8 C1F9 A3A9)
-            frontier = [e for h in frontier for e in _drops(h, text, lm, left)]
-            frontier.sort(key=lambda h: -h.key)
-            frontier = frontier[:BEAM]
-            grown.extend(frontier)
-        grown.sort(key=lambda h: -h.key)
-        nxt: list[_Hyp] = []
-        for h in grown[:BEAM]:
-            for e in _consume(h, text, lm, left):
-                (done if e.synced else nxt).append(e)
-        if not nxt:
-            break
-        stack = nxt
+    done = _beam(text, lm, left, beam)
+    if at_line_start:
+        # table rows and headings open with an indentation and a numbering: '　（六）' hides two
+        # dropped pairs (A8C1, F9A3) that the open search rarely keeps; search those openings apart
+        opening = [h for h in beam if h.chars == ["\u3000"]]
+        if opening:
+            done += _beam(text, lm, left, opening, chain=True, prefixes=_OPENINGS)
     best: dict = {}
     for h in done:
         restored = "".join(h.chars)
