@@ -143,18 +143,17 @@ def _work(path: str, max_bytes: int) -> dict:
     return prepare(process_path(path, max_bytes))
 
 
-def _store(conn: sqlite3.Connection, rows: dict) -> None:
+def _write(conn: sqlite3.Connection, rows: dict) -> None:
     src, sha = rows["source"], rows["sha256"]
-    with conn:  # one transaction per document: a kill loses only documents in flight
-        if "error" in rows:
-            conn.execute("INSERT OR REPLACE INTO errors VALUES (?,?,?,?)", rows["error"])
-            return
-        for table in ("facts", "form", "checks"):
-            conn.execute(f"DELETE FROM {table} WHERE source=? AND sha256=?", (src, sha))
-        conn.execute("INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?,?,?)", rows["document"])
-        conn.executemany("INSERT INTO facts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows["facts"])
-        conn.executemany("INSERT INTO form VALUES (?,?,?,?,?)", rows["form"])
-        conn.executemany("INSERT INTO checks VALUES (?,?,?,?,?,?)", rows["checks"])
+    if "error" in rows:
+        conn.execute("INSERT OR REPLACE INTO errors VALUES (?,?,?,?)", rows["error"])
+        return
+    for table in ("facts", "form", "checks"):
+        conn.execute(f"DELETE FROM {table} WHERE source=? AND sha256=?", (src, sha))
+    conn.execute("INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?,?,?)", rows["document"])
+    conn.executemany("INSERT INTO facts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows["facts"])
+    conn.executemany("INSERT INTO form VALUES (?,?,?,?,?)", rows["form"])
+    conn.executemany("INSERT INTO checks VALUES (?,?,?,?,?,?)", rows["checks"])
 
 
 class _Progress:
@@ -236,17 +235,21 @@ def run_batch(inputs: Iterable[str], out: str, workers: int = 1, resume: bool = 
 
     work = process or _work
 
-    def record(res: dict) -> None:
-        if "document" not in res and "error" not in res:
-            res = prepare(res)  # a plain process_path result
-        _store(conn, res)
-        s.done += 1
-        if res["status"] == "ok":
-            s.ok += 1
-        elif res["status"] == "skipped":
-            s.skipped += 1
-        else:
-            s.errors += 1
+    def record(*results: dict) -> None:
+        # the results that are ready are committed together, each complete: a kill loses
+        # only documents not yet committed, which --resume does again
+        rows = [r if ("document" in r or "error" in r) else prepare(r) for r in results]
+        with conn:
+            for r in rows:
+                _write(conn, r)
+        for r in rows:
+            s.done += 1
+            if r["status"] == "ok":
+                s.ok += 1
+            elif r["status"] == "skipped":
+                s.skipped += 1
+            else:
+                s.errors += 1
         bar.update(s)
 
     try:
@@ -264,8 +267,7 @@ def run_batch(inputs: Iterable[str], out: str, workers: int = 1, resume: bool = 
                         break
                 while running:
                     finished, running = wait(running, return_when=FIRST_COMPLETED)
-                    for fut in finished:
-                        record(fut.result())
+                    record(*(fut.result() for fut in finished))
                     for path, _sha in it:
                         running.add(pool.submit(work, path, max_bytes))
                         if len(running) >= 4 * max(1, workers):
