@@ -1,8 +1,9 @@
 """The main job: a folder (or glob, or list) of reports -> one dataset.
 
 Worker processes run ``process_path`` — a pure per-document function that never
-raises — and the main process writes each result in its own SQLite transaction,
-so a ``kill -9`` loses at most the documents in flight. ``resume`` skips what the
+raises — and the main process commits the results as they arrive (those ready at
+the same moment in one SQLite transaction), so a ``kill -9`` loses at most the
+documents in flight. ``resume`` skips what the
 store already holds (by source path and content hash). Every run ends by writing
 the exports — reports.jsonl, forms.csv, checks.csv, errors.csv — sorted by source,
 so the same input gives the same files whatever the worker count.
