@@ -18,6 +18,7 @@ import regex
 
 from ..quantities import money_factor, parse_number
 from .schema import Template, strip_label
+from .tables import dice, split_cells
 
 __all__ = ["RowSpec", "row_specs", "read_grid", "GridCell"]
 
@@ -108,22 +109,13 @@ def _tokens(text: str) -> list[list[Token]]:
             cur = []
             continue
         if "|" in line or "\t" in line:
-            cells = []
-            p = ls
-            for part in regex.split(r"[|\t]", line):
-                s, e = p, p + len(part)
-                p = e + 1
-                while s < e and text[s].isspace():
-                    s += 1
-                while e > s and text[e - 1].isspace():
-                    e -= 1
-                cells.append((s, e))
-            while cells and cells[-1][0] == cells[-1][1]:
+            cells = split_cells(text, ls, le)
+            while cells and not cells[-1].text:
                 cells.pop()  # '||' tails
-            while cells and cells[0][0] == cells[0][1]:
+            while cells and not cells[0].text:
                 cells.pop(0)
-            for s, e in cells:
-                cur.append(_token(text, s, e, n))
+            for c in cells:
+                cur.append(_token(text, c.start, c.end, n))
         else:
             parts = [(m.start() + ls, m.end() + ls) for m in regex.finditer(r"\S+", line)]
             if parts and all(_kind(text[s:e]) in ("value", "blank") for s, e in parts):
@@ -149,17 +141,10 @@ def _token(text: str, s: int, e: int, line: int) -> Token:
     return Token(text[s:e], s, e, _kind(text[s:e]), line)
 
 
-def _grams(s: str) -> set:
-    return {s[i:i + 2] for i in range(len(s) - 1)} if len(s) > 1 else set(s)
-
-
 def _sim(a: str, b: str) -> float:
     if not a or not b:
         return 0.0
-    if a == b:
-        return 1.0
-    ga, gb = _grams(a), _grams(b)
-    return 2 * len(ga & gb) / (len(ga) + len(gb)) if ga and gb else 0.0
+    return 1.0 if a == b else dice(a, b)
 
 
 _GROUP_KEYS = ("本年度办理结果", "不予公开", "无法提供", "不予处理", "其他处理")

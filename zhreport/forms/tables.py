@@ -62,7 +62,8 @@ class CellValue:
     flags: list[str] = field(default_factory=list)
 
 
-def _cells(text: str, s: int, e: int) -> list[Cell]:
+def split_cells(text: str, s: int, e: int) -> list[Cell]:
+    """The '|'- or tab-separated cells of text[s:e], trimmed, with their positions."""
     out = []
     pos = s
     for part in regex.split(r"[|\t]", text[s:e]):
@@ -135,7 +136,7 @@ def read_tables(text: str) -> list[list[TableRow]]:
         if not _is_tableish(line):
             flush()
             continue
-        cells = _cells(text, ls, le)
+        cells = split_cells(text, ls, le)
         if len(cells) > 1:
             if pending is not None:
                 run.append(pending)
@@ -228,7 +229,8 @@ def _grams(s: str) -> set:
     return {s[i:i + 2] for i in range(len(s) - 1)} if len(s) > 1 else set(s)
 
 
-def _dice(a: str, b: str) -> float:
+def dice(a: str, b: str) -> float:
+    """Dice coefficient of the character bigrams of two labels."""
     ga, gb = _grams(a), _grams(b)
     if not ga or not gb:
         return 0.0
