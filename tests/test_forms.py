@@ -143,3 +143,9 @@ def test_local_2008_2013_table_reads_the_year_column():
     # rows the national form has no field for are kept as facts, with no field
     email = [x for x in r.facts if x.source == "table" and x.indicator and "电子邮件" in x.indicator]
     assert len(email) == 1 and email[0].field is None and email[0].value == 4
+
+
+def test_issuer_of_an_html_page():
+    page = ("<html><head><title>年报</title></head><body>\n\n<p>柞水县人民政府办公室2018年政府信息公开工作年度报告</p>\n"
+            "<p>一、概述</p></body></html>")
+    assert zhreport.extract(page).issuer == "柞水县人民政府办公室"

@@ -77,9 +77,9 @@ def detect_issuer(text: str, filing_unit: Optional[str] = None) -> Optional[str]
     """The reporting body: 填报单位 of the table, else the report's title line."""
     if filing_unit:
         return filing_unit
-    for line in text[:2000].split("\n")[:6]:
-        line = line.strip()
-        if not line or len(line) > 60:
+    lines = [ln.strip() for ln in text[:4000].split("\n") if ln.strip()][:6]
+    for line in lines:
+        if len(line) > 60:
             continue
         for pat in (_TITLE_ISSUER, _TITLE_ISSUER_AFTER):
             m = pat.match(line)
