@@ -35,7 +35,11 @@ for k in range(3):
     q = subprocess.Popen(cmd + (['--resume'] if k else []), env=env, stderr=subprocess.DEVNULL, start_new_session=True)
     wait = rng.uniform(5, 20)
     time.sleep(wait)
-    os.killpg(q.pid, signal.SIGKILL); q.wait()
+    try:
+        os.killpg(q.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    q.wait()
     conn = sqlite3.connect(f'{base}/killed/zhreport.sqlite'); done = conn.execute('select count(*) from documents').fetchone()[0] + conn.execute('select count(*) from errors').fetchone()[0]; conn.close()
     print(f'killed after {wait:.1f} s with {done} documents stored', flush=True)
 p = subprocess.run(cmd + ['--resume'], env=env, capture_output=True, text=True)

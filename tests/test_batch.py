@@ -79,7 +79,10 @@ def test_kill_nine_and_resume_equals_an_uninterrupted_run(tmp_path):
                              start_new_session=True)
         first = False
         time.sleep(rng.uniform(2.0, 4.0))
-        os.killpg(p.pid, signal.SIGKILL)  # the main process and its workers, at once
+        try:
+            os.killpg(p.pid, signal.SIGKILL)  # the main process and its workers, at once
+        except ProcessLookupError:
+            pass  # it had finished already
         p.wait()
     subprocess.run(cmd + ["--resume"], env=env, check=True, stderr=subprocess.DEVNULL)
     subprocess.run([sys.executable, "-m", "zhreport", "batch", docs, "-o", str(tmp_path / "clean"), "--workers", "2",
