@@ -1,5 +1,4 @@
 """The main job: batch extraction over a corpus, resumable, with real readers."""
-import json
 import os
 import random
 import signal

@@ -1,7 +1,6 @@
 """End to end on real text: the raw seed report (acceptance of the foundation issue)."""
 import math
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

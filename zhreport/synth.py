@@ -267,7 +267,7 @@ def _app_table(rng, d: _Doc, t, layout: str) -> None:
 def _review_row(rng, d: _Doc, t, layout: str) -> None:
     cols = [f.id for f in t.fields.values() if f.kind == "value" and (f.cell or {}).get("row") == "(single data row)"]
     vals = []
-    for k in range(3):
+    for _branch in range(3):
         parts = [rng.choice([0, 0, 1, 2]) for _ in range(4)]
         vals += parts + [sum(parts)]
     d.add("四、政府信息公开行政复议、行政诉讼情况\n行政复议 行政诉讼\n未经复议直接起诉 复议后起诉\n")

@@ -14,7 +14,6 @@ from typing import Optional
 
 import regex
 
-from ..quantities import parse_number
 from .schema import Template, strip_label
 
 __all__ = ["TableRow", "CellValue", "read_rows", "align_1d", "extract_meta"]

@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 from collections import Counter
 from functools import lru_cache
-from typing import Optional
 
 from .convert import to_simplified
 from ..resources import model_path

@@ -524,7 +524,7 @@ def choose(text: str, runs: list[tuple[int, list[Candidate]]], w: Weights = WEIG
             continue
         line_start = i == 0 or text[i - 1] == "\n"
 
-        def shown(c: Candidate) -> str:
+        def shown(c: Candidate, line_start: bool = line_start) -> str:
             r = _fold(c.restored) if halfwidth else c.restored
             return r.lstrip(" \u3000") if line_start else r
 
