@@ -141,6 +141,8 @@ def test_narrative_patterns_2019(text, expected):
     ("新收政府信息公开申请317件。已办结307件：因本机关不掌握等原因无法提供57件。",  # the subtotal, not its first row
      {"requests.received.total": 317, "requests.outcome.total.total": 307, "requests.outcome.unable.total": 57}),
     ("本年度街道制发的政府信息共130件，经属性审查主动公开18件，其余112件因属于过程性信息不予公开。", {}),
+    ("本年度公布规章9件（其中新制定3件、废止2件），另公布行政规范性文件27件。",
+     {"proactive.art20_1.regulations.issued": 3, "proactive.art20_1.regulations.repealed": 2}),
 ])
 def test_narrative_patterns_2021(text, expected):
     f = {k: float(v.value) for k, v in zhreport.extract(text, year=2022).form.items()}

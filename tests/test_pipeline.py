@@ -87,6 +87,12 @@ def test_zero_in_words_and_implied_values():
                     "admin_review.total": 0, "litigation.total": 0, "fees.request_fees": 0}
 
 
+def test_cumulative_count_is_not_the_year_total():
+    text = "截至年底累计主动公开政府信息3210条，本年度新增主动公开政府信息845条。"
+    form = {k: int(v.value) for k, v in zhreport.extract(text, year=2016).form.items()}
+    assert form == {"proactive.items.total": 845}
+
+
 def test_money_goes_to_wanyuan():
     r = zhreport.extract("2017年，政府信息公开专项经费8000元。")
     from decimal import Decimal
