@@ -342,6 +342,7 @@ class Candidate:
     words: float = 0.0  # jieba's best segmentation of the window
     numbering: bool = False  # opens with '（一）'-style numbering at a line start
     unbalanced: int = 0  # brackets the restoration leaves unmatched in its line
+    misread: int = 0  # pinyin annotations next to restored characters that are not their readings
     score: float = 0.0
 
 
@@ -354,6 +355,7 @@ class Weights:
     per_char: float = 6.0
     numbering: float = 8.0
     bracket: float = 8.0
+    pinyin: float = 15.0
     margin: float = 3.0
 
 
@@ -363,7 +365,7 @@ WEIGHTS = Weights()
 def rank(cands: list[Candidate], w: Weights = WEIGHTS) -> list[Candidate]:
     for c in cands:
         c.score = (w.bigram * c.bigram + w.words * c.words + w.per_char * len(c.restored)
-                   + (w.numbering if c.numbering else 0.0) - w.bracket * c.unbalanced)
+                   + (w.numbering if c.numbering else 0.0) - w.bracket * c.unbalanced - w.pinyin * c.misread)
     return sorted(cands, key=lambda c: -c.score)
 
 
@@ -439,7 +441,29 @@ def _search(text: str, i: int, lm: CharLM) -> list[Candidate]:
         c.words = word_score(ctx_l + c.restored + ctx_r)
         c.numbering = at_line_start and bool(_NUMBERING.match(c.restored))
         c.unbalanced = _unbalanced(text, c)
+        c.misread = _misread(text, c)
     return cands
+
+
+_ANNOTATED = regex.compile(r"(\p{Han})[(（]([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7})[)）]")
+_SYLLABLE_CLOSE = regex.compile(r"([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7})[)）]")
+
+
+def _misread(text: str, c: Candidate) -> int:
+    """Pinyin the page put after a restored character that cannot be its reading (the pages
+    annotate every occurrence of a character with one of its readings)."""
+    from .fixes import is_reading
+
+    bad = 0
+    window = c.restored + text[c.end:c.end + 10]
+    for m in _ANNOTATED.finditer(window):
+        if m.start(1) < len(c.restored) and not is_reading(m.group(1), m.group(2)):
+            bad += 1
+    if len(c.restored) >= 2 and c.restored[-1] in "(（":
+        m = _SYLLABLE_CLOSE.match(text, c.end)
+        if m and not is_reading(c.restored[-2], m.group(1)):
+            bad += 1
+    return bad
 
 
 _OPEN, _CLOSE = "（(", "）)"
@@ -534,7 +558,9 @@ def choose(text: str, runs: list[tuple[int, list[Candidate]]], w: Weights = WEIG
         margin = best.score - others[0].score if others else 99.0
         conf = min(0.99, 0.5 + margin / 20)
         runner = shown(others[0]) if others else None
-        if margin >= w.margin:
+        # a restoration that leaves a bracket unmatched or contradicts the page's pinyin is
+        # structurally wrong somewhere, whatever its score: report it, do not apply it
+        if margin >= w.margin and not best.unbalanced and not best.misread:
             out.append(RunResult(i, best.end, text[i:best.end], restored, conf, runner))
             last_end = best.end
         else:
