@@ -251,8 +251,25 @@ def _unknown_chars(x0: int) -> tuple:
 
 
 @lru_cache(maxsize=None)
+def _droppable_xs(firsts: tuple) -> frozenset:
+    """Trail bytes x after which a dropped pair can stand before a unit starting with `firsts`."""
+    return frozenset(x for x in range(0x81, 0xFF) if _drop_possible(x, set(firsts)))
+
+
+@lru_cache(maxsize=None)
+def _unknown_by_trail(x0: int) -> dict:
+    """_unknown_chars(x0) grouped by the character's trail byte, most frequent first."""
+    groups: dict[int, list] = {}
+    for xc in _by_frequency(_unknown_chars(x0), 10 ** 9):
+        groups.setdefault(xc[0], []).append(xc)
+    return groups
+
+
+@lru_cache(maxsize=None)
 def _unknown_droppable(x0: int, firsts: tuple) -> tuple:
-    return _by_frequency(tuple(xc for xc in _unknown_chars(x0) if _drop_possible(xc[0], set(firsts))))
+    groups = _unknown_by_trail(x0)
+    xs = _droppable_xs(firsts)
+    return _by_frequency(tuple(xc for x in xs if x in groups for xc in groups[x][:60]))
 
 
 def _by_frequency(chars: tuple, keep: int = 60) -> tuple:
