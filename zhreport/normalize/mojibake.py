@@ -544,9 +544,7 @@ def run_candidates(text: str, lm: Optional[CharLM] = None) -> list[tuple[int, li
         return []
     if lm is None:
         lm = CharLM(_mask_runs(text, starts))
-    from .convert import detect_script
-
-    lm.script = detect_script(_mask_runs(text, starts))
+    lm.script = _page_script(_mask_runs(text, starts))
     lm._steps.clear()
     return [(i, [c for c in _search(text, i, lm) if _verifies(text, c)]) for i in starts]
 
@@ -588,6 +586,21 @@ def choose(text: str, runs: list[tuple[int, list[Candidate]]], w: Weights = WEIG
 def repair_mojibake(text: str, lm: Optional[CharLM] = None, w: Weights = WEIGHTS) -> list[RunResult]:
     """Every damaged run of the text, repaired where the evidence is clear."""
     return choose(text, run_candidates(text, lm), w)
+
+
+def _page_script(clean: str) -> str:
+    """Script of the page's undamaged text; with too little evidence, traditional: the mirror
+    pipeline that cuts GBK bytes converts pages to traditional script first (artifacts notes)."""
+    from .convert import to_simplified
+
+    simplified = to_simplified(clean)
+    trad = sum(1 for a, b in zip(clean, simplified) if a != b)
+    if trad >= 5:
+        from .convert import detect_script
+
+        return detect_script(clean, simplified)
+    han = sum(1 for c in clean if "\u4e00" <= c <= "\u9fff")
+    return "hant" if han < 40 else "hans"
 
 
 def _mask_runs(text: str, starts: list[int]) -> str:
