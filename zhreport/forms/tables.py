@@ -8,15 +8,14 @@ are compared by character bigrams, and a run of rows whose labels were garbled
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass
 from typing import Optional
 
 import regex
 
 from .schema import Template, strip_label
 
-__all__ = ["TableRow", "CellValue", "read_rows", "align_1d", "extract_meta"]
+__all__ = ["TableRow", "read_tables", "split_cells", "align_1d", "extract_meta"]
 
 GROUP_MARKS = {"——", "--", "－－", "—", "──"}
 BLANK_MARKS = {"-", "—", "/", "无", "－", "／", "－－", "--"}
@@ -48,17 +47,6 @@ class TableRow:
     @property
     def key(self) -> str:
         return strip_label(self.label.text)
-
-
-@dataclass
-class CellValue:
-    """One form field read from a printed table cell."""
-
-    field: str
-    value: Optional[Decimal]  # None: the cell was printed blank (form value 0, flagged)
-    row: TableRow
-    confidence: float
-    flags: list[str] = field(default_factory=list)
 
 
 def split_cells(text: str, s: int, e: int) -> list[Cell]:
@@ -98,11 +86,6 @@ def _is_tableish(line: str) -> bool:
     if "|" in s or "\t" in s:
         return True
     return 0 < len(s) <= 80 and "。" not in s
-
-
-def read_rows(text: str) -> list[TableRow]:
-    """Every table row of the text, in order, from all flattenings."""
-    return [r for region in read_tables(text) for r in region]
 
 
 def read_tables(text: str) -> list[list[TableRow]]:

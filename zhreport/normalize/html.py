@@ -124,7 +124,7 @@ def html_edits(source: str) -> list[Edit] | None:
 def _compose(seps: str) -> str:
     """Separators between two text nodes: one line break, then the cell bars after it."""
     if "\n" in seps:
-        return "\n" + seps.rsplit("\n", 1)[1].replace(" |  | ", " |  | ")
+        return "\n" + seps.rsplit("\n", 1)[1]
     return seps
 
 

@@ -34,10 +34,8 @@ SPLIT_PATTERNS = (b"\xa1\xa3", b"\xa3\xa1", b"\xa3\xbf", b"\xa3\xac")
 _RUN_START = regex.compile(r"[?\ufffd](?=[。!！?？,，])")
 
 MAX_UNITS = 14
-CHAIN_UNKNOWN = False  # search lead bytes hidden by a dropped pair (more recall, more wrong picks)
 MAX_DROPS = 3
 BEAM = 60
-CHAR_BONUS = 0.0  # per restored character in the beam (the model's own length cost decides)
 RERANK = 300  # complete candidates re-ranked with jieba's word model
 INDENT_BONUS = 15.0  # a false cut at a line start is '　（' = A1[A1 A3]A8: the indentation
 
@@ -153,9 +151,6 @@ class _Hyp:
     score: float
     synced: bool = False
 
-    @property
-    def key(self) -> float:
-        return self.score + CHAR_BONUS * len(self.chars)
 
 
 @lru_cache(maxsize=8192)
@@ -289,7 +284,7 @@ def _drops(h: _Hyp, text: str, lm: CharLM, left: str, chain: bool = False) -> li
     firsts = tuple(sorted({b[0] for kind, b in _units(text[h.k]) if kind in ("pair", "single")}))
     if h.pending[0] == "known":
         choices = _drop_chars(h.pending[1], firsts)
-    elif not (chain or CHAIN_UNKNOWN):
+    elif not chain:
         return out
     else:
         prev = h.chars[-1] if h.chars else left[-1:]
@@ -332,7 +327,7 @@ def _consume(h: _Hyp, text: str, lm: CharLM, left: str, chain: bool = False) -> 
             if 0x40 <= a1 <= 0x7E:
                 for _a, ch in _leads_for(h.pending, a1):
                     add([ch], ("known", 0), True)
-        elif kind == "invalid" and (chain or CHAIN_UNKNOWN or h.pending[0] == "known"):
+        elif kind == "invalid" and (chain or h.pending[0] == "known"):
             prev = h.chars[-1] if h.chars else left[-1:]
             firsts = _pending_chars(h.pending, lm, prev, 24)
             if end_of_piece:
@@ -404,16 +399,16 @@ def _beam(text: str, lm: CharLM, left: str, start: list, chain: bool = False,
         return hs if prefixes is None else [h for h in hs if _fits(h.chars, prefixes)]
 
     for _step in range(MAX_UNITS):
-        stack.sort(key=lambda h: -h.key)
+        stack.sort(key=lambda h: -h.score)
         stack = stack[:BEAM]
         grown = list(stack)
         frontier = stack
         for _depth in range(2):  # up to two dropped pairs in a row ('（六）' = A3A8 C1F9 A3A9)
             frontier = keep([e for h in frontier for e in _drops(h, text, lm, left, chain)])
-            frontier.sort(key=lambda h: -h.key)
+            frontier.sort(key=lambda h: -h.score)
             frontier = frontier[:BEAM]
             grown.extend(frontier)
-        grown.sort(key=lambda h: -h.key)
+        grown.sort(key=lambda h: -h.score)
         nxt: list[_Hyp] = []
         for h in grown[:BEAM]:
             for e in keep(_consume(h, text, lm, left, chain)):
