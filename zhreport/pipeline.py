@@ -20,7 +20,7 @@ from .forms.grid import read_grid
 from .forms.tables import align_1d, extract_meta, read_tables
 from .indicators import link_indicators
 from .normalize import NormalizedText, normalize
-from .quantities import extract_quantities, money_factor
+from .quantities import extract_quantities, money_factor, parse_signed
 from .reader import Decoded, decode_bytes, read_path
 from .types import Check, Fact, FieldValue, Report
 
@@ -233,12 +233,8 @@ def _form_value(f: Fact, field_unit: Optional[str]) -> Optional[Decimal]:
 
 
 def _table_fact(norm: NormalizedText, row, fid: str, label: str, conf: float) -> Fact:
-    from .quantities import parse_number
-
     s, e = norm.source_span(row.value.start, row.value.end)
-    raw = row.value.text.replace("－", "-").strip()
-    number = parse_number(raw.lstrip("+-"))
-    value = None if number is None else (-number if raw.startswith("-") else number)
+    value = parse_signed(row.value.text)
     unit = row.unit.text if row.unit is not None and row.unit.text not in ("——", "--") else None
     return Fact(start=s, end=e, text=norm.original[s:e], value=value, unit=unit, approx=None,
                 indicator=label, indicator_span=norm.source_span(row.label.start, row.label.end),

@@ -19,7 +19,7 @@ import regex
 from .resources import load_yaml
 from .types import Quantity
 
-__all__ = ["extract_quantities", "parse_number", "money_factor", "UNIT_CHARS"]
+__all__ = ["extract_quantities", "parse_number", "parse_signed", "money_factor", "UNIT_CHARS"]
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}
@@ -70,6 +70,15 @@ def parse_number(s: str) -> Optional[Decimal]:
             return None
     v = parse_cn_number(s)
     return None if v is None else v * mult
+
+
+def parse_signed(s: str) -> Optional[Decimal]:
+    """A table cell's value with its sign: '+5' -> 5, '-3' and '－3' -> -3; None if not a number."""
+    raw = s.replace("－", "-").strip()
+    v = parse_number(raw.lstrip("+-"))
+    if v is None:
+        return None
+    return -v if raw.startswith("-") else v
 
 
 @dataclass(frozen=True)

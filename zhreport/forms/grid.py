@@ -16,7 +16,7 @@ from typing import Optional
 
 import regex
 
-from ..quantities import money_factor, parse_number
+from ..quantities import money_factor, parse_signed
 from .schema import Template, strip_label
 from .tables import dice, split_cells
 
@@ -232,19 +232,16 @@ def read_grid(text: str, template: Template) -> list[GridCell]:
 
 
 def _value(tok: Token) -> Optional[Decimal]:
-    t = tok.text.replace(" ", "").replace("－", "-")
+    t = tok.text.replace(" ", "")
     unit = None
     m = regex.search(r"(万元|元|件|项|个)$", t)
     if m:
         unit = m.group(1)
         t = t[:m.start()]
-    sign = -1 if t.startswith("-") else 1
-    v = parse_number(t.lstrip("+-"))
-    if v is None:
-        return None
-    if unit in ("元", "万元"):
+    v = parse_signed(t)
+    if v is not None and unit in ("元", "万元"):
         v = v * money_factor(unit)
-    return v * sign
+    return v
 
 
 def _assign(sp: RowSpec, vals: list[Token]) -> list[GridCell]:
