@@ -95,7 +95,7 @@ def _mojibake_edits(text: str, mode: str) -> tuple[list[Edit], list[Repair]]:
             edits.append(Edit(r.start, end, after))
             reported.append(Repair("mojibake", r.start, end, text[r.start:end], after, r.confidence))
         else:
-            reported.append(Repair("mojibake", r.start, r.end, r.before, r.runner_up or r.before,
+            reported.append(Repair("mojibake", r.start, r.end, r.before, r.suggestion or r.before,
                                    r.confidence, applied=False))
     return edits, reported
 

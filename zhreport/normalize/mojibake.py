@@ -530,6 +530,7 @@ class RunResult:
     after: Optional[str]  # None: left unrepaired
     confidence: float
     runner_up: Optional[str] = None
+    suggestion: Optional[str] = None  # the best restoration of a run left unrepaired
 
 
 def run_candidates(text: str, lm: Optional[CharLM] = None) -> list[tuple[int, list[Candidate]]]:
@@ -574,7 +575,7 @@ def choose(text: str, runs: list[tuple[int, list[Candidate]]], w: Weights = WEIG
             out.append(RunResult(i, best.end, text[i:best.end], restored, conf, runner))
             last_end = best.end
         else:
-            out.append(RunResult(i, best.end, text[i:best.end], None, conf, runner))
+            out.append(RunResult(i, best.end, text[i:best.end], None, conf, runner, suggestion=restored))
     return out
 
 
