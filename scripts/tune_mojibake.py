@@ -114,9 +114,10 @@ def main():
           f"(on exact lines {apok}, {apok / max(1, ap_):.1%}), runs {runs}")
     if a.grid:
         best = None
-        for words, per_char, numbering, margin in itertools.product(
-                (0.5, 1.0, 1.5, 2.0), (0.0, 3.0, 6.0, 9.0), (4.0, 8.0, 12.0), (1.0, 2.0, 3.0, 5.0)):
-            cand = M.Weights(bigram=1.0, words=words, per_char=per_char, numbering=numbering, margin=margin)
+        for words, per_char, numbering, label, margin in itertools.product(
+                (1.0, 1.5, 2.0), (0.0, 2.0, 4.0), (4.0, 8.0), (0.0, 6.0, 10.0), (3.0, 4.0, 5.0, 6.0, 8.0)):
+            cand = M.Weights(bigram=1.0, words=words, per_char=per_char, numbering=numbering, label=label,
+                             margin=margin)
             ok, ap_, apok, _ = evaluate(items, cand)
             prec = apok / max(1, ap_)
             key = (prec >= 0.97, ok, prec)

@@ -40,21 +40,10 @@ def _mojibake_scores():
     return exact / len(MOJIBAKE), applied_exact / max(1, applied)
 
 
-@pytest.fixture(scope="module")
-def mojibake_scores():
-    return _mojibake_scores()
-
-
-def test_mojibake_repair_floor(mojibake_scores):
-    """What the repair reaches now (measured: 81% exact, 97% of applied repairs exact)."""
-    exact, precision = mojibake_scores
-    assert exact >= 0.80 and precision >= 0.96
-
-
-@pytest.mark.xfail(strict=True, reason="the character/word model picks the right restoration for about "
-                   "81% of runs exactly (97% of applied ones); the 85% target needs a model trained on report text")
-def test_mojibake_repair_target(mojibake_scores):
-    exact, precision = mojibake_scores
+def test_mojibake_repair_target():
+    """Each case on its own, no page around it (measured: 70 of 80 exact, 70 of 71 applied
+    restorations exact; the others are left as they are and reported)."""
+    exact, precision = _mojibake_scores()
     assert exact >= 0.85 and precision >= 0.97
 
 
@@ -64,11 +53,26 @@ def test_forward_model_reproduces_a_damaged_row():
     assert damage_text("確保縣政府網站") == "確??h政府網站"
 
 
-def test_runs_are_reported_not_guessed_by_default(seed_text):
+def test_seed_repaired_by_default_equals_the_expected_text(seed_text):
+    """All 15 damaged spots restored, all pinyin removed: the artifacts' perfect repair."""
+    from zhreport.normalize.convert import to_simplified
+
     n = normalize(seed_text)
     runs = [r for r in n.repairs if r.kind == "mojibake"]
-    assert len(runs) == 15 and not any(r.applied for r in runs)
+    assert len(runs) == 15 and all(r.applied for r in runs)
     assert all(seed_text[r.start] == "?" for r in runs)
+    expected = (Path(__file__).parent / "cases" / "seed_expected_repaired.txt").read_text(encoding="utf-8")
+    # the one conflict of the spec: this file keeps "2018年11底", the cases file expects
+    # "2018年11月底" for the same phrase (a lost 月); zhreport follows the cases file
+    assert expected.count("2018年11底") == 1
+    expected = expected.replace("2018年11底", "2018年11月底")
+    assert n.text.split("\n") == to_simplified(expected).split("\n")
+
+
+def test_report_mode_lists_runs_without_searching(seed_text):
+    n = normalize(seed_text, mojibake="report")
+    runs = [r for r in n.repairs if r.kind == "mojibake"]
+    assert len(runs) == 15 and not any(r.applied for r in runs)
 
 
 def test_clean_text_has_no_runs(dev_cases):

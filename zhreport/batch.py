@@ -200,8 +200,10 @@ def _pending(paths: list[str], conn: sqlite3.Connection, resume: bool) -> tuple[
 
 def _warm_up() -> None:
     """Load jieba, OpenCC and the data tables once, before the workers are forked (they share them)."""
+    from .normalize.mojibake import preload
     from .pipeline import extract_text
 
+    preload()
     extract_text("2018年，全年共收到政府信息公开申请13件，受理行政复议案件2件（復議）。\n"
                  "（一）收到申请数 | 件 | 13\n（二）申请办结数 | 件 | 13\n四、行政复议数量 | 件 | 2\n五、行政诉讼数量 | 件 | 0\n",
                  year=2018)

@@ -260,8 +260,8 @@ def build_parser() -> argparse.ArgumentParser:
     n = sub.add_parser("normalize", help="print the repaired simplified text")
     n.add_argument("file", metavar="FILE", help="text file, or - for standard input")
     n.add_argument("--explain", action="store_true", help="list every repair on stderr")
-    n.add_argument("--mojibake", choices=("report", "repair", "off"), default="report",
-                   help="GBK-misalignment runs: report them (default), try to repair them, or skip")
+    n.add_argument("--mojibake", choices=("report", "repair", "off"), default="repair",
+                   help="GBK-misalignment runs: repair the confident ones and report the rest (default), only report them, or skip")
     n.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     n.set_defaults(func=_cmd_normalize)
     return p

@@ -40,12 +40,13 @@ class NormalizedText:
 MOJIBAKE_MODES = ("report", "repair", "off")
 
 
-def normalize(original: str, fixers: tuple[str, ...] = DEFAULT_FIXERS, mojibake: str = "report") -> NormalizedText:
+def normalize(original: str, fixers: tuple[str, ...] = DEFAULT_FIXERS, mojibake: str = "repair") -> NormalizedText:
     """Repair `original` and convert it to simplified script; nothing is lost.
 
-    `mojibake`: "report" lists GBK-misalignment runs as repairs that were not
-    applied (cheap); "repair" searches each run's original characters and applies
-    the confident ones (slower; see normalize/mojibake.py); "off" skips them.
+    `mojibake`: "repair" searches each GBK-misalignment run's original characters,
+    applies the confident restorations and reports the others (`applied` false, the
+    best guess as `after`); "report" only lists the runs (no search: cheap); "off"
+    skips them. Text without a run costs one regular-expression scan either way.
     """
     if mojibake not in MOJIBAKE_MODES:
         raise ValueError(f"mojibake must be one of {', '.join(MOJIBAKE_MODES)}, not {mojibake!r}")

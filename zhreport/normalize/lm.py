@@ -1,8 +1,9 @@
 """A character bigram model (simplified script) for choosing among repair candidates.
 
-Counts come from ``models/lm/char_bigrams.tsv`` (jieba's dictionary plus the form
-labels; see scripts/build_char_lm.py) and, per document, from the document's own
-undamaged text, which knows the page's vocabulary best.
+Counts come from ``models/lm/char_bigrams.tsv`` (see scripts/build_char_lm.py): jieba's
+dictionary plus the form labels, which know words but only word-internal pairs, and a
+running-text news corpus, which knows the transitions between words; and, per document,
+from the document's own undamaged text, which knows the page's vocabulary best.
 """
 from __future__ import annotations
 
@@ -16,21 +17,26 @@ from ..resources import model_path
 
 @lru_cache(maxsize=1)
 def _base() -> tuple[dict, dict, int]:
-    uni: dict[str, int] = {}
-    bi: dict[str, int] = {}
-    total = 1
+    """Unigram and bigram counts with the corpus scaled to the dictionary's total."""
+    uni: dict[str, float] = {}
+    bi: dict[str, float] = {}
+    total = corpus_total = 1
+    scale = 0.0
     with open(model_path("lm", "char_bigrams.tsv"), encoding="utf-8") as fh:
         for line in fh:
             if line.startswith("#"):
-                if "total=" in line:
-                    total = int(line.rsplit("total=", 1)[1])
+                got = dict(kv.split("=", 1) for kv in line.split() if "=" in kv)
+                total = int(got.get("total", total))
+                corpus_total = int(got.get("corpus_total", corpus_total))
+                scale = CORPUS_WEIGHT * total / corpus_total
                 continue
-            key, _, n = line.rstrip("\n").partition("\t")
+            key, n_dict, n_corpus = line.rstrip("\n").split("\t")
+            n = int(n_dict) + int(n_corpus) * scale
             if len(key) == 1:
-                uni[key] = int(n)
+                uni[key] = n
             elif len(key) == 2:
-                bi[key] = int(n)
-    return uni, bi, total
+                bi[key] = n
+    return uni, bi, int(total * (1 + CORPUS_WEIGHT))
 
 
 class CharLM:
@@ -40,75 +46,118 @@ class CharLM:
         self.uni, self.bi, self.total = _base()
         self.cache_bi: Counter = Counter()
         self.cache_uni: Counter = Counter()
-        self.cache_weight = cache_weight
-        self._memo: dict[str, float] = {}
+        self.doc_chars: set = set()  # the document's characters as written (either script)
+        self.cache_weight = cache_weight  # a page character's weight when choosing which characters to try
+        self._cache_total = 1
         self._steps: dict[str, float] = {}
         self.script: str = "mixed"
         if document:
             self.add_document(document)
 
     def add_document(self, text: str) -> None:
-        self._memo.clear()
         self._steps.clear()
-        s = to_simplified(text)
+        s = to_simplified(text).translate(_WIDEN).replace("\n", EOL)
         for a, b in zip(s, s[1:]):
-            if _is_han(a) and _is_han(b):
+            if _is_text(a) and _is_text(b):
                 self.cache_bi[a + b] += 1
         for c in s:
-            if _is_han(c):
+            if _is_text(c):
                 self.cache_uni[c] += 1
+        self._cache_total = max(1, sum(self.cache_uni.values()))
+        self.doc_chars.update(c for c in text if _is_han(c))
 
-    def logp_char(self, c: str) -> float:
-        n = self.uni.get(c, 0) + self.cache_uni.get(c, 0) * self.cache_weight
-        return math.log((n + 1) / (self.total + 20000))
+    def _logp(self, a: str, b: str, cached: bool) -> float:
+        """log P(b | a) for model characters (a may be ''): bigram interpolated with the unigram,
+        and, when `cached`, with the document's own bigrams and characters (a cache model:
+        a page repeats its own phrases far more often than any corpus does).
 
-    def logp_pair(self, a: str, b: str) -> float:
-        """log P(b | a), interpolated with the unigram."""
-        key = a + b
-        got = self._memo.get(key)
-        if got is None:
-            pb = math.exp(self.logp_char(b))
-            n_ab = self.bi.get(key, 0) + self.cache_bi.get(key, 0) * self.cache_weight
-            n_a = self.uni.get(a, 0) + self.cache_uni.get(a, 0) * self.cache_weight
-            # linear interpolation: the dictionary's bigrams are word-internal, so a word
-            # boundary must not cost much more than starting afresh after punctuation
-            got = math.log(BIGRAM_LAMBDA * (n_ab / n_a if n_a else 0.0) + (1 - BIGRAM_LAMBDA) * pb)
-            self._memo[key] = got
-        return got
+        The dictionary's bigrams are word-internal and the corpus is small, so a word
+        boundary must not cost much more than starting afresh after punctuation.
+        """
+        if not self._known(b):
+            return _punct_logp(b)
+        pb = (self.uni.get(b, 0) + 1) / (self.total + 20000)
+        if a and self._known(a):
+            n_a = self.uni.get(a, 0)
+            n_ab = self.bi.get(a + b, 0)
+            p = BIGRAM_LAMBDA * (n_ab / n_a if n_a else 0.0) + (1 - BIGRAM_LAMBDA) * pb
+        else:
+            p = pb
+        if cached and self.cache_uni:
+            doc_a = self.cache_uni.get(a, 0) if a else 0
+            p_doc = self.cache_uni.get(b, 0) / self._cache_total
+            if doc_a:
+                p = ((1 - CACHE_BIGRAM - CACHE_UNIGRAM) * p + CACHE_BIGRAM * self.cache_bi.get(a + b, 0) / doc_a
+                     + CACHE_UNIGRAM * p_doc)
+            else:
+                p = (1 - CACHE_UNIGRAM) * p + CACHE_UNIGRAM * p_doc
+        return math.log(p)
 
     def step(self, prev: str, ch: str) -> float:
-        """log P(ch | prev) for single characters (any script), memoised.
+        """log P(ch | prev) for single characters as written (any script, any width), memoised.
 
         In a document of one script, a character that exists only in the other one
-        is penalised: mirror pages were converted as a whole.
+        is penalised: mirror pages were converted as a whole. Pairs the document's
+        cache does not touch are shared by all documents of the process.
         """
         key = prev + ch
         got = self._steps.get(key)
         if got is None:
-            got = self.score(ch, prev)
-            if self.script == "hant" and _is_simplified_only(ch):
-                got += OTHER_SCRIPT_PENALTY
-            elif self.script == "hans" and _simp(ch) != ch:
-                got += OTHER_SCRIPT_PENALTY
+            a, b = _model_pair(prev, ch)
+            if self.cache_uni and (a in self.cache_uni or b in self.cache_uni):
+                got = self._logp(a, b, True) + _script_penalty(self.script, ch)
+            else:
+                shared = _SHARED_STEPS.setdefault((id(self.uni), self.script), {})
+                got = shared.get(key)
+                if got is None:
+                    got = shared[key] = self._logp(a, b, False) + _script_penalty(self.script, ch)
             self._steps[key] = got
         return got
 
     def score(self, text: str, left: str = "") -> float:
-        """log P of `text` (any script) given the character before it."""
-        prev = _simp(left[-1]) if left else ""
+        """log P of `text` (any script) given the character before it (no script penalty)."""
+        chars = _to_simplified_same_length(left[-1:] + text).translate(_WIDEN)
+        prev = chars[0] if left else ""
         total = 0.0
-        for ch in text:
-            c = _simp(ch)
-            if _is_han(c):
-                total += self.logp_pair(prev, c) if prev and _is_han(prev) else self.logp_char(c)
-            else:
-                total += _punct_logp(c)
+        for c in chars[1:] if left else chars:
+            total += self._logp(prev, c, bool(self.cache_uni))
             prev = c
         return total
+
+    def end_of_line(self, last: str) -> float:
+        """log P(the line ends | last character): labels and headings end lines, words rarely."""
+        return self._logp(_lm_char(last) if last else "", EOL, bool(self.cache_uni))
+
+    def _known(self, c: str) -> bool:
+        return not c.isascii() and (c in self.uni or c in self.cache_uni)
+
+
+_SHARED_STEPS: dict = {}
+
+
+@lru_cache(maxsize=262144)
+def _model_pair(prev: str, ch: str) -> tuple[str, str]:
+    """The two characters as the model counts them: simplified as a phrase, full-width."""
+    if not prev:
+        return "", _lm_char(ch)
+    pair = _to_simplified_same_length(prev + ch).translate(_WIDEN)
+    return pair[0], pair[1]
+
+
+@lru_cache(maxsize=65536)
+def _script_penalty(script: str, ch: str) -> float:
+    if script == "hant" and _is_simplified_only(ch):
+        return OTHER_SCRIPT_PENALTY
+    if script == "hans" and _simp(ch) != ch:
+        return OTHER_SCRIPT_PENALTY
+    return 0.0
 
 
 OTHER_SCRIPT_PENALTY = -8.0
 BIGRAM_LAMBDA = 0.7
+CACHE_BIGRAM = 0.2  # weight of the document's own bigrams, after a character the page has
+CACHE_UNIGRAM = 0.02  # weight of the document's own character frequencies
+CORPUS_WEIGHT = 1.0  # the running-text corpus's share beside the dictionary's
 
 
 @lru_cache(maxsize=65536)
@@ -126,6 +175,30 @@ def _is_simplified_only(c: str) -> bool:
 def _simp(c: str) -> str:
     s = to_simplified(c)
     return s if len(s) == 1 else c
+
+
+EOL = "\u2424"  # the end of a line, as the model file writes it
+
+
+def _to_simplified_same_length(s: str) -> str:
+    """Phrase-level simplified form (著力 -> 着力, where 著 alone stays 著), if it keeps the length."""
+    t = to_simplified(s)
+    return t if len(t) == len(s) else "".join(_simp(c) for c in s)
+
+
+# ASCII as the full-width form the corpus writes: '(' and '（' are one character to the model
+_WIDEN = {c: c + 0xFEE0 for c in range(0x21, 0x7F)}
+
+
+@lru_cache(maxsize=65536)
+def _lm_char(c: str) -> str:
+    return _simp(c.translate(_WIDEN))
+
+
+def _is_text(c: str) -> bool:
+    """Han and the full-width/CJK punctuation of running text."""
+    return (_is_han(c) or c == EOL or "\u2010" <= c <= "\u206f" or "\u3000" < c <= "\u303f"
+            or "\uff01" <= c <= "\uff5e")
 
 
 def _is_han(c: str) -> bool:

@@ -17,6 +17,7 @@ runner-up by a clear margin. Otherwise the run is reported, not guessed.
 from __future__ import annotations
 
 import heapq
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
@@ -33,12 +34,6 @@ PUNCT_BYTES = {"。": (0xA1, 0xA3), "!": (0xA3, 0xA1), "！": (0xA3, 0xA1), "?":
 SPLIT_PATTERNS = (b"\xa1\xa3", b"\xa3\xa1", b"\xa3\xbf", b"\xa3\xac")
 _RUN_START = regex.compile(r"[?\ufffd](?=[。!！?？,，])")
 
-MAX_UNITS = 14
-MAX_DROPS = 3
-BEAM = 60
-RERANK = 300  # complete candidates re-ranked with jieba's word model
-INDENT_BONUS = 15.0  # a false cut at a line start is '　（' = A1[A1 A3]A8: the indentation
-
 
 _NUMBERING = regex.compile(r"^[\u3000 ]*[（(][一二三四五六七八九十]{1,3}[）)]")
 _HAN_RUN = regex.compile(r"[\u4e00-\u9fff]+|.", regex.S)
@@ -47,14 +42,14 @@ _HAN_RUN = regex.compile(r"[\u4e00-\u9fff]+|.", regex.S)
 def word_score(text: str) -> float:
     """log P of the best jieba segmentation of the Han runs of `text`, plus punctuation costs."""
     from ..segment import get_tokenizer
-    from .lm import _punct_logp, _simp
+    from .lm import _punct_logp, _simp, _to_simplified_same_length
 
     tk = get_tokenizer()
     total = 0.0
     for m in _HAN_RUN.finditer(text):
         seg = m.group()
         if "\u4e00" <= seg[0] <= "\u9fff":
-            s = "".join(_simp(c) for c in seg)
+            s = _to_simplified_same_length(seg)
             dag = tk.get_DAG(s)
             route: dict = {}
             tk.calc(s, dag, route)
@@ -142,17 +137,29 @@ def damage_text(text: str, fold: bool = True) -> str:
 
 
 # ---------------------------------------------------------------- search
-@dataclass
-class _Hyp:
-    chars: list  # original characters restored so far
-    pending: tuple  # ('known', byte) | ('unknown', x): an original lead byte not yet paired
-    k: int  # next damaged character to read
-    drops: int
-    score: float
-    synced: bool = False
+#
+# The out-of-step decoder read the pairs (T_j, L_j+1) of the original characters
+# (L_j, T_j). A damaged character shows one such pair; a pair with no mapping was
+# dropped and shows nothing. So the original character between two shown pairs
+# (p1, q1) and (p2, q2) is (q1, p2) when nothing was dropped between them, and a
+# chain (q1, u1) (v1, u2) ... (vj, p2) with every (u, v) unmapped when j pairs were.
+# The search is a beam over the damaged characters whose states are (pending lead
+# byte, last original character), so hypotheses that agree on both are merged;
+# chains of dropped pairs are expanded layer by layer, each layer keeping only the
+# characters the page can plausibly hold.
 
-
-
+MAX_UNITS = 16  # damaged characters read before a run is given up
+MAX_DROPS = 5  # dropped pairs in one run
+MAX_CHAIN = 2  # dropped pairs in a row
+BEAM = 24  # states kept after each damaged character
+PATHS = 3  # restorations kept per state
+FIRST_N, MIDDLE_N, FINAL_N, ROW_N = 10, 16, 24, 24  # characters tried per layer
+ENTRY_N = 5  # states of a beam step that may open a chain of dropped pairs
+ANY_N = 100  # characters tried for a last character whose trail byte is lost
+RERANK = 120  # complete candidates re-ranked with jieba's word model
+MAX_SEARCHED_RUNS = 120  # runs of one document searched; later ones are only reported
+CACHE_CHARS = 400_000  # characters of the page the document cache learns from
+INDENT_BONUS = 15.0  # a false cut at a line start is '　（' = A1[A1 A3]A8: the indentation
 @lru_cache(maxsize=8192)
 def _units(d: str) -> tuple:
     """How the out-of-step decoder can have produced damaged character d."""
@@ -184,165 +191,337 @@ _PINYIN_NEXT = regex.compile(r"[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘ�
 _SWALLOWED = "()0123456789,.:;-/%"
 
 
+_NUMERALS = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十")
+
+
+@lru_cache(maxsize=1)
+def _unmapped_flags() -> bytearray:
+    """flags[a * 256 + b] == 1 when (a, b) is a well-formed GBK pair with no character."""
+    flags = bytearray(65536)
+    for a in range(0x81, 0xFF):
+        for b in range(0x40, 0xFF):
+            if b != 0x7F and gbk_pair(a, b) is None:
+                flags[a * 256 + b] = 1
+    return flags
+
+
+@lru_cache(maxsize=1)
+def _drop_first() -> frozenset:
+    """Bytes that can open a dropped pair whose second byte is a lead byte."""
+    f = _unmapped_flags()
+    return frozenset(u for u in range(0x81, 0xFF) if any(f[u * 256 + v] for v in range(0x81, 0xFF)))
+
+
 @lru_cache(maxsize=None)
-def _drop_targets(x: int) -> frozenset:
-    """Trail bytes b such that some lead Y has (x, Y) unmapped and (Y, b) a character."""
-    _by_lead, by_trail, unmapped_after = _tables()
-    ys = unmapped_after.get(x, set())
-    return frozenset(b for b, chars in by_trail.items() if any(a in ys for a, _ch in chars))
+def _base_weight(ch: str, script: str) -> float:
+    """How likely a report holds ch, before looking at the page: log count, script penalty."""
+    from .lm import _base, _script_penalty, _simp
+
+    return math.log(_base()[0].get(_simp(ch), 0) + 1) + _script_penalty(script, ch)
 
 
-def _drop_possible(x: int, firsts: set) -> bool:
-    t = _drop_targets(x)
-    return any(b in t for b in firsts)
-
-
-def _leads_for(pending: tuple, b1: int) -> list[tuple[int, str]]:
-    """Original characters (lead, char) whose trail is b1, given the pending lead."""
+@lru_cache(maxsize=None)
+def _global_top(kind: str, arg: int, trail: Optional[int], script: str, n: int) -> tuple:
+    """The n likeliest items of a layer, by base weight (shared by all pages of a script)."""
     by_lead, by_trail, _ = _tables()
-    if pending[0] == "known":
-        ch = gbk_pair(pending[1], b1)
-        return [(pending[1], ch)] if ch is not None and _plausible(ch) else []
-    x = pending[1]
-    return [(a, ch) for a, ch in by_trail.get(b1, []) if _unmapped(x, a)]
+    f, df = _unmapped_flags(), _drop_first()
+    if kind == "row":  # (trail, char) of lead arg's row, trail >= 0x81 (a dangling trail byte)
+        items = [(t, c) for t, c in by_lead.get(arg, ()) if t >= 0x81]
+    elif kind == "first":  # (u, char) of lead arg's row whose trail u can open a dropped pair
+        items = [(t, c) for t, c in by_lead.get(arg, ()) if t in df]
+    elif kind == "middle":  # (v, u2, char) after a dropped (arg, v) that can open another drop
+        items = [(v, t, c) for v in range(0x81, 0xFF) if f[arg * 256 + v]
+                 for t, c in by_lead.get(v, ()) if t in df]
+    elif trail is None:  # final, trail lost: (v, char) after a dropped (arg, v)
+        items = [(v, c) for v in range(0x81, 0xFF) if f[arg * 256 + v]
+                 for t, c in by_lead.get(v, ()) if t >= 0x81]
+    else:  # final: (v, char) = (v, trail) after a dropped (arg, v)
+        items = [(v, c) for v, c in by_trail.get(trail, ()) if f[arg * 256 + v]]
+    return tuple(heapq.nlargest(n, items, key=lambda it: _base_weight(it[-1], script)))
 
 
-def _score_add(h: _Hyp, chars_new: list, lm: CharLM, left: str) -> float:
-    prev = h.chars[-1] if h.chars else left[-1:]
-    sc = h.score
-    for ch in chars_new:
-        sc += lm.step(prev, ch)
-        prev = ch
-    return sc
+class _Layers:
+    """The characters a layer of the search may try, likeliest first, for one page: the
+    process-wide lists plus the page's own characters that fit."""
 
-
-def _pending_chars(pending: tuple, lm: CharLM, prev: str, limit: int = 30) -> list[tuple[int, str]]:
-    """(trail, char) of the original characters that can start at the pending lead.
-
-    A known lead gives its row of the code table; an unknown one (after a dropped
-    pair) any lead that makes the dropped pair unmapped, best-scored first.
-    """
-    if pending[0] == "known":
-        return _known_chars(pending[1])
-    return heapq.nlargest(limit, _unknown_frequent(pending[1]), key=lambda xc: lm.step(prev, xc[1]))
-
-
-@lru_cache(maxsize=None)
-def _unknown_frequent(x0: int) -> tuple:
-    return _by_frequency(_unknown_chars(x0))
-
-
-@lru_cache(maxsize=None)
-def _known_chars(lead: int) -> tuple:
-    by_lead, _by_trail, _ = _tables()
-    return tuple((x, ch) for x, ch in by_lead.get(lead, []) if x >= 0x81)
-
-
-@lru_cache(maxsize=None)
-def _unknown_chars(x0: int) -> tuple:
-    """Characters (y, x) that can follow a dropped pair (x0, y): y makes it unmapped."""
-    _by_lead, _by_trail, unmapped_after = _tables()
-    return tuple(xc for y in sorted(unmapped_after.get(x0, ())) if y >= 0x81 for xc in _known_chars(y))
-
-
-@lru_cache(maxsize=None)
-def _droppable_xs(firsts: tuple) -> frozenset:
-    """Trail bytes x after which a dropped pair can stand before a unit starting with `firsts`."""
-    return frozenset(x for x in range(0x81, 0xFF) if _drop_possible(x, set(firsts)))
-
-
-@lru_cache(maxsize=None)
-def _unknown_by_trail(x0: int) -> dict:
-    """_unknown_chars(x0) grouped by the character's trail byte, most frequent first."""
-    groups: dict[int, list] = {}
-    for xc in _by_frequency(_unknown_chars(x0), 10 ** 9):
-        groups.setdefault(xc[0], []).append(xc)
-    return groups
-
-
-@lru_cache(maxsize=None)
-def _unknown_droppable(x0: int, firsts: tuple) -> tuple:
-    groups = _unknown_by_trail(x0)
-    xs = _droppable_xs(firsts)
-    return _by_frequency(tuple(xc for x in xs if x in groups for xc in groups[x][:60]))
-
-
-def _by_frequency(chars: tuple, keep: int = 60) -> tuple:
-    """The `keep` most frequent characters (context-free), to bound the search."""
-    from .lm import _base, _simp
-
-    uni = _base()[0]
-    return tuple(heapq.nlargest(keep, chars, key=lambda xc: uni.get(_simp(xc[1]), 0)))
-
-
-def _drops(h: _Hyp, text: str, lm: CharLM, left: str, chain: bool = False) -> list[_Hyp]:
-    """A dropped (unmapped) pair before the next damaged character: its first byte ends
-    the pending character; its second is the lead of a character whose trail starts d's unit."""
-    out: list[_Hyp] = []
-    if h.k >= len(text) or h.drops >= MAX_DROPS:
-        return out
-    firsts = tuple(sorted({b[0] for kind, b in _units(text[h.k]) if kind in ("pair", "single")}))
-    if h.pending[0] == "known":
-        choices = _drop_chars(h.pending[1], firsts)
-    elif not chain:
-        return out
-    else:
-        prev = h.chars[-1] if h.chars else left[-1:]
-        choices = heapq.nlargest(20, _unknown_droppable(h.pending[1], firsts), key=lambda xc: lm.step(prev, xc[1]))
-    for x, ch in choices:
-        out.append(_Hyp(h.chars + [ch], ("unknown", x), h.k, h.drops + 1, _score_add(h, [ch], lm, left)))
-    return out
-
-
-@lru_cache(maxsize=65536)
-def _drop_chars(lead: int, firsts: tuple) -> tuple:
-    """(x, char) for the characters (lead, x) after which a dropped pair can stand."""
-    by_lead, _by_trail, _ = _tables()
-    return tuple((x, ch) for x, ch in by_lead.get(lead, []) if x >= 0x81 and _drop_possible(x, set(firsts)))
-
-
-def _consume(h: _Hyp, text: str, lm: CharLM, left: str, chain: bool = False) -> list[_Hyp]:
-    """Read the next damaged character as one unit of the out-of-step decoder."""
-    out: list[_Hyp] = []
-    if h.k >= len(text):
-        return out
-    by_lead, _by_trail, _ = _tables()
-
-    def add(chars_new: list, pending: tuple, synced: bool):
-        out.append(_Hyp(h.chars + chars_new, pending, h.k + 1, h.drops, _score_add(h, chars_new, lm, left), synced))
-
-    d = text[h.k]
-    # a piece also ends where the mirror cut before an aligned 。！？，: its last lead byte dangles
-    end_of_piece = h.k + 1 >= len(text) or text[h.k + 1] in "\r\n" or text[h.k + 1] in PUNCT_BYTES
-    for kind, b in _units(d):
-        if kind == "pair":
-            b1, b2 = b
-            for _a, ch in _leads_for(h.pending, b1):
-                if b2 >= 0x81:
-                    add([ch], ("known", b2), False)
-                elif 0x20 <= b2 < 0x7F:
-                    add([ch, chr(b2)], ("known", 0), True)
-        elif kind == "single":
-            (a1,) = b
-            if 0x40 <= a1 <= 0x7E:
-                for _a, ch in _leads_for(h.pending, a1):
-                    add([ch], ("known", 0), True)
-        elif kind == "invalid" and (chain or h.pending[0] == "known"):
-            prev = h.chars[-1] if h.chars else left[-1:]
-            firsts = _pending_chars(h.pending, lm, prev, 24)
-            if end_of_piece:
-                # a lead byte dangling before a line break or the end: printed '?'
-                for _x, ch in firsts:
-                    add([ch], ("known", 0), True)
+    def __init__(self, lm: CharLM):
+        self.lm = lm
+        self._memo: dict = {}
+        self._doc: list = []  # (lead, trail, char) of the page's characters
+        self._doc_by_lead: dict = {}
+        self._doc_by_trail: dict = {}
+        for c in sorted(lm.doc_chars):
+            try:
+                b = c.encode("gbk")
+            except UnicodeEncodeError:
                 continue
-            # lead + an ASCII byte 0x21..0x3F read as one '?': the ASCII byte is lost
-            ys = "(" if _PINYIN_NEXT.match(text, h.k + 1) else _SWALLOWED
-            if len(firsts) > 24:
-                firsts = sorted(firsts, key=lambda xc: -lm.step(prev, xc[1]))[:24]
-            for _x, ch in firsts:
-                for y in ys:
-                    add([ch, y], ("known", 0), True)
+            if len(b) == 2 and _plausible(c):
+                self._doc.append((b[0], b[1], c))
+                self._doc_by_lead.setdefault(b[0], []).append((b[1], c))
+                self._doc_by_trail.setdefault(b[1], []).append((b[0], c))
+
+    def weight(self, ch: str) -> float:
+        from .lm import _script_penalty, _simp
+
+        s = _simp(ch)
+        n = self.lm.uni.get(s, 0) + self.lm.cache_uni.get(s, 0) * self.lm.cache_weight
+        return math.log(n + 1) + _script_penalty(self.lm.script, ch)
+
+    def _top(self, kind: str, arg: int, trail: Optional[int], n: int) -> tuple:
+        key = (kind, arg, trail)
+        got = self._memo.get(key)
+        if got is None:
+            items = list(_global_top(kind, arg, trail, self.lm.script, n))
+            f, df = _unmapped_flags(), _drop_first()
+            row = arg * 256
+            if kind == "row":
+                items += [(t, c) for t, c in self._doc_by_lead.get(arg, ()) if t >= 0x81]
+            elif kind == "first":
+                items += [(t, c) for t, c in self._doc_by_lead.get(arg, ()) if t in df]
+            elif kind == "middle":
+                items += [(lead, t, c) for lead, t, c in self._doc if f[row + lead] and t in df]
+            elif trail is None:
+                items += [(lead, c) for lead, t, c in self._doc if f[row + lead] and t >= 0x81]
+            else:
+                items += [(lead, c) for lead, c in self._doc_by_trail.get(trail, ()) if f[row + lead]]
+            got = self._memo[key] = tuple(heapq.nlargest(n, set(items), key=lambda it: self.weight(it[-1])))
+        return got
+
+    def row(self, lead: int) -> tuple:
+        return self._top("row", lead, None, ROW_N)
+
+    def first(self, lead: int) -> tuple:
+        return self._top("first", lead, None, FIRST_N)
+
+    def middle(self, u: int) -> tuple:
+        return self._top("middle", u, None, MIDDLE_N)
+
+    def final(self, u: int, trail: Optional[int]) -> tuple:
+        return self._top("final", u, trail, FINAL_N if trail is not None else ANY_N)
+
+
+# A path is a tuple (key, score, chars, drops): the restoration so far, its model score,
+# the dropped pairs it assumed, and key = score + per_char * len(chars), the score used for
+# pruning: paths that read the same damaged text but restore different numbers of
+# characters are compared as the final ranking compares them.
+
+
+def _path(score: float, chars: str, drops: int) -> tuple:
+    return (score + WEIGHTS.per_char * len(chars), score, chars, drops)
+
+
+def _merge(paths: list, more: list) -> list:
+    """The PATHS best of two lists of paths, one per restoration."""
+    got = {p[2]: p for p in paths}
+    for p in more:
+        q = got.get(p[2])
+        if q is None or p[1] > q[1]:
+            got[p[2]] = p
+    return heapq.nlargest(PATHS, got.values())
+
+
+def _extend(paths: list, ch: str, cost: float, drops: int = 0) -> list:
+    bonus = cost + WEIGHTS.per_char * len(ch)
+    return [(p[0] + bonus, p[1] + cost, p[2] + ch, p[3] + drops) for p in paths]
+
+
+def _chains(layers: _Layers, lm: CharLM, pi: int, group: dict, trail: Optional[int]) -> list:
+    """Paths that end in a chain of 1..MAX_CHAIN dropped pairs and a character (v, trail).
+
+    group: {last character: [paths]} of the states whose pending lead is pi.
+    Returns (char, [paths]) with the chain's characters appended. A node keeps the
+    best paths of several histories: the chain's own cost does not depend on them.
+    """
+    step = lm.step
+    memo = lm._steps
+    # layer 0: (pi, u1), entered from the best states of the group
+    entering = heapq.nlargest(ENTRY_N, group.items(), key=lambda kv: kv[1][0][0])
+    entering = [(last, [p for p in paths if p[3] < MAX_DROPS]) for last, paths in entering]
+    layer: dict = {}  # (trail byte, char) -> paths ending in that char, before a dropped pair
+    for u1, c1 in layers.first(pi):
+        node: list = []
+        for last, ok in entering:
+            if ok:
+                node = _merge(node, _extend(ok, c1, step(last, c1), 1))
+        if node:
+            layer[(u1, c1)] = node
+    out: list = []
+    flags = _unmapped_flags()
+    for depth in range(1, MAX_CHAIN + 1):
+        if not layer:
+            break
+        finals: dict = {}  # char -> (key of its best path, the node it came from, cost)
+        for (u, c), node in layer.items():
+            top = node[0][0]
+            for _v, cf in layers.final(u, trail):
+                cost = memo.get(c + cf)
+                sc = top + (cost if cost is not None else step(c, cf))
+                got = finals.get(cf)
+                if got is None or sc > got[0]:
+                    finals[cf] = (sc, node, sc - top)
+        out.extend((cf, _extend(node, cf, cost)) for cf, (_sc, node, cost) in finals.items())
+        if depth == MAX_CHAIN:
+            break
+        nxt: dict = {}
+        for (u, c), node in layer.items():
+            ok = [p for p in node if p[3] < MAX_DROPS]
+            if not ok:
+                continue
+            top = ok[0][0]
+            row = u * 256
+            for v, u2, m in layers.middle(u):
+                if not flags[row + v]:
+                    continue
+                cost = memo.get(c + m)
+                sc = top + (cost if cost is not None else step(c, m))
+                got = nxt.get((u2, m))
+                if got is None or sc > got[0]:
+                    nxt[(u2, m)] = (sc, ok, sc - top)
+        best = heapq.nlargest(MIDDLE_N, nxt.items(), key=lambda kv: kv[1][0])
+        layer = {key: _extend(ok, key[1], cost, 1) for key, (_sc, ok, cost) in best}
     return out
+
+
+def _add(states: dict, key: tuple, path: tuple) -> None:
+    paths = states.get(key)
+    if paths is None:
+        states[key] = [path]
+        return
+    for j, p in enumerate(paths):
+        if p[2] == path[2]:
+            if path[1] > p[1]:
+                paths[j] = path
+                paths.sort(reverse=True)
+            return
+    if len(paths) >= PATHS and path <= paths[-1]:
+        return
+    paths.append(path)
+    paths.sort(reverse=True)
+    del paths[PATHS:]
+
+
+def _openings(text: str, i: int, lm: CharLM, left: str) -> list:
+    """Seed states for '　（N）' at a line start: the numeral's bytes are often both
+    inside dropped pairs, which the open search reaches only through a long chain."""
+    out = []
+    k0 = i + 2
+    for n in _NUMERALS:
+        n1, n2 = n.encode("gbk")
+        k = k0
+        ok = True
+        for a, b in ((0xA8, n1), (n2, 0xA3)):  # the pairs read out of step: A8|n1, n2|A3 (of '）')
+            ch = gbk_pair(a, b)
+            if ch is None:
+                continue
+            if k < len(text) and _fold(ch) == text[k]:
+                k += 1
+            else:
+                ok = False
+                break
+        if ok:
+            sc = lm.score("\u3000（" + n, left) + INDENT_BONUS
+            out.append((k, 0xA3, n, _path(sc, "\u3000（" + n, 0)))
+    return out
+
+
+def _search(text: str, i: int, lm: CharLM, layers: Optional[_Layers] = None) -> list[Candidate]:
+    """Complete candidates for the run whose '?' is at i, best first (not yet verified)."""
+    layers = layers or _Layers(lm)
+    step = lm.step
+    p0, p1 = PUNCT_BYTES[text[i + 1]]
+    _by_lead, by_trail, _ = _tables()
+    left = text[max(0, i - 3):i]
+    at_line_start = i == 0 or text[i - 1] == "\n"
+    states: dict = {}
+    for _a, ch in by_trail.get(p0, []):
+        sc = lm.score(ch, left)
+        if at_line_start and ch == "\u3000":
+            sc += INDENT_BONUS
+        _add(states, (p1, ch), _path(sc, ch, 0))
+    seeds: dict = {}
+    if at_line_start and (p0, p1) == (0xA1, 0xA3):
+        for k, pi, last, path in _openings(text, i, lm, left):
+            seeds.setdefault(k, []).append(((pi, last), path))
+    done: list = []  # (end, path)
+    k = i + 2
+    for _step in range(MAX_UNITS):
+        for key, path in seeds.pop(k, ()):
+            _add(states, key, path)
+        if not states or k >= len(text) or text[k] in "\r\n":
+            break
+        d = text[k]
+        end_of_piece = k + 1 >= len(text) or text[k + 1] in "\r\n " or text[k + 1] in PUNCT_BYTES
+        groups: dict = {}
+        for (pi, last), paths in states.items():
+            groups.setdefault(pi, {})[last] = paths
+        nxt: dict = {}
+        for pi, group in groups.items():
+            for kind, b in _units(d):
+                if kind == "pair":
+                    p, q = b
+                    ch = gbk_pair(pi, p)
+                    extended = []
+                    if ch is not None and _plausible(ch):
+                        for last, paths in group.items():
+                            extended.append((ch, _extend(paths, ch, step(last, ch))))
+                    extended += _chains(layers, lm, pi, group, p)
+                    for last, paths in extended:
+                        if q >= 0x81:
+                            for path in paths:
+                                _add(nxt, (q, last), path)
+                        elif 0x20 <= q < 0x7F:  # the pair's second byte was ASCII: back in step
+                            done.extend((k + 1, path) for path in _extend(paths, chr(q), 0.0))
+                elif kind == "single":
+                    (a,) = b
+                    if not 0x40 <= a <= 0x7E:
+                        continue
+                    ch = gbk_pair(pi, a)
+                    if ch is not None and _plausible(ch):
+                        for last, paths in group.items():
+                            done.extend((k + 1, path) for path in _extend(paths, ch, step(last, ch)))
+                    for _cf, paths in _chains(layers, lm, pi, group, a):
+                        done.extend((k + 1, path) for path in paths)
+                else:  # '?': the decoder read an original trail byte T as a lead
+                    ys = ("",) if end_of_piece else ("(",) if _PINYIN_NEXT.match(text, k + 1) else tuple(_SWALLOWED)
+                    for last, paths in heapq.nlargest(ENTRY_N, group.items(), key=lambda kv: kv[1][0][0]):
+                        ends = heapq.nlargest(ROW_N, ((step(last, ch) + (step(ch, y) if y else 0.0), ch + y)
+                                                      for _t, ch in layers.row(pi) for y in ys))
+                        for cost, tail in ends:
+                            done.extend((k + 1, path) for path in _extend(paths, tail, cost))
+                    if end_of_piece:
+                        for _cf, paths in _chains(layers, lm, pi, group, None):
+                            done.extend((k + 1, path) for path in paths)
+        states = dict(heapq.nlargest(BEAM, nxt.items(), key=lambda kv: kv[1][0][0]))
+        if len(done) > 4 * RERANK:
+            done = heapq.nlargest(2 * RERANK, done, key=lambda ep: ep[1][0])
+        k += 1
+    best: dict = {}
+    context: dict = {}
+    for end, path in done:
+        last = path[2][-1:]
+        extra = context.get((end, last))
+        if extra is None:
+            after = text[end:end + 2]
+            if after and after[0] not in "\r\n":
+                extra = lm.score(after, last)
+            else:  # the restoration ends the line: table labels and headings do, mid-phrase words do not
+                extra = lm.end_of_line(last)
+            context[(end, last)] = extra
+        key = (path[2], end)
+        sc = path[1] + extra
+        if key not in best or best[key].bigram < sc:
+            best[key] = Candidate(i, end, path[2], sc)
+    pc = WEIGHTS.per_char
+    cands = heapq.nlargest(RERANK, best.values(), key=lambda c: c.bigram + pc * len(c.restored))
+    ctx_l = text[max(0, i - 4):i].split("\n")[-1]
+    for c in cands:
+        ctx_r = text[c.end:c.end + 4].split("\n")[0]
+        c.words = word_score(ctx_l + c.restored + ctx_r)
+        c.numbering = at_line_start and bool(_NUMBERING.match(c.restored))
+        c.label = at_line_start and _is_form_label(c.restored + text[c.end:text.find("\n", c.end) % (len(text) + 1)])
+        c.unbalanced = _unbalanced(text, c)
+        c.misread = _misread(text, c)
+    return cands
 
 
 @dataclass
@@ -353,9 +532,11 @@ class Candidate:
     bigram: float  # character model, with the context after the run
     words: float = 0.0  # jieba's best segmentation of the window
     numbering: bool = False  # opens with '（一）'-style numbering at a line start
+    label: bool = False  # the line it opens is a row label of a statistics form
     unbalanced: int = 0  # brackets the restoration leaves unmatched in its line
     misread: int = 0  # pinyin annotations next to restored characters that are not their readings
     score: float = 0.0
+    verified: Optional[bool] = None  # re-damaging it gives back the input (computed when needed)
 
 
 @dataclass
@@ -364,11 +545,10 @@ class Weights:
 
     bigram: float = 1.0
     words: float = 1.0
-    per_char: float = 6.0
-    numbering: float = 8.0
-    bracket: float = 8.0
-    pinyin: float = 15.0
-    margin: float = 3.0
+    per_char: float = 2.0
+    numbering: float = 4.0
+    label: float = 10.0
+    margin: float = 6.0
 
 
 WEIGHTS = Weights()
@@ -377,84 +557,33 @@ WEIGHTS = Weights()
 def rank(cands: list[Candidate], w: Weights = WEIGHTS) -> list[Candidate]:
     for c in cands:
         c.score = (w.bigram * c.bigram + w.words * c.words + w.per_char * len(c.restored)
-                   + (w.numbering if c.numbering else 0.0) - w.bracket * c.unbalanced - w.pinyin * c.misread)
+                   + (w.numbering if c.numbering else 0.0) + (w.label if c.label else 0.0))
     return sorted(cands, key=lambda c: -c.score)
 
-
-_OPENINGS = tuple("\u3000（" + n + "）" for n in ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十"))
-
-
-def _fits(chars: list, prefixes: tuple) -> bool:
-    s = "".join(chars)
-    return any(p.startswith(s) or s.startswith(p) for p in prefixes)
+_CELL_END = regex.compile(r"\||\t| {2,}|\d")
 
 
-def _beam(text: str, lm: CharLM, left: str, start: list, chain: bool = False,
-          prefixes: Optional[tuple] = None) -> list[_Hyp]:
-    """Stack decoding: hypotheses that have read the same damaged characters compete."""
-    done: list[_Hyp] = []
-    stack = start
+def _is_form_label(line: str) -> bool:
+    """Whether the line's first cell is, once simplified, a row label of one of the forms."""
+    from ..forms.schema import strip_label
+    from .convert import to_simplified
 
-    def keep(hs: list) -> list:
-        return hs if prefixes is None else [h for h in hs if _fits(h.chars, prefixes)]
-
-    for _step in range(MAX_UNITS):
-        stack.sort(key=lambda h: -h.score)
-        stack = stack[:BEAM]
-        grown = list(stack)
-        frontier = stack
-        for _depth in range(2):  # up to two dropped pairs in a row ('（六）' = A3A8 C1F9 A3A9)
-            frontier = keep([e for h in frontier for e in _drops(h, text, lm, left, chain)])
-            frontier.sort(key=lambda h: -h.score)
-            frontier = frontier[:BEAM]
-            grown.extend(frontier)
-        grown.sort(key=lambda h: -h.score)
-        nxt: list[_Hyp] = []
-        for h in grown[:BEAM]:
-            for e in keep(_consume(h, text, lm, left, chain)):
-                (done if e.synced else nxt).append(e)
-        if not nxt:
-            break
-        stack = nxt
-    return done
+    cell = _CELL_END.split(line, 1)[0]
+    key = strip_label(to_simplified(cell))
+    return len(key) >= 2 and key in _form_label_keys()
 
 
-def _search(text: str, i: int, lm: CharLM) -> list[Candidate]:
-    """Complete candidates for the run whose '?' is at i, best first."""
-    p0, p1 = PUNCT_BYTES[text[i + 1]]
-    _by_lead, by_trail, _ = _tables()
-    left = text[max(0, i - 3):i]
-    beam: list[_Hyp] = []
-    at_line_start = i == 0 or text[i - 1] == "\n"
-    for _a, ch in by_trail.get(p0, []):
-        sc = lm.score(ch, left)
-        if at_line_start and ch == "\u3000":
-            sc += INDENT_BONUS
-        beam.append(_Hyp([ch], ("known", p1), i + 2, 0, sc))
-    done = _beam(text, lm, left, beam)
-    if at_line_start:
-        # table rows and headings open with an indentation and a numbering: '　（六）' hides two
-        # dropped pairs (A8C1, F9A3) that the open search rarely keeps; search those openings apart
-        opening = [h for h in beam if h.chars == ["\u3000"]]
-        if opening:
-            done += _beam(text, lm, left, opening, chain=True, prefixes=_OPENINGS)
-    best: dict = {}
-    for h in done:
-        restored = "".join(h.chars)
-        after = text[h.k:h.k + 2]
-        sc = h.score + lm.score(after, restored[-1:]) if after else h.score
-        key = (restored, h.k)
-        if key not in best or best[key].bigram < sc:
-            best[key] = Candidate(i, h.k, restored, sc)
-    cands = sorted(best.values(), key=lambda c: -c.bigram)[:RERANK]
-    ctx_l = text[max(0, i - 4):i].split("\n")[-1]
-    for c in cands:
-        ctx_r = text[c.end:c.end + 4].split("\n")[0]
-        c.words = word_score(ctx_l + c.restored + ctx_r)
-        c.numbering = at_line_start and bool(_NUMBERING.match(c.restored))
-        c.unbalanced = _unbalanced(text, c)
-        c.misread = _misread(text, c)
-    return cands
+@lru_cache(maxsize=1)
+def _form_label_keys() -> frozenset:
+    from ..forms.schema import TEMPLATES, load_template, strip_label
+
+    keys = set()
+    for tid in TEMPLATES:
+        t = load_template(tid)
+        keys.update(f.key for f in t.fields.values())
+        keys.update(strip_label(a) for labels in t.aliases.values() for a in labels)
+    keys.discard("")
+    return frozenset(keys)
 
 
 _ANNOTATED = regex.compile(r"(\p{Han})[(（]([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7})[)）]")
@@ -534,15 +663,20 @@ class RunResult:
 
 
 def run_candidates(text: str, lm: Optional[CharLM] = None) -> list[tuple[int, list[Candidate]]]:
-    """Every run start with its verified candidates (scored, not yet ranked)."""
+    """Every run start with its candidates (scored, not yet ranked nor verified)."""
     starts = find_runs(text)
     if not starts:
         return []
+    # the page's own text teaches the model its vocabulary; a window is plenty
+    clean = _mask_runs(text[:CACHE_CHARS], [i for i in starts if i < CACHE_CHARS])
     if lm is None:
-        lm = CharLM(_mask_runs(text, starts))
-    lm.script = _page_script(_mask_runs(text, starts))
+        lm = CharLM(clean)
+    lm.script = _page_script(clean)
     lm._steps.clear()
-    return [(i, [c for c in _search(text, i, lm) if _verifies(text, c)]) for i in starts]
+    layers = _Layers(lm)
+    # a run costs tens of milliseconds: past MAX_SEARCHED_RUNS (a hostile or huge input)
+    # the runs are still reported, with no candidate
+    return [(i, _search(text, i, lm, layers) if n < MAX_SEARCHED_RUNS else []) for n, i in enumerate(starts)]
 
 
 def choose(text: str, runs: list[tuple[int, list[Candidate]]], w: Weights = WEIGHTS) -> list[RunResult]:
@@ -553,15 +687,16 @@ def choose(text: str, runs: list[tuple[int, list[Candidate]]], w: Weights = WEIG
     for i, found in runs:
         if i < last_end:
             continue
-        cands = rank(found, w)
-        if not cands:
-            out.append(RunResult(i, i + 2, text[i:i + 2], None, 0.0))
-            continue
         line_start = i == 0 or text[i - 1] == "\n"
 
         def shown(c: Candidate, line_start: bool = line_start) -> str:
             r = _fold(c.restored) if halfwidth else c.restored
             return r.lstrip(" \u3000") if line_start else r
+
+        cands = _best_verified(text, rank(found, w), shown)
+        if not cands:
+            out.append(RunResult(i, i + 2, text[i:i + 2], None, 0.0))
+            continue
 
         best = cands[0]
         restored = shown(best)
@@ -569,14 +704,47 @@ def choose(text: str, runs: list[tuple[int, list[Candidate]]], w: Weights = WEIG
         margin = best.score - others[0].score if others else 99.0
         conf = min(0.99, 0.5 + margin / 20)
         runner = shown(others[0]) if others else None
-        # a restoration that leaves a bracket unmatched or contradicts the page's pinyin is
-        # structurally wrong somewhere, whatever its score: report it, do not apply it
-        if margin >= w.margin and not best.unbalanced and not best.misread:
+        if margin >= w.margin:
             out.append(RunResult(i, best.end, text[i:best.end], restored, conf, runner))
             last_end = best.end
         else:
             out.append(RunResult(i, best.end, text[i:best.end], None, conf, runner, suggestion=restored))
     return out
+
+
+def _best_verified(text: str, ranked: list[Candidate], shown) -> list[Candidate]:
+    """The best candidate that re-damages to the input, and the best verified one that differs.
+
+    A restoration that leaves a bracket unmatched or contradicts the page's pinyin is
+    structurally wrong somewhere, whatever its score: it is not a candidate at all.
+    """
+    got: list[Candidate] = []
+    for c in ranked:
+        if c.unbalanced or c.misread:
+            continue
+        if c.verified is None:
+            c.verified = _verifies(text, c)
+        if not c.verified:
+            continue
+        if got and (shown(c) != shown(got[0]) or c.end != got[0].end):
+            got.append(c)
+            break
+        if not got:
+            got.append(c)
+    return got
+
+
+def preload() -> None:
+    """Load the character model and the code tables (before forking workers that share them)."""
+    from ..segment import get_tokenizer
+    from .lm import _base
+
+    _base()
+    _tables()
+    _unmapped_flags()
+    _drop_first()
+    _form_label_keys()
+    get_tokenizer()
 
 
 def repair_mojibake(text: str, lm: Optional[CharLM] = None, w: Weights = WEIGHTS) -> list[RunResult]:
@@ -600,11 +768,16 @@ def _page_script(clean: str) -> str:
 
 
 def _mask_runs(text: str, starts: list[int]) -> str:
-    s = list(text)
+    """The text with each run's first characters blanked (they are not the page's words)."""
+    parts, prev = [], 0
     for i in starts:
-        for j in range(i, min(len(s), i + 8)):
-            s[j] = " "
-    return "".join(s)
+        end = max(prev, min(len(text), i + 8))
+        i = max(i, prev)
+        parts.append(text[prev:i])
+        parts.append(" " * (end - i))
+        prev = end
+    parts.append(text[prev:])
+    return "".join(parts)
 
 
 def _uses_halfwidth(text: str) -> bool:
