@@ -48,12 +48,14 @@ def _as_decoded(text_or_path: Source, source: Optional[str]) -> Decoded:
 
 
 def extract(text_or_path: Source, *, year: Optional[int] = None, template: Optional[str] = None,
-            source: Optional[str] = None) -> Report:
+            source: Optional[str] = None, mojibake: str = "repair") -> Report:
     """Extract facts, the filled form and its checks from one report.
 
     `text_or_path` is the report's text, its raw bytes, or a path to a text file.
-    `year` and `template` override what is detected. Raises ``ReadError`` when a
-    file cannot be read as text; never raises on odd text.
+    `year` and `template` override what is detected; `mojibake` is the normalisation's
+    mode for GBK-misalignment runs ("repair", "report" or "off"; see
+    ``zhreport.normalize.normalize``). Raises ``ReadError`` when a file cannot be
+    read as text; never raises on odd text.
 
         >>> r = extract("2018年，受理行政复议案件2件，被依法纠错1件。")
         >>> [(f.text, int(f.value), f.field) for f in r.facts]
@@ -63,12 +65,13 @@ def extract(text_or_path: Source, *, year: Optional[int] = None, template: Optio
         raise ValueError(f"unknown template {template!r}; expected one of {', '.join(TEMPLATES)}")
     decoded = _as_decoded(text_or_path, source)
     return extract_text(decoded.text, year=year, template=template, source=decoded.source,
-                        sha256=decoded.sha256, encoding=decoded.encoding)
+                        sha256=decoded.sha256, encoding=decoded.encoding, mojibake=mojibake)
 
 
 def extract_text(text: str, *, year: Optional[int] = None, template: Optional[str] = None,
-                 source: str = "-", sha256: Optional[str] = None, encoding: Optional[str] = "utf-8") -> Report:
-    norm = normalize(text)
+                 source: str = "-", sha256: Optional[str] = None, encoding: Optional[str] = "utf-8",
+                 mojibake: str = "repair") -> Report:
+    norm = normalize(text, mojibake=mojibake)
     t = norm.text
     yr = year if year is not None else detect_year(t)
     checks: list[Check] = []
