@@ -12,21 +12,9 @@ usage: python benchmarks/bench_repair.py [--repeat 5]
 """
 import argparse
 import json
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-
-def best_of(fn, repeat):
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
+from timing import ROOT, best_of  # benchmarks/timing.py: puts the project on sys.path
 
 
 def main() -> None:

@@ -1,0 +1,18 @@
+"""What the benchmarks share: the project on sys.path, and best-of-n timing."""
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def best_of(fn, repeat: int) -> float:
+    """The shortest of `repeat` runs of fn(), in seconds (the least disturbed by other load)."""
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
