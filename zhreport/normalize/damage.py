@@ -24,13 +24,13 @@ SEED_ANNOTATED = "數網發業規統內鎮創協經據調監環態區現節續�
 
 @lru_cache(maxsize=None)
 def _s2t_char(ch: str) -> str:
-    import opencc
+    from .convert import _converter
 
     if ch == "台":
         return "臺"
     if ch in _KEEP:
         return ch
-    out = opencc.OpenCC("s2tw").convert(ch)
+    out = _converter("s2tw").convert(ch)
     return out if len(out) == 1 else ch
 
 

@@ -213,6 +213,31 @@ def _drop_first() -> frozenset:
 
 
 @lru_cache(maxsize=None)
+def _read_as(syllable: str) -> tuple:
+    """(lead, trail, char) of the GBK characters that `syllable` (toned or toneless) can be
+    a reading of: a pinyin annotation after a run names the character before it."""
+    from .fixes import _plain, is_reading
+
+    return tuple(x for x in _reading_index().get(_plain(syllable), ()) if is_reading(x[2], syllable))
+
+
+@lru_cache(maxsize=1)
+def _reading_index() -> dict:
+    """Toneless syllable -> (lead, trail, char) of the GBK Han characters it is a reading of."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    from .fixes import _plain
+
+    by_lead, _, _ = _tables()
+    index: dict = {}
+    for lead, row in by_lead.items():
+        for t, c in row:
+            for syl in set(pinyin_dict.get(ord(c), "").split(",")) - {""}:
+                index.setdefault(_plain(syl), []).append((lead, t, c))
+    return index
+
+
+@lru_cache(maxsize=None)
 def _base_weight(ch: str, script: str) -> float:
     """How likely a report holds ch, before looking at the page: log count, script penalty."""
     from .lm import _base, _script_penalty, _simp
@@ -287,8 +312,10 @@ class _Layers:
             got = self._memo[key] = tuple(heapq.nlargest(n, set(items), key=lambda it: self.weight(it[-1])))
         return got
 
-    def row(self, lead: int) -> tuple:
-        return self._top("row", lead, None, ROW_N)
+    def row(self, lead: int, reading: Optional[str] = None) -> tuple:
+        if reading is None:
+            return self._top("row", lead, None, ROW_N)
+        return tuple((t, c) for ld, t, c in _read_as(reading) if ld == lead and t >= 0x81)
 
     def first(self, lead: int) -> tuple:
         return self._top("first", lead, None, FIRST_N)
@@ -296,7 +323,10 @@ class _Layers:
     def middle(self, u: int) -> tuple:
         return self._top("middle", u, None, MIDDLE_N)
 
-    def final(self, u: int, trail: Optional[int]) -> tuple:
+    def final(self, u: int, trail: Optional[int], reading: Optional[str] = None) -> tuple:
+        if reading is not None:  # trail lost, but the page's pinyin names the character
+            f = _unmapped_flags()
+            return tuple((ld, c) for ld, t, c in _read_as(reading) if f[u * 256 + ld] and t >= 0x81)
         return self._top("final", u, trail, FINAL_N if trail is not None else ANY_N)
 
 
@@ -325,7 +355,8 @@ def _extend(paths: list, ch: str, cost: float, drops: int = 0) -> list:
     return [(p[0] + bonus, p[1] + cost, p[2] + ch, p[3] + drops) for p in paths]
 
 
-def _chains(layers: _Layers, lm: CharLM, pi: int, group: dict, trail: Optional[int]) -> list:
+def _chains(layers: _Layers, lm: CharLM, pi: int, group: dict, trail: Optional[int],
+            reading: Optional[str] = None) -> list:
     """Paths that end in a chain of 1..MAX_CHAIN dropped pairs and a character (v, trail).
 
     group: {last character: [paths]} of the states whose pending lead is pi.
@@ -353,7 +384,7 @@ def _chains(layers: _Layers, lm: CharLM, pi: int, group: dict, trail: Optional[i
         finals: dict = {}  # char -> (key of its best path, the node it came from, cost)
         for (u, c), node in layer.items():
             top = node[0][0]
-            for _v, cf in layers.final(u, trail):
+            for _v, cf in layers.final(u, trail, reading):
                 cost = memo.get(c + cf)
                 sc = top + (cost if cost is not None else step(c, cf))
                 got = finals.get(cf)
@@ -420,7 +451,9 @@ def _openings(text: str, i: int, lm: CharLM, left: str) -> list:
                 break
         if ok:
             sc = lm.score("\u3000（" + n, left) + INDENT_BONUS
-            out.append((k, 0xA3, n, _path(sc, "\u3000（" + n, 0)))
+            key, sc, chars, drops = _path(sc, "\u3000（" + n, 0)
+            # the numbering's prior (a ranking feature) also keeps the seed through pruning
+            out.append((k, 0xA3, n, (key + WEIGHTS.numbering + WEIGHTS.label, sc, chars, drops)))
     return out
 
 
@@ -482,15 +515,18 @@ def _search(text: str, i: int, lm: CharLM, layers: Optional[_Layers] = None) -> 
                     for _cf, paths in _chains(layers, lm, pi, group, a):
                         done.extend((k + 1, path) for path in paths)
                 else:  # '?': the decoder read an original trail byte T as a lead
-                    ys = ("",) if end_of_piece else ("(",) if _PINYIN_NEXT.match(text, k + 1) else tuple(_SWALLOWED)
+                    annotation = None if end_of_piece else _PINYIN_NEXT.match(text, k + 1)
+                    reading = annotation.group()[:-1] if annotation else None
+                    ys = ("",) if end_of_piece else ("(",) if annotation else tuple(_SWALLOWED)
                     for last, paths in heapq.nlargest(ENTRY_N, group.items(), key=lambda kv: kv[1][0][0]):
                         ends = heapq.nlargest(ROW_N, ((step(last, ch) + (step(ch, y) if y else 0.0), ch + y)
-                                                      for _t, ch in layers.row(pi) for y in ys))
+                                                      for _t, ch in layers.row(pi, reading) for y in ys))
                         for cost, tail in ends:
                             done.extend((k + 1, path) for path in _extend(paths, tail, cost))
-                    if end_of_piece:
-                        for _cf, paths in _chains(layers, lm, pi, group, None):
-                            done.extend((k + 1, path) for path in paths)
+                    # or a chain of dropped pairs came first: the lost trail is the chain's last
+                    for cf, paths in _chains(layers, lm, pi, group, None, reading):
+                        for y in heapq.nlargest(3, ys, key=lambda y, cf=cf: step(cf, y) if y else 0.0):
+                            done.extend((k + 1, path) for path in _extend(paths, y, step(cf, y) if y else 0.0))
         states = dict(heapq.nlargest(BEAM, nxt.items(), key=lambda kv: kv[1][0][0]))
         if len(done) > 4 * RERANK:
             done = heapq.nlargest(2 * RERANK, done, key=lambda ep: ep[1][0])
@@ -509,10 +545,9 @@ def _search(text: str, i: int, lm: CharLM, layers: Optional[_Layers] = None) -> 
             context[(end, last)] = extra
         key = (path[2], end)
         sc = path[1] + extra
-        if key not in best or best[key].bigram < sc:
-            best[key] = Candidate(i, end, path[2], sc)
-    pc = WEIGHTS.per_char
-    cands = heapq.nlargest(RERANK, best.values(), key=lambda c: c.bigram + pc * len(c.restored))
+        if key not in best or best[key][1].bigram < sc:
+            best[key] = (path[0] + extra, Candidate(i, end, path[2], sc))
+    cands = [c for _k, c in heapq.nlargest(RERANK, best.values(), key=lambda kc: kc[0])]
     ctx_l = text[max(0, i - 4):i].split("\n")[-1]
     for c in cands:
         ctx_r = text[c.end:c.end + 4].split("\n")[0]
@@ -600,10 +635,11 @@ def _misread(text: str, c: Candidate) -> int:
     for m in _ANNOTATED.finditer(window):
         if m.start(1) < len(c.restored) and not is_reading(m.group(1), m.group(2)):
             bad += 1
-    if len(c.restored) >= 2 and c.restored[-1] in "(（":
-        m = _SYLLABLE_CLOSE.match(text, c.end)
-        if m and not is_reading(c.restored[-2], m.group(1)):
-            bad += 1
+    m = _SYLLABLE_CLOSE.match(text, c.end)
+    if m and not (len(c.restored) >= 2 and c.restored[-1] in "(（"):
+        bad += 1  # the run ends inside an annotation: its '(' was swallowed, not restored
+    elif m and not is_reading(c.restored[-2], m.group(1)):
+        bad += 1
     return bad
 
 
@@ -611,25 +647,26 @@ _OPEN, _CLOSE = "（(", "）)"
 
 
 def _unbalanced(text: str, c: Candidate) -> int:
-    """Brackets left unmatched by the restoration within its line (before: line start; after: 12 chars)."""
-    ls = text.rfind("\n", 0, c.start) + 1
+    """Brackets the restoration leaves unmatched in its line (up to 80 characters on either
+    side), beyond those the line leaves unmatched without it."""
+    ls = max(text.rfind("\n", 0, c.start) + 1, c.start - 80)
     le = text.find("\n", c.end)
-    le = len(text) if le < 0 else le
-    line = text[ls:c.start] + c.restored + text[c.end:min(le, c.end + 12)]
+    le = min(len(text) if le < 0 else le, c.end + 80)
+    before, after = text[ls:c.start], text[c.end:le]
+    return max(0, _unmatched(before + c.restored + after) - _unmatched(before + after))
+
+
+def _unmatched(s: str) -> int:
     depth = bad = 0
-    for ch in line:
+    for ch in s:
         if ch in _OPEN:
             depth += 1
         elif ch in _CLOSE:
-            if depth == 0:
-                bad += 1
-            else:
+            if depth:
                 depth -= 1
-    before = 0
-    for ch in text[ls:c.start] + text[c.end:min(le, c.end + 12)]:
-        before += ch in _OPEN
-        before -= ch in _CLOSE
-    return bad + max(0, depth - max(0, before))
+            else:
+                bad += 1
+    return bad + depth
 
 
 def _verifies(text: str, c: Candidate) -> bool:
@@ -693,7 +730,8 @@ def choose(text: str, runs: list[tuple[int, list[Candidate]]], w: Weights = WEIG
             r = _fold(c.restored) if halfwidth else c.restored
             return r.lstrip(" \u3000") if line_start else r
 
-        cands = _best_verified(text, rank(found, w), shown)
+        ranked = rank(found, w)
+        cands = _best_verified(text, ranked, shown)
         if not cands:
             out.append(RunResult(i, i + 2, text[i:i + 2], None, 0.0))
             continue
@@ -701,6 +739,11 @@ def choose(text: str, runs: list[tuple[int, list[Candidate]]], w: Weights = WEIG
         best = cands[0]
         restored = shown(best)
         others = [c for c in cands[1:] if shown(c) != restored or c.end != best.end]
+        if not others:
+            # the only restoration that survives the checks: the search was pruned, so being
+            # alone proves nothing; it must still clearly beat whatever else was found
+            others = [c for c in ranked if c is not best and (shown(c) != restored or c.end != best.end)
+                      and _verified(text, c)][:1]
         margin = best.score - others[0].score if others else 99.0
         conf = min(0.99, 0.5 + margin / 20)
         runner = shown(others[0]) if others else None
@@ -712,6 +755,12 @@ def choose(text: str, runs: list[tuple[int, list[Candidate]]], w: Weights = WEIG
     return out
 
 
+def _verified(text: str, c: Candidate) -> bool:
+    if c.verified is None:
+        c.verified = _verifies(text, c)
+    return c.verified
+
+
 def _best_verified(text: str, ranked: list[Candidate], shown) -> list[Candidate]:
     """The best candidate that re-damages to the input, and the best verified one that differs.
 
@@ -720,11 +769,7 @@ def _best_verified(text: str, ranked: list[Candidate], shown) -> list[Candidate]
     """
     got: list[Candidate] = []
     for c in ranked:
-        if c.unbalanced or c.misread:
-            continue
-        if c.verified is None:
-            c.verified = _verifies(text, c)
-        if not c.verified:
+        if c.unbalanced or c.misread or not _verified(text, c):
             continue
         if got and (shown(c) != shown(got[0]) or c.end != got[0].end):
             got.append(c)
@@ -735,15 +780,19 @@ def _best_verified(text: str, ranked: list[Candidate], shown) -> list[Candidate]
 
 
 def preload() -> None:
-    """Load the character model and the code tables (before forking workers that share them)."""
+    """Load the character model, the code tables, jieba and the pinyin readings (before
+    forking workers that share them, and so that a first page is not charged for them)."""
     from ..segment import get_tokenizer
+    from .fixes import is_reading
     from .lm import _base
 
     _base()
+    is_reading("數", "shù")
     _tables()
     _unmapped_flags()
     _drop_first()
     _form_label_keys()
+    _reading_index()
     get_tokenizer()
 
 
