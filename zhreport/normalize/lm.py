@@ -137,11 +137,8 @@ _SHARED_STEPS: dict = {}
 
 @lru_cache(maxsize=262144)
 def _model_pair(prev: str, ch: str) -> tuple[str, str]:
-    """The two characters as the model counts them: simplified as a phrase, full-width."""
-    if not prev:
-        return "", _lm_char(ch)
-    pair = _to_simplified_same_length(prev + ch).translate(_WIDEN)
-    return pair[0], pair[1]
+    """The two characters as the model counts them: simplified, full-width."""
+    return (_lm_char(prev) if prev else ""), _lm_char(ch)
 
 
 @lru_cache(maxsize=65536)

@@ -156,7 +156,7 @@ PATHS = 3  # restorations kept per state
 FIRST_N, MIDDLE_N, FINAL_N, ROW_N = 10, 16, 24, 24  # characters tried per layer
 ENTRY_N = 5  # states of a beam step that may open a chain of dropped pairs
 ANY_N = 100  # characters tried for a last character whose trail byte is lost
-RERANK = 120  # complete candidates re-ranked with jieba's word model
+RERANK = 60  # complete candidates re-ranked with jieba's word model
 MAX_SEARCHED_RUNS = 120  # runs of one document searched; later ones are only reported
 CACHE_CHARS = 400_000  # characters of the page the document cache learns from
 INDENT_BONUS = 15.0  # a false cut at a line start is '　（' = A1[A1 A3]A8: the indentation
@@ -794,6 +794,10 @@ def preload() -> None:
     _form_label_keys()
     _reading_index()
     get_tokenizer()
+    for script in ("hant", "hans"):  # the longest layer lists (0.3 s): computed once, not per first page
+        for u in sorted(_drop_first()):
+            _global_top("middle", u, None, script, MIDDLE_N)
+            _global_top("final", u, None, script, ANY_N)
 
 
 def repair_mojibake(text: str, lm: Optional[CharLM] = None, w: Weights = WEIGHTS) -> list[RunResult]:
