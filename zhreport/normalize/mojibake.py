@@ -676,11 +676,20 @@ def _verifies(text: str, c: Candidate) -> bool:
         a -= 1
     b = min(len(text), c.end + 6)
     b = text.find("\n", c.end, b) if "\n" in text[c.end:b] else b
-    original = text[a:c.start] + c.restored + text[c.end:b]
-    try:
-        return damage_text(original) == _fold(text[a:b])
-    except Exception:  # unencodable context: cannot verify
-        return False
+    want = _fold(text[a:b])
+    after = text[c.end:b]
+    # the mirror folded full-width punctuation: a ',' after the run may have been a '，'
+    # that the mirror cut before, which is what ends a run with a dangling '?'
+    for ctx in (after, after.translate(_WIDEN_PUNCT)) if after.translate(_WIDEN_PUNCT) != after else (after,):
+        try:
+            if damage_text(text[a:c.start] + c.restored + ctx) == want:
+                return True
+        except Exception:  # unencodable context: cannot verify
+            return False
+    return False
+
+
+_WIDEN_PUNCT = str.maketrans({",": "，", "!": "！", "?": "？"})
 
 
 def find_runs(text: str) -> list[int]:
