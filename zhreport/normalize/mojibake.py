@@ -69,19 +69,17 @@ def gbk_pair(a: int, b: int) -> Optional[str]:
 
 @lru_cache(maxsize=1)
 def _tables():
+    """The GBK characters a report can hold, by lead byte and by trail byte: (other byte, char)."""
     by_lead: dict[int, list[tuple[int, str]]] = {}
     by_trail: dict[int, list[tuple[int, str]]] = {}
-    unmapped_after: dict[int, set[int]] = {}
     trails = [t for t in range(0x40, 0xFF) if t != 0x7F]
     for a in range(0x81, 0xFF):
         for b in trails:
             ch = gbk_pair(a, b)
-            if ch is None:
-                unmapped_after.setdefault(a, set()).add(b)
-            elif _plausible(ch):
+            if ch is not None and _plausible(ch):
                 by_lead.setdefault(a, []).append((b, ch))
                 by_trail.setdefault(b, []).append((a, ch))
-    return by_lead, by_trail, unmapped_after
+    return by_lead, by_trail
 
 
 def _plausible(ch: str) -> bool:
@@ -90,10 +88,6 @@ def _plausible(ch: str) -> bool:
     return (0x4E00 <= o <= 0x9FFF or 0x3000 <= o <= 0x303F
             or (0xFF01 <= o <= 0xFF5E and not ("Ａ" <= ch <= "Ｚ" or "ａ" <= ch <= "ｚ"))
             or ch in "“”‘’—…·")
-
-
-def _unmapped(a: int, b: int) -> bool:
-    return 0x81 <= a <= 0xFE and (0x40 <= b <= 0xFE and b != 0x7F) and gbk_pair(a, b) is None
 
 
 # ---------------------------------------------------------------- forward model (for verification)
@@ -228,7 +222,7 @@ def _reading_index() -> dict:
 
     from .fixes import _plain
 
-    by_lead, _, _ = _tables()
+    by_lead, _ = _tables()
     index: dict = {}
     for lead, row in by_lead.items():
         for t, c in row:
@@ -248,7 +242,7 @@ def _base_weight(ch: str, script: str) -> float:
 @lru_cache(maxsize=None)
 def _global_top(kind: str, arg: int, trail: Optional[int], script: str, n: int) -> tuple:
     """The n likeliest items of a layer, by base weight (shared by all pages of a script)."""
-    by_lead, by_trail, _ = _tables()
+    by_lead, by_trail = _tables()
     f, df = _unmapped_flags(), _drop_first()
     if kind == "row":  # (trail, char) of lead arg's row, trail >= 0x81 (a dangling trail byte)
         items = [(t, c) for t, c in by_lead.get(arg, ()) if t >= 0x81]
@@ -462,7 +456,7 @@ def _search(text: str, i: int, lm: CharLM, layers: Optional[_Layers] = None) -> 
     layers = layers or _Layers(lm)
     step = lm.step
     p0, p1 = PUNCT_BYTES[text[i + 1]]
-    _by_lead, by_trail, _ = _tables()
+    _by_lead, by_trail = _tables()
     left = text[max(0, i - 3):i]
     at_line_start = i == 0 or text[i - 1] == "\n"
     states: dict = {}
