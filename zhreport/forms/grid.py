@@ -18,7 +18,7 @@ import regex
 
 from ..quantities import money_factor, parse_signed
 from .schema import Template, strip_label
-from .tables import dice, split_cells
+from .tables import dice, is_tableish, split_cells
 
 __all__ = ["RowSpec", "row_specs", "read_grid", "GridCell"]
 
@@ -88,13 +88,6 @@ def row_specs(template: Template) -> tuple:
     return _specs(template.id)
 
 
-def _is_tableish(line: str) -> bool:
-    s = line.strip()
-    if "|" in s or "\t" in s:
-        return True
-    return 0 < len(s) <= 90 and "。" not in s
-
-
 def _tokens(text: str) -> list[list[Token]]:
     """Token runs of the table-like regions of the text."""
     regions: list[list[Token]] = []
@@ -103,7 +96,7 @@ def _tokens(text: str) -> list[list[Token]]:
     for n, line in enumerate(text.split("\n")):
         ls, le = pos, pos + len(line)
         pos = le + 1
-        if not _is_tableish(line):
+        if not is_tableish(line, max_len=90):  # 2-D row labels run longer
             if sum(t.kind == "value" for t in cur) >= 5:
                 regions.append(cur)
             cur = []

@@ -81,11 +81,12 @@ def _kind(cell: Cell) -> str:
     return "other"
 
 
-def _is_tableish(line: str) -> bool:
+def is_tableish(line: str, max_len: int = 80) -> bool:
+    """A line that can belong to a table: it has cell separators, or is short and no sentence."""
     s = line.strip()
     if "|" in s or "\t" in s:
         return True
-    return 0 < len(s) <= 80 and "。" not in s
+    return 0 < len(s) <= max_len and "。" not in s
 
 
 def read_tables(text: str) -> list[list[TableRow]]:
@@ -115,7 +116,7 @@ def read_tables(text: str) -> list[list[TableRow]]:
 
     for ls, le in lines:
         line = text[ls:le]
-        if not _is_tableish(line):
+        if not is_tableish(line):
             flush()
             continue
         cells = split_cells(text, ls, le)
