@@ -103,11 +103,11 @@ class CharLM:
         key = prev + ch
         got = self._steps.get(key)
         if got is None:
-            a, b = _model_pair(prev, ch)
+            a, b = (_lm_char(prev) if prev else ""), _lm_char(ch)
             if self.cache_uni and (a in self.cache_uni or b in self.cache_uni):
                 got = self._logp(a, b, True) + _script_penalty(self.script, ch)
             else:
-                shared = _SHARED_STEPS.setdefault((id(self.uni), self.script), {})
+                shared = _SHARED_STEPS.setdefault(self.script, {})
                 got = shared.get(key)
                 if got is None:
                     got = shared[key] = self._logp(a, b, False) + _script_penalty(self.script, ch)
@@ -116,7 +116,7 @@ class CharLM:
 
     def score(self, text: str, left: str = "") -> float:
         """log P of `text` (any script) given the character before it (no script penalty)."""
-        chars = _to_simplified_same_length(left[-1:] + text).translate(_WIDEN)
+        chars = to_simplified(left[-1:] + text).translate(_WIDEN)
         prev = chars[0] if left else ""
         total = 0.0
         for c in chars[1:] if left else chars:
@@ -132,13 +132,7 @@ class CharLM:
         return not c.isascii() and (c in self.uni or c in self.cache_uni)
 
 
-_SHARED_STEPS: dict = {}
-
-
-@lru_cache(maxsize=262144)
-def _model_pair(prev: str, ch: str) -> tuple[str, str]:
-    """The two characters as the model counts them: simplified, full-width."""
-    return (_lm_char(prev) if prev else ""), _lm_char(ch)
+_SHARED_STEPS: dict = {}  # script -> {pair: log P}, for pairs no page cache touches
 
 
 @lru_cache(maxsize=65536)
@@ -175,12 +169,6 @@ def _simp(c: str) -> str:
 
 
 EOL = "\u2424"  # the end of a line, as the model file writes it
-
-
-def _to_simplified_same_length(s: str) -> str:
-    """Phrase-level simplified form (著力 -> 着力, where 著 alone stays 著), if it keeps the length."""
-    t = to_simplified(s)
-    return t if len(t) == len(s) else "".join(_simp(c) for c in s)
 
 
 # ASCII as the full-width form the corpus writes: '(' and '（' are one character to the model

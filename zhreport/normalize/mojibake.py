@@ -42,14 +42,15 @@ _HAN_RUN = regex.compile(r"[\u4e00-\u9fff]+|.", regex.S)
 def word_score(text: str) -> float:
     """log P of the best jieba segmentation of the Han runs of `text`, plus punctuation costs."""
     from ..segment import get_tokenizer
-    from .lm import _punct_logp, _simp, _to_simplified_same_length
+    from .convert import to_simplified
+    from .lm import _punct_logp, _simp
 
     tk = get_tokenizer()
     total = 0.0
     for m in _HAN_RUN.finditer(text):
         seg = m.group()
         if "\u4e00" <= seg[0] <= "\u9fff":
-            s = _to_simplified_same_length(seg)
+            s = to_simplified(seg)
             dag = tk.get_DAG(s)
             route: dict = {}
             tk.calc(s, dag, route)
@@ -154,6 +155,8 @@ RERANK = 60  # complete candidates re-ranked with jieba's word model
 MAX_SEARCHED_RUNS = 120  # runs of one document searched; later ones are only reported
 CACHE_CHARS = 400_000  # characters of the page the document cache learns from
 INDENT_BONUS = 15.0  # a false cut at a line start is '　（' = A1[A1 A3]A8: the indentation
+
+
 @lru_cache(maxsize=8192)
 def _units(d: str) -> tuple:
     """How the out-of-step decoder can have produced damaged character d."""
@@ -239,23 +242,27 @@ def _base_weight(ch: str, script: str) -> float:
     return math.log(_base()[0].get(_simp(ch), 0) + 1) + _script_penalty(script, ch)
 
 
+def _layer_items(kind: str, arg: int, trail: Optional[int], by_lead: dict, by_trail: dict) -> list:
+    """The items a layer may try, from a character table by lead and by trail byte."""
+    f, df = _unmapped_flags(), _drop_first()
+    if kind == "row":  # (trail, char) of lead arg's row, trail >= 0x81 (a dangling trail byte)
+        return [(t, c) for t, c in by_lead.get(arg, ()) if t >= 0x81]
+    if kind == "first":  # (u, char) of lead arg's row whose trail u can open a dropped pair
+        return [(t, c) for t, c in by_lead.get(arg, ()) if t in df]
+    if kind == "middle":  # (v, u2, char) after a dropped (arg, v) that can open another drop
+        return [(v, t, c) for v in range(0x81, 0xFF) if f[arg * 256 + v]
+                for t, c in by_lead.get(v, ()) if t in df]
+    if trail is None:  # final, trail lost: (v, char) after a dropped (arg, v)
+        return [(v, c) for v in range(0x81, 0xFF) if f[arg * 256 + v]
+                for t, c in by_lead.get(v, ()) if t >= 0x81]
+    # final: (v, char) = (v, trail) after a dropped (arg, v)
+    return [(v, c) for v, c in by_trail.get(trail, ()) if f[arg * 256 + v]]
+
+
 @lru_cache(maxsize=None)
 def _global_top(kind: str, arg: int, trail: Optional[int], script: str, n: int) -> tuple:
     """The n likeliest items of a layer, by base weight (shared by all pages of a script)."""
-    by_lead, by_trail = _tables()
-    f, df = _unmapped_flags(), _drop_first()
-    if kind == "row":  # (trail, char) of lead arg's row, trail >= 0x81 (a dangling trail byte)
-        items = [(t, c) for t, c in by_lead.get(arg, ()) if t >= 0x81]
-    elif kind == "first":  # (u, char) of lead arg's row whose trail u can open a dropped pair
-        items = [(t, c) for t, c in by_lead.get(arg, ()) if t in df]
-    elif kind == "middle":  # (v, u2, char) after a dropped (arg, v) that can open another drop
-        items = [(v, t, c) for v in range(0x81, 0xFF) if f[arg * 256 + v]
-                 for t, c in by_lead.get(v, ()) if t in df]
-    elif trail is None:  # final, trail lost: (v, char) after a dropped (arg, v)
-        items = [(v, c) for v in range(0x81, 0xFF) if f[arg * 256 + v]
-                 for t, c in by_lead.get(v, ()) if t >= 0x81]
-    else:  # final: (v, char) = (v, trail) after a dropped (arg, v)
-        items = [(v, c) for v, c in by_trail.get(trail, ()) if f[arg * 256 + v]]
+    items = _layer_items(kind, arg, trail, *_tables())
     return tuple(heapq.nlargest(n, items, key=lambda it: _base_weight(it[-1], script)))
 
 
@@ -266,7 +273,7 @@ class _Layers:
     def __init__(self, lm: CharLM):
         self.lm = lm
         self._memo: dict = {}
-        self._doc: list = []  # (lead, trail, char) of the page's characters
+        # the page's characters, as _tables() holds the code table's
         self._doc_by_lead: dict = {}
         self._doc_by_trail: dict = {}
         for c in sorted(lm.doc_chars):
@@ -275,7 +282,6 @@ class _Layers:
             except UnicodeEncodeError:
                 continue
             if len(b) == 2 and _plausible(c):
-                self._doc.append((b[0], b[1], c))
                 self._doc_by_lead.setdefault(b[0], []).append((b[1], c))
                 self._doc_by_trail.setdefault(b[1], []).append((b[0], c))
 
@@ -290,20 +296,9 @@ class _Layers:
         key = (kind, arg, trail)
         got = self._memo.get(key)
         if got is None:
-            items = list(_global_top(kind, arg, trail, self.lm.script, n))
-            f, df = _unmapped_flags(), _drop_first()
-            row = arg * 256
-            if kind == "row":
-                items += [(t, c) for t, c in self._doc_by_lead.get(arg, ()) if t >= 0x81]
-            elif kind == "first":
-                items += [(t, c) for t, c in self._doc_by_lead.get(arg, ()) if t in df]
-            elif kind == "middle":
-                items += [(lead, t, c) for lead, t, c in self._doc if f[row + lead] and t in df]
-            elif trail is None:
-                items += [(lead, c) for lead, t, c in self._doc if f[row + lead] and t >= 0x81]
-            else:
-                items += [(lead, c) for lead, c in self._doc_by_trail.get(trail, ()) if f[row + lead]]
-            got = self._memo[key] = tuple(heapq.nlargest(n, set(items), key=lambda it: self.weight(it[-1])))
+            items = set(_global_top(kind, arg, trail, self.lm.script, n))
+            items.update(_layer_items(kind, arg, trail, self._doc_by_lead, self._doc_by_trail))
+            got = self._memo[key] = tuple(heapq.nlargest(n, items, key=lambda it: self.weight(it[-1])))
         return got
 
     def row(self, lead: int, reading: Optional[str] = None) -> tuple:
@@ -349,6 +344,11 @@ def _extend(paths: list, ch: str, cost: float, drops: int = 0) -> list:
     return [(p[0] + bonus, p[1] + cost, p[2] + ch, p[3] + drops) for p in paths]
 
 
+def _best_states(group: dict) -> list:
+    """The ENTRY_N states of a group (last character -> paths) with the best paths."""
+    return heapq.nlargest(ENTRY_N, group.items(), key=lambda kv: kv[1][0][0])
+
+
 def _chains(layers: _Layers, lm: CharLM, pi: int, group: dict, trail: Optional[int],
             reading: Optional[str] = None) -> list:
     """Paths that end in a chain of 1..MAX_CHAIN dropped pairs and a character (v, trail).
@@ -360,8 +360,7 @@ def _chains(layers: _Layers, lm: CharLM, pi: int, group: dict, trail: Optional[i
     step = lm.step
     memo = lm._steps
     # layer 0: (pi, u1), entered from the best states of the group
-    entering = heapq.nlargest(ENTRY_N, group.items(), key=lambda kv: kv[1][0][0])
-    entering = [(last, [p for p in paths if p[3] < MAX_DROPS]) for last, paths in entering]
+    entering = [(last, [p for p in paths if p[3] < MAX_DROPS]) for last, paths in _best_states(group)]
     layer: dict = {}  # (trail byte, char) -> paths ending in that char, before a dropped pair
     for u1, c1 in layers.first(pi):
         node: list = []
@@ -512,7 +511,7 @@ def _search(text: str, i: int, lm: CharLM, layers: Optional[_Layers] = None) -> 
                     annotation = None if end_of_piece else _PINYIN_NEXT.match(text, k + 1)
                     reading = annotation.group()[:-1] if annotation else None
                     ys = ("",) if end_of_piece else ("(",) if annotation else tuple(_SWALLOWED)
-                    for last, paths in heapq.nlargest(ENTRY_N, group.items(), key=lambda kv: kv[1][0][0]):
+                    for last, paths in _best_states(group):
                         ends = heapq.nlargest(ROW_N, ((step(last, ch) + (step(ch, y) if y else 0.0), ch + y)
                                                       for _t, ch in layers.row(pi, reading) for y in ys))
                         for cost, tail in ends:
@@ -588,6 +587,7 @@ def rank(cands: list[Candidate], w: Weights = WEIGHTS) -> list[Candidate]:
         c.score = (w.bigram * c.bigram + w.words * c.words + w.per_char * len(c.restored)
                    + (w.numbering if c.numbering else 0.0) + (w.label if c.label else 0.0))
     return sorted(cands, key=lambda c: -c.score)
+
 
 _CELL_END = regex.compile(r"\||\t| {2,}|\d")
 
@@ -674,7 +674,7 @@ def _verifies(text: str, c: Candidate) -> bool:
     after = text[c.end:b]
     # the mirror folded full-width punctuation: a ',' after the run may have been a '，'
     # that the mirror cut before, which is what ends a run with a dangling '?'
-    for ctx in (after, after.translate(_WIDEN_PUNCT)) if after.translate(_WIDEN_PUNCT) != after else (after,):
+    for ctx in dict.fromkeys((after, after.translate(_WIDEN_PUNCT))):
         try:
             if damage_text(text[a:c.start] + c.restored + ctx) == want:
                 return True
@@ -791,11 +791,8 @@ def preload() -> None:
 
     _base()
     is_reading("數", "shù")
-    _tables()
-    _unmapped_flags()
-    _drop_first()
     _form_label_keys()
-    _reading_index()
+    _reading_index()  # and the code tables
     get_tokenizer()
     for script in ("hant", "hans"):  # the longest layer lists (0.3 s): computed once, not per first page
         for u in sorted(_drop_first()):
