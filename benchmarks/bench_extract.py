@@ -10,10 +10,9 @@ Damaged pages are measured apart, per page, by benchmarks/bench_repair.py: the
 mojibake search costs tens of milliseconds per damaged run, whatever the page size.
 """
 import argparse
-import json
 from pathlib import Path
 
-from timing import ROOT, best_of  # benchmarks/timing.py: puts the project on sys.path
+from timing import best_of, dev_texts_both_scripts  # benchmarks/timing.py: puts the project on sys.path
 
 
 def main() -> None:
@@ -28,14 +27,10 @@ def main() -> None:
     import zhreport
     from zhreport.normalize import normalize
 
-    from zhreport.normalize.damage import to_traditional_chars as to_traditional
-
     if a.file:
         seed = Path(a.file).read_text(encoding="utf-8")
     else:
-        dev = [json.loads(line)["text"] for line in (ROOT / "corpora" / "dev" / "dev.jsonl")
-               .read_text(encoding="utf-8").splitlines() if line.strip()]
-        seed = "\n".join(dev + [to_traditional(t) for t in dev])
+        seed = dev_texts_both_scripts()
     reps = max(1, int(a.mb * 1024 * 1024 / len(seed.encode("utf-8"))) + 1)
     text = (seed + "\n") * reps
     n_chars = len(text)

@@ -11,10 +11,9 @@ usage: python benchmarks/bench_repair.py [--repeat 5]
    difference is what repair adds on text that holds no damage.
 """
 import argparse
-import json
 import time
 
-from timing import ROOT, best_of  # benchmarks/timing.py: puts the project on sys.path
+from timing import ROOT, best_of, dev_texts_both_scripts  # benchmarks/timing.py: puts the project on sys.path
 
 
 def main() -> None:
@@ -26,7 +25,6 @@ def main() -> None:
 
     from zhreport import pipeline
     from zhreport.normalize import mojibake, normalize
-    from zhreport.normalize.damage import to_traditional_chars
 
     seed = (ROOT / "corpora" / "sample" / "zhashui_2018_seed.txt").read_text(encoding="utf-8")
     jieba.setLogLevel(60)
@@ -50,9 +48,7 @@ def main() -> None:
     print(f"  normalize (all repairs + t2s)     {t_norm:.2f} s; without the mojibake stage {t_norm_off:.3f} s")
     print(f"  jieba.lcut over the page          {t_jieba:.3f} s;  repair / jieba = {t_repair / t_jieba:.1f}")
 
-    dev = [json.loads(line)["text"] for line in (ROOT / "corpora" / "dev" / "dev.jsonl")
-           .read_text(encoding="utf-8").splitlines() if line.strip()]
-    clean = "\n".join(dev + [to_traditional_chars(t) for t in dev]) * 4
+    clean = dev_texts_both_scripts() * 4
 
     def extract_with(mode):
         pipeline.extract_text(clean, mojibake=mode)

@@ -16,3 +16,15 @@ def best_of(fn, repeat: int) -> float:
         fn()
         times.append(time.perf_counter() - t0)
     return min(times)
+
+
+def dev_texts_both_scripts() -> str:
+    """The development set's report texts, each in simplified and in traditional script
+    (converted character by character, as mirror sites do): clean text of real phrasing."""
+    import json
+
+    from zhreport.normalize.damage import to_traditional_chars
+
+    dev = [json.loads(line)["text"] for line in (ROOT / "corpora" / "dev" / "dev.jsonl")
+           .read_text(encoding="utf-8").splitlines() if line.strip()]
+    return "\n".join(dev + [to_traditional_chars(t) for t in dev])

@@ -6,7 +6,7 @@ import pytest
 
 from zhreport.normalize import apply_repairs, normalize
 from zhreport.normalize.damage import farm_damage
-from zhreport.normalize.mojibake import damage_text, find_runs, repair_mojibake
+from zhreport.normalize.mojibake import damage_text, find_runs
 
 CASES = [json.loads(l) for l in (Path(__file__).parent / "cases" / "scrape_damage.jsonl")
          .read_text(encoding="utf-8").splitlines() if l.strip()]
@@ -20,49 +20,38 @@ def test_damage_other_than_mojibake_is_repaired_exactly(case):
     assert apply_repairs(case["input"], [r for r in n.repairs if r.kind != "mojibake"]) == case["expected"]
 
 
-def _repaired(text):
-    out = text
-    for r in sorted((r for r in repair_mojibake(text) if r.after is not None), key=lambda r: -r.start):
-        out = out[:r.start] + r.after + out[r.end:]
-    n = normalize(out, mojibake="off")
-    return apply_repairs(out, [r for r in n.repairs if r.kind == "pinyin"])
+def _tune():
+    """scripts/tune_mojibake.py: how the figures of the issue note are measured."""
+    import sys
 
+    from .conftest import ROOT
 
-def _mojibake_scores():
-    exact = applied = applied_exact = 0
-    for c in MOJIBAKE:
-        got = _repaired(c["input"])
-        ok = got == c["expected"]
-        exact += ok
-        k = sum(r.after is not None for r in repair_mojibake(c["input"]))
-        applied += k
-        applied_exact += k if ok else 0
-    return exact / len(MOJIBAKE), applied_exact / max(1, applied)
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import tune_mojibake
+
+    return tune_mojibake
 
 
 def test_mojibake_repair_target():
     """Each case on its own, no page around it (measured: 70 of 80 exact, and all 70 applied
     restorations exact; the other runs are left as they are and reported)."""
-    exact, precision = _mojibake_scores()
-    assert exact >= 0.85 and precision >= 0.97
+    tune = _tune()
+    items = tune.cases_items(Path(__file__).parent / "cases" / "scrape_damage.jsonl")
+    exact, applied, applied_exact = tune.cases_score(items, tune.M.WEIGHTS)
+    assert len(items) == len(MOJIBAKE)
+    assert exact / len(items) >= 0.85 and applied_exact / max(1, applied) >= 0.97
 
 
 def test_mojibake_repair_on_damage_never_tuned_on():
     """Lines damaged by the project's own generator (dev narratives and the forms' row labels
     as indented table rows, a random pinyin set per document): measured 142 of 150 exact,
     no applied restoration wrong (scripts/tune_mojibake.py prints these figures)."""
-    import sys
-
     from .conftest import ROOT
 
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from tune_mojibake import evaluate, synthetic_lines
-
-    from zhreport.normalize import mojibake
-
-    lines = synthetic_lines(ROOT / "corpora" / "dev" / "dev.jsonl", 150, seed=7)
-    items = [(dl, cl, mojibake.run_candidates(dl)) for dl, cl in lines]
-    exact, applied, applied_exact, _runs = evaluate(items, mojibake.WEIGHTS)
+    tune = _tune()
+    lines = tune.synthetic_lines(ROOT / "corpora" / "dev" / "dev.jsonl", 150, seed=7)
+    items = [(dl, cl, tune.M.run_candidates(dl)) for dl, cl in lines]
+    exact, applied, applied_exact, _runs = tune.evaluate(items, tune.M.WEIGHTS)
     assert exact / len(items) >= 0.90 and applied_exact / applied >= 0.97
 
 
