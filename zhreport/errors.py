@@ -14,5 +14,10 @@ class ReadError(ZhReportError):
         self.reason = reason
 
 
+class SkipFile(ReadError):
+    """A file zhreport does not read (wrong type, not a regular file, empty, missing extra);
+    recorded as skipped, not as an error of the file."""
+
+
 class DataError(ZhReportError):
     """A data file in models/ is missing or malformed (a broken install)."""

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Union
 
-from .errors import ReadError
+from .errors import ReadError, SkipFile
 
 # magic numbers of formats that are certainly not text
 _MAGIC = {
@@ -162,26 +164,72 @@ def decode_bytes(data: bytes, source: str = "-") -> Decoded:
     return Decoded(text, "gb18030", sha, source)
 
 
-def read_bytes(path: Union[str, Path], max_bytes: int = MAX_BYTES) -> bytes:
-    """The raw bytes of a file; ReadError names the file and the reason it cannot be read."""
-    p = Path(path)
-    source = str(path)
+_FILE_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+               (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+               (stat.S_ISSOCK, "a socket"))
+
+
+def display_name(path: Union[str, Path]) -> str:
+    """The path as given, as valid UTF-8: bytes that are not UTF-8 (kept by the OS as lone
+    surrogates) are written as backslash escapes ('caf\\xe9.txt'), so the name can be stored,
+    printed and exported."""
+    s = str(path)
     try:
-        if p.is_dir():
-            raise ReadError(source, "is a directory, not a file")
-        size = p.stat().st_size
-        if size > max_bytes:
-            raise ReadError(source, f"is {size / 1e6:.0f} MB, over the limit of {max_bytes / 1e6:.0f} MB "
-                                    "(raise it with --max-mb)")
-        return p.read_bytes()
+        s.encode("utf-8")
+        return s
+    except UnicodeEncodeError:
+        return os.fsencode(s).decode("utf-8", "backslashreplace")
+
+
+def _not_regular(mode: int) -> str:
+    for test, what in _FILE_KINDS:
+        if test(mode):
+            return what
+    return "not a regular file"
+
+
+def read_bytes(path: Union[str, Path], max_bytes: int = MAX_BYTES) -> bytes:
+    """The raw bytes of a regular file, at most `max_bytes` of them.
+
+    ReadError names the file and the reason it cannot be read; a FIFO, device, socket or
+    directory (also behind a symlink) raises SkipFile without being opened for reading
+    (a FIFO would block, /dev/zero never ends).
+    """
+    source = display_name(path)
+    try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
+            raise SkipFile(source, f"is {_not_regular(st.st_mode)}, not a regular file")
+        # O_NONBLOCK: should it have been swapped for a FIFO since the stat, open does not wait
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except FileNotFoundError:
         raise ReadError(source, "no such file") from None
     except PermissionError:
         raise ReadError(source, "permission denied") from None
     except OSError as exc:
         raise ReadError(source, f"cannot be read ({exc.strerror or exc})") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise SkipFile(source, f"is {_not_regular(st.st_mode)}, not a regular file")
+        if st.st_size > max_bytes:
+            raise ReadError(source, _too_big(st.st_size, max_bytes))
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = fh.read(max_bytes + 1)  # the file may have grown since the stat
+        if len(data) > max_bytes:
+            raise ReadError(source, _too_big(len(data), max_bytes))
+        return data
+    except OSError as exc:
+        raise ReadError(source, f"cannot be read ({exc.strerror or exc})") from None
+    finally:
+        os.close(fd)
+
+
+def _too_big(size: int, max_bytes: int) -> str:
+    return (f"is {size / 1e6:.1f} MB, over the limit of {max_bytes / 1e6:.1f} MB "
+            "(raise it with --max-mb)")
 
 
 def read_path(path: Union[str, Path], max_bytes: int = MAX_BYTES) -> Decoded:
     """Read and decode a text file; ReadError names the file and the reason."""
-    return decode_bytes(read_bytes(path, max_bytes), str(path))
+    return decode_bytes(read_bytes(path, max_bytes), display_name(path))

@@ -5,43 +5,85 @@ tables written as ' | ' rows that the table readers understand) and the SHA-256 
 the raw bytes. Offsets in results refer to that text. PDF and Word readers need
 the extras `zhreport[pdf]` / `zhreport[docx]`; without them the file is skipped
 with a message that names the extra.
+
+Compressed content is bounded like the file itself: the members of a Word file and
+the deflated streams of a PDF may expand to at most `max_expanded` bytes (default
+EXPANSION × the file-size limit), checked before the parser sees them, so a small zip
+or deflate bomb is an error with its reason, not gigabytes of memory.
 """
 from __future__ import annotations
 
 import hashlib
+import zlib
 from pathlib import Path
-from typing import Union
+from typing import Optional, Union
 
-from .errors import ReadError
-from .reader import MAX_BYTES, Decoded, decode_bytes, read_bytes
+import regex
 
-__all__ = ["read_document", "SkipFile", "SUFFIXES"]
+from .errors import ReadError, SkipFile
+from .reader import MAX_BYTES, Decoded, decode_bytes, display_name, read_bytes
+
+__all__ = ["read_document", "SkipFile", "SUFFIXES", "EXPANSION"]
+
+EXPANSION = 4  # decompressed content may be this many times the file-size limit
 
 TEXT_SUFFIXES = {".txt", ".text", ""}
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php"}
 SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".pdf", ".docx"}
 
 
-class SkipFile(ReadError):
-    """A file zhreport does not read (wrong type, missing extra); recorded, not an error of the file."""
-
-
-def read_document(path: Union[str, Path], max_bytes: int = MAX_BYTES) -> Decoded:
-    source = str(path)
+def read_document(path: Union[str, Path], max_bytes: int = MAX_BYTES,
+                  max_expanded: Optional[int] = None) -> Decoded:
+    """The text of one document file. ReadError (or SkipFile) says why there is none:
+    an empty file, or a file with no text, is skipped as empty rather than extracted."""
+    source = display_name(path)
     suffix = Path(path).suffix.lower()
     if suffix not in SUFFIXES:
         raise SkipFile(source, f"unsupported file type '{suffix}' (zhreport reads "
                                f"{', '.join(sorted(s for s in SUFFIXES if s))})")
     data = read_bytes(path, max_bytes)
+    if not data:
+        raise SkipFile(source, "is empty (0 bytes)")
+    limit = EXPANSION * max_bytes if max_expanded is None else max_expanded
     if suffix in TEXT_SUFFIXES or suffix in HTML_SUFFIXES:
-        return decode_bytes(data, source)
-    sha = hashlib.sha256(data).hexdigest()
-    if suffix == ".pdf":
-        return Decoded(_pdf_text(data, source), "pdf", sha, source)
-    return Decoded(_docx_text(data, source), "docx", sha, source)
+        dec = decode_bytes(data, source)
+    else:
+        sha = hashlib.sha256(data).hexdigest()
+        if suffix == ".pdf":
+            dec = Decoded(_pdf_text(data, source, limit), "pdf", sha, source)
+        else:
+            dec = Decoded(_docx_text(data, source, limit), "docx", sha, source)
+    if not dec.text.strip():
+        raise SkipFile(source, "is empty (no text)")
+    return dec
 
 
-def _pdf_text(data: bytes, source: str) -> str:
+def _expansion_error(source: str, what: str, limit: int) -> ReadError:
+    return ReadError(source, f"{what} expands to more than {limit / 1e6:.1f} MB "
+                             "(a compression bomb, or raise the limit with --max-mb)")
+
+
+_STREAM = regex.compile(rb"(?<!end)stream\r?\n")
+
+
+def _check_pdf_streams(data: bytes, source: str, limit: int) -> None:
+    """Inflate every deflated stream in chunks, keeping nothing, until `limit` bytes in all."""
+    total = 0
+    for m in _STREAM.finditer(data):
+        end = data.find(b"endstream", m.end())
+        chunk = data[m.end(): end if end >= 0 else len(data)]
+        inflater = zlib.decompressobj()
+        try:
+            while chunk:
+                total += len(inflater.decompress(chunk, 1 << 20))
+                if total > limit:
+                    raise _expansion_error(source, "its compressed streams", limit)
+                chunk = inflater.unconsumed_tail
+        except zlib.error:
+            continue  # not deflated (or damaged): the parser judges it
+
+
+def _pdf_text(data: bytes, source: str, max_expanded: int) -> str:
     try:
         import pdfplumber
     except ImportError:
@@ -50,9 +92,11 @@ def _pdf_text(data: bytes, source: str) -> str:
 
     if not data.startswith(b"%PDF"):
         raise ReadError(source, "has a .pdf name but is not a PDF file")
+    _check_pdf_streams(data, source, max_expanded)
     out: list[str] = []
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
+            n_pages = len(pdf.pages)
             for page in pdf.pages:
                 tables = page.find_tables()
                 boxes = [t.bbox for t in tables]
@@ -75,16 +119,34 @@ def _pdf_text(data: bytes, source: str) -> str:
         raise
     except Exception as exc:  # pdfminer raises many kinds on broken files
         raise ReadError(source, f"is a damaged PDF ({type(exc).__name__}: {exc})") from None
-    return "\n".join(out)
+    text = "\n".join(out)
+    if n_pages and not text.strip():
+        raise ReadError(source, f"has {n_pages} page(s) but no text (scanned images, or a damaged file)")
+    return text
 
 
-def _docx_text(data: bytes, source: str) -> str:
+def _check_docx_members(data: bytes, source: str, limit: int) -> None:
+    """The declared sizes of the members bound what zipfile will inflate (it stops there)."""
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ReadError(source, f"is not a readable .docx file ({type(exc).__name__})") from None
+    if sum(i.file_size for i in infos) > limit:
+        raise _expansion_error(source, "its zipped content", limit)
+
+
+def _docx_text(data: bytes, source: str, max_expanded: int) -> str:
     try:
         import docx
     except ImportError:
         raise SkipFile(source, "Word reading needs the extra: pip install 'zhreport[docx]'") from None
     import io
 
+    _check_docx_members(data, source, max_expanded)
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import regex
 
-from .offsets import Edit
+from .offsets import Edit, apply_edits
 
 _TAGS = regex.compile(r"<(?:html|body|table|tr|td|th|p|div|br|span|h[1-6]|li|ul|font|strong|tbody)\b", regex.I)
 _SKIP = {"script", "style", "head", "title", "noscript", "template", "iframe", "object", "svg"}
@@ -37,12 +37,21 @@ def _chunks(root) -> list[tuple[str, str]]:
             return
         out.append(("sep", s))
 
-    def walk(el) -> None:
+    # iterative: a page may nest thousands of elements (deeper than Python's recursion limit)
+    stack: list = [(root, False)]
+    while stack:
+        el, closing = stack.pop()
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        if closing:
+            if tag in _BLOCK:
+                sep("\n")
+            if el.tail:
+                out.append(("text", el.tail))
+            continue
         if tag in _SKIP or not tag:
             if el.tail:
                 out.append(("text", el.tail))
-            return
+            continue
         if tag in _BLOCK:
             sep("\n")
         elif tag in _CELL:
@@ -51,14 +60,8 @@ def _chunks(root) -> list[tuple[str, str]]:
             sep("\n" if first else " | ", merge=first)
         if el.text:
             out.append(("text", el.text))
-        for child in el:
-            walk(child)
-        if tag in _BLOCK:
-            sep("\n")
-        if el.tail:
-            out.append(("text", el.tail))
-
-    walk(root)
+        stack.append((el, True))
+        stack.extend((child, False) for child in reversed(el))
     return out
 
 
@@ -69,8 +72,9 @@ def html_edits(source: str) -> list[Edit] | None:
         from lxml import etree
     except ImportError:
         return None
+    # huge_tree: libxml2 otherwise drops everything below 256 nested elements
     parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True,
-                                  huge_tree=False, recover=True)
+                                  huge_tree=True, recover=True)
     try:
         src = regex.sub(r"^\s*<\?xml[^>]*\?>", "", source[:50], count=1) + source[50:]
         if src != source:
@@ -78,11 +82,15 @@ def html_edits(source: str) -> list[Edit] | None:
         root = lxml.html.document_fromstring(source, parser=parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return None
+    chunks = _chunks(root)
+    flat = flat_edits(source)
+    if _lost_text(chunks, source, flat):
+        return flat  # the parser dropped text (nesting beyond its limit): tags out, text kept
     edits: list[Edit] = []
     cursor = 0
     pending_sep = ""
     n = len(source)
-    for kind, s in _chunks(root):
+    for kind, s in chunks:
         if kind == "sep":
             pending_sep += s
             continue
@@ -92,16 +100,15 @@ def html_edits(source: str) -> list[Edit] | None:
         # a text node starts right after a '>' (or at the very start)
         at = -1
         probe = cursor
+        window_end = cursor + _WINDOW + len(s)  # bounded: a node not found costs no full scan
         while True:
-            k = source.find(s, probe)
+            k = source.find(s, probe, window_end)
             if k < 0:
                 break
             if k == 0 or source[k - 1] == ">" or k == cursor:
                 at = k
                 break
             probe = k + 1
-            if probe - cursor > 200000:
-                break
         if at >= 0 and _markup_only(source, cursor, at):
             edits.append(Edit(cursor, at, pending_sep))
             cursor = at + len(s)
@@ -119,6 +126,56 @@ def html_edits(source: str) -> list[Edit] | None:
         pending_sep = ""
     edits.append(Edit(cursor, n, "\n" if "\n" in pending_sep else ""))
     return [e for e in edits if e.end > e.start or e.replacement]
+
+
+_WINDOW = 200000
+_COUNTED = regex.compile(r"[\p{Han}\d]")
+# one left-to-right pass: comments, CDATA, declarations, then tags (a '<' that opens no tag is text)
+_TOKEN = regex.compile(r"(?s)<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)|<[!?][^>]*(?:>|\Z)"
+                       r"|<(/?)([a-zA-Z][\w:-]*)[^>]*(?:>|\Z)")
+_RAW_TEXT = {"script", "style"}  # unclosed, they run to the end of the page
+
+
+def flat_edits(source: str) -> list[Edit]:
+    """Visible text by a flat scan of the tags (no tree, so no nesting limit): block tags
+    become line breaks, cells ' | ', scripts, styles and comments go. Entities stay for
+    the entity fixer."""
+    edits: list[Edit] = []
+    pos = 0
+    n = len(source)
+    while pos < n:
+        m = _TOKEN.search(source, pos)
+        if m is None:
+            break
+        closing, name = m.group(1), (m.group(2) or "").lower()
+        end = m.end()
+        if name in _SKIP and not closing:  # left out as the parser leaves it out
+            close = regex.compile(r"</" + name + r"\s*>", regex.I).search(source, end)
+            end = close.end() if close else (n if name in _RAW_TEXT else end)
+        if name in _BLOCK:
+            rep = "\n"
+        elif name in _CELL and not closing:
+            rep = " | "
+        else:
+            rep = ""
+        if edits and edits[-1].end == m.start():  # adjacent markup: one edit, the stronger separator
+            prev = edits.pop()
+            rep = prev.replacement if "\n" in prev.replacement or not rep else \
+                ("\n" if "\n" in rep else prev.replacement or rep)
+            edits.append(Edit(prev.start, end, rep))
+        else:
+            edits.append(Edit(m.start(), end, rep))
+        pos = end
+    return [e for e in edits if e.end > e.start]
+
+
+def _lost_text(chunks: list[tuple[str, str]], source: str, flat: list[Edit]) -> bool:
+    """Did the parser drop text the flat scan sees (Han characters and digits, entities decoded)?"""
+    import html as _html
+
+    parsed = sum(len(_COUNTED.findall(s)) for kind, s in chunks if kind == "text")
+    seen = len(_COUNTED.findall(_html.unescape(apply_edits(source, flat))))
+    return seen - parsed > seen // 100
 
 
 def _compose(seps: str) -> str:
