@@ -45,8 +45,14 @@ def _stopwords() -> tuple[tuple[str, ...], tuple[str, ...]]:
     return (tuple(sorted(lead, key=len, reverse=True)), tuple(sorted(trail, key=len, reverse=True)))
 
 
+# how far back a clause is read: a clause without punctuation can be a whole page, and
+# segmenting it for every number in it would grow with the square of its length
+CLAUSE_WINDOW = 256
+
+
 def clause_bounds(text: str, pos: int, floor: int = 0) -> int:
-    """Start of the clause that contains position pos."""
+    """Start of the clause that contains position pos (at most CLAUSE_WINDOW before it)."""
+    floor = max(floor, pos - CLAUSE_WINDOW)
     i = pos
     while i > floor and text[i - 1] not in _BOUNDARY:
         i -= 1

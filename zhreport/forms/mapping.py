@@ -5,6 +5,7 @@ Context decides the field: "依法纠错7件" after "行政诉讼" in the same p
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -134,19 +135,35 @@ class NarrativeRules:
         `stated` lists (field, value, position) of the numeric narrative facts.
         """
         out = []
+        if not self.implied:
+            return out
+        # sentence ends and each field's stated positions, sorted once: every match then costs
+        # two bisections instead of a scan of its sentence and of all stated facts
+        ends = [m.start() for m in regex.finditer(r"[。\n]", text)]
+        by_field: dict[str, list[tuple[int, int, Decimal]]] = {}
+        for i, (f, v, p) in enumerate(stated):
+            by_field.setdefault(f, []).append((p, i, v))
+        in_order = True  # stated in text order (the pipeline's): the first in range is the first stated
+        for items in by_field.values():
+            in_order = in_order and all(a[0] <= b[0] for a, b in zip(items, items[1:]))
+            items.sort(key=lambda t: (t[0], t[1]))
         for pat, fld, src, only_if in self.implied:
+            items = by_field.get(src)
+            if not items:
+                continue
+            positions = [t[0] for t in items]
             for m in pat.finditer(text):
-                ss = m.start()
-                while ss > 0 and text[ss - 1] not in "。\n":
-                    ss -= 1
-                se = m.end()
-                while se < len(text) and text[se] not in "。\n":
-                    se += 1
-                vals = [v for f, v, p in stated if f == src and ss <= p < se]
+                k = bisect_left(ends, m.start())
+                ss = ends[k - 1] + 1 if k > 0 else 0
+                k = bisect_left(ends, m.end())
+                se = ends[k] if k < len(ends) else len(text)
+                lo, hi = bisect_left(positions, ss), bisect_left(positions, se)
+                if lo == hi:
+                    continue
                 if only_if is not None and not only_if.search(text, ss, se):
                     continue
-                if vals:
-                    out.append(Claim(fld, vals[0], m.start(), m.end(), "implied"))
+                first = items[lo] if in_order else min(items[lo:hi], key=lambda t: t[1])
+                out.append(Claim(fld, first[2], m.start(), m.end(), "implied"))
         return out
 
 
