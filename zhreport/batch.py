@@ -1,12 +1,22 @@
 """The main job: a folder (or glob, or list) of reports -> one dataset.
 
-Worker processes run ``process_path`` — a pure per-document function that never
-raises — and the main process commits the results as they arrive (those ready at
-the same moment in one SQLite transaction), so a ``kill -9`` loses at most the
-documents in flight. ``resume`` skips what the
-store already holds (by source path and content hash). Every run ends by writing
-the exports — reports.jsonl, forms.csv, checks.csv, errors.csv — sorted by source,
-so the same input gives the same files whatever the worker count.
+Worker processes do all the work a document asks for — hash, read, extract and
+serialise it into the store's rows (``process_path``, a pure per-document function
+that never raises) — and the main process only hands out paths and commits the rows
+it gets back, in one SQLite transaction per batch (at most COMMIT_EVERY seconds
+apart), so a ``kill -9`` loses at most the last moments of work, which ``--resume``
+does again. Each document has a time limit: a worker that exceeds it is replaced and
+the document recorded as ``timeout``; a worker that dies (memory exhausted) is
+replaced and its document recorded as an error. Nothing a document contains can
+raise in the main process.
+
+One run per output folder at a time (a lock naming the run that holds it).
+``resume`` skips what the store already holds (by source path and content hash),
+replaces the results of a changed file and drops files no longer in the input.
+SIGTERM is handled like Ctrl-C: the workers end and the exports are written for what
+is done. Workers end when the main process dies. Every run ends by writing the
+exports — reports.jsonl, forms.csv, checks.csv, errors.csv — sorted by source, so
+the same input gives the same files whatever the worker count.
 """
 from __future__ import annotations
 
@@ -14,21 +24,30 @@ import csv
 import glob
 import hashlib
 import json
+import multiprocessing
 import os
+import signal
 import sqlite3
+import stat
 import sys
+import threading
 import time
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
+from decimal import Decimal
+from multiprocessing.connection import wait as wait_ready
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Optional
+from typing import Iterable, Optional
 
-from .errors import ReadError
-from .readers import SkipFile, read_document
+from .errors import ReadError, SkipFile, ZhReportError
+from .reader import display_name
+from .readers import read_document
 
-__all__ = ["process_path", "run_batch", "list_inputs", "BatchSummary", "export"]
+__all__ = ["process_path", "run_batch", "list_inputs", "BatchSummary", "export", "report_dict", "OutputLocked"]
 
 DB_NAME = "zhreport.sqlite"
+LOCK_NAME = "zhreport.lock"
+TIMEOUT_S = 300.0  # per document
+COMMIT_EVERY = 1.0  # seconds between commits of the main process
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -44,14 +63,29 @@ CREATE TABLE IF NOT EXISTS errors (
   source TEXT NOT NULL, sha256 TEXT NOT NULL, status TEXT, reason TEXT, PRIMARY KEY (source, sha256));
 CREATE INDEX IF NOT EXISTS facts_doc ON facts (source, sha256);
 CREATE INDEX IF NOT EXISTS form_doc ON form (source, sha256);
+CREATE INDEX IF NOT EXISTS checks_doc ON checks (source, sha256);
 """
+_TABLES = ("documents", "facts", "form", "checks", "errors")
+
+
+class OutputLocked(ZhReportError):
+    """Another run is writing to the same output folder."""
+
+
+HASH_CAP = 1 << 30  # a larger file (over any sensible --max-mb) is known by its size and time instead
 
 
 def file_sha256(path: str) -> str:
-    """Hash of the raw bytes ('' when the file cannot be read: its error is recorded instead)."""
+    """Hash of a regular file's bytes ('' when it is not one or cannot be read: its error is recorded instead)."""
     h = hashlib.sha256()
     try:
-        with open(path, "rb") as fh:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
+            return ""
+        if st.st_size > HASH_CAP:
+            return f"size {st.st_size} mtime {st.st_mtime_ns}"
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as fh:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 h.update(block)
     except OSError:
@@ -59,36 +93,113 @@ def file_sha256(path: str) -> str:
     return h.hexdigest()
 
 
-def process_path(path: str, max_bytes: int = 50 * 1024 * 1024) -> dict:
+# ---------------------------------------------------------------- one document
+_INT_DIGITS = 4000  # below Python's int/str limit (4300 digits): JSON writers and readers take them
+
+
+def _writable(value: Decimal) -> bool:
+    """Can json_number's int or float of this value be written as JSON and read back?"""
+    if not value.is_finite():
+        return False
+    if value == value.to_integral_value():
+        return value.adjusted() < _INT_DIGITS
+    return value.adjusted() < 300  # a float: finite, not Infinity
+
+
+def report_dict(rep) -> dict:
+    """``rep.to_dict()`` that JSON can write and read back: a value beyond what JSON numbers
+    carry (thousands of digits, not finite) is left out (None) with a warning check naming
+    the fact — a missing value rather than a crash or a wrong one."""
+    from .types import Check
+
+    dropped = []
+    for f in rep.facts:
+        if isinstance(f.value, Decimal) and not _writable(f.value):
+            dropped.append(f"{f.start}-{f.end}")
+            f.value = None
+    for fid, fv in rep.form.items():
+        if isinstance(fv.value, Decimal) and not _writable(fv.value):
+            dropped.append(fid)
+            fv.value = None
+    for c in rep.checks:
+        for attr in ("expected", "found"):
+            v = getattr(c, attr)
+            if isinstance(v, Decimal) and not _writable(v):
+                setattr(c, attr, None)
+    if dropped:
+        rep.checks.append(Check("value_range", "warning", [], "values too large for JSON numbers left out: "
+                                + ", ".join(dropped[:10]) + (" …" if len(dropped) > 10 else "")))
+    return rep.to_dict()
+
+
+def process_path(path: str, max_bytes: int = 50 * 1024 * 1024, max_expanded: Optional[int] = None) -> dict:
     """One document, start to end, as plain JSON-able data. Never raises.
 
-    Returns {"source", "sha256", "status": ok|error|skipped, "report" | "reason"}.
-    This is the function to map over a file list on any executor (Dask, Ray, Spark).
+    Returns {"source", "sha256", "status": ok|error|skipped, "report" | "reason"} (an
+    empty file is skipped with the reason 'is empty'); the
+    source is the path as given (escaped when not UTF-8). This is the function to map
+    over a file list on any executor (Dask, Ray, Spark).
     """
     from .pipeline import extract_text
 
+    source = display_name(path)
     try:
-        dec = read_document(path, max_bytes)
+        dec = read_document(path, max_bytes, max_expanded)
+        if not dec.text.strip():  # recorded as empty, not as a document extracted with nothing in it
+            raise SkipFile(source, "is empty (0 bytes)" if not dec.text else "is empty (only white space)")
     except SkipFile as exc:
-        return {"source": path, "sha256": file_sha256(path), "status": "skipped", "reason": exc.reason}
+        return {"source": source, "sha256": file_sha256(path), "status": "skipped", "reason": exc.reason}
     except ReadError as exc:
-        return {"source": path, "sha256": file_sha256(path), "status": "error", "reason": exc.reason}
+        return {"source": source, "sha256": file_sha256(path), "status": "error", "reason": exc.reason}
+    except MemoryError:
+        return {"source": source, "sha256": file_sha256(path), "status": "error", "reason": "out of memory while reading"}
     except Exception as exc:  # a reader's bug must not stop a run of millions
-        return {"source": path, "sha256": file_sha256(path), "status": "error",
+        return {"source": source, "sha256": file_sha256(path), "status": "error",
                 "reason": f"internal error while reading: {type(exc).__name__}: {exc}"}
     try:
-        rep = extract_text(dec.text, source=path, sha256=dec.sha256, encoding=dec.encoding)
-        return {"source": path, "sha256": dec.sha256, "status": "ok", "report": rep.to_dict()}
+        rep = extract_text(dec.text, source=source, sha256=dec.sha256, encoding=dec.encoding)
+        return {"source": source, "sha256": dec.sha256, "status": "ok", "report": report_dict(rep)}
+    except MemoryError:
+        return {"source": source, "sha256": dec.sha256, "status": "error", "reason": "out of memory while extracting"}
     except Exception as exc:
-        return {"source": path, "sha256": dec.sha256, "status": "error",
+        return {"source": source, "sha256": dec.sha256, "status": "error",
                 "reason": f"internal error while extracting: {type(exc).__name__}: {exc}"}
+
+
+def prepare(res: dict) -> dict:
+    """The store's rows of one result, built in the worker so the main process only writes."""
+    src, sha = res["source"], res.get("sha256") or ""
+    out = {"source": src, "sha256": sha, "status": res["status"]}
+    if res["status"] != "ok":
+        out["error"] = (src, sha, res["status"], res["reason"])
+        return out
+    r = res["report"]
+    out["document"] = (src, sha, r["year"], r["template"], r["issuer"], r["encoding"], r["script"],
+                       len(r["facts"]), len(r["checks"]), json.dumps(r, ensure_ascii=False, sort_keys=True))
+    out["facts"] = [(src, sha, i, f["start"], f["end"], f["text"], json.dumps(f["value"]), f["unit"], f["approx"],
+                     f["indicator"], f["field"], f["source"], f["confidence"]) for i, f in enumerate(r["facts"])]
+    out["form"] = [(src, sha, k, json.dumps(v["value"], ensure_ascii=False), v["source"]) for k, v in r["form"].items()]
+    out["checks"] = [(src, sha, c["rule"], c["severity"], ",".join(c["fields"]), c["message"]) for c in r["checks"]]
+    return out
+
+
+def _work(path: str, max_bytes: int, known_sha: Optional[str]) -> dict:
+    """A worker's job: skip an unchanged file (resume), else the store's rows of the document."""
+    if known_sha is not None and file_sha256(path) == known_sha:
+        return {"source": display_name(path), "sha256": known_sha, "status": "unchanged"}
+    try:
+        return prepare(process_path(path, max_bytes))
+    except Exception as exc:  # serialising: the last line of defence, still inside the worker
+        return {"source": display_name(path), "sha256": file_sha256(path), "status": "error",
+                "error": (display_name(path), file_sha256(path), "error",
+                          f"internal error while writing: {type(exc).__name__}: {exc}")}
 
 
 def list_inputs(spec: str) -> list[str]:
     """A folder (every file below it), a glob, '@list' (one path a line), or one file; sorted."""
     if spec.startswith("@"):
-        with open(spec[1:], encoding="utf-8") as fh:
-            return sorted({line.strip() for line in fh if line.strip()})
+        with open(spec[1:], encoding="utf-8", errors="surrogateescape") as fh:
+            return sorted({line.rstrip("\r\n") for line in fh if line.strip()})
     p = Path(spec)
     if p.is_dir():
         return sorted(str(f) for f in p.rglob("*") if not f.is_dir())
@@ -104,9 +215,12 @@ class BatchSummary:
     ok: int = 0
     errors: int = 0
     skipped: int = 0
+    timeouts: int = 0
     resumed: int = 0
     seconds: float = 0.0
     peak_worker_mb: float = 0.0
+    main_cpu_s: float = 0.0  # the main process while documents were done (after the warm-up, before the exports)
+    worker_cpu_s: float = 0.0  # all workers together
     out: str = ""
     exports: dict = field(default_factory=dict)
 
@@ -123,38 +237,21 @@ def _connect(db: Path) -> sqlite3.Connection:
     return conn
 
 
-def prepare(res: dict) -> dict:
-    """The store's rows of one result, built in the worker so the writer only writes."""
-    src, sha = res["source"], res.get("sha256") or ""
-    out = {"source": src, "sha256": sha, "status": res["status"]}
-    if res["status"] != "ok":
-        out["error"] = (src, sha, res["status"], res["reason"])
-        return out
-    r = res["report"]
-    out["document"] = (src, sha, r["year"], r["template"], r["issuer"], r["encoding"], r["script"],
-                       len(r["facts"]), len(r["checks"]), json.dumps(r, ensure_ascii=False, sort_keys=True))
-    out["facts"] = [(src, sha, i, f["start"], f["end"], f["text"], json.dumps(f["value"]), f["unit"], f["approx"],
-                     f["indicator"], f["field"], f["source"], f["confidence"]) for i, f in enumerate(r["facts"])]
-    out["form"] = [(src, sha, k, json.dumps(v["value"], ensure_ascii=False), v["source"]) for k, v in r["form"].items()]
-    out["checks"] = [(src, sha, c["rule"], c["severity"], ",".join(c["fields"]), c["message"]) for c in r["checks"]]
-    return out
-
-
-def _work(path: str, max_bytes: int) -> dict:
-    return prepare(process_path(path, max_bytes))
-
-
-def _write(conn: sqlite3.Connection, rows: dict) -> None:
-    src, sha = rows["source"], rows["sha256"]
-    if "error" in rows:
-        conn.execute("INSERT OR REPLACE INTO errors VALUES (?,?,?,?)", rows["error"])
-        return
-    for table in ("facts", "form", "checks"):
-        conn.execute(f"DELETE FROM {table} WHERE source=? AND sha256=?", (src, sha))
-    conn.execute("INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?,?,?)", rows["document"])
-    conn.executemany("INSERT INTO facts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows["facts"])
-    conn.executemany("INSERT INTO form VALUES (?,?,?,?,?)", rows["form"])
-    conn.executemany("INSERT INTO checks VALUES (?,?,?,?,?,?)", rows["checks"])
+def _write(conn: sqlite3.Connection, results: list[dict], replace: set) -> None:
+    """Commit a batch of results; the rows of sources in `replace` (an earlier version) go first."""
+    gone = [(r["source"],) for r in results if r["source"] in replace]
+    with conn:
+        for table in _TABLES:
+            if gone:
+                conn.executemany(f"DELETE FROM {table} WHERE source=?", gone)
+        conn.executemany("INSERT OR REPLACE INTO errors VALUES (?,?,?,?)",
+                         [r["error"] for r in results if "error" in r])
+        docs = [r for r in results if "document" in r]
+        conn.executemany("INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?,?,?)", [r["document"] for r in docs])
+        conn.executemany("INSERT INTO facts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", [x for r in docs for x in r["facts"]])
+        conn.executemany("INSERT INTO form VALUES (?,?,?,?,?)", [x for r in docs for x in r["form"]])
+        conn.executemany("INSERT INTO checks VALUES (?,?,?,?,?,?)", [x for r in docs for x in r["checks"]])
+    replace.difference_update(r["source"] for r in results)
 
 
 class _Progress:
@@ -184,20 +281,6 @@ class _Progress:
             self.stream.write("\n")
 
 
-def _pending(paths: list[str], conn: sqlite3.Connection, resume: bool) -> tuple[list[tuple[str, str]], int]:
-    if not resume:
-        return [(p, "") for p in paths], 0
-    done = {tuple(r) for r in conn.execute("SELECT source, sha256 FROM documents UNION SELECT source, sha256 FROM errors")}
-    todo, skipped = [], 0
-    for p in paths:
-        key = (p, file_sha256(p))
-        if key in done:
-            skipped += 1
-        else:
-            todo.append(key)
-    return todo, skipped
-
-
 def _warm_up() -> None:
     """Load jieba, OpenCC and the data tables once, before the workers are forked (they share them)."""
     from .normalize.mojibake import preload
@@ -212,85 +295,251 @@ def _warm_up() -> None:
                      "二、上年结转政府信息公开申请数量 | 0 | 0 | 0 | 0 | 0 | 0 | 0\n", template=tid)
 
 
-def _worker_init() -> None:
-    import signal
+# ---------------------------------------------------------------- the output folder's lock
+def _lock(out_dir: Path) -> Optional[int]:
+    """Hold OUT/zhreport.lock for this run; OutputLocked names the run that holds it.
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C
+    An flock is released by the system when its holder dies, even by SIGKILL: a stale
+    lock file never blocks a later run."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock
+        return None
+    path = out_dir / LOCK_NAME
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        holder = os.pread(fd, 4096, 0).decode("utf-8", "replace").strip() or "a run that has not written its name yet"
+        os.close(fd)
+        raise OutputLocked(f"{out_dir}: in use by another run ({holder}); wait for it to end or choose another -o") from None
+    info = (f"pid {os.getpid()}, started {time.strftime('%Y-%m-%d %H:%M:%S')}: "
+            + " ".join(display_name(a) for a in sys.argv))
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, info.encode("utf-8"), 0)
+    return fd
+
+
+# ---------------------------------------------------------------- the workers
+def _end_with_parent(parent_pid: int) -> None:
+    """Make this worker end when the main process dies, however it dies."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        PR_SET_PDEATHSIG = 1
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0:
+            if os.getppid() != parent_pid:  # the parent died before the prctl
+                os._exit(0)
+            return
+    except (OSError, AttributeError):
+        pass
+
+    def watch() -> None:  # no prctl (not Linux): poll
+        while os.getppid() == parent_pid:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _worker_main(conn, parent_pid: int, lock_fd: Optional[int], max_bytes: int) -> None:
+    _end_with_parent(parent_pid)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C and SIGTERM
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if lock_fd is not None:
+        os.close(lock_fd)  # the lock is the main process's: it goes when that process goes
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            break
+        if task is None:
+            break
+        conn.send(_work(task[0], max_bytes, task[1]))
+    conn.close()
+
+
+class _Worker:
+    def __init__(self, ctx, lock_fd: Optional[int], max_bytes: int):
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_worker_main, args=(child, os.getpid(), lock_fd, max_bytes), daemon=True)
+        self.proc.start()
+        child.close()
+        self.task: Optional[tuple[str, Optional[str]]] = None
+        self.since = 0.0
+
+    def give(self, task: tuple[str, Optional[str]]) -> None:
+        self.task, self.since = task, time.monotonic()
+        self.conn.send(task)
+
+    def stop(self, kill: bool = False) -> None:
+        if not kill:
+            try:
+                self.conn.send(None)
+            except OSError:
+                kill = True
+        if kill and self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join(5 if not kill else None)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join()
+        self.conn.close()
+
+
+def _mp_context():
+    try:
+        return multiprocessing.get_context("fork")  # the workers share the warmed-up tables
+    except ValueError:
+        return multiprocessing.get_context()
+
+
+def _failed(path: str, status: str, reason: str) -> dict:
+    """The result the main process records for a document whose worker did not answer."""
+    src, sha = display_name(path), file_sha256(path)
+    return {"source": src, "sha256": sha, "status": status, "error": (src, sha, status, reason)}
 
 
 def run_batch(inputs: Iterable[str], out: str, workers: int = 1, resume: bool = False,
-              max_mb: float = 50, progress: bool = True,
-              process: Optional[Callable[[str, int], dict]] = None) -> BatchSummary:
-    """Extract every input into the store in `out`, then write the exports."""
+              max_mb: float = 50, progress: bool = True, timeout: float = TIMEOUT_S) -> BatchSummary:
+    """Extract every input into the store in `out`, then write the exports.
+
+    Raises OutputLocked when another run uses `out`; KeyboardInterrupt (Ctrl-C or SIGTERM)
+    after the exports of what is done are written.
+    """
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
+    lock_fd = _lock(out_dir)
+    try:
+        return _run_locked(list(inputs), out_dir, lock_fd, max(1, workers), resume, max_mb, progress, timeout)
+    finally:
+        if lock_fd is not None:
+            os.close(lock_fd)
+
+
+def _run_locked(paths: list[str], out_dir: Path, lock_fd: Optional[int], workers: int, resume: bool,
+                max_mb: float, progress: bool, timeout: float) -> BatchSummary:
     db = out_dir / DB_NAME
     if not resume:
         for suffix in ("", "-wal", "-shm"):
             Path(str(db) + suffix).unlink(missing_ok=True)
     conn = _connect(db)
-    paths = list(inputs)
     s = BatchSummary(total=len(paths), out=str(out_dir))
-    todo, s.resumed = _pending(paths, conn, resume)
+    names = {p: display_name(p) for p in paths}
+    stored: dict[str, str] = {}
+    if resume:
+        for src, sha in conn.execute("SELECT source, sha256 FROM documents UNION ALL SELECT source, sha256 FROM errors"):
+            stored[src] = sha
+        gone = [(src,) for src in set(stored) - set(names.values())]
+        with conn:  # files no longer in the input leave the store (and so the exports)
+            for table in _TABLES:
+                conn.executemany(f"DELETE FROM {table} WHERE source=?", gone)
+    replace = set(stored)  # sources whose stored rows a new result replaces
+    todo = [(p, stored.get(names[p])) for p in paths]
     max_bytes = int(max_mb * 1024 * 1024)
     bar = _Progress(len(paths), enabled=progress)
+    old_term = None
+    if threading.current_thread() is threading.main_thread():
+        old_term = signal.signal(signal.SIGTERM, _sigterm)
     t0 = time.perf_counter()
+    _warm_up()
+    cpu0 = time.process_time()
+    import resource
 
-    work = process or _work
+    children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    ctx = _mp_context()
+    pool: list[_Worker] = []
+    batch: list[dict] = []
+    last_commit = time.monotonic()
 
-    def record(*results: dict) -> None:
-        # the results that are ready are committed together, each complete: a kill loses
-        # only documents not yet committed, which --resume does again
-        rows = [r if ("document" in r or "error" in r) else prepare(r) for r in results]
-        with conn:
-            for r in rows:
-                _write(conn, r)
-        for r in rows:
-            s.done += 1
-            if r["status"] == "ok":
-                s.ok += 1
-            elif r["status"] == "skipped":
-                s.skipped += 1
-            else:
-                s.errors += 1
+    def record(res: dict) -> None:
+        if res["status"] == "unchanged":
+            s.resumed += 1
+            return
+        batch.append(res)
+        s.done += 1
+        st = res["status"]
+        if st == "ok":
+            s.ok += 1
+        elif st == "skipped":
+            s.skipped += 1
+        else:
+            s.errors += 1
+            s.timeouts += st == "timeout"
+
+    def commit() -> None:
+        nonlocal last_commit
+        if batch:
+            items = batch[:]
+            batch.clear()  # an interrupted commit is rolled back, never written twice
+            _write(conn, items, replace)
+        last_commit = time.monotonic()
         bar.update(s)
 
     try:
-        if workers <= 1 and process is None:
-            for path, _sha in todo:
-                record(work(path, max_bytes))
-        else:
-            _warm_up()
-            with ProcessPoolExecutor(max_workers=max(1, workers), initializer=_worker_init) as pool:
-                it: Iterator = iter(todo)
-                running = set()
-                for path, _sha in it:
-                    running.add(pool.submit(work, path, max_bytes))
-                    if len(running) >= 4 * max(1, workers):
-                        break
-                while running:
-                    finished, running = wait(running, return_when=FIRST_COMPLETED)
-                    record(*(fut.result() for fut in finished))
-                    for path, _sha in it:
-                        running.add(pool.submit(work, path, max_bytes))
-                        if len(running) >= 4 * max(1, workers):
-                            break
+        pool = [_Worker(ctx, lock_fd, max_bytes) for _ in range(min(workers, max(1, len(todo))))]
+        it = iter(todo)
+        exhausted = False
+        while True:
+            for w in pool:
+                if w.task is None and not exhausted:
+                    nxt = next(it, None)
+                    if nxt is None:
+                        exhausted = True
+                    else:
+                        w.give(nxt)
+            busy = [w for w in pool if w.task is not None]
+            if not busy:
+                break
+            now = time.monotonic()
+            wait_s = max(0.0, min(min(w.since + timeout for w in busy) - now, COMMIT_EVERY))
+            ready = wait_ready([w.conn for w in busy], timeout=wait_s)
+            for i, w in enumerate(pool):
+                if w.task is None:
+                    continue
+                if w.conn in ready:
+                    try:
+                        res = w.conn.recv()
+                    except (EOFError, OSError):  # the worker died (out of memory, killed)
+                        w.proc.join(1)
+                        res = _failed(w.task[0], "error", "the worker process died while reading it "
+                                      f"(exit code {w.proc.exitcode}; out of memory?)")
+                        w.stop(kill=True)
+                        pool[i] = w = _Worker(ctx, lock_fd, max_bytes)
+                    record(res)
+                    w.task = None
+                elif time.monotonic() - w.since > timeout:
+                    path = w.task[0]
+                    w.stop(kill=True)
+                    record(_failed(path, "timeout", f"took longer than {timeout:g} s (stopped; "
+                                                    "raise the limit with --timeout)"))
+                    pool[i] = _Worker(ctx, lock_fd, max_bytes)
+            if time.monotonic() - last_commit >= COMMIT_EVERY:
+                commit()
     finally:
+        # Ctrl-C, SIGTERM or the end: the workers go, what is done is committed and exported
+        if old_term is not None:
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM must not cut the exports
+        for w in pool:
+            w.stop(kill=w.task is not None)
+        commit()
+        s.main_cpu_s = time.process_time() - cpu0
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        s.worker_cpu_s = (children.ru_utime + children.ru_stime) - (children0.ru_utime + children0.ru_stime)
+        s.peak_worker_mb = children.ru_maxrss / 1024
         s.seconds = time.perf_counter() - t0
         bar.update(s, force=True)
         bar.close()
         s.exports = export(conn, out_dir)
         conn.close()
-        try:
-            import resource
-
-            kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-            if workers <= 1:
-                kb = max(kb, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
-            s.peak_worker_mb = kb / 1024
-        except (ImportError, OSError):
-            pass
+        if old_term is not None:
+            signal.signal(signal.SIGTERM, old_term)
     return s
+
+
+def _sigterm(signum, frame):
+    raise KeyboardInterrupt("terminated")
 
 
 def _all_field_ids() -> list[str]:

@@ -23,11 +23,14 @@ TEMPLATES = ("gov2008", "gov2019", "gov2021")
 
 
 def _read_input(name: str):
-    from .reader import decode_bytes, read_path
+    """Standard input, or a file with the batch's readers (PDF, Word, HTML, text); a file
+    named explicitly with another suffix is read as text."""
+    from .reader import decode_bytes
+    from .readers import read_document
 
     if name == "-":
         return decode_bytes(sys.stdin.buffer.read(), "-")
-    return read_path(name)
+    return read_document(name, as_text=True)
 
 
 def _fail(msg: str) -> None:
@@ -54,6 +57,7 @@ def _run_guarded(args, fn) -> int:
 
 # ---------------------------------------------------------------- extract
 def _cmd_extract(args) -> int:
+    from .batch import report_dict
     from .pipeline import extract_text
 
     status = 0
@@ -63,10 +67,12 @@ def _cmd_extract(args) -> int:
         out = open(args.output, "w", encoding="utf-8")
     n_ok = 0
     for name in args.files:
-        try:
+        try:  # each document on its own: read, extract and serialise, then write
             dec = _read_input(name)
             rep = extract_text(dec.text, year=args.year, template=args.template, source=dec.source,
                                sha256=dec.sha256, encoding=dec.encoding)
+            d = report_dict(rep)
+            line = None if args.table else json.dumps(d, ensure_ascii=False, indent=2 if args.pretty else None)
         except ReadError as exc:
             _fail(str(exc))
             status = 1
@@ -79,10 +85,9 @@ def _cmd_extract(args) -> int:
             continue
         n_ok += 1
         if args.table:
-            _print_table(rep, out)
+            _print_table(rep, out)  # report_dict made rep's values writable
         else:
-            out.write(json.dumps(rep.to_dict(), ensure_ascii=False,
-                                 indent=2 if args.pretty else None) + "\n")
+            out.write(line + "\n")
     if out is not sys.stdout:
         out.close()
         print(f"zhreport: {n_ok} of {len(args.files)} documents extracted; results in {args.output}",
@@ -194,8 +199,9 @@ def _cmd_batch(args) -> int:
         _fail(f"{args.input}: no files to read")
         return 1
     s = run_batch(paths, args.output, workers=args.workers, resume=args.resume, max_mb=args.max_mb,
-                  progress=not args.quiet)
-    print(f"zhreport: {s.total} documents: {s.ok} extracted, {s.errors} errors, {s.skipped} skipped"
+                  progress=not args.quiet, timeout=args.timeout)
+    print(f"zhreport: {s.total} documents: {s.ok} extracted, {s.errors} errors"
+          f"{f' ({s.timeouts} over the time limit)' if s.timeouts else ''}, {s.skipped} skipped"
           f"{f', {s.resumed} already done' if s.resumed else ''}; {s.docs_per_s:.1f} docs/s with "
           f"{args.workers} worker(s), peak worker memory {s.peak_worker_mb:.0f} MB", file=sys.stderr)
     print(f"zhreport: results in {s.out}/ (zhreport.sqlite, reports.jsonl, forms.csv, checks.csv, errors.csv)",
@@ -244,6 +250,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--workers", type=int, default=max(1, (os.cpu_count() or 1)), help="worker processes (default: cores)")
     b.add_argument("--resume", action="store_true", help="keep what OUT holds and skip documents already done")
     b.add_argument("--max-mb", type=float, default=50, help="larger files are recorded as errors (default 50)")
+    b.add_argument("--timeout", type=float, default=300, metavar="S",
+                   help="seconds one document may take; its worker is then replaced (default 300)")
     b.add_argument("--quiet", action="store_true", help="no progress line")
     b.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     b.set_defaults(func=_cmd_batch)

@@ -33,17 +33,17 @@ SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".pdf", ".docx"}
 
 
 def read_document(path: Union[str, Path], max_bytes: int = MAX_BYTES,
-                  max_expanded: Optional[int] = None) -> Decoded:
-    """The text of one document file. ReadError (or SkipFile) says why there is none:
-    an empty file, or a file with no text, is skipped as empty rather than extracted."""
+                  max_expanded: Optional[int] = None, as_text: bool = False) -> Decoded:
+    """The text of one document file; ReadError (or SkipFile) says why there is none.
+    `as_text`: read a file of another suffix as text (one the user named) instead of skipping it."""
     source = display_name(path)
     suffix = Path(path).suffix.lower()
+    if as_text and suffix not in SUFFIXES:
+        suffix = ""
     if suffix not in SUFFIXES:
         raise SkipFile(source, f"unsupported file type '{suffix}' (zhreport reads "
                                f"{', '.join(sorted(s for s in SUFFIXES if s))})")
     data = read_bytes(path, max_bytes)
-    if not data:
-        raise SkipFile(source, "is empty (0 bytes)")
     limit = EXPANSION * max_bytes if max_expanded is None else max_expanded
     if suffix in TEXT_SUFFIXES or suffix in HTML_SUFFIXES:
         dec = decode_bytes(data, source)
@@ -53,8 +53,6 @@ def read_document(path: Union[str, Path], max_bytes: int = MAX_BYTES,
             dec = Decoded(_pdf_text(data, source, limit), "pdf", sha, source)
         else:
             dec = Decoded(_docx_text(data, source, limit), "docx", sha, source)
-    if not dec.text.strip():
-        raise SkipFile(source, "is empty (no text)")
     return dec
 
 
