@@ -11,6 +11,7 @@
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from ..types import Repair
@@ -58,6 +59,7 @@ def normalize(original: str, fixers: tuple[str, ...] = DEFAULT_FIXERS, mojibake:
         if edits:
             text = apply_edits(text, edits)
             offsets = offsets.then(StageMap(edits))
+    live = _LiveRepairs(original, repairs)
     if mojibake != "off":
         edits, reported = _mojibake_edits(text, mojibake)
         for r in reported:  # in original coordinates
@@ -66,21 +68,99 @@ def normalize(original: str, fixers: tuple[str, ...] = DEFAULT_FIXERS, mojibake:
         if edits:
             text = apply_edits(text, edits)
             offsets = offsets.then(StageMap(edits))
+            live.add_stage(offsets.stages[-1], [i for i, r in enumerate(repairs) if r.applied], text)
     for name in fixers:
         found = FIXERS[name](text)
         if not found:
             continue
         edits = [e for e, _kind in found]
+        first = len(repairs)
         for e, kind in found:
             s, t = offsets.source_span(e.start, e.end) if e.end > e.start else (
                 offsets.source_pos(e.start),) * 2
             repairs.append(Repair(kind, s, t, original[s:t], e.replacement))
         text = apply_edits(text, edits)
         offsets = offsets.then(StageMap(edits))
+        live.add_stage(offsets.stages[-1], list(range(first, len(repairs))), text)
+    repairs[:] = [r for r in repairs if r is not None]
     simplified = to_simplified(text)
     script = detect_script(text, simplified)
     repairs.sort(key=lambda r: (r.start, r.end))
     return NormalizedText(original, simplified, offsets, repairs, script)
+
+
+class _LiveRepairs:
+    """The applied repairs with their span in the text as it is now, so that a repair of a
+    later stage that touches an earlier one's output is merged with it into one repair:
+    replaying the repairs on the original must give the repaired text."""
+
+    def __init__(self, original: str, repairs: list):
+        self.original, self.repairs = original, repairs
+        self.spans: dict[int, tuple[int, int, int]] = {}  # repair index -> (stage, start, end) in that stage's output
+        self.stages: list[tuple[StageMap, list[int]]] = []  # each stage's map and its edits' input starts
+        self.by_start: list[tuple[int, int]] = []  # (original start, repair index) of the live repairs, sorted
+
+    def add_stage(self, smap: StageMap, indices: list[int], text: str) -> None:
+        """One stage's repairs: `indices` into the repair list, in the order of the stage's edits."""
+        k = len(self.stages)
+        self.stages.append((smap, [t[0] for t in smap._edits]))
+        for i, (src_s, src_e, out_s, out_e) in zip(indices, smap._edits):
+            r = self.repairs[i]
+            conflicts = self._conflicts(r, src_s, src_e, k) if self.by_start else []
+            if conflicts:
+                s = min([r.start] + [self.repairs[j].start for j, _a, _b in conflicts])
+                t = max([r.end] + [self.repairs[j].end for j, _a, _b in conflicts])
+                out_s = min([out_s] + [a for _j, a, _b in conflicts])
+                out_e = max([out_e] + [b for _j, _a, b in conflicts])
+                kinds = dict.fromkeys([self.repairs[j].kind for j, _a, _b in conflicts] + [r.kind])
+                self.repairs[i] = Repair("+".join(kinds), s, t, self.original[s:t], text[out_s:out_e])
+                for j, _a, _b in conflicts:
+                    self.repairs[j] = None
+                    del self.spans[j]
+            self.spans[i] = (k, out_s, out_e)
+        self.by_start = sorted((self.repairs[i].start, i) for i in self.spans)
+
+    def _conflicts(self, r: Repair, e_start: int, e_end: int, k: int) -> list[tuple[int, int, int]]:
+        """Earlier live repairs near r in the original whose current span the edit [e_start, e_end)
+        of stage k overlaps; with their span in stage k's output."""
+        pos = bisect_left(self.by_start, (r.start, -1))
+        while pos > 0 and self._end(pos - 1) >= r.start:
+            pos -= 1
+        out = []
+        for start, j in self.by_start[pos:]:
+            if start > r.end:
+                break
+            if j not in self.spans:
+                continue
+            stage, a, b = self.spans[j]
+            for smap, starts in self.stages[stage + 1:k]:  # to the input of stage k
+                a, b = _forward(smap, starts, a, b)
+            if (a < e_end and e_start < b) or (a == b and e_start < a < e_end) or \
+                    (e_start == e_end and a < e_start < b):
+                out.append((j, *_forward(*self.stages[k], a, b)))
+        return out
+
+    def _end(self, pos: int) -> int:
+        r = self.repairs[self.by_start[pos][1]]
+        return -1 if r is None else r.end
+
+
+def _forward(smap: StageMap, starts: list[int], a: int, b: int) -> tuple[int, int]:
+    """Span [a, b) of a stage's input -> its span in the stage's output (an edit it touches inside is included)."""
+    edits = smap._edits
+    k = bisect_right(starts, a) - 1
+    if k < 0:
+        na = a
+    else:
+        src_s, src_e, out_s, out_e = edits[k]
+        na = out_s if src_s <= a < src_e else out_e + (a - src_e)
+    k = bisect_left(starts, b) - 1
+    if k < 0:
+        nb = b
+    else:
+        _src_s, src_e, _out_s, out_e = edits[k]
+        nb = out_e if b <= src_e else out_e + (b - src_e)
+    return na, max(na, nb)
 
 
 def _mojibake_edits(text: str, mode: str) -> tuple[list[Edit], list[Repair]]:
