@@ -72,3 +72,156 @@ def violations(text: str) -> list[str]:
         if back != d:
             bad.append("JSON round trip changes the report")
     return bad
+
+
+# ---------------------------------------------------------------- hypothesis: the API's invariants
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_texts = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.characters(codec="utf-8")), max_size=40).map("".join)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_texts)
+def test_fuzzed_text_keeps_spans_repair_replay_and_json_round_trip(text):
+    assert violations(text) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.decimals(allow_nan=True, allow_infinity=True) | st.integers(-10**6, 10**6).map(
+    lambda k: __import__("decimal").Decimal(f"1E{k}")))
+def test_any_decimal_value_is_written_as_json_or_left_out(value):
+    from zhreport.batch import report_dict
+    from zhreport.types import Check, Fact, FieldValue, Report
+
+    fact = Fact(0, 2, "2件", value, "件", None, "案件", None, "admin_review.total")
+    rep = Report("-", "0" * 64, "utf-8", "hans", 2018, "gov2008", None, text="2件", facts=[fact],
+                 form={"admin_review.total": FieldValue(value, [0])},
+                 checks=[Check("sum", "error", [], "m", expected=value, found=value)])
+    d = report_dict(rep)
+    assert json.loads(json.dumps(d, ensure_ascii=False, allow_nan=False)) == d
+    v = d["facts"][0]["value"]
+    assert v is None or value.is_finite()
+    if v is None:  # left out, and said so
+        assert any(c["rule"] == "value_range" for c in d["checks"])
+
+
+# ---------------------------------------------------------------- hostile files
+GOOD = "2019年，本机关受理行政复议案件7件，被依法纠错2件。全年共收到政府信息公开申请13件。\n"
+
+
+def build_hostile(folder, expand_to: int = 8 * 10**6, entities: int = 20_000, deep: int = 3000) -> dict:
+    """A folder of hostile files; returns name -> (status, words of the reason or a fact's text).
+
+    `expand_to`: what the DOCX and PDF bombs inflate to (bytes). Built from small pieces:
+    a few MB at most on disk.
+    """
+    import os
+    import zipfile
+    import zlib
+    from pathlib import Path
+
+    d = Path(folder)
+    d.mkdir(parents=True, exist_ok=True)
+    expect = {}
+    os.mkfifo(d / "pipe.txt")
+    expect["pipe.txt"] = ("skipped", "named pipe")
+    os.symlink("/dev/zero", d / "zero.txt")
+    expect["zero.txt"] = ("skipped", "character device")
+    with zipfile.ZipFile(d / "bomb.docx", "w", zipfile.ZIP_DEFLATED) as zf, zf.open("word/document.xml", "w") as fh:
+        block = b" " * (1 << 20)
+        for _ in range(expand_to // len(block) + 1):
+            fh.write(block)
+    expect["bomb.docx"] = ("error", "expands to more than")
+    z = zlib.compressobj(9)
+    stream = b"".join(z.compress(b"\0" * (1 << 20)) for _ in range(expand_to // (1 << 20) + 1)) + z.flush()
+    (d / "bomb.pdf").write_bytes(
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+        b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
+        b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >> endobj\n"
+        + f"4 0 obj << /Length {len(stream)} /Filter /FlateDecode >> stream\n".encode()
+        + stream + b"\nendstream endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+    expect["bomb.pdf"] = ("error", "expands to more than")
+    (d / "deep.html").write_text("<html><body><p>年度报告</p>" + "<font>" * deep + "<div>" * deep
+                                 + f"<p>{GOOD}</p>" + "</div>" * deep + "</body></html>", encoding="utf-8")
+    expect["deep.html"] = ("ok", "7件")
+    (d / "entities.html").write_text("<html><body><p>" + "&#20013;" * entities + "</p><p>" + GOOD
+                                     + "</p><div>" + "&amp;nbsp;" * entities + "</div></body></html>", encoding="utf-8")
+    expect["entities.html"] = ("ok", "7件")
+    (d / "entities.txt").write_text(("&#x4e2d;&ldquo;" * entities) + GOOD, encoding="utf-8")
+    expect["entities.txt"] = ("ok", "7件")
+    (d / "huge.txt").write_text(GOOD + "1" * 5000 + "件\n" + "9" * 400 + ".5万元\n", encoding="utf-8")
+    expect["huge.txt"] = ("ok", "7件")
+    name = os.fsdecode(b"caf\xe9-\xff.txt")  # not UTF-8: the OS keeps the bytes as lone surrogates
+    (d / name).write_text(GOOD, encoding="utf-8")
+    expect["caf\\xe9-\\xff.txt"] = ("ok", "7件")
+    (d / "empty.txt").write_bytes(b"")
+    expect["empty.txt"] = ("skipped", "is empty")
+    (d / "clause.txt").write_text("2019年" + "政" * 100_000 + "受理2件。" + GOOD, encoding="utf-8")
+    expect["clause.txt"] = ("ok", "7件")
+    return expect
+
+
+def _pdf_without_text(path) -> None:
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path))
+    c.rect(100, 100, 200, 200, fill=1)  # a page with a drawing and no text, like a scan
+    c.showPage()
+    c.save()
+
+
+def _check_outcomes(expect: dict, rows: dict) -> None:
+    for name, (status, words) in expect.items():
+        got = rows.get(name)
+        assert got is not None, f"{name} not recorded"
+        assert got[0] == status and words in got[1], (name, got)
+
+
+def test_hostile_folder_through_batch(tmp_path):
+    import sqlite3
+
+    from zhreport.batch import list_inputs, run_batch
+
+    expect = build_hostile(tmp_path / "in")
+    pytest.importorskip("reportlab")
+    _pdf_without_text(tmp_path / "in" / "scan.pdf")
+    expect["scan.pdf"] = ("error", "no text")
+    s = run_batch(list_inputs(str(tmp_path / "in")), str(tmp_path / "out"), workers=2, max_mb=1, progress=False)
+    assert s.total == len(expect) == s.ok + s.errors + s.skipped
+    conn = sqlite3.connect(str(tmp_path / "out" / "zhreport.sqlite"))
+    rows = {src.rsplit("/", 1)[1]: (status, reason) for src, status, reason in
+            conn.execute("SELECT source, status, reason FROM errors")}
+    for src, report in conn.execute("SELECT source, report FROM documents"):
+        rows[src.rsplit("/", 1)[1]] = ("ok", " ".join(f["text"] for f in json.loads(report)["facts"]))
+    conn.close()
+    _check_outcomes(expect, rows)
+    huge = json.loads([line for line in (tmp_path / "out" / "reports.jsonl").read_text(encoding="utf-8").splitlines()
+                       if "huge.txt" in line][0])
+    assert any(c["rule"] == "value_range" for c in huge["checks"])  # the 5000-digit number, left out and said so
+
+
+def test_hostile_files_through_extract(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    expect = build_hostile(tmp_path / "in", entities=2000)
+    names = sorted(os.listdir(tmp_path / "in"))
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    p = subprocess.run([sys.executable, "-m", "zhreport", "extract", *[str(tmp_path / "in" / n) for n in names],
+                        "-o", str(tmp_path / "out.jsonl"), "--timeout", "5"], env=env, capture_output=True, timeout=120)
+    assert p.returncode == 1  # some inputs failed, none stopped the others
+    err = p.stderr.decode("utf-8")
+    assert "Traceback" not in err
+    done = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    sources = {d["source"].rsplit("/", 1)[1] for d in done}
+    for name, (status, words) in expect.items():
+        if status == "ok":
+            assert name in sources, name
+        elif name.startswith("bomb."):  # under extract's larger bound: refused, too slow or unreadable
+            assert name not in sources and name in err
+        elif name != "empty.txt":  # extract gives an empty file an empty result
+            assert any(name in line and words in line for line in err.splitlines()), (name, err)

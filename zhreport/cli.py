@@ -12,7 +12,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
@@ -56,6 +59,29 @@ def _run_guarded(args, fn) -> int:
 
 
 # ---------------------------------------------------------------- extract
+class _TimeLimit(BaseException):
+    """A document took too long (a BaseException: no reader's `except Exception` may swallow it)."""
+
+
+@contextmanager
+def _time_limit(seconds: Optional[float]):
+    """Interrupt the block after `seconds` (Unix, main thread; elsewhere no limit)."""
+    if not seconds or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise _TimeLimit()
+
+    old = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
 def _cmd_extract(args) -> int:
     from .batch import report_dict
     from .pipeline import extract_text
@@ -68,11 +94,16 @@ def _cmd_extract(args) -> int:
     n_ok = 0
     for name in args.files:
         try:  # each document on its own: read, extract and serialise, then write
-            dec = _read_input(name)
-            rep = extract_text(dec.text, year=args.year, template=args.template, source=dec.source,
-                               sha256=dec.sha256, encoding=dec.encoding)
-            d = report_dict(rep)
-            line = None if args.table else json.dumps(d, ensure_ascii=False, indent=2 if args.pretty else None)
+            with _time_limit(args.timeout):
+                dec = _read_input(name)
+                rep = extract_text(dec.text, year=args.year, template=args.template, source=dec.source,
+                                   sha256=dec.sha256, encoding=dec.encoding)
+                d = report_dict(rep)
+                line = None if args.table else json.dumps(d, ensure_ascii=False, indent=2 if args.pretty else None)
+        except _TimeLimit:
+            _fail(f"{name}: took longer than {args.timeout:g} s (raise the limit with --timeout)")
+            status = 1
+            continue
         except ReadError as exc:
             _fail(str(exc))
             status = 1
@@ -232,6 +263,8 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--table", action="store_true", help="human-readable facts, form and checks")
     e.add_argument("--pretty", action="store_true", help="indent the JSON")
     e.add_argument("-o", "--output", metavar="OUT", help="write the JSON lines to OUT instead of stdout")
+    e.add_argument("--timeout", type=float, default=300, metavar="S",
+                   help="seconds one document may take before it is given up (default 300)")
     e.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     e.set_defaults(func=_cmd_extract)
 

@@ -8,7 +8,7 @@ with a message that names the extra.
 
 Compressed content is bounded like the file itself: the members of a Word file and
 the deflated streams of a PDF may expand to at most `max_expanded` bytes (default
-EXPANSION × the file-size limit), checked before the parser sees them, so a small zip
+EXPANSION × the file-size limit, at most MAX_EXPANDED), checked before the parser sees them, so a small zip
 or deflate bomb is an error with its reason, not gigabytes of memory.
 """
 from __future__ import annotations
@@ -25,7 +25,8 @@ from .reader import MAX_BYTES, Decoded, decode_bytes, display_name, read_bytes
 
 __all__ = ["read_document", "SkipFile", "SUFFIXES", "EXPANSION"]
 
-EXPANSION = 4  # decompressed content may be this many times the file-size limit
+EXPANSION = 4  # decompressed content may be this many times the file-size limit,
+MAX_EXPANDED = 256 * 1024 * 1024  # and at most this
 
 TEXT_SUFFIXES = {".txt", ".text", ""}
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php"}
@@ -44,7 +45,7 @@ def read_document(path: Union[str, Path], max_bytes: int = MAX_BYTES,
         raise SkipFile(source, f"unsupported file type '{suffix}' (zhreport reads "
                                f"{', '.join(sorted(s for s in SUFFIXES if s))})")
     data = read_bytes(path, max_bytes)
-    limit = EXPANSION * max_bytes if max_expanded is None else max_expanded
+    limit = min(EXPANSION * max_bytes, MAX_EXPANDED) if max_expanded is None else max_expanded
     if suffix in TEXT_SUFFIXES or suffix in HTML_SUFFIXES:
         dec = decode_bytes(data, source)
     else:
