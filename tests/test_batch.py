@@ -118,3 +118,103 @@ def test_cli_batch_summary(tmp_path):
     assert p.returncode == 0
     assert "5 documents: 5 extracted, 0 errors" in p.stderr and "results in" in p.stderr
     assert len((tmp_path / "o" / "reports.jsonl").read_text(encoding="utf-8").splitlines()) == 5
+
+
+# ---------------------------------------------------------------- hardening: processes, lock, resume, time limit
+def _children(pid):
+    out = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                fields = (d / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                out.append(int(d.name))
+    return out
+
+
+def _alive(pid):
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has ended; only its parent's wait is missing
+
+
+def _start_slow_run(tmp_path, out, n=150):
+    docs = tmp_path / "slow" / "docs"
+    if not docs.exists():
+        write_corpus(str(tmp_path / "slow"), n=n, seed=4)
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    p = subprocess.Popen([sys.executable, "-m", "zhreport", "batch", str(docs), "-o", str(out), "--workers", "2",
+                          "--quiet"], env=env, stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while len(_children(p.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    workers = _children(p.pid)
+    assert len(workers) == 2, "the workers did not start"
+    return p, workers, env, docs
+
+
+def _gone_within(pids, seconds=5.0):
+    deadline = time.monotonic() + seconds
+    while any(_alive(w) for w in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return not any(_alive(w) for w in pids)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_workers_end_when_the_main_process_is_killed(tmp_path):
+    p, workers, _env, _docs = _start_slow_run(tmp_path, tmp_path / "out")
+    os.kill(p.pid, signal.SIGKILL)  # the main process only
+    p.wait()
+    assert _gone_within(workers)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_second_run_on_one_output_refuses_and_sigterm_writes_the_exports(tmp_path):
+    out = tmp_path / "out"
+    p, workers, env, docs = _start_slow_run(tmp_path, out)
+    second = subprocess.run([sys.executable, "-m", "zhreport", "batch", str(docs), "-o", str(out), "--workers", "1"],
+                            env=env, capture_output=True, text=True, timeout=60)
+    assert second.returncode == 1 and f"in use by another run (pid {p.pid}" in second.stderr
+    assert (out / "zhreport.sqlite").exists()  # the running run's store was left alone
+    time.sleep(1.5)  # some documents done
+    os.kill(p.pid, signal.SIGTERM)
+    p.wait(timeout=30)
+    assert p.returncode != 0 and "interrupted" in p.stderr.read().decode()
+    assert _gone_within(workers)
+    docs_in_store, _errs, _facts = _db_rows(out)
+    exported = (out / "reports.jsonl").read_text(encoding="utf-8").splitlines()
+    assert 0 < len(exported) == len(docs_in_store) < 150
+
+
+def test_resume_after_edits_and_deletions_equals_a_fresh_run(tmp_path):
+    write_corpus(str(tmp_path / "c"), n=10, seed=8, broken=0.2)
+    docs = tmp_path / "c" / "docs"
+    run_batch(list_inputs(str(docs)), str(tmp_path / "resumed"), workers=2, progress=False)
+    texts = sorted(f for f in docs.glob("*.txt") if "broken" not in f.name and f.stat().st_size > 200)
+    for f in texts[:2]:  # edited: a new number in the narrative
+        f.write_text(f.read_text(encoding="utf-8") + "\n本年度受理行政复议案件99件。\n", encoding="utf-8")
+    for f in texts[2:4]:
+        f.unlink()
+    (docs / "new.txt").write_text("2018年，受理行政复议案件3件。", encoding="utf-8")
+    s = run_batch(list_inputs(str(docs)), str(tmp_path / "resumed"), workers=2, resume=True, progress=False)
+    assert s.done == 3 and s.resumed == s.total - 3  # the two edited and the new one
+    run_batch(list_inputs(str(docs)), str(tmp_path / "fresh"), workers=2, progress=False)
+    for name in ("reports.jsonl", "forms.csv", "checks.csv", "errors.csv"):
+        assert (tmp_path / "resumed" / name).read_bytes() == (tmp_path / "fresh" / name).read_bytes(), name
+    assert _db_rows(tmp_path / "resumed") == _db_rows(tmp_path / "fresh")
+
+
+def test_a_document_over_the_time_limit_is_recorded_and_its_worker_replaced(tmp_path):
+    seed = (ROOT / "corpora" / "sample" / "zhashui_2018_seed.txt").read_text(encoding="utf-8")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a_slow.txt").write_text(seed * 60, encoding="utf-8")
+    (tmp_path / "in" / "b_ok.txt").write_text("2018年，受理行政复议案件2件。", encoding="utf-8")
+    (tmp_path / "in" / "c_ok.txt").write_text("2018年，受理行政复议案件5件。", encoding="utf-8")
+    s = run_batch(list_inputs(str(tmp_path / "in")), str(tmp_path / "out"), workers=1, progress=False, timeout=0.5)
+    assert (s.ok, s.errors, s.timeouts) == (2, 1, 1)
+    docs, errs, _ = _db_rows(tmp_path / "out")
+    assert [Path(e[0]).name for e in errs] == ["a_slow.txt"] and errs[0][2] == "timeout" and "0.5 s" in errs[0][3]
