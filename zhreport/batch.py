@@ -1,14 +1,15 @@
 """The main job: a folder (or glob, or list) of reports -> one dataset.
 
-Worker processes do all the work a document asks for — hash, read, extract and
-serialise it into the store's rows (``process_path``, a pure per-document function
-that never raises) — and the main process only hands out paths and commits the rows
-it gets back, in one SQLite transaction per batch (at most COMMIT_EVERY seconds
-apart), so a ``kill -9`` loses at most the last moments of work, which ``--resume``
-does again. Each document has a time limit: a worker that exceeds it is replaced and
-the document recorded as ``timeout``; a worker that dies (memory exhausted) is
-replaced and its document recorded as an error. Nothing a document contains can
-raise in the main process.
+Worker processes do all the work a document asks for — hash, read, extract, serialise
+it into the store's rows and commit them (``process_path`` is the pure per-document
+function that never raises; each document is committed on its own, so a ``kill -9``
+loses only the documents in flight, which ``--resume`` does again). The main process
+only hands out paths and counts what comes back: its cost per document is a small
+fraction of a worker's, so the workers, not the main process, set the pace. Each
+document has a time limit: a worker that exceeds it is replaced and the document
+recorded as ``timeout``; a worker that dies (memory exhausted) is replaced and its
+document recorded as an error. Nothing a document contains can raise in the main
+process.
 
 One run per output folder at a time (a lock naming the run that holds it).
 ``resume`` skips what the store already holds (by source path and content hash),
@@ -47,7 +48,6 @@ __all__ = ["process_path", "run_batch", "list_inputs", "BatchSummary", "export",
 DB_NAME = "zhreport.sqlite"
 LOCK_NAME = "zhreport.lock"
 TIMEOUT_S = 300.0  # per document
-COMMIT_EVERY = 1.0  # seconds between commits of the main process
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -238,7 +238,7 @@ def _connect(db: Path) -> sqlite3.Connection:
 
 
 def _write(conn: sqlite3.Connection, results: list[dict], replace: set) -> None:
-    """Commit a batch of results; the rows of sources in `replace` (an earlier version) go first."""
+    """Commit results; the rows of sources in `replace` (an earlier version) go first."""
     gone = [(r["source"],) for r in results if r["source"] in replace]
     with conn:
         for table in _TABLES:
@@ -251,7 +251,6 @@ def _write(conn: sqlite3.Connection, results: list[dict], replace: set) -> None:
         conn.executemany("INSERT INTO facts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", [x for r in docs for x in r["facts"]])
         conn.executemany("INSERT INTO form VALUES (?,?,?,?,?)", [x for r in docs for x in r["form"]])
         conn.executemany("INSERT INTO checks VALUES (?,?,?,?,?,?)", [x for r in docs for x in r["checks"]])
-    replace.difference_update(r["source"] for r in results)
 
 
 class _Progress:
@@ -343,12 +342,13 @@ def _end_with_parent(parent_pid: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def _worker_main(conn, parent_pid: int, lock_fd: Optional[int], max_bytes: int) -> None:
+def _worker_main(conn, parent_pid: int, lock_fd: Optional[int], db: str, max_bytes: int) -> None:
     _end_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C and SIGTERM
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if lock_fd is not None:
         os.close(lock_fd)  # the lock is the main process's: it goes when that process goes
+    store = _connect(Path(db))
     while True:
         try:
             task = conn.recv()
@@ -356,14 +356,25 @@ def _worker_main(conn, parent_pid: int, lock_fd: Optional[int], max_bytes: int) 
             break
         if task is None:
             break
-        conn.send(_work(task[0], max_bytes, task[1]))
+        path, known_sha = task
+        res = _work(path, max_bytes, known_sha)
+        if res["status"] != "unchanged":
+            try:
+                # known_sha: the store holds an earlier version of this source, which goes
+                _write(store, [res], {res["source"]} if known_sha is not None else set())
+            except sqlite3.Error as exc:
+                conn.send(("store", f"cannot be stored ({exc})"))
+                continue
+        conn.send((res["status"], ""))
+    store.close()
     conn.close()
 
 
 class _Worker:
-    def __init__(self, ctx, lock_fd: Optional[int], max_bytes: int):
+    def __init__(self, ctx, lock_fd: Optional[int], db: Path, max_bytes: int):
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(child, os.getpid(), lock_fd, max_bytes), daemon=True)
+        self.proc = ctx.Process(target=_worker_main, args=(child, os.getpid(), lock_fd, str(db), max_bytes),
+                                daemon=True)
         self.proc.start()
         child.close()
         self.task: Optional[tuple[str, Optional[str]]] = None
@@ -435,50 +446,47 @@ def _run_locked(paths: list[str], out_dir: Path, lock_fd: Optional[int], workers
         with conn:  # files no longer in the input leave the store (and so the exports)
             for table in _TABLES:
                 conn.executemany(f"DELETE FROM {table} WHERE source=?", gone)
-    replace = set(stored)  # sources whose stored rows a new result replaces
     todo = [(p, stored.get(names[p])) for p in paths]
     max_bytes = int(max_mb * 1024 * 1024)
     bar = _Progress(len(paths), enabled=progress)
+    t0 = time.perf_counter()
+    _warm_up()
     old_term = None
     if threading.current_thread() is threading.main_thread():
         old_term = signal.signal(signal.SIGTERM, _sigterm)
-    t0 = time.perf_counter()
-    _warm_up()
     cpu0 = time.process_time()
     import resource
 
     children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     ctx = _mp_context()
     pool: list[_Worker] = []
-    batch: list[dict] = []
-    last_commit = time.monotonic()
 
-    def record(res: dict) -> None:
-        if res["status"] == "unchanged":
+    def count(status: str) -> None:
+        if status == "unchanged":
             s.resumed += 1
             return
-        batch.append(res)
         s.done += 1
-        st = res["status"]
-        if st == "ok":
+        if status == "ok":
             s.ok += 1
-        elif st == "skipped":
+        elif status == "skipped":
             s.skipped += 1
         else:
             s.errors += 1
-            s.timeouts += st == "timeout"
-
-    def commit() -> None:
-        nonlocal last_commit
-        if batch:
-            items = batch[:]
-            batch.clear()  # an interrupted commit is rolled back, never written twice
-            _write(conn, items, replace)
-        last_commit = time.monotonic()
+            s.timeouts += status == "timeout"
         bar.update(s)
 
+    def fail(path: str, status: str, reason: str) -> None:
+        """Record a document whose worker did not answer (the one write of the main process);
+        whatever the worker may have stored of it before it stopped goes."""
+        res = _failed(path, status, reason)
+        _write(conn, [res], {res["source"]})
+        count(status)
+
+    def new_worker() -> _Worker:
+        return _Worker(ctx, lock_fd, db, max_bytes)
+
     try:
-        pool = [_Worker(ctx, lock_fd, max_bytes) for _ in range(min(workers, max(1, len(todo))))]
+        pool = [new_worker() for _ in range(min(workers, len(todo)))]
         it = iter(todo)
         exhausted = False
         while True:
@@ -492,38 +500,38 @@ def _run_locked(paths: list[str], out_dir: Path, lock_fd: Optional[int], workers
             busy = [w for w in pool if w.task is not None]
             if not busy:
                 break
-            now = time.monotonic()
-            wait_s = max(0.0, min(min(w.since + timeout for w in busy) - now, COMMIT_EVERY))
+            wait_s = max(0.0, min(w.since for w in busy) + timeout - time.monotonic())
             ready = wait_ready([w.conn for w in busy], timeout=wait_s)
             for i, w in enumerate(pool):
                 if w.task is None:
                     continue
                 if w.conn in ready:
                     try:
-                        res = w.conn.recv()
+                        status, reason = w.conn.recv()
                     except (EOFError, OSError):  # the worker died (out of memory, killed)
                         w.proc.join(1)
-                        res = _failed(w.task[0], "error", "the worker process died while reading it "
-                                      f"(exit code {w.proc.exitcode}; out of memory?)")
+                        path = w.task[0]
                         w.stop(kill=True)
-                        pool[i] = w = _Worker(ctx, lock_fd, max_bytes)
-                    record(res)
+                        pool[i] = new_worker()
+                        fail(path, "error", "the worker process died while reading it "
+                                            f"(exit code {w.proc.exitcode}; out of memory?)")
+                        continue
+                    if status == "store":
+                        fail(w.task[0], "error", reason)
+                    else:
+                        count(status)
                     w.task = None
                 elif time.monotonic() - w.since > timeout:
                     path = w.task[0]
                     w.stop(kill=True)
-                    record(_failed(path, "timeout", f"took longer than {timeout:g} s (stopped; "
-                                                    "raise the limit with --timeout)"))
-                    pool[i] = _Worker(ctx, lock_fd, max_bytes)
-            if time.monotonic() - last_commit >= COMMIT_EVERY:
-                commit()
+                    pool[i] = new_worker()
+                    fail(path, "timeout", f"took longer than {timeout:g} s (stopped; raise the limit with --timeout)")
     finally:
-        # Ctrl-C, SIGTERM or the end: the workers go, what is done is committed and exported
+        # Ctrl-C, SIGTERM or the end: the workers go; what they committed is exported
         if old_term is not None:
             signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM must not cut the exports
         for w in pool:
             w.stop(kill=w.task is not None)
-        commit()
         s.main_cpu_s = time.process_time() - cpu0
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
         s.worker_cpu_s = (children.ru_utime + children.ru_stime) - (children0.ru_utime + children0.ru_stime)
