@@ -217,7 +217,8 @@ class BatchSummary:
     skipped: int = 0
     timeouts: int = 0
     resumed: int = 0
-    seconds: float = 0.0
+    seconds: float = 0.0  # the whole run, warm-up included
+    warm_up_s: float = 0.0  # loading the tables once before the workers start
     peak_worker_mb: float = 0.0
     main_cpu_s: float = 0.0  # the main process while documents were done (after the warm-up, before the exports)
     worker_cpu_s: float = 0.0  # all workers together
@@ -451,6 +452,7 @@ def _run_locked(paths: list[str], out_dir: Path, lock_fd: Optional[int], workers
     bar = _Progress(len(paths), enabled=progress)
     t0 = time.perf_counter()
     _warm_up()
+    s.warm_up_s = time.perf_counter() - t0
     old_term = None
     if threading.current_thread() is threading.main_thread():
         old_term = signal.signal(signal.SIGTERM, _sigterm)

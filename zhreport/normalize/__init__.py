@@ -39,6 +39,9 @@ class NormalizedText:
 
 
 MOJIBAKE_MODES = ("report", "repair", "off")
+# a fixer's edits per text: far beyond any real report, and a bound on the memory a flood of
+# damage ('&lt;x' a million times) can take; the rest of that damage is left as it is
+MAX_STAGE_EDITS = 100_000
 
 
 def normalize(original: str, fixers: tuple[str, ...] = DEFAULT_FIXERS, mojibake: str = "repair") -> NormalizedText:
@@ -70,7 +73,7 @@ def normalize(original: str, fixers: tuple[str, ...] = DEFAULT_FIXERS, mojibake:
             offsets = offsets.then(StageMap(edits))
             live.add_stage(offsets.stages[-1], [i for i, r in enumerate(repairs) if r.applied], text)
     for name in fixers:
-        found = FIXERS[name](text)
+        found = FIXERS[name](text)[:MAX_STAGE_EDITS]
         if not found:
             continue
         edits = [e for e, _kind in found]

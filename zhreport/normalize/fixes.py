@@ -20,10 +20,17 @@ _ENTITY_RUN = regex.compile(r"&(?:amp;)*(?:[a-zA-Z]{2,8}|#[0-9]{2,7}|#[xX][0-9a-
 
 
 def fix_html_entities(text: str) -> list[tuple[Edit, str]]:
-    """'&nbsp;' '&ldquo;' and double-escaped '&amp;nbsp;'; only entities html.unescape knows."""
-    out = []
+    """'&nbsp;' '&ldquo;' and double-escaped '&amp;nbsp;'; only entities html.unescape knows.
+    Adjacent entities are one repair ('&#20013;&#22269;' -> '中国'): a flood stays a few edits."""
+    out: list[tuple[Edit, str]] = []
     if "&" not in text:
         return out
+    run_start, run_end, parts = -1, -1, []  # the run of adjacent entities being read
+
+    def close_run() -> None:
+        if parts:
+            out.append((Edit(run_start, run_end, "".join(parts)), "entity"))
+
     for m in _ENTITY_RUN.finditer(text):
         rep = m.group()
         for _ in range(3):  # '&amp;nbsp;' -> '&nbsp;' -> '\xa0'
@@ -31,9 +38,14 @@ def fix_html_entities(text: str) -> list[tuple[Edit, str]]:
             if nxt == rep:
                 break
             rep = nxt
-        if rep != m.group():
-            rep = rep.replace("\xa0", " ")
-            out.append((Edit(m.start(), m.end(), rep), "entity"))
+        if rep == m.group():
+            continue
+        if m.start() != run_end:
+            close_run()
+            run_start, parts = m.start(), []
+        parts.append(rep.replace("\xa0", " "))
+        run_end = m.end()
+    close_run()
     return out
 
 
