@@ -58,8 +58,8 @@ def read_document(path: Union[str, Path], max_bytes: int = MAX_BYTES,
 
 
 def _expansion_error(source: str, what: str, limit: int) -> ReadError:
-    return ReadError(source, f"{what} expands to more than {limit / 1e6:.1f} MB "
-                             "(a compression bomb, or raise the limit with --max-mb)")
+    return ReadError(source, f"{what} to more than {limit / 1e6:.1f} MB, the bound on decompressed "
+                             "content (a compression bomb?)")
 
 
 _STREAM = regex.compile(rb"(?<!end)stream\r?\n")
@@ -76,7 +76,7 @@ def _check_pdf_streams(data: bytes, source: str, limit: int) -> None:
             while chunk:
                 total += len(inflater.decompress(chunk, 1 << 20))
                 if total > limit:
-                    raise _expansion_error(source, "its compressed streams", limit)
+                    raise _expansion_error(source, "its compressed streams expand", limit)
                 chunk = inflater.unconsumed_tail
         except zlib.error:
             continue  # not deflated (or damaged): the parser judges it
@@ -135,7 +135,7 @@ def _check_docx_members(data: bytes, source: str, limit: int) -> None:
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise ReadError(source, f"is not a readable .docx file ({type(exc).__name__})") from None
     if sum(i.file_size for i in infos) > limit:
-        raise _expansion_error(source, "its zipped content", limit)
+        raise _expansion_error(source, "its zipped content expands", limit)
 
 
 def _docx_text(data: bytes, source: str, max_expanded: int) -> str:
