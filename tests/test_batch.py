@@ -218,3 +218,29 @@ def test_a_document_over_the_time_limit_is_recorded_and_its_worker_replaced(tmp_
     assert (s.ok, s.errors, s.timeouts) == (2, 1, 1)
     docs, errs, _ = _db_rows(tmp_path / "out")
     assert [Path(e[0]).name for e in errs] == ["a_slow.txt"] and errs[0][2] == "timeout" and "0.5 s" in errs[0][3]
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_a_worker_that_dies_is_replaced_and_its_document_recorded(tmp_path):
+    import threading
+
+    seed = (ROOT / "corpora" / "sample" / "zhashui_2018_seed.txt").read_text(encoding="utf-8")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a_slow.txt").write_text(seed * 60, encoding="utf-8")
+    (tmp_path / "in" / "b_ok.txt").write_text("2018年，受理行政复议案件2件。", encoding="utf-8")
+
+    def kill_the_worker():  # as the kernel's out-of-memory killer would
+        deadline = time.monotonic() + 60
+        while not _children(os.getpid()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)
+        for pid in _children(os.getpid()):
+            os.kill(pid, signal.SIGKILL)
+
+    killer = threading.Thread(target=kill_the_worker)
+    killer.start()
+    s = run_batch(list_inputs(str(tmp_path / "in")), str(tmp_path / "out"), workers=1, progress=False)
+    killer.join()
+    assert (s.ok, s.errors) == (1, 1)
+    _docs, errs, _ = _db_rows(tmp_path / "out")
+    assert Path(errs[0][0]).name == "a_slow.txt" and "worker process died" in errs[0][3]

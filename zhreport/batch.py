@@ -47,7 +47,6 @@ __all__ = ["process_path", "run_batch", "list_inputs", "BatchSummary", "export",
 
 DB_NAME = "zhreport.sqlite"
 LOCK_NAME = "zhreport.lock"
-TIMEOUT_S = 300.0  # per document
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -414,7 +413,7 @@ def _failed(path: str, status: str, reason: str) -> dict:
 
 
 def run_batch(inputs: Iterable[str], out: str, workers: int = 1, resume: bool = False,
-              max_mb: float = 50, progress: bool = True, timeout: float = TIMEOUT_S) -> BatchSummary:
+              max_mb: float = 50, progress: bool = True, timeout: float = 300.0) -> BatchSummary:
     """Extract every input into the store in `out`, then write the exports.
 
     Raises OutputLocked when another run uses `out`; KeyboardInterrupt (Ctrl-C or SIGTERM)

@@ -23,6 +23,7 @@ from . import __version__
 from .errors import ReadError, ZhReportError
 
 TEMPLATES = ("gov2008", "gov2019", "gov2021")
+TIMEOUT_S = 300.0  # seconds one document may take (extract and batch)
 
 
 def _read_input(name: str):
@@ -94,14 +95,14 @@ def _cmd_extract(args) -> int:
     n_ok = 0
     for name in args.files:
         try:  # each document on its own: read, extract and serialise, then write
-            with _time_limit(args.timeout):
+            with _time_limit(args.timeout or TIMEOUT_S):
                 dec = _read_input(name)
                 rep = extract_text(dec.text, year=args.year, template=args.template, source=dec.source,
                                    sha256=dec.sha256, encoding=dec.encoding)
                 d = report_dict(rep)
                 line = None if args.table else json.dumps(d, ensure_ascii=False, indent=2 if args.pretty else None)
         except _TimeLimit:
-            _fail(f"{name}: took longer than {args.timeout:g} s (raise the limit with --timeout)")
+            _fail(f"{name}: took longer than {args.timeout or TIMEOUT_S:g} s (raise the limit with --timeout)")
             status = 1
             continue
         except ReadError as exc:
@@ -230,7 +231,7 @@ def _cmd_batch(args) -> int:
         _fail(f"{args.input}: no files to read")
         return 1
     s = run_batch(paths, args.output, workers=args.workers, resume=args.resume, max_mb=args.max_mb,
-                  progress=not args.quiet, timeout=args.timeout)
+                  progress=not args.quiet, timeout=args.timeout or TIMEOUT_S)
     print(f"zhreport: {s.total} documents: {s.ok} extracted, {s.errors} errors"
           f"{f' ({s.timeouts} over the time limit)' if s.timeouts else ''}, {s.skipped} skipped"
           f"{f', {s.resumed} already done' if s.resumed else ''}; {s.docs_per_s:.1f} docs/s with "
@@ -263,8 +264,8 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--table", action="store_true", help="human-readable facts, form and checks")
     e.add_argument("--pretty", action="store_true", help="indent the JSON")
     e.add_argument("-o", "--output", metavar="OUT", help="write the JSON lines to OUT instead of stdout")
-    e.add_argument("--timeout", type=float, default=300, metavar="S",
-                   help="seconds one document may take before it is given up (default 300)")
+    e.add_argument("--timeout", type=float, metavar="S",
+                   help=f"seconds one document may take before it is given up (default {TIMEOUT_S:g})")
     e.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     e.set_defaults(func=_cmd_extract)
 
@@ -283,8 +284,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--workers", type=int, default=max(1, (os.cpu_count() or 1)), help="worker processes (default: cores)")
     b.add_argument("--resume", action="store_true", help="keep what OUT holds and skip documents already done")
     b.add_argument("--max-mb", type=float, default=50, help="larger files are recorded as errors (default 50)")
-    b.add_argument("--timeout", type=float, default=300, metavar="S",
-                   help="seconds one document may take; its worker is then replaced (default 300)")
+    b.add_argument("--timeout", type=float, metavar="S",
+                   help=f"seconds one document may take; its worker is then replaced (default {TIMEOUT_S:g})")
     b.add_argument("--quiet", action="store_true", help="no progress line")
     b.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     b.set_defaults(func=_cmd_batch)
