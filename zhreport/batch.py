@@ -413,7 +413,7 @@ def _failed(path: str, status: str, reason: str) -> dict:
 
 
 def run_batch(inputs: Iterable[str], out: str, workers: int = 1, resume: bool = False,
-              max_mb: float = 50, progress: bool = True, timeout: float = 300.0) -> BatchSummary:
+              max_mb: float = 50, progress: bool = True, timeout: float = 600.0) -> BatchSummary:
     """Extract every input into the store in `out`, then write the exports.
 
     Raises OutputLocked when another run uses `out`; KeyboardInterrupt (Ctrl-C or SIGTERM)
@@ -456,9 +456,7 @@ def _run_locked(paths: list[str], out_dir: Path, lock_fd: Optional[int], workers
     if threading.current_thread() is threading.main_thread():
         old_term = signal.signal(signal.SIGTERM, _sigterm)
     cpu0 = time.process_time()
-    import resource
-
-    children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    children0 = _children_usage()
     ctx = _mp_context()
     pool: list[_Worker] = []
 
@@ -534,9 +532,9 @@ def _run_locked(paths: list[str], out_dir: Path, lock_fd: Optional[int], workers
         for w in pool:
             w.stop(kill=w.task is not None)
         s.main_cpu_s = time.process_time() - cpu0
-        children = resource.getrusage(resource.RUSAGE_CHILDREN)
-        s.worker_cpu_s = (children.ru_utime + children.ru_stime) - (children0.ru_utime + children0.ru_stime)
-        s.peak_worker_mb = children.ru_maxrss / 1024
+        children = _children_usage()
+        s.worker_cpu_s = children[0] - children0[0]
+        s.peak_worker_mb = children[1]
         s.seconds = time.perf_counter() - t0
         bar.update(s, force=True)
         bar.close()
@@ -545,6 +543,17 @@ def _run_locked(paths: list[str], out_dir: Path, lock_fd: Optional[int], workers
         if old_term is not None:
             signal.signal(signal.SIGTERM, old_term)
     return s
+
+
+def _children_usage() -> tuple[float, float]:
+    """CPU seconds and largest resident MB of the ended workers (zeros where unknown)."""
+    try:
+        import resource
+
+        r = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return r.ru_utime + r.ru_stime, r.ru_maxrss / 1024
+    except (ImportError, OSError):
+        return 0.0, 0.0
 
 
 def _sigterm(signum, frame):

@@ -23,7 +23,7 @@ from . import __version__
 from .errors import ReadError, ZhReportError
 
 TEMPLATES = ("gov2008", "gov2019", "gov2021")
-TIMEOUT_S = 300.0  # seconds one document may take (extract and batch)
+TIMEOUT_S = 600.0  # seconds one document may take (extract and batch): stops stalls, not large files
 
 
 def _read_input(name: str):
