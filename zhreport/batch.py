@@ -189,9 +189,7 @@ def _work(path: str, max_bytes: int, known_sha: Optional[str]) -> dict:
     try:
         return prepare(process_path(path, max_bytes))
     except Exception as exc:  # serialising: the last line of defence, still inside the worker
-        return {"source": display_name(path), "sha256": file_sha256(path), "status": "error",
-                "error": (display_name(path), file_sha256(path), "error",
-                          f"internal error while writing: {type(exc).__name__}: {exc}")}
+        return _failed(path, "error", f"internal error while writing: {type(exc).__name__}: {exc}")
 
 
 def list_inputs(spec: str) -> list[str]:
@@ -380,9 +378,14 @@ class _Worker:
         self.task: Optional[tuple[str, Optional[str]]] = None
         self.since = 0.0
 
-    def give(self, task: tuple[str, Optional[str]]) -> None:
+    def give(self, task: tuple[str, Optional[str]]) -> bool:
+        """Hand out a task; False when the worker has gone (the task is not taken)."""
+        try:
+            self.conn.send(task)
+        except OSError:
+            return False
         self.task, self.since = task, time.monotonic()
-        self.conn.send(task)
+        return True
 
     def stop(self, kill: bool = False) -> None:
         if not kill:
@@ -407,7 +410,7 @@ def _mp_context():
 
 
 def _failed(path: str, status: str, reason: str) -> dict:
-    """The result the main process records for a document whose worker did not answer."""
+    """The store's row of a document that has no result of its own (its worker did not answer)."""
     src, sha = display_name(path), file_sha256(path)
     return {"source": src, "sha256": sha, "status": status, "error": (src, sha, status, reason)}
 
@@ -489,13 +492,15 @@ def _run_locked(paths: list[str], out_dir: Path, lock_fd: Optional[int], workers
         it = iter(todo)
         exhausted = False
         while True:
-            for w in pool:
+            for i, w in enumerate(pool):
                 if w.task is None and not exhausted:
                     nxt = next(it, None)
                     if nxt is None:
                         exhausted = True
-                    else:
-                        w.give(nxt)
+                    elif not w.give(nxt):  # it died between two documents: a new one takes the task
+                        w.stop(kill=True)
+                        pool[i] = new_worker()
+                        pool[i].give(nxt)
             busy = [w for w in pool if w.task is not None]
             if not busy:
                 break
