@@ -225,3 +225,14 @@ def test_hostile_files_through_extract(tmp_path):
             assert name not in sources and name in err
         elif name != "empty.txt":  # extract gives an empty file an empty result
             assert any(name in line and words in line for line in err.splitlines()), (name, err)
+
+
+@pytest.mark.parametrize("depth", [300, 3000])
+def test_deeply_nested_html_is_read_completely_with_exact_offsets(depth):
+    from zhreport.pipeline import extract_text
+
+    page = ("<html><body><p>前言</p>" + "<font>" * depth + f"<p>{GOOD}</p>"
+            + "<table><tr><td>行政复议数量</td><td>7</td></tr></table></body></html>")
+    assert violations(page) == []
+    facts = extract_text(page).facts
+    assert "7件" in [f.text for f in facts] and all(page[f.start:f.end] == f.text for f in facts)
