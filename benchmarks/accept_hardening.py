@@ -3,7 +3,8 @@ inflating to 300 MB, 10^6 entities, 3,000 nested tags, a 100k-character clause, 
 5,000-digit number, a FIFO, /dev/zero, a non-UTF-8 name, an empty file) plus the 20 first
 good reports of corpora/sample, through `zhreport batch --workers 2` and through
 `zhreport extract FILE…`, with the largest resident memory of any process of the run
-(sampled every 0.1 s from /proc).
+(sampled every 0.1 s from /proc); then SIGKILL and SIGTERM to the main process of a
+running batch alone, and the time until no process of the run is left.
 
 usage: PYTHONPATH=. python benchmarks/accept_hardening.py [WORKDIR]
 """
@@ -34,6 +35,13 @@ def tree(pid):
         out.append(p)
         todo.extend(kids.get(p, []))
     return out
+
+
+def alive(pid):
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 def rss_mb(pid):
@@ -88,6 +96,31 @@ def main() -> None:
     n = len((work / "extract.jsonl").read_text(encoding="utf-8").splitlines())
     print(f"extract FILE… ({len(files)} files): {dt:.1f} s, exit {rc}, largest process {peak:.0f} MB, {n} extracted")
     print("  " + err.strip().replace("\n", "\n  "))
+    kill_main_only(work, env)
+
+
+def kill_main_only(work: Path, env: dict) -> None:
+    import signal
+
+    from zhreport.synth import write_corpus
+
+    write_corpus(str(work / "c"), n=150, seed=4)
+    for sig in (signal.SIGKILL, signal.SIGTERM):
+        out = work / f"killed-{sig.name}"
+        p = subprocess.Popen([sys.executable, "-m", "zhreport", "batch", str(work / "c" / "docs"), "-o", str(out),
+                              "--workers", "2", "--quiet"], env=env, stderr=subprocess.PIPE)
+        while len(tree(p.pid)) < 3:
+            time.sleep(0.05)
+        run_pids = tree(p.pid)
+        time.sleep(1.5)
+        t = time.perf_counter()
+        os.kill(p.pid, sig)
+        p.wait()
+        while any(alive(q) for q in run_pids if q != p.pid) and time.perf_counter() - t < 30:
+            time.sleep(0.02)
+        exported = (out / "reports.jsonl").read_text(encoding="utf-8").count("\n") if (out / "reports.jsonl").exists() else 0
+        print(f"{sig.name} to the main process only: no process of the run left after {time.perf_counter() - t:.2f} s; "
+              f"exit {p.returncode}; {exported} reports exported")
 
 
 if __name__ == "__main__":
