@@ -196,7 +196,7 @@ def list_inputs(spec: str) -> list[str]:
     """A folder (every file below it), a glob, '@list' (one path a line), or one file; sorted."""
     if spec.startswith("@"):
         with open(spec[1:], encoding="utf-8", errors="surrogateescape") as fh:
-            return sorted({line.rstrip("\r\n") for line in fh if line.strip()})
+            return sorted({line.strip() for line in fh if line.strip()})
     p = Path(spec)
     if p.is_dir():
         return sorted(str(f) for f in p.rglob("*") if not f.is_dir())
