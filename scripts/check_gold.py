@@ -10,7 +10,6 @@ sum / balance / le constraints (or the fields named in `inconsistent`); for `gri
 non-empty form value quoted by a fact; for `grid_check: cells` the numbers of the text covering the form
 values as a multiset. Prints one line per finding and a summary; exit status 1 when there are errors.
 """
-import json
 import re
 import sys
 from collections import Counter
@@ -18,6 +17,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from zhreport.evaluate import gold_span, load_gold  # noqa: E402  (the scorer's span rule and gold reader)
+from zhreport.forms.schema import load_template  # noqa: E402
 REQUIRED = ("id", "modeled_on", "year", "template", "kind", "text", "facts", "form")
 TABLE_KEYS = ("table_type", "layout", "grid_check")
 CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -28,10 +30,6 @@ NUMBER = re.compile(r"(?<![\d.])([+\-−]?)(\d+(?:\.\d+)?)")
 def is_money(f):
     """money fields are kept in 万元 (the 2019 form prints 采购总金额 without a unit)"""
     return f.get("unit") == "万元" or f["id"].endswith(".amount")
-
-
-def load_template(tid):
-    return json.loads((ROOT / "models" / "forms" / f"{tid}.json").read_text(encoding="utf-8"))
 
 
 def dec(x):
@@ -45,9 +43,9 @@ def number_value(s):
     """value of a number as written in gold: digits with 万/亿 and a trailing 余/多, or small Chinese numerals"""
     s = s.rstrip("余多")
     mult = Decimal(1)
-    if s.endswith("万"):
+    if s.endswith(("万", "萬")):
         s, mult = s[:-1], Decimal(10000)
-    elif s.endswith("亿"):
+    elif s.endswith(("亿", "億")):
         s, mult = s[:-1], Decimal(100000000)
     d = dec(s)
     if d is not None:
@@ -64,21 +62,6 @@ def number_value(s):
             return None
     total += cur or 0
     return Decimal(total) * mult if s else None
-
-
-def gold_span(text, g):
-    """the scorer's rule (shared tools/score.py): given span, else inside the occurrence-th quote"""
-    if g.get("span"):
-        return g["span"]
-    q, n = g["quote"], g["number"]
-    at, k = -1, g.get("occurrence", 1)
-    for _ in range(k):
-        at = text.find(q, at + 1)
-    if at < 0 or n not in q:
-        return None
-    tail = q.rstrip(" |\t")
-    s = at + (q.rindex(n) if tail.endswith(n) else q.index(n))
-    return [s, s + len(n)]
 
 
 def text_numbers(text):
@@ -118,7 +101,7 @@ def check_case(c, errors, warnings):
         return
     text, form, facts = c["text"], c["form"], c["facts"]
     tpl = load_template(c["template"])
-    fields = {f["id"]: f for f in tpl["fields"]}
+    fields = {i: {"id": f.id, "kind": f.kind, "unit": f.unit, "cell": f.cell} for i, f in tpl.fields.items()}
     empty = set(c.get("empty_cells", []))
     inconsistent = set(c.get("inconsistent", []))
     prose_only = set(c.get("prose_only_fields", []))
@@ -137,6 +120,9 @@ def check_case(c, errors, warnings):
         if sp is None or text[sp[0]:sp[1]] != n:
             err(f"fact {i}: the gold span does not land on the number {n!r}")
         nv = number_value(n)
+        after = text[sp[1]:sp[1] + 2] if sp else ""
+        if nv is not None and after[:1] in ("万", "萬") and after[1:2] != "元" and not n.endswith(("万", "萬")):
+            nv *= 10000  # an older convention (the seed) keeps 万 outside the number
         if nv is None or dec(g.get("value")) is None or nv != dec(g["value"]):
             err(f"fact {i}: value {g.get('value')} is not the number as written {n!r}")
         f = g.get("field")
@@ -172,7 +158,7 @@ def check_case(c, errors, warnings):
     # every printed cell of a printed 2-D table / the full 1-D form
     if c.get("kind") == "table" and c.get("table_type") != "local_1d":
         tables = {}
-        for f in tpl["fields"]:
+        for f in fields.values():
             if f["kind"] == "value":
                 tables.setdefault((f.get("cell") or {}).get("table"), []).append(f["id"])
         for tname, ids in tables.items():
@@ -185,7 +171,7 @@ def check_case(c, errors, warnings):
     def val(k):
         return dec(form[k]) if k in form and fields.get(k, {}).get("kind") != "meta" else None
 
-    for con in tpl.get("constraints", []):
+    for con in tpl.constraints:
         t = con["type"]
         if t == "sum":
             names = [con["total"]] + con["parts"]
@@ -249,10 +235,7 @@ def main(paths):
     n_cases = n_facts = n_form = 0
     ids = Counter()
     for p in paths:
-        for line in Path(p).read_text(encoding="utf-8").splitlines():
-            if not line.strip():
-                continue
-            c = json.loads(line)
+        for c in load_gold(p):
             ids[c.get("id")] += 1
             n_cases += 1
             n_facts += len(c.get("facts", []))
