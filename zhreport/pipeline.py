@@ -122,12 +122,12 @@ def _label(cell: TableCell) -> str:
 
 
 def _table_spans(text: str, cells: list[TableCell]) -> list[tuple[int, int]]:
-    """The lines the tables were read from (normalised offsets, sorted, merged): no narrative there."""
+    """The lines the tables were read from, each row from its label to its value (normalised
+    offsets, sorted, merged): no narrative facts there."""
     spans = []
     for c in cells:
-        for pos in (c.label_span[0], c.start):
-            if pos is not None:
-                spans.append(_line_span(text, pos))
+        first, last = min(c.label_span[0], c.start or c.label_span[0]), max(c.label_span[1], c.end or 0)
+        spans.append((_line_span(text, first)[0], _line_span(text, last)[1]))
     merged: list[tuple[int, int]] = []
     for s, e in sorted(spans):
         if merged and s <= merged[-1][1] + 1:

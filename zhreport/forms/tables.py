@@ -45,9 +45,9 @@ _UNITS = ("万元", "人次", "件次", "条次", "元", "条", "件", "次", "�
 _MARKS = {"——", "--", "－－", "──", "――", "—-"}  # '——': a group row's unit cell, or a blank value
 _BLANKS = {"-", "—", "/", "无", "－", "／", "–", "―", "\\", "×", "空"}
 _NUMBER = r"[+\-－−]?\d+(?:,\d{3})*(?:\.\d+)?"
-_VALUE = regex.compile(rf"^(?P<num>{_NUMBER})(?P<unit>{'|'.join(_UNITS)})?$")
+_VALUE = regex.compile(rf"^(?P<num>[增减]?{_NUMBER})(?P<unit>{'|'.join(_UNITS)})?$")
 # a cell whose end is a run of numbers (PDF text layers: '(一)主动公开政府信息数条2046', '予以公开 4 1 0 5')
-_TAIL_NUMBERS = regex.compile(rf"(?:(?<=^|[\s\p{{Han}}）)】:：])(?:{_NUMBER}|[—－/-])(?:\s+(?:{_NUMBER}|[—－/-]))*)$")
+_TAIL_NUMBERS = regex.compile(rf"(?:(?<=^|[\s\p{{Han}}）)】:：])(?:{_NUMBER}|[—－/-])(?:\s+(?:[增减]?{_NUMBER}|[—－/-]))*)$")
 _UNIT_END = regex.compile(rf"(?<=[数额用）)\p{{Han}}])({'|'.join(u for u in _UNITS if len(u) > 1)}|"
                           rf"(?<=[数额用）)])[{''.join(u for u in _UNITS if len(u) == 1)}])$")
 # a row label after its group label on one line: '三、本年度办理结果 （一）予以公开', '（三）不予公开1.属于国家秘密'
@@ -56,13 +56,14 @@ _NUMBERING_INSIDE = regex.compile(r"\s+(?=(?:[一二三四五六七八九十]+�
 _PAGE_MARK = regex.compile(
     r"^\s*(?:[-—–－]+\s*\d+\s*[-—–－]+|第\s*\d+\s*页(?:\s*[,，/、]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+"
     r"|(?:Page|P\.)\s*\d+(?:\s*(?:of|/)\s*\d+)?(?:\s*[-—–].*)?|共\s*\d+\s*页\s*第\s*\d+\s*页)\s*$", regex.I)
+_RULE_LINE = regex.compile(r"^\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*(?::?-{3,}:?)?\s*$")  # markdown '|---|---|'
 _SPACES = regex.compile(r"[ \u00a0\u3000\u2002\u2003\u2009]{2,}")
 _HAN = regex.compile(r"\p{Han}")
 
 
 @dataclass
 class Token:
-    kind: str  # label | unit | value | blank | mark | empty
+    kind: str  # label | unit | value | blank | mark | empty | tail (an empty cell after a line's last cell)
     text: str
     start: int
     end: int
@@ -145,6 +146,8 @@ def _single(text: str, s: int, e: int, line: int) -> Optional[Token]:
         return Token("mark", t, s, e, line)
     if t in _BLANKS:
         return Token("blank", t, s, e, line)
+    if t.strip("|｜") == "":
+        return Token("empty", "", s, s, line)
     m = _VALUE.match(t)
     if m and not m.group("unit"):
         return Token("value", t, s, e, line)
@@ -173,7 +176,11 @@ def scan(text: str) -> TableText:
                 regions.append(cur)
             cur = []
             continue
-        if not line.strip() or _PAGE_MARK.match(line):
+        if not line.strip():
+            if "\u00a0" in line or "\u3000" in line:  # a cell of its own that holds only &nbsp;: blank
+                cur.append(Token("empty", "", ls, ls, n))
+            continue
+        if _PAGE_MARK.match(line) or _RULE_LINE.match(line):
             continue
         cur.extend(_line_tokens(text, ls, le, n))
     if cur:
@@ -192,11 +199,17 @@ def _line_tokens(text: str, ls: int, le: int, n: int) -> list[Token]:
         toks: list[Token] = []
         for cs, ce in bounds:
             toks.extend(_split_spaces(text, cs, ce, n, separate=True))
-        # empties before the first cell carry nothing (a leading '| '); a line of bars is one blank cell
+        # empties before the first cell carry nothing (a leading '| '); a line of bars is one empty cell;
+        # empties after the last cell are a tail ('352 | |'): a blank cell only where a row lacks its value
         while toks and toks[0].kind == "empty":
             toks.pop(0)
         if not toks:
             return [Token("empty", "", ls, ls, n)]
+        k = len(toks)
+        while toks[k - 1].kind == "empty":
+            k -= 1
+        for t in toks[k:]:
+            t.kind = "tail"
         return toks
     return _split_spaces(text, ls, le, n, separate=False)
 
@@ -336,7 +349,14 @@ class _Row:
 
     @property
     def values(self) -> list[Token]:
-        return [t for t in self.cells if t.kind in ("value", "blank", "mark", "empty")]
+        """The row's value cells in order. A line of bars is a blank cell, unless bars stand after
+        every cell (a separator line: then only a second bar in a row marks a blank)."""
+        cells = [t for t in self.cells if t.kind != "tail"]
+        filled = [t for t in cells if t.kind != "empty"]
+        after = sum(1 for a, b in zip([self.label] + cells, cells) if a.kind != "empty" and b.kind == "empty")
+        if filled and after >= 0.8 * (len(filled) + 1):
+            cells = [b for a, b in zip([self.label] + cells, cells) if not (b.kind == "empty" and a.kind != "empty")]
+        return [t for t in cells if t.kind in ("value", "blank", "mark", "empty")]
 
 
 def _join(toks: list[Token]) -> Token:
@@ -446,9 +466,14 @@ def _align(rows: list[_Row], index: _Index, threshold: float) -> list[tuple[int,
     chain = _increasing_chain(cand, len(specs))
     placed_rows = {i for i, _j, _s in chain}
     placed_specs = {j for _i, j, _s in chain}
-    # strong matches the order did not allow (a report that prints rows in its own order)
+    # matches the order did not allow (a report that prints rows in its own order): strong ones,
+    # and a row and a form row that are each other's best remaining match by a clear margin
     for i, j, s in sorted(cand, key=lambda c: -c[2]):
-        if s >= 0.85 and i not in placed_rows and j not in placed_specs:
+        if i in placed_rows or j in placed_specs:
+            continue
+        rivals = [c[2] for c in cand if (c[0] == i) != (c[1] == j) and c[0] not in placed_rows
+                  and c[1] not in placed_specs]
+        if s >= 0.85 or (s >= 0.5 and all(r <= s - 0.1 for r in rivals)):
             chain.append((i, j, s))
             placed_rows.add(i)
             placed_specs.add(j)
@@ -521,27 +546,37 @@ _GARBLED = regex.compile(r"[?？\uFFFD\u2500-\u257F\u3100-\u312F\u3040-\u30FF\uE
 
 _ANNUAL = ("本年累计", "全年", "年度", "统计数", "本年度")
 _NOT_ANNUAL = ("历年累计", "代码", "本期", "上年", "计量单位", "单位")
-_COLUMN_WORDS = ("代码", "本年累计", "历年累计", "本期实际")
+_COLUMN_WORD = regex.compile(r"代码|本期实际|本期|本年累计|历年累计|累计|(?:\d{4}|本)年度?|年度|上年同期|上年")
 
 
-def _value_column(region: list[Token]) -> Optional[int]:
-    """Which of several value columns holds the year's figure, when a header names them
-    (local 2008–2013 tables: 指标名称 | 计量单位 | 代码 | 本期实际 | 本年累计); None otherwise."""
-    by_line: dict[int, list[str]] = {}
-    for t in region:
+def _value_column(region: list[Token]) -> tuple[Optional[int], Optional[int]]:
+    """(the year's column, the row-code column) among several value columns, when the header names
+    them (local 2008–2013 tables: 指标名称 | 计量单位 | 代码 | 本期实际 | 本年累计, or 2009年度 | 历年累计);
+    (None, None) otherwise. The header is what stands before the first unit cell, however it is cut
+    into lines ('计量' / '单位', '2009  年度')."""
+    words: list[str] = []
+    for k, t in enumerate(region):
+        if t.kind == "unit" and next((u.kind for u in region[k + 1:] if u.kind not in ("empty", "tail")), "") == "value":
+            break  # the first data row
         if t.kind == "label":
-            by_line.setdefault(t.line, []).append(regex.sub(r"\s+", "", t.text))
-    for words in by_line.values():
-        if not any(w in _COLUMN_WORDS for w in words):
-            continue
-        value_cols = [w for w in words if w not in ("指标名称", "计量单位", "单位", "指标", "项目")]
-        for k, w in enumerate(value_cols):
-            if any(a in w for a in _ANNUAL) and not any(b in w for b in _NOT_ANNUAL):
-                return k
-        for k, w in enumerate(value_cols):
-            if "本期" in w:
-                return k
-    return None
+            w = regex.sub(r"\s+", "", t.text)
+            if words and words[-1].isdigit() and w.startswith("年"):
+                words[-1] += w  # '2009  年度' cut by its spaces
+            else:
+                words.append(w)
+        elif t.kind == "value":
+            words.append(regex.sub(r"\s+", "", t.text))
+    cols = [w for w in words if _COLUMN_WORD.fullmatch(w)]
+    if len(cols) < 2:
+        return None, None
+    code = cols.index("代码") if "代码" in cols else None
+    for k, w in enumerate(cols):
+        if any(a in w for a in _ANNUAL) and not any(b in w for b in _NOT_ANNUAL):
+            return k, code
+    for k, w in enumerate(cols):
+        if "本期" in w:
+            return k, code
+    return None, code
 
 
 def read_cells(tables: TableText, template: Template) -> list[TableCell]:
@@ -555,14 +590,14 @@ def read_cells(tables: TableText, template: Template) -> list[TableCell]:
         chain = _align(rows, index, threshold=0.45 if one_d else 0.6)
         found: list[TableCell] = []
         matched = 0
-        col = _value_column(region) if one_d else None
+        col, code = _value_column(region) if one_d else (None, None)
         placed = set()
         for i, j, s in chain:
             spec = index.specs[j]
             placed.add(i)
             if not spec.columns:
                 continue
-            cells = _fill(rows[i], spec, template, col, min(0.99, 0.5 + s / 2) if one_d else 0.9)
+            cells = _fill(rows[i], spec, template, col, code, min(0.99, 0.5 + s / 2) if one_d else 0.9)
             if cells:
                 matched += 1
                 found.extend(cells)
@@ -574,11 +609,11 @@ def read_cells(tables: TableText, template: Template) -> list[TableCell]:
                         found.append(_cell(None, v, r, r.unit.text, 0.5))
         review_cells = []
         if review and _names_review(region):
-            runs = orphans + [r.values for i, r in enumerate(rows) if i not in placed]
-            for run in runs:
-                vals = [t for t in run if t.kind != "empty"]
-                if len(vals) >= len(review):
-                    review_cells = [_cell(fid, t, None, None, 0.9) for fid, t in zip(review, vals)]
+            runs = [[t for t in run if t.kind != "tail"] + [t for t in run if t.kind == "tail"] for run in orphans]
+            runs += [r.values + [t for t in r.cells if t.kind == "tail"] for i, r in enumerate(rows) if i not in placed]
+            for run in runs:  # fifteen cells in a row, blanks and a line's tail included
+                if len(run) >= len(review) and any(t.kind == "value" for t in run):
+                    review_cells = [_cell(fid, t, None, None, 0.9) for fid, t in zip(review, run)]
                     break
         if matched >= 3 or review_cells:  # one or two rows that look like a table are no table
             out.extend(found)
@@ -592,10 +627,15 @@ def _names_review(region: list[Token]) -> bool:
 
 
 def _first_value(row: _Row, col: Optional[int]) -> Optional[Token]:
+    """A 1-D row's value: the named column's, else the first printed value, else a blank cell."""
     vals = [t for t in row.values if t.kind != "mark"]
     if col is not None and len(vals) > col:
         return vals[col]
-    return vals[0] if vals else None
+    printed = [t for t in vals if t.kind in ("value", "blank")]
+    if printed:
+        return printed[0]
+    empty = vals[:1] or [t for t in row.cells if t.kind == "tail"][:1]
+    return empty[0] if empty else None
 
 
 def _cell(fid: Optional[str], tok: Token, row: Optional[_Row], unit: Optional[str], conf: float) -> TableCell:
@@ -603,19 +643,35 @@ def _cell(fid: Optional[str], tok: Token, row: Optional[_Row], unit: Optional[st
     lspan = (label.start, label.end) if label is not None else (tok.start, tok.end)
     ltext = label.text if label is not None else ""
     if tok.kind == "value":
-        num = tok.text[:len(tok.text) - len(tok.unit)] if tok.unit else tok.text
-        return TableCell(fid, parse_signed(num), tok.unit or unit, tok.start, tok.end, ltext, lspan, conf)
+        return TableCell(fid, _number(tok), tok.unit or unit, tok.start, tok.end, ltext, lspan, conf)
     return TableCell(fid, None, unit, tok.start, tok.end, ltext, lspan, conf, ["blank_cell"])
 
 
-def _fill(row: _Row, spec: RowSpec, template: Template, col: Optional[int], conf: float) -> list[TableCell]:
+def _number(tok: Token) -> Optional[Decimal]:
+    """A value cell's number: '1,268', '-12', '+5', '减2' (a decrease), '152790元' (its unit apart)."""
+    t = tok.text[:len(tok.text) - len(tok.unit)] if tok.unit else tok.text
+    t = t.replace(" ", "")
+    if t[:1] in "增减":
+        v = parse_signed(t[1:])
+        return None if v is None else (-v if t[0] == "减" else v)
+    return parse_signed(t)
+
+
+def _fill(row: _Row, spec: RowSpec, template: Template, col: Optional[int], code: Optional[int],
+          conf: float) -> list[TableCell]:
     unit = row.unit.text if row.unit is not None and row.unit.kind == "unit" else None
     if len(spec.columns) == 1 and spec.unit is not None:  # a 1-D row: one value after its unit
         v = _first_value(row, col)
         if v is None:
             return []
-        return [_cell(spec.columns[0], v, row, unit, conf)]
-    vals = row.values[:len(spec.columns)]
+        # the other value columns of a local table (本期实际, 历年累计) are facts of no field
+        vals = [t for t in row.values if t.kind != "mark"]
+        others = [t for k, t in enumerate(vals) if t.kind == "value" and t is not v and k != code] \
+            if col is not None else []
+        return [_cell(spec.columns[0], v, row, unit, conf)] + [_cell(None, t, row, unit, 0.5) for t in others]
+    vals = row.values
+    filled = [t for t in vals if t.kind != "empty"]
+    vals = (filled if len(filled) >= len(spec.columns) else vals)[:len(spec.columns)]  # empties only pad
     cells = [_cell(fid, t, row, unit or template.fields[fid].unit, conf) for fid, t in zip(spec.columns, vals)]
     for fid in spec.columns[len(vals):]:  # cells the layout did not print at all
         cells.append(TableCell(fid, None, template.fields[fid].unit, None, None, row.label.text,
