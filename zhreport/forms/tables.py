@@ -59,6 +59,8 @@ _PAGE_MARK = regex.compile(
 _RULE_LINE = regex.compile(r"^\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*(?::?-{3,}:?)?\s*$")  # markdown '|---|---|'
 _SPACES = regex.compile(r"[ \u00a0\u3000\u2002\u2003\u2009]{2,}")
 _HAN = regex.compile(r"\p{Han}")
+_NONSPACE = regex.compile(r"\S+")
+_BARS = regex.compile(r"[|｜\t]")
 
 
 @dataclass
@@ -73,10 +75,9 @@ class Token:
 
 @dataclass
 class TableText:
-    """The table-like regions of a text, each a stream of tokens, with the lines they span."""
+    """The table-like regions of a text, each a stream of tokens."""
 
     regions: list[list[Token]]
-    line_starts: list[int]
 
 
 def _cell_tokens(text: str, s: int, e: int, line: int, separate: bool) -> list[Token]:
@@ -89,18 +90,18 @@ def _cell_tokens(text: str, s: int, e: int, line: int, separate: bool) -> list[T
     if s >= e:
         return [Token("empty", "", s, s, line)]
     cell = text[s:e]
-    squeezed = regex.sub(r"\s+", "", cell)
+    m = _VALUE.match(cell)  # the commonest cell first
+    if m and (separate or not m.group("unit")):
+        return [Token("value", cell, s, e, line, m.group("unit"))]
+    squeezed = "".join(cell.split())
     if squeezed in _MARKS:
         return [Token("mark", cell, s, e, line)]
     if squeezed in _BLANKS:
         return [Token("blank", cell, s, e, line)]
     if squeezed in _UNITS:
         return [Token("unit", cell, s, e, line)]
-    m = _VALUE.match(cell)
-    if m and (separate or not m.group("unit")):
-        return [Token("value", cell, s, e, line, m.group("unit"))]
     # units, numbers and blank marks apart by single spaces ('件 439', '4 1 0 0 0 0 5', '条 /')
-    parts = [(p.start() + s, p.end() + s) for p in regex.finditer(r"\S+", cell)]
+    parts = [(p.start() + s, p.end() + s) for p in _NONSPACE.finditer(cell)]
     if len(parts) > 1:
         toks = [_single(text, ps, pe, line) for ps, pe in parts]
         if all(t is not None for t in toks):
@@ -113,7 +114,7 @@ def _cell_tokens(text: str, s: int, e: int, line: int, separate: bool) -> list[T
     tail: list[Token] = []
     if m and _HAN.search(cell[:m.start()]):
         label_end = s + m.start()
-        for p in regex.finditer(r"\S+", m.group(0)):
+        for p in _NONSPACE.finditer(m.group(0)):
             ps, pe = s + m.start() + p.start(), s + m.start() + p.end()
             tok = _single(text, ps, pe, line)
             if tok is not None:
@@ -164,12 +165,10 @@ def _is_prose(line: str) -> bool:
 def scan(text: str) -> TableText:
     """Table-like regions of the text as token streams; prose lines end a region."""
     regions: list[list[Token]] = []
-    line_starts: list[int] = []
     cur: list[Token] = []
     pos = 0
     for n, line in enumerate(text.split("\n")):
         ls, le = pos, pos + len(line)
-        line_starts.append(ls)
         pos = le + 1
         if _is_prose(line):
             if cur:
@@ -185,20 +184,23 @@ def scan(text: str) -> TableText:
         cur.extend(_line_tokens(text, ls, le, n))
     if cur:
         regions.append(cur)
-    return TableText([r for r in regions if any(t.kind in ("value", "blank") for t in r)], line_starts)
+    return TableText([r for r in regions if any(t.kind in ("value", "blank") for t in r)])
 
 
 def _line_tokens(text: str, ls: int, le: int, n: int) -> list[Token]:
     line = text[ls:le]
     if "|" in line or "｜" in line or "\t" in line:
-        bounds, p = [], ls
-        for m in regex.finditer(r"[|｜\t]", line):
-            bounds.append((p, ls + m.start()))
-            p = ls + m.end()
-        bounds.append((p, le))
         toks: list[Token] = []
-        for cs, ce in bounds:
-            toks.extend(_split_spaces(text, cs, ce, n, separate=True))
+        p = ls
+        for part in _BARS.split(line):  # every separator is one character
+            cs, ce = p, p + len(part)
+            p = ce + 1
+            core = part.strip()
+            if core.isascii() and core.isdigit():  # the commonest cell, without the general reader
+                at = cs + part.index(core)
+                toks.append(Token("value", core, at, at + len(core), n))
+            else:
+                toks.extend(_split_spaces(text, cs, ce, n, separate=True))
         # empties before the first cell carry nothing (a leading '| '); a line of bars is one empty cell;
         # empties after the last cell are a tail ('352 | |'): a blank cell only where a row lacks its value
         while toks and toks[0].kind == "empty":
@@ -211,6 +213,10 @@ def _line_tokens(text: str, ls: int, le: int, n: int) -> list[Token]:
         for t in toks[k:]:
             t.kind = "tail"
         return toks
+    core = line.strip()
+    if core.isascii() and core.isdigit():
+        at = ls + line.index(core)
+        return [Token("value", core, at, at + len(core), n)]
     return _split_spaces(text, ls, le, n, separate=False)
 
 
@@ -243,10 +249,14 @@ class RowSpec:
     unit: Optional[str]  # the unit a 1-D row prints
 
 
+_OPEN_NOTE = regex.compile(r"[(（][^()（）]*$")  # '（不包括用于…' cut at the line's end
+_CLOSE_NOTE = regex.compile(r"^[^()（）]*[)）]")  # '…等方面的经费）' the rest of a note cut before
+
+
 def _match_key(label: str) -> str:
     """A printed label as compared: numbering, notes and an unclosed note ('（不包括…') dropped."""
-    s = regex.sub(r"[(（][^()（）]*$", "", label)
-    s = regex.sub(r"^[^()（）]*[)）]", lambda m: m.group(0) if regex.search(r"[(（]", m.group(0)) else "", s)
+    s = _OPEN_NOTE.sub("", label)
+    s = _CLOSE_NOTE.sub("", s)
     return strip_label(s)
 
 
@@ -559,13 +569,13 @@ def _value_column(region: list[Token]) -> tuple[Optional[int], Optional[int]]:
         if t.kind == "unit" and next((u.kind for u in region[k + 1:] if u.kind not in ("empty", "tail")), "") == "value":
             break  # the first data row
         if t.kind == "label":
-            w = regex.sub(r"\s+", "", t.text)
+            w = "".join(t.text.split())
             if words and words[-1].isdigit() and w.startswith("年"):
                 words[-1] += w  # '2009  年度' cut by its spaces
             else:
                 words.append(w)
         elif t.kind == "value":
-            words.append(regex.sub(r"\s+", "", t.text))
+            words.append("".join(t.text.split()))
     cols = [w for w in words if _COLUMN_WORD.fullmatch(w)]
     if len(cols) < 2:
         return None, None
@@ -651,7 +661,7 @@ def _number(tok: Token) -> Optional[Decimal]:
     """A value cell's number: '1,268', '-12', '+5', '减2' (a decrease), '152790元' (its unit apart)."""
     t = tok.text[:len(tok.text) - len(tok.unit)] if tok.unit else tok.text
     t = t.replace(" ", "")
-    if t[:1] in "增减":
+    if t[:1] in ("增", "减"):
         v = parse_signed(t[1:])
         return None if v is None else (-v if t[0] == "减" else v)
     return parse_signed(t)
