@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from zhreport.quantities import extract_quantities, parse_cn_number, parse_number
+from zhreport.quantities import extract_quantities, parse_number
 
 CASES = json.loads((Path(__file__).parent / "cases" / "quantities.json").read_text(encoding="utf-8"))["cases"]
 
@@ -37,8 +37,8 @@ def test_values_are_exact_decimals():
 @pytest.mark.parametrize("text,value", [("十", 10), ("十八", 18), ("二十", 20), ("一百零五", 105),
                                         ("三百", 300), ("两千", 2000), ("一万二千", 12000), ("千", 1000)])
 def test_chinese_numerals(text, value):
-    assert parse_cn_number(text) == value
+    assert parse_number(text) == value
 
 
 def test_digit_strings_are_not_counts():
-    assert parse_cn_number("二〇一八") is None
+    assert parse_number("二〇一八") is None
