@@ -87,6 +87,7 @@ def _tables() -> _Tables:
     units = tuple(u for u in data["units"] if u not in table_only)
     cn = "".join(num["digits"]) + "".join(num["small"]) + "".join(num["big"])
     d = "0-9０-９"
+    fraction = "".join(c for c in num["digits"] if c not in num["not_in_fractions"])  # 两百点两 is 200, 2
     unit_first = "".join(sorted({u[0] for u in list(units) + list(aliases)}))
     digit_run = (
         rf"[{d}]+(?:(?:,[{d}]{{3}}(?![{d}]))+|(?:，[０-９]{{3}}(?![{d}]))+"
@@ -94,7 +95,7 @@ def _tables() -> _Tables:
         rf"(?:[.．][{d}]+)?(?![{d}A-Za-z])")
     number = (
         rf"(?=[{d}{cn}{num['unknown_digit']}])"
-        rf"(?:{digit_run}|[{cn}{num['unknown_digit']}]|(?<=[{cn}]){num['point']}(?=[{''.join(num['digits'])}])"
+        rf"(?:{digit_run}|[{cn}{num['unknown_digit']}]|(?<=[{cn}]){num['point']}(?=[{fraction}])"
         rf"|[{''.join(num['inside'])}])+")
     pattern = regex.compile(
         rf"(?P<pre>{_alt(data['approx']['before'])})?"
@@ -161,6 +162,7 @@ def _tokens(s: str, t: _Tables) -> Optional[list[_Tok]]:
     s = s.translate(_FULLWIDTH)
     out: list[_Tok] = []
     i, n = 0, len(s)
+    fraction = False  # after 点 digits are read one by one (十点二三三), never as a range
     while i < n:
         c = s[i]
         if "0" <= c <= "9":
@@ -181,8 +183,8 @@ def _tokens(s: str, t: _Tables) -> Optional[list[_Tok]]:
             v = t.digits[c]
             if v == 0:
                 out.append(_Tok("z"))
-            elif out and out[-1].kind == "d" and out[-1].width == 0 and out[-1].lo == out[-1].hi \
-                    and v == out[-1].lo + 1:
+            elif not fraction and out and out[-1].kind == "d" and out[-1].width == 0 \
+                    and out[-1].lo == out[-1].hi and v == out[-1].lo + 1:
                 out[-1].hi = v  # 三四百, 二三十, 十五六: two neighbouring digits are a range
             else:
                 out.append(_Tok("d", v, v))
@@ -192,6 +194,7 @@ def _tokens(s: str, t: _Tables) -> Optional[list[_Tok]]:
             out.append(_Tok("b", t.big[c]))
         elif c == t.point:
             out.append(_Tok("p"))
+            fraction = True
         elif c in t.inside:
             out.append(_Tok("a", approx=t.inside[c]))
         elif c == t.unknown:
@@ -292,7 +295,7 @@ def _evaluate(toks: list[_Tok], high: bool) -> Optional[tuple[Decimal, Optional[
         prev_big = False
         i += 1
     if not has_digit and total == 0:
-        return None
+        return (Decimal(0), approx) if toks and all(x.kind == "z" for x in toks) else None
     tail = _tail(number, num_tok, last_unit, zero_before)
     if tail is None:
         return None
@@ -430,7 +433,7 @@ def _quantity(text: str, m, t: _Tables) -> Optional[Quantity]:
     if not arabic and not m.group("pct"):
         if num == "一" and unit not in t.bare_one_units:
             return None  # the article: 作为一项日常性工作
-        if _inside_word(text, ns, unit_end) or _place_name(text, unit, unit_end, t):
+        if _in_words(text, m.start(), unit_end, unit, t):
             return None
     if m.group("pre"):
         approx = t.approx_before[m.group("pre")]
@@ -447,32 +450,26 @@ def _quantity(text: str, m, t: _Tables) -> Optional[Quantity]:
         number_text=text[number_start:ne], upper=None if upper is None else upper * sign)
 
 
-def _inside_word(text: str, ns: int, unit_end: int) -> bool:
-    """Is a Chinese numeral part of a dictionary word: 统一, 之一, 进一步 (from before) or
-    三个代表, 千家万户, 一次性, 三台县 (running on past its unit)? jieba's dictionary decides."""
+def _in_words(text: str, qs: int, unit_end: int, unit: Optional[str], t: _Tables) -> bool:
+    """Is a Chinese numeral part of a word rather than a count? jieba's dictionary segmentation of
+    the surroundings decides: the quantity must start and end at word boundaries (统一, 之一,
+    进一步, 三个代表, 千家万户, 一次性, 三台县 do not), and a place suffix right after the unit
+    that closes a word makes a name (八所镇, 七家子镇), unless the unit counts places (三个村)."""
     from .segment import get_tokenizer
 
-    freq = get_tokenizer().FREQ
-    for s in range(max(0, ns - 3), ns):
-        for e in range(ns + 1, min(unit_end, s + 6) + 1):
-            if freq.get(text[s:e]):
-                return True
-    return any(freq.get(text[ns:e]) for e in range(unit_end + 1, min(len(text), ns + 7) + 1))
-
-
-def _place_name(text: str, unit: Optional[str], unit_end: int, t: _Tables) -> bool:
-    """八所镇, 七家子镇: numeral + unit (+ one name character) + a place suffix that ends a word."""
+    ws = max(0, qs - 8)
+    bounds = {ws}
+    pos = ws
+    for word in get_tokenizer().cut(text[ws:min(len(text), unit_end + 8)], HMM=False):
+        pos += len(word)
+        bounds.add(pos)
+    if qs not in bounds or unit_end not in bounds:
+        return True
     if unit is None or unit in t.place_units:
         return False
     for skip in (0, 1):
         p = unit_end + skip
         suffix = next((sfx for sfx in t.place_suffixes if text.startswith(sfx, p)), None)
-        if suffix is None:
-            continue
-        if skip and not ("\u4e00" <= text[unit_end] <= "\u9fff"):
-            return False
-        from .segment import segment
-
-        cut = p + len(suffix)
-        return any(e == cut for _w, _s, e in segment(text, unit_end, min(len(text), unit_end + 10)))
+        if suffix is not None and (skip == 0 or "\u4e00" <= text[unit_end] <= "\u9fff"):
+            return p + len(suffix) in bounds
     return False
