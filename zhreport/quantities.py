@@ -31,7 +31,7 @@ from .resources import load_yaml
 from .types import Quantity
 
 __all__ = ["extract_quantities", "read_numbers", "NumberReading", "parse_number", "parse_signed",
-           "money_factor", "table_units", "UNIT_CHARS"]
+           "money_factor", "table_units", "unit_pattern", "UNIT_CHARS"]
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
 _GROUP_SPACES = " \u00a0\u2009\u202f"
@@ -138,6 +138,17 @@ def table_units() -> frozenset:
     """Every unit a table cell may print (counting units, %, and money incl. 千元), from units.yaml."""
     t = _tables()
     return frozenset(t.units) | frozenset(t.money)
+
+
+def unit_pattern() -> str:
+    """Regex source (simplified script) of a unit that starts here and is no longer word's start
+    (条 but not 条例, 本 but not 本年), or a magnitude 万/亿: where a number must be followed by a unit."""
+    t = _tables()
+    alts = []
+    for u in sorted(list(t.units) + list(t.aliases), key=len, reverse=True):
+        nf = t.not_followed.get(u)
+        alts.append(regex.escape(u) + (f"(?!{_alt(nf)})" if nf else ""))
+    return "(?:" + "|".join(alts) + "|[" + "".join(t.big) + "])"
 
 
 def __getattr__(name: str):
