@@ -152,9 +152,10 @@ def unit_pattern() -> str:
 
 
 def __getattr__(name: str):
-    # UNIT_CHARS is built from models/units.yaml on first use (no data is read at import)
+    # UNIT_CHARS (the characters a unit starts with) is built from models/units.yaml on first use
     if name == "UNIT_CHARS":
-        return "".join(sorted({c for u in table_units() for c in u}))
+        t = _tables()
+        return "".join(sorted({u[0] for u in list(t.units) + list(t.aliases)}))
     raise AttributeError(name)
 
 
