@@ -410,7 +410,7 @@ def extract_quantities(text: str, start: int = 0, end: Optional[int] = None) -> 
 
 def _quantity(text: str, m, t: _Tables) -> Optional[Quantity]:
     ns, ne = m.span("num")
-    num = text[ns:ne]
+    num = run = text[ns:ne]
     unit = m.group("unit")
     unit_end = m.end("unit") if unit else ne
     post = m.group("post") if unit else None
@@ -443,7 +443,7 @@ def _quantity(text: str, m, t: _Tables) -> Optional[Quantity]:
     if before.endswith("计") and text[unit_end:unit_end + 1] in (")", "）"):
         return None  # counting notes inside labels: "(不同渠道和方式公开相同信息计1条)"
     if not arabic and not m.group("pct"):
-        if num == "一" and unit not in t.bare_one_units:
+        if run == "一" and unit not in t.bare_one_units:
             return None  # the article: 作为一项日常性工作
         if _in_words(text, m.start(), unit_end, unit, t):
             return None
