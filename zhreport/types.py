@@ -55,6 +55,7 @@ class Quantity:
     unit: Optional[str]
     approx: Optional[str]
     number_text: str
+    upper: Optional[Decimal] = None  # upper bound of a range (三四百 -> value 300, upper 400)
 
 
 @dataclass
