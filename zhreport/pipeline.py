@@ -158,12 +158,12 @@ def _narrative_facts(norm: NormalizedText, tpl, skip: list[tuple[int, int]]) -> 
                         indicator=ind.text if ind is not None else None,
                         indicator_span=norm.source_span(ind.start, ind.end) if ind is not None else None,
                         field=match.field if match else None, source="narrative",
-                        confidence=0.8 if match else 0.6, sign=match.sign if match else 1)
+                        confidence=0.8 if match else 0.6, sign=match.sign if match else 1, upper=q.upper)
             facts.append(fact)
             if match is None:
                 continue
             value = _form_value(fact, "万元" if match.money else tpl.fields[match.field].unit)
-            if value is not None:
+            if value is not None and fact.approx != "range":  # '三四百件' states no one value
                 statements.append(Statement(match.field, value, "narrative", (s, e), len(facts) - 1))
                 stated.append((match.field, value, q.start))
     if rules is not None:

@@ -74,6 +74,7 @@ class Fact:
     source: str = "narrative"  # narrative | table
     confidence: float = 0.5
     sign: int = 1  # -1: the number is a decrease of its field ('本年减少3项' fills the field with -3)
+    upper: Optional[Decimal] = None  # a range's upper bound ('三四百人': value 300, upper 400)
 
     def to_dict(self) -> dict:
         return {
@@ -83,6 +84,7 @@ class Fact:
             "indicator_span": list(self.indicator_span) if self.indicator_span else None,
             "field": self.field, "source": self.source, "sign": self.sign,
             "confidence": round(self.confidence, 2),
+            **({"upper": json_number(self.upper)} if self.upper is not None else {}),
         }
 
 

@@ -34,22 +34,18 @@ from typing import Optional
 
 import regex
 
-from ..quantities import money_factor, parse_signed
+from ..quantities import money_factor, parse_signed, table_units
 from .schema import TEMPLATES, Template, load_template, strip_label
 
 __all__ = ["Token", "TableText", "TableCell", "scan", "read_cells", "template_votes", "extract_meta",
            "row_specs", "RowSpec"]
 
 # ---------------------------------------------------------------- tokens
-_UNITS = ("万元", "人次", "件次", "条次", "元", "条", "件", "次", "篇", "个", "人", "项", "名", "家", "场", "期", "份")
 _MARKS = {"——", "--", "－－", "──", "――", "—-"}  # '——': a group row's unit cell, or a blank value
 _BLANKS = {"-", "—", "/", "无", "－", "／", "–", "―", "\\", "×", "空"}
 _NUMBER = r"[+\-－−]?\d+(?:,\d{3})*(?:\.\d+)?"
-_VALUE = regex.compile(rf"^(?P<num>[增减]?{_NUMBER})(?P<unit>{'|'.join(_UNITS)})?$")
 # a cell whose end is a run of numbers (PDF text layers: '(一)主动公开政府信息数条2046', '予以公开 4 1 0 5')
 _TAIL_NUMBERS = regex.compile(rf"(?:(?<=^|[\s\p{{Han}}）)】:：])(?:{_NUMBER}|[—－/-])(?:\s+(?:[增减]?{_NUMBER}|[—－/-]))*)$")
-_UNIT_END = regex.compile(rf"(?<=[数额用）)\p{{Han}}])({'|'.join(u for u in _UNITS if len(u) > 1)}|"
-                          rf"(?<=[数额用）)])[{''.join(u for u in _UNITS if len(u) == 1)}])$")
 # a row label after its group label on one line: '三、本年度办理结果 （一）予以公开', '（三）不予公开1.属于国家秘密'
 _NUMBERING_INSIDE = regex.compile(r"\s+(?=(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[.．、])\S)"
                                   r"|(?<=\p{Han})(?=[(（][一二三四五六七八九十]+[)）](?![项条款])|\d+[.．、](?!\d))")
@@ -61,6 +57,26 @@ _SPACES = regex.compile(r"[ \u00a0\u3000\u2002\u2003\u2009]{2,}")
 _HAN = regex.compile(r"\p{Han}")
 _NONSPACE = regex.compile(r"\S+")
 _BARS = regex.compile(r"[|｜\t]")
+
+
+class _CellPatterns:
+    """Patterns built from the one unit list (models/units.yaml, via quantities.table_units)."""
+
+    def __init__(self) -> None:
+        units = sorted(table_units(), key=len, reverse=True)
+        alt = "|".join(regex.escape(u) for u in units)
+        self.units = frozenset(units)
+        self.value = regex.compile(rf"^(?P<num>[增减]?{_NUMBER})(?P<unit>{alt})?$")
+        # a unit cell run into the label before its number ('主动公开政府信息数条2046'): after 数/额/用/）,
+        # or a unit of two characters or more after any label character
+        long_units = "|".join(regex.escape(u) for u in units if len(u) > 1)
+        short_units = "".join(regex.escape(u) for u in units if len(u) == 1)
+        self.unit_end = regex.compile(rf"(?<=[数额用）)\p{{Han}}])({long_units}|(?<=[数额用）)])[{short_units}])$")
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> _CellPatterns:
+    return _CellPatterns()
 
 
 @dataclass
@@ -90,7 +106,8 @@ def _cell_tokens(text: str, s: int, e: int, line: int, separate: bool) -> list[T
     if s >= e:
         return [Token("empty", "", s, s, line)]
     cell = text[s:e]
-    m = _VALUE.match(cell)  # the commonest cell first
+    pat = _patterns()
+    m = pat.value.match(cell)  # the commonest cell first
     if m and (separate or not m.group("unit")):
         return [Token("value", cell, s, e, line, m.group("unit"))]
     squeezed = "".join(cell.split())
@@ -98,7 +115,7 @@ def _cell_tokens(text: str, s: int, e: int, line: int, separate: bool) -> list[T
         return [Token("mark", cell, s, e, line)]
     if squeezed in _BLANKS:
         return [Token("blank", cell, s, e, line)]
-    if squeezed in _UNITS:
+    if squeezed in pat.units:
         return [Token("unit", cell, s, e, line)]
     # units, numbers and blank marks apart by single spaces ('件 439', '4 1 0 0 0 0 5', '条 /')
     parts = [(p.start() + s, p.end() + s) for p in _NONSPACE.finditer(cell)]
@@ -122,7 +139,7 @@ def _cell_tokens(text: str, s: int, e: int, line: int, separate: bool) -> list[T
     le = label_end
     while le > s and text[le - 1].isspace():
         le -= 1
-    unit = _UNIT_END.search(text, s, le) if tail else None
+    unit = pat.unit_end.search(text, s, le) if tail else None
     if unit:
         le = unit.start()
     # a group label and a row label on one line ('三、本年度办理结果 （一）予以公开')
@@ -141,7 +158,8 @@ def _cell_tokens(text: str, s: int, e: int, line: int, separate: bool) -> list[T
 
 def _single(text: str, s: int, e: int, line: int) -> Optional[Token]:
     t = text[s:e]
-    if t in _UNITS:
+    pat = _patterns()
+    if t in pat.units:
         return Token("unit", t, s, e, line)
     if t in _MARKS:
         return Token("mark", t, s, e, line)
@@ -149,7 +167,7 @@ def _single(text: str, s: int, e: int, line: int) -> Optional[Token]:
         return Token("blank", t, s, e, line)
     if t.strip("|｜") == "":
         return Token("empty", "", s, s, line)
-    m = _VALUE.match(t)
+    m = pat.value.match(t)
     if m and not m.group("unit"):
         return Token("value", t, s, e, line)
     return None
