@@ -332,6 +332,7 @@ class _Index:
         self.specs = specs
         self.keys: list[tuple[int, str, frozenset]] = []
         self.by_gram: dict[str, set] = {}
+        self.seen: dict[str, dict[int, float]] = {}  # labels repeat across pages and copies
         for i, sp in enumerate(specs):
             for k in sp.keys:
                 g = _grams(k)
@@ -343,6 +344,15 @@ class _Index:
         """spec index -> best Dice similarity of `key` to one of its labels (1.0 when equal)."""
         if not key:
             return {}
+        known = self.seen.get(key)
+        if known is not None:
+            return known
+        if len(self.seen) > 20000:  # bounded: a hostile page of distinct labels
+            self.seen.clear()
+        self.seen[key] = out = self._similar(key)
+        return out
+
+    def _similar(self, key: str) -> dict[int, float]:
         g = _grams(key)
         hits: dict[int, int] = {}
         for gram in g:
@@ -678,6 +688,8 @@ def _cell(fid: Optional[str], tok: Token, row: Optional[_Row], unit: Optional[st
 def _number(tok: Token) -> Optional[Decimal]:
     """A value cell's number: '1,268', '-12', '+5', '减2' (a decrease), '152790元' (its unit apart)."""
     t = tok.text[:len(tok.text) - len(tok.unit)] if tok.unit else tok.text
+    if t.isascii() and t.isdigit():
+        return Decimal(t)
     t = t.replace(" ", "")
     if t[:1] in ("增", "减"):
         v = parse_signed(t[1:])
