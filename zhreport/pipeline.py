@@ -13,13 +13,14 @@ from pathlib import Path
 from typing import Optional, Union
 
 from .checks import run_checks, text_vs_table
-from .forms.detect import detect_issuer, detect_template, detect_year
+from .forms.detect import detect_template, detect_year
 from .forms.mapping import load_rules
 from .forms.schema import TEMPLATES, load_template, strip_label
 from .forms.grid import read_grid
 from .forms.tables import align_1d, extract_meta, read_tables
 from .indicators import link_indicators
 from .normalize import NormalizedText, normalize
+from .region import identify_issuer
 from .quantities import extract_quantities, money_factor, parse_signed
 from .reader import Decoded, decode_bytes, read_path
 from .types import Check, Fact, FieldValue, Report
@@ -199,7 +200,7 @@ def extract_text(text: str, *, year: Optional[int] = None, template: Optional[st
     report.form = form
     report.checks = checks
     filing = form.get("meta.filing_unit")
-    report.issuer = detect_issuer(t, filing.value if filing else None)
+    report.issuer, report.issuer_level, report.region = identify_issuer(t, filing.value if filing else None)
     return report
 
 
