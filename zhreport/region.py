@@ -168,23 +168,26 @@ def _kind(rest: str) -> str:
     return "government" if rest == "" or rest in gov else "department"
 
 
-def _generic_level(name: str) -> Optional[str]:
-    v = _vocab()
-    if any(name.startswith(h) for h in v["national_heads"]):
-        return "national"
-    for level, heads in v["generic_heads"].items():
-        if any(name.startswith(h) for h in heads):
-            return level
-    return None
+_PLACE_START = regex.compile(r"^\p{Han}{1,3}[省市县区州旗]")
 
 
-def _without_generic_head(name: str) -> str:
-    """"区人民政府办公室" -> "人民政府办公室": the organ after a level word that names no place."""
-    for heads in _vocab()["generic_heads"].values():
+def _generic_head(name: str) -> tuple[Optional[str], str]:
+    """("county", "教育局") for "县教育局": a level word that names no place, then the organ.
+
+    "镇平市生态环境局" opens with 镇 but names a place (镇平市): no level word there.
+    """
+    for level, heads in _vocab()["generic_heads"].items():
         for h in sorted(heads, key=len, reverse=True):
-            if name.startswith(h) and len(name) > len(h):
-                return name[len(h):]
-    return name
+            rest = name[len(h):]
+            if name.startswith(h) and rest and not _PLACE_START.match(rest):
+                return level, rest
+    return None, name
+
+
+def _generic_level(name: str) -> Optional[str]:
+    if any(name.startswith(h) for h in _vocab()["national_heads"]):
+        return "national"
+    return _generic_head(name)[0]
 
 
 def _settle(g: Gazetteer, name: str, codes: set[str], text: str) -> set[str]:
@@ -235,7 +238,7 @@ def resolve_issuer(issuer: Optional[str], text: str = "") -> tuple[Optional[str]
         township = m.group("t")
         rest = rest[m.end():]
     if not chain and township is None:
-        rest = _without_generic_head(rest)
+        rest = _generic_head(rest)[1]
     kind = _kind(rest)
     # the deepest place consistent with those before it
     codes: set[str] = set()

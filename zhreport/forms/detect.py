@@ -96,7 +96,7 @@ def _issuer_vocab() -> dict:
 
 def _organ(name: str) -> Optional[str]:
     """The name when it reads as an organ (its ending is one), else None."""
-    name = name.strip(" \t　《》“”\"'")
+    name = regex.sub(r"[（(][^（）()]*[)）]$", "", name.strip(" \t　《》“”\"'"))  # 司法局（区行政复议局）
     if not (2 <= len(name) <= 40) or not _HAN_RUN.match(name) or name.startswith(("关于", "我", "本", "该")):
         return None
     if any(w in name for w in ("年度", "报告", "信息公开工作")):
