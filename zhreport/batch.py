@@ -158,24 +158,35 @@ def _write(conn: sqlite3.Connection, rows: dict) -> None:
 
 
 class _Progress:
-    def __init__(self, total: int, stream=sys.stderr, enabled: bool = True):
-        self.total, self.stream, self.enabled = total, stream, enabled
-        self.t0 = time.perf_counter()
+    """The progress line. The time left is estimated from the documents finished after the
+    first one: warm-up, forking and the first document's data loading are no rate."""
+
+    MIN_FOR_ESTIMATE = 3  # documents finished after the first before the time left is shown
+
+    def __init__(self, total: int, stream=sys.stderr, enabled: bool = True, clock=time.perf_counter):
+        self.total, self.stream, self.enabled, self.clock = total, stream, enabled, clock
+        self.t0 = clock()
         self.last = 0.0
+        self.first: Optional[tuple[float, int]] = None  # (time, documents done) at the first finished one
         self.tty = hasattr(stream, "isatty") and stream.isatty()
 
     def update(self, s: BatchSummary, force: bool = False) -> None:
         if not self.enabled:
             return
-        now = time.perf_counter()
+        now = self.clock()
+        if self.first is None and s.done:
+            self.first = (now, s.done)
         if not force and now - self.last < (0.5 if self.tty else 10.0):
             return
         self.last = now
         dt = now - self.t0
-        rate = s.done / dt if dt else 0.0
-        left = (self.total - s.resumed - s.done) / rate if rate else 0.0
+        rate = s.done / dt if dt > 0 else 0.0
+        left = "estimating time left"
+        if self.first is not None and s.done - self.first[1] >= self.MIN_FOR_ESTIMATE and now > self.first[0]:
+            recent = (s.done - self.first[1]) / (now - self.first[0])
+            left = f"~{(self.total - s.resumed - s.done) / recent:.0f} s left"
         msg = (f"{s.done + s.resumed}/{self.total} documents, {rate:.1f} docs/s, "
-               f"{s.errors} errors, {s.skipped} skipped, ~{left:.0f} s left")
+               f"{s.errors} errors, {s.skipped} skipped, {left}")
         self.stream.write(("\r" + msg + "   ") if self.tty else (msg + "\n"))
         self.stream.flush()
 
