@@ -97,6 +97,9 @@ def test_codebook_covers_every_column_of_every_table(out):
     assert all(r["kind"] in {"count", "money", "percent", "change", "text", "key", "number"} for r in book)
     assert len([r for r in book if r["file"] == "forms.csv"]) == len(FORMS_KEY) + len(field_columns())
     assert codebook_rows() == codebook_rows()  # deterministic
+    # values.csv gives each value in the unit the codebook states for its field
+    for v in csv.DictReader(open(out / "values.csv", encoding="utf-8")):
+        assert v["unit"] == fields[v["field"]]["unit"], v
 
 
 def test_formula_cells_are_neutralised_in_the_written_file(tmp_path):

@@ -118,6 +118,17 @@ def field_columns() -> tuple[tuple[str, str], ...]:
     return tuple(seen.items())
 
 
+@lru_cache(maxsize=None)
+def _field_units() -> dict[str, str]:
+    """The form's unit of each field (its first generation that prints one)."""
+    units: dict[str, str] = {}
+    for _tid, tpl, _raw in _templates():
+        for f in tpl.fields.values():
+            if f.unit and f.unit != "——":
+                units.setdefault(f.id, f.unit)
+    return units
+
+
 def _kind(field_id: str, unit: Optional[str], field_kind: str) -> str:
     if field_kind == "meta":
         return "text"
@@ -139,12 +150,11 @@ def codebook_rows() -> list[dict]:
         for f in tpl.fields.values():
             if f.kind not in ("value", "derived", "meta"):
                 continue
-            row = per_field.setdefault(f.id, {"templates": [], "unit": None, "kind": f.kind, "derived": []})
+            row = per_field.setdefault(f.id, {"templates": [], "unit": _field_units().get(f.id), "kind": f.kind,
+                                              "derived": []})
             row["templates"].append(tid)
             printed = f"{f.numbering or ''}{f.label_full or f.label}"
             row[f"label_{tid}"] = printed + (" (not printed: derived)" if f.kind == "derived" else "")
-            if f.unit and f.unit != "——" and row["unit"] is None:
-                row["unit"] = f.unit
             row.setdefault("section", _section(tpl, f))
             if f.kind == "derived":
                 row["derived"] = list(f.derived_from)
@@ -158,7 +168,7 @@ def codebook_rows() -> list[dict]:
     for fid, col in field_columns():
         info = per_field[fid]
         same = info["templates"]
-        links = [c for c in dict.fromkeys(comparable.get(fid, [])) if c.split(":", 1)[0] not in same]
+        links = [c for c in dict.fromkeys(comparable.get(fid, [])) if c not in {f"{t}:{fid}" for t in same}]
         parts = []
         if len(same) > 1:
             parts.append("the same field in " + ", ".join(same))
@@ -204,12 +214,13 @@ def _primary_fact(fv: dict, facts: list[dict]) -> Optional[dict]:
 
 def _value_rows(report: dict, columns: dict[str, str]) -> Iterable[list]:
     facts = report.get("facts", [])
+    units = _field_units()
     for fid, fv in sorted(report.get("form", {}).items()):
         fact = _primary_fact(fv, facts)
         value = fv.get("value")
         number, text = (value, "") if isinstance(value, (int, float)) else ("", value)
         yield [report["source"], report["sha256"], fid, columns.get(fid, column_name(fid)), number, text,
-               (fact or {}).get("unit") or "", (fact or {}).get("approx") or "", fv.get("source", ""),
+               units.get(fid, ""), (fact or {}).get("approx") or "", fv.get("source", ""),
                fact["start"] if fact else "", fact["end"] if fact else "", fact["text"] if fact else "",
                len(fv.get("facts", [])), ",".join(fv.get("flags", []))]
 
