@@ -3,7 +3,6 @@ naming the right call, or the documented behaviour — never a silent wrong resu
 import io
 import json
 import warnings
-from pathlib import Path
 
 import pytest
 
