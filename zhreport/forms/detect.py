@@ -99,7 +99,7 @@ def _organ(name: str) -> Optional[str]:
     name = regex.sub(r"[（(][^（）()]*[)）]$", "", name.strip(" \t　《》“”\"'"))  # 司法局（区行政复议局）
     if not (2 <= len(name) <= 40) or not _HAN_RUN.match(name) or name.startswith(("关于", "我", "本", "该")):
         return None
-    if any(w in name for w in ("年度", "报告", "信息公开工作")):
+    if any(w in name for w in ("年度", "报告")):
         return None
     return name if name.endswith(_issuer_vocab()["suffixes"]) else None
 
