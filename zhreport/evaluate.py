@@ -105,9 +105,9 @@ _GATED = ("form_p", "form_r", "form_f1", "fact_p", "fact_r", "fact_f1")
 
 def baseline_of(result: dict, gold: str | Path) -> dict:
     """The floors a later run must reach: every measured score, and the gold they were measured on."""
-    floors = {m: result[m] for m in _GATED if m in result}
+    floors = {m: result[m] for m in _GATED if result.get(m) is not None}
     for tid, r in sorted(result["per_template"].items()):
-        floors.update({f"{tid}:{m}": r[m] for m in _GATED if m in r})
+        floors.update({f"{tid}:{m}": r[m] for m in _GATED if r.get(m) is not None})
     return {"gold": str(gold), "gold_sha256": gold_sha256(gold), "floors": floors}
 
 
@@ -148,6 +148,8 @@ def _derived(template: str) -> set[str]:
 def evaluate(cases: Iterable[dict], extract_fn: Optional[Callable] = None,
              transform: Optional[Callable[[str], str]] = None) -> dict:
     """Fact P/R/F1, field accuracy and form P/R/F1, overall and per template.
+
+    Raises ValueError when there is no case; a metric with nothing to score is None.
 
     `transform` damages or converts each text first (facts are then not scored,
     since gold spans refer to the clean text).
@@ -217,13 +219,18 @@ def evaluate(cases: Iterable[dict], extract_fn: Optional[Callable] = None,
             t.pred += len(pred_form)
             t.gold += len(gold_form)
 
+    if n_cases == 0:
+        raise ValueError("no gold cases to score")
+
     def block(t: _Tally, with_facts: bool) -> dict:
+        # a metric with nothing to score is None (null), never a perfect 1.0 or a 0.0
         out: dict[str, Any] = {}
-        out["form_p"], out["form_r"], out["form_f1"] = prf(t.tp, t.pred, t.gold)
+        out["form_p"], out["form_r"], out["form_f1"] = prf(t.tp, t.pred, t.gold) if t.pred or t.gold else (None,) * 3
         if with_facts:
-            out["fact_p"], out["fact_r"], out["fact_f1"] = prf(t.ftp, t.fpred, t.fgold)
-            out["field_acc"] = t.field_ok / t.field_n if t.field_n else 0.0
-        return {k: round(v, 4) for k, v in out.items()}
+            out["fact_p"], out["fact_r"], out["fact_f1"] = \
+                prf(t.ftp, t.fpred, t.fgold) if t.fpred or t.fgold else (None,) * 3
+            out["field_acc"] = t.field_ok / t.field_n if t.field_n else None
+        return {k: (None if v is None else round(v, 4)) for k, v in out.items()}
 
     result = {"cases": n_cases, **block(total, transform is None)}
     result["per_template"] = {tid: block(t, transform is None) for tid, t in sorted(per.items())}

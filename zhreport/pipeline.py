@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import hashlib
 import os
+import warnings
 from bisect import bisect_right
 from decimal import Decimal
 from pathlib import Path
 from typing import Optional, Union
 
+import regex
+
 from .checks import run_checks, text_vs_table
-from .forms.detect import detect_issuer, detect_template, detect_year
+from .forms.detect import detect_template, detect_year
 from .forms.mapping import load_rules
 from .forms.schema import TEMPLATES, load_template, strip_label
 from .forms.tables import TableCell, extract_meta, form_value, read_cells, scan
@@ -21,27 +24,50 @@ from .indicators import link_indicators
 from .normalize import NormalizedText, normalize
 from .quantities import extract_quantities, money_factor
 from .reader import Decoded, decode_bytes, read_path
+from .readers import read_document
+from .region import identify_issuer
 from .types import Check, Fact, FieldValue, Report, Statement
 
-__all__ = ["extract", "extract_text"]
+__all__ = ["extract", "extract_file", "extract_text", "DEFAULT_MAX_MB"]
 
 Source = Union[str, bytes, os.PathLike]
 
+DEFAULT_MAX_MB = 64  # one size limit for extract, extract_file and every CLI verb (batch too)
+
+_LOOKS_LIKE_PATH = regex.compile(r"^\S{1,260}$")
+
+
+def _looks_like_file_name(s: str) -> bool:
+    """One word that ends like a file zhreport reads, or an ASCII path ("/etc/passwd")."""
+    from .readers import SUFFIXES
+
+    if not _LOOKS_LIKE_PATH.match(s):
+        return False
+    suffix = Path(s).suffix.lower()
+    return (bool(suffix) and suffix in SUFFIXES) or (s.isascii() and ("/" in s or "\\" in s))
+
+
+def read_file(path: Union[str, os.PathLike], max_bytes: int) -> Decoded:
+    """A report file as batch reads it: PDF and Word by their readers, anything else as text or HTML
+    (a binary file is refused with what it is)."""
+    if Path(path).suffix.lower() in (".pdf", ".docx"):
+        return read_document(path, max_bytes)
+    return read_path(path, max_bytes)
+
 
 def _as_decoded(text_or_path: Source, source: Optional[str]) -> Decoded:
+    """A str is always the report's text; bytes are its raw bytes; a path is read as batch reads it."""
     if isinstance(text_or_path, bytes):
         return decode_bytes(text_or_path, source or "-")
     if isinstance(text_or_path, os.PathLike):
-        return read_path(text_or_path)
+        return read_file(text_or_path, int(DEFAULT_MAX_MB * 1024 * 1024))
     if not isinstance(text_or_path, str):
         raise TypeError(f"extract() takes text, bytes or a path, not {type(text_or_path).__name__}")
     s = text_or_path
-    if s and "\n" not in s and len(s) < 1024 and not any(c in s for c in "，。") :
-        try:
-            if Path(s).is_file():
-                return read_path(s)
-        except (OSError, ValueError):
-            pass
+    if _looks_like_file_name(s):
+        warnings.warn(f"extract() reads a str as the report's text, and {s[:80]!r} looks like a file name; "
+                      f"to read a file use zhreport.extract_file({s[:80]!r}) or pass a pathlib.Path",
+                      UserWarning, stacklevel=3)
     sha = hashlib.sha256(s.encode("utf-8", "surrogatepass")).hexdigest()
     return Decoded(s, None, sha, source or "-")  # type: ignore[arg-type]
 
@@ -50,11 +76,12 @@ def extract(text_or_path: Source, *, year: Optional[int] = None, template: Optio
             source: Optional[str] = None, mojibake: str = "repair") -> Report:
     """Extract facts, the filled form and its checks from one report.
 
-    `text_or_path` is the report's text, its raw bytes, or a path to a text file.
+    `text_or_path` is the report's text (a ``str`` is always text, never a file name),
+    its raw bytes, or a ``pathlib.Path`` read as ``extract_file`` reads it.
     `year` and `template` override what is detected; `mojibake` is the normalisation's
     mode for GBK-misalignment runs ("repair", "report" or "off"; see
     ``zhreport.normalize.normalize``). Raises ``ReadError`` when a file cannot be
-    read as text; never raises on odd text.
+    read; never raises on odd text.
 
         >>> r = extract("2018年，受理行政复议案件2件，被依法纠错1件。")
         >>> [(f.text, int(f.value), f.field) for f in r.facts]
@@ -63,6 +90,22 @@ def extract(text_or_path: Source, *, year: Optional[int] = None, template: Optio
     if template is not None and template not in TEMPLATES:
         raise ValueError(f"unknown template {template!r}; expected one of {', '.join(TEMPLATES)}")
     decoded = _as_decoded(text_or_path, source)
+    return extract_text(decoded.text, year=year, template=template, source=decoded.source,
+                        sha256=decoded.sha256, encoding=decoded.encoding, mojibake=mojibake)
+
+
+def extract_file(path: Union[str, os.PathLike], *, year: Optional[int] = None, template: Optional[str] = None,
+                 mojibake: str = "repair", max_mb: float = DEFAULT_MAX_MB) -> Report:
+    """Extract one report file: text in any encoding, a saved HTML page, PDF or Word — what batch reads.
+
+    Raises ``ReadError`` (with the file and the reason) when it cannot be read, and for
+    files larger than `max_mb` megabytes.
+    """
+    if template is not None and template not in TEMPLATES:
+        raise ValueError(f"unknown template {template!r}; expected one of {', '.join(TEMPLATES)}")
+    if not max_mb > 0:
+        raise ValueError(f"max_mb must be positive, not {max_mb!r}")
+    decoded = read_file(path, int(max_mb * 1024 * 1024))
     return extract_text(decoded.text, year=year, template=template, source=decoded.source,
                         sha256=decoded.sha256, encoding=decoded.encoding, mojibake=mojibake)
 
@@ -83,10 +126,11 @@ def extract_text(text: str, *, year: Optional[int] = None, template: Optional[st
     form, disagreements = fill_form(statements, facts)
     checks = notes + disagreements + (run_checks(form, tpl) if tpl is not None else [])
     filing = form.get("meta.filing_unit")
+    issuer, level, region = identify_issuer(norm.text, filing.value if filing else None)
     return Report(source=source, sha256=sha256 or hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
-                  encoding=encoding, script=norm.script, year=year, template=template,
-                  issuer=detect_issuer(norm.text, filing.value if filing else None), text=text,
-                  repairs=list(norm.repairs), facts=facts, form=form, checks=checks)
+                  encoding=encoding, script=norm.script, year=year, template=template, issuer=issuer,
+                  issuer_level=level, region=region, text=text, repairs=list(norm.repairs), facts=facts,
+                  form=form, checks=checks)
 
 
 def _template(text: str, year: Optional[int], template: Optional[str], tables) -> tuple[Optional[str], list[Check]]:

@@ -157,6 +157,8 @@ class Report:
     facts: list[Fact] = field(default_factory=list)
     form: dict[str, FieldValue] = field(default_factory=dict)
     checks: list[Check] = field(default_factory=list)
+    issuer_level: Optional[str] = None  # "<national|province|city|county|township> <government|department>"
+    region: Optional[dict] = None  # {"code": 6-digit division code, "name", "level"} from the gazetteer
 
     def to_dict(self) -> dict:
         from . import __version__
@@ -165,7 +167,7 @@ class Report:
             "zhreport": __version__,
             "source": self.source, "sha256": self.sha256, "encoding": self.encoding,
             "script": self.script, "year": self.year, "template": self.template,
-            "issuer": self.issuer,
+            "issuer": self.issuer, "issuer_level": self.issuer_level, "region": self.region,
             "repairs": [r.to_dict() for r in self.repairs],
             "facts": [f.to_dict() for f in self.facts],
             "form": {k: v.to_dict() for k, v in self.form.items()},
