@@ -82,6 +82,7 @@ def _patterns() -> _CellPatterns:
 @dataclass
 class Token:
     kind: str  # label | unit | value | blank | mark | empty | tail (an empty cell after a line's last cell)
+    #            | gap (a line of bars standing for empty cells whose places were lost) | serial (a row number)
     text: str
     start: int
     end: int
@@ -96,9 +97,9 @@ class TableText:
     regions: list[list[Token]]
 
 
-def _cell_tokens(text: str, s: int, e: int, line: int, separate: bool) -> list[Token]:
-    """Tokens of one cell text[s:e] (trimmed). `separate`: the cell was split off by a separator,
-    so a number in it may carry its unit ('152790元'); run-together text may not ('收到申请12件' is prose)."""
+def _cell_tokens(text: str, s: int, e: int, line: int) -> list[Token]:
+    """Tokens of one cell text[s:e] (trimmed). A cell that is a number may carry its unit
+    ('152790元', '160.5964万元'); a number run into a label may not ('收到申请12件' is prose)."""
     while s < e and text[s].isspace():
         s += 1
     while e > s and text[e - 1].isspace():
@@ -108,7 +109,7 @@ def _cell_tokens(text: str, s: int, e: int, line: int, separate: bool) -> list[T
     cell = text[s:e]
     pat = _patterns()
     m = pat.value.match(cell)  # the commonest cell first
-    if m and (separate or not m.group("unit")):
+    if m:
         return [Token("value", cell, s, e, line, m.group("unit"))]
     squeezed = "".join(cell.split())
     if squeezed in _MARKS:
@@ -194,7 +195,7 @@ def scan(text: str) -> TableText:
             cur = []
             continue
         if not line.strip():
-            if "\u00a0" in line or "\u3000" in line:  # a cell of its own that holds only &nbsp;: blank
+            if line:  # a cell of its own that holds only spaces or &nbsp;: an empty cell; '' is a layout gap
                 cur.append(Token("empty", "", ls, ls, n))
             continue
         if _PAGE_MARK.match(line) or _RULE_LINE.match(line):
@@ -218,13 +219,15 @@ def _line_tokens(text: str, ls: int, le: int, n: int) -> list[Token]:
                 at = cs + part.index(core)
                 toks.append(Token("value", core, at, at + len(core), n))
             else:
-                toks.extend(_split_spaces(text, cs, ce, n, separate=True))
+                toks.extend(_split_spaces(text, cs, ce, n))
         # empties before the first cell carry nothing (a leading '| '); a line of bars is one empty cell;
         # empties after the last cell are a tail ('352 | |'): a blank cell only where a row lacks its value
         while toks and toks[0].kind == "empty":
             toks.pop(0)
-        if not toks:
-            return [Token("empty", "", ls, ls, n)]
+        if not toks:  # a line of bars: one empty cell; three bars or more: empty cells run together
+            return [Token("gap" if line.count("|") + line.count("｜") >= 3 else "empty", "", ls, ls, n)]
+        if len(toks) > 1 and toks[0].kind == "value" and toks[1].kind == "label" and toks[0].text.isdigit():
+            toks[0].kind = "serial"  # a row number before the label ('3 | 其中：…'), no value of the row above
         k = len(toks)
         while toks[k - 1].kind == "empty":
             k -= 1
@@ -235,10 +238,10 @@ def _line_tokens(text: str, ls: int, le: int, n: int) -> list[Token]:
     if core.isascii() and core.isdigit():
         at = ls + line.index(core)
         return [Token("value", core, at, at + len(core), n)]
-    return _split_spaces(text, ls, le, n, separate=False)
+    return _split_spaces(text, ls, le, n)
 
 
-def _split_spaces(text: str, s: int, e: int, n: int, separate: bool) -> list[Token]:
+def _split_spaces(text: str, s: int, e: int, n: int) -> list[Token]:
     """Cells apart by runs of spaces (aligned columns), each read by _cell_tokens."""
     if not text[s:e].strip():
         return [Token("empty", "", s, s, n)]
@@ -248,11 +251,11 @@ def _split_spaces(text: str, s: int, e: int, n: int, separate: bool) -> list[Tok
         p = m.end()
     parts.append((p, e))
     if len(parts) == 1:
-        return _cell_tokens(text, s, e, n, separate)
+        return _cell_tokens(text, s, e, n)
     toks: list[Token] = []
     for ps, pe in parts:
         if ps < pe:
-            toks.extend(_cell_tokens(text, ps, pe, n, separate=True))
+            toks.extend(_cell_tokens(text, ps, pe, n))
     return toks
 
 
@@ -267,13 +270,16 @@ class RowSpec:
     unit: Optional[str]  # the unit a 1-D row prints
 
 
+_DEFINITION = regex.compile(r"(?<=\p{Han}{2}[^:：]*)(?<!其中)[:：].*$")
 _OPEN_NOTE = regex.compile(r"[(（][^()（）]*$")  # '（不包括用于…' cut at the line's end
 _CLOSE_NOTE = regex.compile(r"^[^()（）]*[)）]")  # '…等方面的经费）' the rest of a note cut before
 
 
 def _match_key(label: str) -> str:
-    """A printed label as compared: numbering, notes and an unclosed note ('（不包括…') dropped."""
-    s = _OPEN_NOTE.sub("", label)
+    """A printed label as compared: numbering, notes, an unclosed note ('（不包括…') and a definition
+    after a colon ('规章：地方行政规章指…') dropped."""
+    s = _DEFINITION.sub("", label)
+    s = _OPEN_NOTE.sub("", s)
     s = _CLOSE_NOTE.sub("", s)
     return strip_label(s)
 
@@ -392,7 +398,7 @@ class _Row:
         cells = [t for t in self.cells if t.kind != "tail"]
         filled = [t for t in cells if t.kind != "empty"]
         after = sum(1 for a, b in zip([self.label] + cells, cells) if a.kind != "empty" and b.kind == "empty")
-        if filled and after >= 0.8 * (len(filled) + 1):
+        if len(filled) >= 2 and after >= 0.8 * (len(filled) + 1):
             cells = [b for a, b in zip([self.label] + cells, cells) if not (b.kind == "empty" and a.kind != "empty")]
         return [t for t in cells if t.kind in ("value", "blank", "mark", "empty")]
 
@@ -647,7 +653,8 @@ def read_cells(tables: TableText, template: Template) -> list[TableCell]:
                         found.append(_cell(None, v, r, r.unit.text, 0.5))
         review_cells = []
         if review and _names_review(region):
-            runs = [[t for t in run if t.kind != "tail"] + [t for t in run if t.kind == "tail"] for run in orphans]
+            runs = [[t for t in run if t.kind in ("value", "blank", "mark", "empty")]
+                    + [t for t in run if t.kind == "tail"] for run in orphans]
             runs += [r.values + [t for t in r.cells if t.kind == "tail"] for i, r in enumerate(rows) if i not in placed]
             for run in runs:  # fifteen cells in a row, blanks and a line's tail included
                 if len(run) >= len(review) and any(t.kind == "value" for t in run):
@@ -709,13 +716,26 @@ def _fill(row: _Row, spec: RowSpec, template: Template, col: Optional[int], code
         others = [t for k, t in enumerate(vals) if t.kind == "value" and t is not v and k != code] \
             if col is not None else []
         return [_cell(spec.columns[0], v, row, unit, conf)] + [_cell(None, t, row, unit, 0.5) for t in others]
+    n = len(spec.columns)
     vals = row.values
     filled = [t for t in vals if t.kind != "empty"]
-    vals = (filled if len(filled) >= len(spec.columns) else vals)[:len(spec.columns)]  # empties only pad
+    if len(filled) >= n:
+        vals = filled  # empties only pad
+    elif len(vals) < n:  # empty cells at the end of a row printed on one line ('… | 5 | 3 | |') are blank cells;
+        # after a lone cell ('0 |', one cell a line) the bar only ends the line
+        # (a line that holds two cells or more, or two empty cells or more after its label)
+        cells_on, tails_on = {row.label.line: 1}, {}
+        for t in row.cells:
+            cells_on[t.line] = cells_on.get(t.line, 0) + (t.kind not in ("tail", "empty"))
+            tails_on[t.line] = tails_on.get(t.line, 0) + (t.kind == "tail")
+        vals = vals + [t for t in row.cells if t.kind == "tail"
+                       and (cells_on[t.line] >= 2 or tails_on[t.line] >= 2)][:n - len(vals)]
+    vals = vals[:n]
+    if len(vals) < n and any(t.kind == "gap" for t in row.cells):
+        return _total_only(row, spec, template, vals, unit, conf)
     cells = [_cell(fid, t, row, unit or template.fields[fid].unit, conf) for fid, t in zip(spec.columns, vals)]
-    for fid in spec.columns[len(vals):]:  # cells the layout did not print at all
-        cells.append(TableCell(fid, None, template.fields[fid].unit, None, None, row.label.text,
-                               (row.label.start, row.label.end), conf, ["blank_cell"]))
+    if not cells:
+        return []
     # a blank 总计 cell whose row has parts is not reported: impute it (forms.yaml)
     last = cells[-1]
     if len(cells) > 2 and last.field.endswith(".total") and last.value is None:
@@ -724,6 +744,21 @@ def _fill(row: _Row, spec: RowSpec, template: Template, col: Optional[int], code
             last.value = sum(parts, Decimal(0))
             last.flags = ["imputed"]
     return cells
+
+
+def _total_only(row: _Row, spec: RowSpec, template: Template, vals: list, unit: Optional[str],
+                conf: float) -> list[TableCell]:
+    """A row whose empty cells were run together ('3 |', '3 |', '|||||||'): the places of its values
+    are lost. Its last value is the 总计 when it is the sum of the others; the rest are facts of no field."""
+    nums = [t for t in vals if t.kind == "value"]
+    total = spec.columns[-1]
+    if len(nums) < 2 or not total.endswith(".total"):
+        return [_cell(None, t, row, unit, 0.5) for t in nums]
+    parts = [_number(t) for t in nums[:-1]]
+    if None in parts or sum(parts, Decimal(0)) != _number(nums[-1]):
+        return [_cell(None, t, row, unit, 0.5) for t in nums]
+    return [_cell(None, t, row, unit, 0.5) for t in nums[:-1]] + \
+        [_cell(total, nums[-1], row, unit or template.fields[total].unit, conf)]
 
 
 def form_value(cell: TableCell, template: Template) -> Decimal:
