@@ -56,7 +56,7 @@ def test_forms_and_values_load_in_pandas_with_their_types(out):
     assert pd.api.types.is_numeric_dtype(forms["year"])
     assert pd.api.types.is_numeric_dtype(values["value"]) and pd.api.types.is_numeric_dtype(values["fact_start"])
     assert set(values.columns) >= {"source", "field", "value", "approx", "origin", "fact_start", "fact_end"}
-    assert set(values["origin"]) <= {"table", "narrative", "both", "text"}
+    assert set(values["origin"]) <= {"table", "narrative", "both", "text", "meta"}
     # every row of values.csv is a cell of forms.csv, with the same value
     for _, v in values[values["value"].notna()].iterrows():
         row = forms[(forms["source"] == v["source"]) & (forms["sha256"] == v["sha256"])].iloc[0]

@@ -64,14 +64,15 @@ _DESCRIBED = {
     "unit": ("text", "the form's unit of the field"),
     "approx": ("text", "over (余/多/以上), under (近/不足), about (约/左右), range, or empty for an exact value"),
     "origin": ("text", "where the value came from: table, narrative, both (table and text agree or the "
-                       "table wins), text (a zero stated in words)"),
+                       "table wins), text (a value stated in words: 未收到… is 0), meta (a header string of "
+                       "the form: 填报单位, 填报日期)"),
     "fact_start": ("number", "start of the fact that states the value: code-point offset into the original text"),
     "fact_end": ("number", "end (exclusive) of that fact"),
     "fact_text": ("text", "the fact as printed, original[fact_start:fact_end]"),
     "n_facts": ("number", "how many facts state the value (table cells and narrative claims)"),
     "flags": ("text", "notes on the value, e.g. blank_cell, imputed"),
     "rule": ("text", "the check: sum, le, balance, text_vs_table, template"),
-    "severity": ("text", "error (the form's own arithmetic) or warning (plausibility)"),
+    "severity": ("text", "error (the form's own arithmetic), warning (plausibility) or info (the template note)"),
     "fields": ("text", "the field ids the check involves, comma-separated"),
     "message": ("text", "what the check found"),
     "status": ("text", "error or skipped"),
