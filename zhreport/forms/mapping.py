@@ -15,7 +15,7 @@ import regex
 from ..resources import load_yaml, model_path
 from ..errors import DataError
 
-__all__ = ["NarrativeRules", "load_rules", "Claim"]
+__all__ = ["NarrativeRules", "load_rules", "Claim", "parse_rule_text", "validate_rules"]
 
 _SENTENCE_END = "。；;！!？?\n"
 _CLAUSE_END = "，,。；;！!？?\n、：:（(）)"
@@ -171,9 +171,14 @@ _TOP_KEYS = {"extends", "count_units", "topics", "rules", "zeros", "implied", "s
 
 def _read_rule_file(name: str) -> dict:
     """One rule file as data; every mapping carries ``__line__`` and ``__file__`` for error messages."""
-    import yaml
-
     path = model_path("forms", f"narrative_{name}.yaml")
+    with open(path, encoding="utf-8") as fh:
+        return parse_rule_text(fh.read(), path.name)
+
+
+def parse_rule_text(text: str, filename: str) -> dict:
+    """Rule-file text as data, each mapping marked with its file and line."""
+    import yaml
 
     class _Loader(yaml.SafeLoader):
         pass
@@ -181,15 +186,19 @@ def _read_rule_file(name: str) -> dict:
     def _mapping(loader, node, deep=False):
         m = yaml.SafeLoader.construct_mapping(loader, node, deep=True)
         m["__line__"] = node.start_mark.line + 1
-        m["__file__"] = path.name
+        m["__file__"] = filename
         return m
 
     _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
     try:
-        with open(path, encoding="utf-8") as fh:
-            return yaml.load(fh, Loader=_Loader) or {}
+        return yaml.load(text, Loader=_Loader) or {}
     except yaml.YAMLError as exc:
-        raise DataError(f"malformed rule file {path}: {exc}") from None
+        raise DataError(f"malformed rule file {filename}: {exc}") from None
+
+
+def validate_rules(data: dict) -> None:
+    """Check parsed rule data against the field catalogue of every form (see ``_validate``)."""
+    _validate(data, set(_all_field_ids()))
 
 
 def _where(entry: dict) -> str:
