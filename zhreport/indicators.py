@@ -29,7 +29,9 @@ _YEARISH = regex.compile(r"^(?:\d{4}年度?|\d{1,2}月份?|\d{4}年\d{1,2}月)")
 _OPEN, _CLOSE = "（(", "）)"
 _ORDINAL = regex.compile(r"^[一二三四五六七八九十\d]+$")
 # a share: "占5%", "占信息公开总量的12.5%", "占比30%"
-_SHARE = regex.compile(r"^(?:占|约占|占到)(?P<base>.*?)(?:的)?(?:比例|比重)?(?:为|达|达到)?$|^占比(?:为|达)?$")
+_SHARE = regex.compile(r"^占比(?:为|达)?$|^(?:占|约占|占到)(?P<base>.*?)(?:的)?(?:比例|比重)?(?:为|达|达到)?$")
+# a verb left after a rate or count word ("办结率达", "满意率为")
+_TRAILING_VERB = regex.compile(r"(?<=[率数量额])(?:达到|达|为|是)$")
 # the number and unit that close the numerator's clause ("办事指南2条")
 _TRAILING_COUNT = regex.compile(
     r"(?:共|计|达|为)?(?:[\d.,]+|[零一二三四五六七八九十百千万两]+)(?:余|多)?(?:万|亿)?"
@@ -138,6 +140,9 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     if i >= j:
         return s, s
     s, e = words[i][1], words[j - 1][2]
+    m = _TRAILING_VERB.search(text, s, e)
+    if m is not None:
+        e = m.start()
     if e - s > 2 and text[s] in _OPEN and text[e - 1] in _CLOSE and not any(c in _CLOSE for c in text[s + 1:e - 1]):
         s, e = s + 1, e - 1
     return s, e
@@ -181,7 +186,7 @@ def _share(text: str, q: Quantity, cs: int, s: int, e: int) -> "Indicator | None
     ns, ne = _trim(text, ps, ps + t.start())
     if ne <= ns:
         return None
-    base = (m.group("base") or "").strip() if m.groupdict().get("base") is not None else ""
+    base = (m.group("base") or "").strip()
     label = f"{text[ns:ne]}占{base}比例" if base else f"{text[ns:ne]}占比"
     return Indicator(label, ns, e)
 
