@@ -19,6 +19,7 @@ __all__ = ["NarrativeRules", "load_rules", "Claim", "parse_rule_text", "validate
 
 _SENTENCE_END = "。；;！!？?\n"
 _CLAUSE_END = "，,。；;！!？?\n、：:（(）)"
+_REST_WINDOW = 120  # how far past the number's clause `none_next` looks for the sentence's end
 
 
 @dataclass
@@ -96,8 +97,8 @@ class NarrativeRules:
             ce += 1
         ctx = text[ss:ce]
         after = text[qe:ce]
-        se = ce
-        while se < len(text) and text[se] not in _SENTENCE_END:
+        se, se_max = ce, min(len(text), ce + _REST_WINDOW)
+        while se < se_max and text[se] not in _SENTENCE_END:
             se += 1
         rest = text[qe:se]
         topic_cache: dict = {}
