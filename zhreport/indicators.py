@@ -31,7 +31,7 @@ _ORDINAL = regex.compile(r"^[一二三四五六七八九十\d]+$")
 # a share: "占5%", "占信息公开总量的12.5%", "占比30%"
 _SHARE = regex.compile(r"^占比(?:为|达)?$|^(?:占|约占|占到)(?P<base>.*?)(?:的)?(?:比例|比重)?(?:为|达|达到)?$")
 # a verb left after a rate or count word ("办结率达", "满意率为")
-_TRAILING_VERB = regex.compile(r"(?<=[率数量额])(?:达到|达|为|是)$")
+_TRAILING_VERB = regex.compile(r"(?<=[率数量额])(?:达到|达|为|是|共计|合计|总计|共)$")
 # the number and unit that close the numerator's clause ("办事指南2条")
 _TRAILING_COUNT = regex.compile(
     r"(?:共|计|达|为)?(?:[\d.,]+|[零一二三四五六七八九十百千万两]+)(?:余|多)?(?:万|亿)?"
@@ -149,9 +149,15 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
 
 
 def _after(text: str, q: Quantity) -> tuple[int, int]:
+    """The counted noun after the number, up to the clause end or a word that starts what it does."""
     j = q.end
     while j < len(text) and text[j] not in _BOUNDARY and j - q.end < 20:
         j += 1
+    ends = _words().get("noun_end", frozenset())
+    for w, ws, _we in segment(text, q.end, j):
+        if w in ends and ws > q.end:
+            j = ws
+            break
     return _trim(text, q.end, j)
 
 
