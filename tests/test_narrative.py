@@ -50,6 +50,10 @@ TRAPS = {
     "cumulative_items": (2016, "全年在区政府网站发布政府信息33条，到目前累计主动公开政府信息100条。", "proactive.items.total"),
     "total_holds_carry_over": (2020, "全年共受理政府信息公开申请26件，其中上年转结1件。", "requests.received.total"),
     "licensing_application_not_request": (2019, "全年未收到行政许可申请；各栏目共刊发文稿52篇。", "requests.received.total"),
+    "appeal_rights_are_no_zero_review": (2020, "收到申请3件，对无法提供的，告知申请人可依法申请行政复议或提起行政诉讼。",
+                                         "admin_review.total"),
+    "appeal_rights_are_no_zero_litigation": (2020, "收到申请3件，对无法提供的，告知申请人可依法申请行政复议或提起行政诉讼。",
+                                             "litigation.total"),
 }
 
 
