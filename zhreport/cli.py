@@ -1,7 +1,7 @@
 """Command line: thin adapters over the library functions.
 
     zhreport extract FILE|- [FILE ...] [--year Y] [--template T] [--json|--table]
-    zhreport evaluate GOLD.jsonl [--json] [--baseline B] [--template T] [--misses N]
+    zhreport evaluate GOLD.jsonl|DIR [--json] [--baseline B] [--write-baseline B] [--template T] [--misses N]
     zhreport normalize FILE|- [--explain]
 
 Errors are one line on stderr naming the file and the reason; the exit status is
@@ -138,26 +138,33 @@ def _cmd_evaluate(args) -> int:
                   f"{r.get('fact_p', 0):7.4f} {r.get('fact_r', 0):7.4f} {r.get('fact_f1', 0):7.4f} "
                   f"{r.get('field_acc', 0):7.4f}")
         print(f"misses and false hits: {len(misses)} (show them with --misses N)")
+    if args.write_baseline:
+        from .evaluate import baseline_of
+
+        Path(args.write_baseline).write_text(
+            json.dumps(baseline_of(result, args.gold), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        print(f"baseline written to {args.write_baseline}")
     if args.baseline:
-        return _compare_baseline(result, args.baseline)
+        return _compare_baseline(result, args.baseline, args.gold)
     return 0
 
 
-def _compare_baseline(result: dict, path: str) -> int:
-    """Exit 1 when any metric falls below the floor in the baseline JSON."""
+def _compare_baseline(result: dict, path: str, gold: str) -> int:
+    """Exit 1 when the gold changed or any score falls below its floor in the baseline JSON."""
+    from .evaluate import regressions
+
     try:
-        floors = json.loads(Path(path).read_text(encoding="utf-8"))
+        baseline = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         _fail(f"{path}: cannot read baseline ({exc})")
         return 1
-    bad = []
-    for key, floor in floors.get("floors", floors).items():
-        scope, _, metric = key.rpartition(":")
-        got = result["per_template"].get(scope, {}).get(metric) if scope else result.get(metric)
-        if got is None or got + 1e-9 < float(floor):
-            bad.append(f"{key} = {got} < {floor}")
+    if "floors" not in baseline:  # a plain {metric: floor} object
+        baseline = {"floors": baseline}
+    bad = regressions(result, baseline, gold)
     for b in bad:
         _fail(f"regression: {b}")
+    if not bad:
+        print(f"accuracy gate: {len(baseline['floors'])} scores at or above the baseline {path}")
     return 1 if bad else 0
 
 
@@ -229,12 +236,13 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     e.set_defaults(func=_cmd_extract)
 
-    v = sub.add_parser("evaluate", help="score extraction against a gold JSONL file")
-    v.add_argument("gold", metavar="GOLD.jsonl")
+    v = sub.add_parser("evaluate", help="score extraction against a gold JSONL file (or a folder of them)")
+    v.add_argument("gold", metavar="GOLD.jsonl|DIR")
     v.add_argument("--json", action="store_true", help="print the metrics as JSON")
     v.add_argument("--template", choices=TEMPLATES, help="score only cases of this template")
     v.add_argument("--misses", type=int, default=0, help="list N misses/false hits (-1: all)")
-    v.add_argument("--baseline", metavar="B", help="JSON of metric floors; exit 1 on a regression")
+    v.add_argument("--baseline", metavar="B", help="baseline JSON (floors and the gold's hash): exit 1 on a regression")
+    v.add_argument("--write-baseline", metavar="B", help="write the measured scores as the new baseline B")
     v.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     v.set_defaults(func=_cmd_evaluate)
 

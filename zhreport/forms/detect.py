@@ -7,6 +7,7 @@ from typing import Optional
 import regex
 
 from .schema import TEMPLATES, load_template
+from .tables import TableText, scan, template_votes
 
 _TITLE_YEAR = regex.compile(r"((?:19|20)\d{2})\s*年(?:度)?[^。\n]{0,40}?(?:政府信息公开|政务公开|信息公开)[^。\n]{0,12}?(?:年度报告|年报|工作报告|报告)")
 _PERIOD_YEAR = regex.compile(r"(?:统计期限|统计时限|统计时间|所列数据)[^。\n]{0,20}?((?:19|20)\d{2})\s*年")
@@ -49,21 +50,27 @@ def _keyword_votes(text: str) -> dict[str, int]:
     return votes
 
 
-def detect_template(text: str, year: Optional[int]) -> tuple[Optional[str], Optional[str]]:
-    """(template, note): the year decides; the table's labels confirm or overrule.
+def detect_template(text: str, year: Optional[int], tables: Optional[TableText] = None
+                    ) -> tuple[Optional[str], Optional[str]]:
+    """(template, note): the printed table labels decide; the year breaks ties.
 
-    A 2019 report that still prints the old table is gov2008 (the 2019 format was
-    only encouraged); the note says when year and labels disagree.
+    Offices kept an old form for a year or two (a 2019 report with the 2008 table, a 2022
+    one with the 2019 tables), so a page whose labels are those of one form is read on that
+    form whatever its year; the note says so. Labels of a table whose values could not be
+    read (the forms' keywords) count when no table is read; otherwise the year decides.
     """
     by_year = template_for_year(year)
-    votes = _keyword_votes(text)
-    best = max(votes, key=lambda t: votes[t]) if any(votes.values()) else None
-    if by_year is None:
-        return best, None
-    if best and best != by_year and votes[best] >= 2 and votes[by_year] == 0:
-        if year == 2019 and best == "gov2008":
-            return best, None  # allowed: old table in a 2019 report
-        return by_year, f"the report year {year} implies {by_year}, but the table labels are those of {best}"
+    for votes in (template_votes(tables if tables is not None else scan(text)), _keyword_votes(text)):
+        top = max(votes.values())
+        leaders = [t for t, v in votes.items() if v == top]
+        if top >= 2 and len(leaders) == 1:
+            best = leaders[0]
+            if by_year is not None and best != by_year:
+                return best, (f"the table labels are those of {best}, though the report year {year} "
+                              f"implies {by_year}: read on {best}")
+            return best, None
+        if top:
+            break  # table labels that do not decide: the year does
     return by_year, None
 
 

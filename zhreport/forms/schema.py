@@ -45,6 +45,11 @@ class Field:
     derived_from: list[str] = field(default_factory=list)
 
     @property
+    def money(self) -> bool:
+        """A field that holds money, kept in 万元 (some forms print no unit for it: 采购总金额)."""
+        return self.unit == "万元" or "金额" in self.label
+
+    @property
     def key(self) -> str:
         """Label as compared with a printed row label."""
         return strip_label(self.label)
