@@ -85,7 +85,6 @@ def test_damage_really_inserts_pinyin():
     assert "(fù)" in farm_damage("因政府信息公开被申请行政复议1件。", annotated=PINYIN_CHARS)
 
 
-@pytest.mark.xfail(strict=True, reason="quantities: place names")
 def test_place_name_numerals_are_no_facts():
     r = zhreport.extract("七家子镇2021年主动公开政府信息12条。", year=2021)
     assert [f.text for f in r.facts] == ["12条"]
