@@ -20,7 +20,7 @@ from .forms.detect import detect_template, detect_year
 from .forms.mapping import load_rules
 from .forms.schema import TEMPLATES, load_template, strip_label
 from .forms.tables import TableCell, extract_meta, form_value, read_cells, scan
-from .indicators import link_indicators
+from .indicators import is_structure_count, link_indicators
 from .normalize import NormalizedText, normalize
 from .quantities import extract_quantities, money_factor
 from .reader import Decoded, decode_bytes, read_path
@@ -191,7 +191,7 @@ def _narrative_facts(norm: NormalizedText, tpl, skip: list[tuple[int, int]]) -> 
     statements: list[Statement] = []
     stated: list[tuple[str, Decimal, int]] = []  # (field, value, position in the normalised text)
     for q in extract_quantities(t):
-        if _inside(q.start, skip):
+        if _inside(q.start, skip) or is_structure_count(t, q):  # '共六个部分' counts no fact
             continue
         for ind in link_indicators(t, q) or [None]:
             match = None
