@@ -153,48 +153,37 @@ def markdown(tables) -> str:
     return "\n".join(out)
 
 
-def lines(tables, gap: str = "", blank_as: str = "-") -> str:
-    out = []
-    for t in tables:
-        out.append(t.title)
-        out.extend(t.header)
-        for r in t.rows:
-            out.extend(r.labels)
-            out.extend(_cells(r, blank_as))
-    return ("\n" + gap).join(out)
-
-
-def paragraphs(tables) -> str:
-    """One cell per paragraph: a blank line between cells (the commonest scraped layout)."""
-    return lines(tables, gap="\n")
-
-
-def bar_lines(tables) -> str:
-    """Label lines, then '| unit' and '| value' lines; a blank cell is a lone '|'."""
-    out = []
-    for t in tables:
-        out.append(t.title)
-        out.extend(t.header)
-        for r in t.rows:
-            out.extend(r.labels)
-            out.extend("| " + c if c else "|" for c in _cells(r))
-    return "\n".join(out)
-
-
-def split_labels(tables) -> str:
-    """One cell per line, long row labels broken over two lines."""
+def _cell_per_line(tables, labels=lambda lab: [lab], cell=lambda c: c, blank_as: str = "-", gap: str = "") -> str:
+    """Every label and cell on a line of its own; `labels` may break a label, `cell` dress a cell."""
     out = []
     for t in tables:
         out.append(t.title)
         out.extend(t.header)
         for r in t.rows:
             for lab in r.labels:
-                if len(lab) > 14:
-                    out.extend([lab[:len(lab) // 2], lab[len(lab) // 2:]])
-                else:
-                    out.append(lab)
-            out.extend(_cells(r, "—"))
-    return "\n".join(out)
+                out.extend(labels(lab))
+            out.extend(cell(c) for c in _cells(r, blank_as))
+    return ("\n" + gap).join(out)
+
+
+def lines(tables) -> str:
+    return _cell_per_line(tables)
+
+
+def paragraphs(tables) -> str:
+    """One cell per paragraph: a blank line between cells (the commonest scraped layout)."""
+    return _cell_per_line(tables, gap="\n")
+
+
+def bar_lines(tables) -> str:
+    """Label lines, then '| unit' and '| value' lines; a blank cell is a lone '|'."""
+    return _cell_per_line(tables, cell=lambda c: "| " + c if c else "|", blank_as="")
+
+
+def split_labels(tables) -> str:
+    """One cell per line, long row labels broken over two lines."""
+    return _cell_per_line(tables, labels=lambda lab: [lab[:len(lab) // 2], lab[len(lab) // 2:]] if len(lab) > 14
+                          else [lab], blank_as="—")
 
 
 def spaces(tables, fill: str = " ") -> str:
