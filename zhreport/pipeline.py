@@ -44,7 +44,8 @@ def _looks_like_file_name(s: str) -> bool:
     if not _LOOKS_LIKE_PATH.match(s):
         return False
     suffix = Path(s).suffix.lower()
-    return (bool(suffix) and suffix in SUFFIXES) or (s.isascii() and ("/" in s or "\\" in s))
+    return (bool(suffix) and suffix in SUFFIXES) or \
+        (s.isascii() and ("/" in s or "\\" in s) and regex.search(r"[A-Za-z0-9]{2}", s) is not None)
 
 
 def read_file(path: Union[str, os.PathLike], max_bytes: int) -> Decoded:
