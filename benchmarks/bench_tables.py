@@ -43,7 +43,8 @@ def main() -> None:
 
     import zhreport
     from zhreport.forms.schema import load_template
-    from zhreport.forms.tables import read_cells, scan
+    from zhreport.forms.table_text import scan
+    from zhreport.forms.tables import read_cells
 
     jieba.setLogLevel(60)
     jieba.lcut("预热")

@@ -19,7 +19,8 @@ from .checks import run_checks, text_vs_table
 from .forms.detect import detect_template, detect_year
 from .forms.mapping import load_rules
 from .forms.schema import TEMPLATES, load_template, strip_label
-from .forms.tables import TableCell, extract_meta, form_value, read_cells, scan
+from .forms.table_text import scan
+from .forms.tables import TableCell, extract_meta, form_value, read_cells
 from .indicators import is_structure_count, link_indicators
 from .normalize import NormalizedText, normalize
 from .quantities import extract_quantities, money_factor

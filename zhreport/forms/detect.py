@@ -8,7 +8,8 @@ from typing import Optional
 import regex
 
 from .schema import TEMPLATES, load_template
-from .tables import TableText, scan, template_votes
+from .table_text import TableText, scan
+from .tables import template_votes
 
 _TITLE_YEAR = regex.compile(r"((?:19|20)\d{2})\s*年(?:度)?[^。\n]{0,40}?(?:政府信息公开|政务公开|信息公开)[^。\n]{0,12}?(?:年度报告|年报|工作报告|报告)")
 _PERIOD_YEAR = regex.compile(r"(?:统计期限|统计时限|统计时间|所列数据)[^。\n]{0,20}?((?:19|20)\d{2})\s*年")

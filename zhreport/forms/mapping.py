@@ -12,7 +12,6 @@ from typing import Optional
 
 import regex
 
-from ..resources import load_yaml, model_path
 from ..errors import DataError
 
 __all__ = ["NarrativeRules", "load_rules", "Claim", "parse_rule_text", "validate_rules"]
