@@ -37,7 +37,7 @@ def test_mojibake_repair_target():
     restorations exact; the other runs are left as they are and reported)."""
     tune = _tune()
     items = tune.cases_items(Path(__file__).parent / "cases" / "scrape_damage.jsonl")
-    exact, applied, applied_exact = tune.cases_score(items, tune.M.WEIGHTS)
+    exact, applied, applied_exact = tune.cases_score(items, tune.WEIGHTS)
     assert len(items) == len(MOJIBAKE)
     assert exact / len(items) >= 0.85 and applied_exact / max(1, applied) >= 0.97
 
@@ -51,7 +51,7 @@ def test_mojibake_repair_on_damage_never_tuned_on():
     tune = _tune()
     lines = tune.synthetic_lines(ROOT / "corpora" / "dev" / "dev.jsonl", 150, seed=7)
     items = [(dl, cl, tune.M.run_candidates(dl)) for dl, cl in lines]
-    exact, applied, applied_exact, _runs = tune.evaluate(items, tune.M.WEIGHTS)
+    exact, applied, applied_exact, _runs = tune.evaluate(items, tune.WEIGHTS)
     assert exact / len(items) >= 0.90 and applied_exact / applied >= 0.97
 
 
@@ -103,7 +103,7 @@ def test_damaged_dev_texts_lose_no_form_value(dev_cases):
 def test_damaged_dev_lines_come_back(dev_cases):
     """The project's damage generator on the dev texts, then normalisation: >= 95% of lines as they were."""
     from zhreport.normalize.damage import to_traditional_chars
-    from zhreport.normalize.mojibake import _fold
+    from zhreport.normalize.mojibake import fold
 
     total = same = 0
     for c in dev_cases:
@@ -111,7 +111,7 @@ def test_damaged_dev_lines_come_back(dev_cases):
             continue
         damaged = farm_damage(c["text"])
         repaired = apply_repairs(damaged, normalize(damaged).repairs)
-        expected = [_fold(x).strip() for x in to_traditional_chars(c["text"]).split("\n")]
+        expected = [fold(x).strip() for x in to_traditional_chars(c["text"]).split("\n")]
         for got, exp in zip(repaired.split("\n"), expected):
             total += 1
             same += got.strip() == exp

@@ -15,11 +15,11 @@ __all__ = ["extract", "normalize", "Report", "Fact", "ReadError", "ZhReportError
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 
-from .normalize import normalize  # noqa: E402  (the function shadows its subpackage's name)
-
-
 def __getattr__(name: str):
     # lazy: importing zhreport loads no data tables, no jieba and no OpenCC
+    if name == "normalize":  # the subpackage, callable as its normalize() function
+        from . import normalize
+        return normalize
     if name == "extract":
         from .pipeline import extract
         return extract

@@ -16,7 +16,7 @@ from ..resources import model_path
 
 
 @lru_cache(maxsize=1)
-def _base() -> tuple[dict, dict, int]:
+def load_base() -> tuple[dict, dict, int]:
     """Unigram and bigram counts with the corpus scaled to the dictionary's total."""
     uni: dict[str, float] = {}
     bi: dict[str, float] = {}
@@ -40,28 +40,43 @@ def _base() -> tuple[dict, dict, int]:
 
 
 class CharLM:
-    """log P of simplified text under base counts + a document cache."""
+    """log P of simplified text under base counts + a document cache.
 
-    def __init__(self, document: str = "", cache_weight: float = 2000.0):
-        self.uni, self.bi, self.total = _base()
+    `script` ('hant', 'hans' or 'mixed') is the page's: a character of the other script
+    costs OTHER_SCRIPT_PENALTY in `step` and `char_weight`.
+    """
+
+    def __init__(self, document: str = "", cache_weight: float = 2000.0, script: str = "mixed"):
+        self.uni, self.bi, self.total = load_base()
         self.cache_bi: Counter = Counter()
         self.cache_uni: Counter = Counter()
         self.doc_chars: set = set()  # the document's characters as written (either script)
         self.cache_weight = cache_weight  # a page character's weight when choosing which characters to try
         self._cache_total = 1
         self._steps: dict[str, float] = {}
-        self.script: str = "mixed"
+        self.script = script
         if document:
             self.add_document(document)
+
+    def set_script(self, script: str) -> None:
+        self.script = script
+        self._steps.clear()
+
+    def char_weight(self, ch: str) -> float:
+        """How likely the page holds ch (log count, the page's own characters weighted
+        cache_weight), for choosing which characters a search tries first."""
+        s = simplified_char(ch)
+        n = self.uni.get(s, 0) + self.cache_uni.get(s, 0) * self.cache_weight
+        return math.log(n + 1) + script_penalty(self.script, ch)
 
     def add_document(self, text: str) -> None:
         self._steps.clear()
         s = to_simplified(text).translate(_WIDEN).replace("\n", EOL)
         for a, b in zip(s, s[1:]):
-            if _is_text(a) and _is_text(b):
+            if is_text(a) and is_text(b):
                 self.cache_bi[a + b] += 1
         for c in s:
-            if _is_text(c):
+            if is_text(c):
                 self.cache_uni[c] += 1
         self._cache_total = max(1, sum(self.cache_uni.values()))
         self.doc_chars.update(c for c in text if _is_han(c))
@@ -75,7 +90,7 @@ class CharLM:
         boundary must not cost much more than starting afresh after punctuation.
         """
         if not self._known(b):
-            return _punct_logp(b)
+            return symbol_logp(b)
         pb = (self.uni.get(b, 0) + 1) / (self.total + 20000)
         if a and self._known(a):
             n_a = self.uni.get(a, 0)
@@ -100,18 +115,29 @@ class CharLM:
         is penalised: mirror pages were converted as a whole. Pairs the document's
         cache does not touch are shared by all documents of the process.
         """
+        got = self._steps.get(prev + ch)
+        return self._new_step(prev, ch) if got is None else got
+
+    def steps(self, prev: str, chars) -> list[float]:
+        """[step(prev, ch) for ch in chars], without a call per memoised pair."""
+        memo = self._steps
+        out = []
+        for ch in chars:
+            got = memo.get(prev + ch)
+            out.append(self._new_step(prev, ch) if got is None else got)
+        return out
+
+    def _new_step(self, prev: str, ch: str) -> float:
         key = prev + ch
-        got = self._steps.get(key)
-        if got is None:
-            a, b = (_lm_char(prev) if prev else ""), _lm_char(ch)
-            if self.cache_uni and (a in self.cache_uni or b in self.cache_uni):
-                got = self._logp(a, b, True) + _script_penalty(self.script, ch)
-            else:
-                shared = _SHARED_STEPS.setdefault(self.script, {})
-                got = shared.get(key)
-                if got is None:
-                    got = shared[key] = self._logp(a, b, False) + _script_penalty(self.script, ch)
-            self._steps[key] = got
+        a, b = (_lm_char(prev) if prev else ""), _lm_char(ch)
+        if self.cache_uni and (a in self.cache_uni or b in self.cache_uni):
+            got = self._logp(a, b, True) + script_penalty(self.script, ch)
+        else:
+            shared = _SHARED_STEPS.setdefault(self.script, {})
+            got = shared.get(key)
+            if got is None:
+                got = shared[key] = self._logp(a, b, False) + script_penalty(self.script, ch)
+        self._steps[key] = got
         return got
 
     def score(self, text: str, left: str = "") -> float:
@@ -136,12 +162,19 @@ _SHARED_STEPS: dict = {}  # script -> {pair: log P}, for pairs no page cache tou
 
 
 @lru_cache(maxsize=65536)
-def _script_penalty(script: str, ch: str) -> float:
+def script_penalty(script: str, ch: str) -> float:
+    """log-cost of ch on a page of `script`: 0, or OTHER_SCRIPT_PENALTY for the other script's characters."""
     if script == "hant" and _is_simplified_only(ch):
         return OTHER_SCRIPT_PENALTY
-    if script == "hans" and _simp(ch) != ch:
+    if script == "hans" and simplified_char(ch) != ch:
         return OTHER_SCRIPT_PENALTY
     return 0.0
+
+
+@lru_cache(maxsize=None)
+def base_char_weight(ch: str, script: str) -> float:
+    """How likely any report of `script` holds ch, before looking at a page: log count, script penalty."""
+    return math.log(load_base()[0].get(simplified_char(ch), 0) + 1) + script_penalty(script, ch)
 
 
 OTHER_SCRIPT_PENALTY = -8.0
@@ -163,7 +196,8 @@ def _is_simplified_only(c: str) -> bool:
 
 
 @lru_cache(maxsize=65536)
-def _simp(c: str) -> str:
+def simplified_char(c: str) -> str:
+    """c in simplified script (itself when conversion would not give one character)."""
     s = to_simplified(c)
     return s if len(s) == 1 else c
 
@@ -177,10 +211,10 @@ _WIDEN = {c: c + 0xFEE0 for c in range(0x21, 0x7F)}
 
 @lru_cache(maxsize=65536)
 def _lm_char(c: str) -> str:
-    return _simp(c.translate(_WIDEN))
+    return simplified_char(c.translate(_WIDEN))
 
 
-def _is_text(c: str) -> bool:
+def is_text(c: str) -> bool:
     """Han and the full-width/CJK punctuation of running text."""
     return (_is_han(c) or c == EOL or "\u2010" <= c <= "\u206f" or "\u3000" < c <= "\u303f"
             or "\uff01" <= c <= "\uff5e")
@@ -191,7 +225,8 @@ def _is_han(c: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def _punct_logp(c: str) -> float:
+def symbol_logp(c: str) -> float:
+    """log P of a character the model does not know (digits, ASCII, punctuation, symbols)."""
     # ASCII and common punctuation are ordinary in reports; symbols from the GBK
     # symbol rows (box drawing, bopomofo, pinyin letters) are what mojibake is made of
     o = ord(c)

@@ -1,0 +1,119 @@
+"""The evidence on each complete candidate, beyond the character model's score: jieba's
+word model over a window, '（一）' numbering and form row labels at a line start,
+brackets left unmatched, pinyin annotations that contradict the restored characters."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+import regex
+
+from ..convert import to_simplified
+from ..lm import simplified_char, symbol_logp
+from .labels import form_label_keys, label_key
+
+
+@dataclass
+class Candidate:
+    start: int  # the '?' of the run
+    end: int  # end (exclusive) of the damaged characters the candidate replaces
+    restored: str
+    bigram: float  # character model, with the context after the run
+    words: float = 0.0  # jieba's best segmentation of the window
+    numbering: bool = False  # opens with '（一）'-style numbering at a line start
+    label: bool = False  # the line it opens is a row label of a statistics form
+    unbalanced: int = 0  # brackets the restoration leaves unmatched in its line
+    misread: int = 0  # pinyin annotations next to restored characters that are not their readings
+    score: float = 0.0
+    verified: Optional[bool] = None  # re-damaging it gives back the input (computed when needed)
+
+
+NUMBERING = regex.compile(r"^[\u3000 ]*[（(][一二三四五六七八九十]{1,3}[）)]")
+_HAN_RUN = regex.compile(r"[\u4e00-\u9fff]+|.", regex.S)
+_CELL_END = regex.compile(r"\||\t| {2,}|\d")
+_ANNOTATED = regex.compile(r"(\p{Han})[(（]([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7})[)）]")
+_SYLLABLE_CLOSE = regex.compile(r"([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7})[)）]")
+_OPEN, _CLOSE = "（(", "）)"
+
+
+def describe(text: str, cands: list[Candidate]) -> None:
+    """Fill in the features of the candidates of one run (all start at the same '?')."""
+    if not cands:
+        return
+    i = cands[0].start
+    at_line_start = i == 0 or text[i - 1] == "\n"
+    ctx_l = text[max(0, i - 4):i].split("\n")[-1]
+    for c in cands:
+        ctx_r = text[c.end:c.end + 4].split("\n")[0]
+        c.words = word_score(ctx_l + c.restored + ctx_r)
+        c.numbering = at_line_start and bool(NUMBERING.match(c.restored))
+        c.label = at_line_start and is_form_label(c.restored + text[c.end:text.find("\n", c.end) % (len(text) + 1)])
+        c.unbalanced = unbalanced(text, c)
+        c.misread = misread(text, c)
+
+
+def word_score(text: str) -> float:
+    """log P of the best jieba segmentation of the Han runs of `text`, plus punctuation costs."""
+    from ...segment import get_tokenizer
+
+    tk = get_tokenizer()
+    total = 0.0
+    for m in _HAN_RUN.finditer(text):
+        seg = m.group()
+        if "\u4e00" <= seg[0] <= "\u9fff":
+            s = to_simplified(seg)
+            dag = tk.get_DAG(s)
+            route: dict = {}
+            tk.calc(s, dag, route)
+            total += route[0][0]
+        else:
+            total += symbol_logp(simplified_char(seg))
+    return total
+
+
+def is_form_label(line: str) -> bool:
+    """Whether the line's first cell is, once simplified, a row label of one of the forms."""
+    cell = _CELL_END.split(line, 1)[0]
+    key = label_key(to_simplified(cell))
+    return len(key) >= 2 and key in form_label_keys()
+
+
+def misread(text: str, c: Candidate) -> int:
+    """Pinyin the page put after a restored character that cannot be its reading (the pages
+    annotate every occurrence of a character with one of its readings)."""
+    from ..fixes import is_reading
+
+    bad = 0
+    window = c.restored + text[c.end:c.end + 10]
+    for m in _ANNOTATED.finditer(window):
+        if m.start(1) < len(c.restored) and not is_reading(m.group(1), m.group(2)):
+            bad += 1
+    m = _SYLLABLE_CLOSE.match(text, c.end)
+    if m and not (len(c.restored) >= 2 and c.restored[-1] in "(（"):
+        bad += 1  # the run ends inside an annotation: its '(' was swallowed, not restored
+    elif m and not is_reading(c.restored[-2], m.group(1)):
+        bad += 1
+    return bad
+
+
+def unbalanced(text: str, c: Candidate) -> int:
+    """Brackets the restoration leaves unmatched in its line (up to 80 characters on either
+    side), beyond those the line leaves unmatched without it."""
+    ls = max(text.rfind("\n", 0, c.start) + 1, c.start - 80)
+    le = text.find("\n", c.end)
+    le = min(len(text) if le < 0 else le, c.end + 80)
+    before, after = text[ls:c.start], text[c.end:le]
+    return max(0, _unmatched(before + c.restored + after) - _unmatched(before + after))
+
+
+def _unmatched(s: str) -> int:
+    depth = bad = 0
+    for ch in s:
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            if depth:
+                depth -= 1
+            else:
+                bad += 1
+    return bad + depth
