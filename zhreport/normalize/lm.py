@@ -54,6 +54,7 @@ class CharLM:
         self.cache_weight = cache_weight  # a page character's weight when choosing which characters to try
         self._cache_total = 1
         self._steps: dict[str, float] = {}
+        self._arrays = None  # the page's counts as arrays, built by the first step_array call
         self.script = script
         if document:
             self.add_document(document)
@@ -71,6 +72,7 @@ class CharLM:
 
     def add_document(self, text: str) -> None:
         self._steps.clear()
+        self._arrays = None
         s = to_simplified(text).translate(_WIDEN).replace("\n", EOL)
         for a, b in zip(s, s[1:]):
             if is_text(a) and is_text(b):
@@ -140,6 +142,48 @@ class CharLM:
         self._steps[key] = got
         return got
 
+    def step_array(self, prev, nxt):
+        """step() for arrays of code points (numpy int arrays of equal length), all at once.
+
+        The same arithmetic as step(), on arrays indexed by code point: the search scores
+        thousands of pairs per damaged character, and a Python call per pair dominated it.
+        """
+        import numpy as np
+
+        t = _base_arrays()
+        page = self._page_arrays()
+        a, b = t.lm_code[prev], t.lm_code[nxt]
+        known_a = (t.in_uni[a] | (page.uni[a] > 0)) & (a >= 0x80)
+        known_b = (t.in_uni[b] | (page.uni[b] > 0)) & (b >= 0x80)
+        pb = (t.uni[b] + 1) / (self.total + 20000)
+        n_a = t.uni[a]
+        n_ab = _lookup(t.bi_keys, t.bi_vals, (a << 21) | b)
+        ratio = np.divide(n_ab, n_a, out=np.zeros_like(n_ab), where=n_a != 0)
+        p = np.where(known_a, BIGRAM_LAMBDA * ratio + (1 - BIGRAM_LAMBDA) * pb, pb)
+        if page.has_cache:
+            doc_a, doc_b = page.uni[a], page.uni[b]
+            p_doc = doc_b / self._cache_total
+            c_ab = _lookup(page.bi_keys, page.bi_vals, (a << 21) | b)
+            with_bigram = ((1 - CACHE_BIGRAM - CACHE_UNIGRAM) * p
+                           + np.divide(CACHE_BIGRAM * c_ab, doc_a, out=np.zeros_like(c_ab), where=doc_a != 0)
+                           + CACHE_UNIGRAM * p_doc)
+            cached = np.where(doc_a != 0, with_bigram, (1 - CACHE_UNIGRAM) * p + CACHE_UNIGRAM * p_doc)
+            p = np.where((doc_a != 0) | (doc_b != 0), cached, p)
+        logp = np.where(known_b, np.log(np.where(known_b, p, 1.0)), t.symbol[b])
+        return logp + _penalty_array(self.script)[nxt]
+
+    def _page_arrays(self):
+        if self._arrays is None:
+            import numpy as np
+
+            uni = np.zeros(0x10000)
+            for c, n in self.cache_uni.items():
+                if len(c) == 1 and ord(c) < 0x10000:
+                    uni[ord(c)] = n
+            keys, vals = _pair_arrays(self.cache_bi)
+            self._arrays = _Arrays(uni=uni, has_cache=bool(self.cache_uni), bi_keys=keys, bi_vals=vals)
+        return self._arrays
+
     def score(self, text: str, left: str = "") -> float:
         """log P of `text` (any script) given the character before it (no script penalty)."""
         chars = to_simplified(left[-1:] + text).translate(_WIDEN)
@@ -159,6 +203,84 @@ class CharLM:
 
 
 _SHARED_STEPS: dict = {}  # script -> {pair: log P}, for pairs no page cache touches
+
+
+class _Arrays:
+    def __init__(self, **kw):
+        self.__dict__.update(kw)
+
+
+def _lookup(keys, vals, query):
+    """vals of the sorted int keys equal to each query, 0 where absent."""
+    import numpy as np
+
+    if not len(keys):
+        return np.zeros(len(query))
+    idx = np.minimum(np.searchsorted(keys, query), len(keys) - 1)
+    return np.where(keys[idx] == query, vals[idx], 0.0)
+
+
+def _bmp_map(chars: str, convert) -> list[str]:
+    """convert() of each character on its own (one call: a character per line)."""
+    out = convert("\n".join(chars)).split("\n")
+    return out if len(out) == len(chars) else [convert(c) for c in chars]
+
+
+_BMP = "".join(chr(o) for o in range(0x80, 0x10000) if not 0xD800 <= o < 0xE000 and o != 0x0A)
+
+
+@lru_cache(maxsize=1)
+def _base_arrays():
+    """The base counts and the character mapping as arrays indexed by code point."""
+    import numpy as np
+
+    uni, bi, _total = load_base()
+    lm_code = np.arange(0x10000, dtype=np.int64)
+    ascii_ = "".join(chr(o) for o in range(0x21, 0x7F))
+    chars = ascii_ + _BMP  # ASCII is read as its full-width form (_lm_char)
+    for code, s in zip([ord(c) for c in chars], _bmp_map(ascii_.translate(_WIDEN) + _BMP, to_simplified)):
+        if len(s) == 1:  # beyond the BMP: a private-use code, as unknown to the model as the character
+            lm_code[code] = ord(s) if ord(s) < 0x10000 else 0xE000
+    uni_arr = np.zeros(0x10000)
+    in_uni = np.zeros(0x10000, dtype=bool)
+    for c, n in uni.items():
+        if ord(c) < 0x10000:
+            uni_arr[ord(c)] = n
+            in_uni[ord(c)] = True
+    keys, vals = _pair_arrays(bi)
+    symbol = np.array([symbol_logp(chr(o)) if not 0xD800 <= o < 0xE000 else -16.0 for o in range(0x10000)])
+    return _Arrays(lm_code=lm_code, uni=uni_arr, in_uni=in_uni, symbol=symbol, bi_keys=keys, bi_vals=vals)
+
+
+def _pair_arrays(counts: dict):
+    """Bigram counts as sorted keys (a << 21 | b) and their values."""
+    import numpy as np
+
+    keys = np.fromiter(((ord(k[0]) << 21) | ord(k[1]) for k in counts), dtype=np.int64, count=len(counts))
+    vals = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+    order = np.argsort(keys, kind="stable")
+    return keys[order], vals[order]
+
+
+@lru_cache(maxsize=4)
+def _penalty_array(script: str):
+    """script_penalty(script, ch) for every code point."""
+    import numpy as np
+
+    pen = np.zeros(0x10000)
+    if script == "hant":
+        from .convert import _converter
+
+        s2t = _converter("s2t").convert
+        han = "".join(c for c in _BMP if _is_han(c))
+        for c, t in zip(han, _bmp_map(han, s2t)):
+            if len(t) == 1 and t != c:
+                pen[ord(c)] = OTHER_SCRIPT_PENALTY
+    elif script == "hans":
+        for c, s in zip(_BMP, _bmp_map(_BMP, to_simplified)):
+            if len(s) == 1 and s != c:
+                pen[ord(c)] = OTHER_SCRIPT_PENALTY
+    return pen
 
 
 @lru_cache(maxsize=65536)

@@ -57,6 +57,7 @@ class Layers:
     def __init__(self, lm: CharLM):
         self.lm = lm
         self._memo: dict = {}
+        self._codes: dict = {}
         self._weights: dict = {}
         # the page's characters, as tables() holds the code table's
         self._doc_by_lead: dict = {}
@@ -115,3 +116,12 @@ class Layers:
                                               if f[u * 256 + ld] and t >= 0x81)
             return got
         return self._top("final", u, trail, FINAL_N if trail is not None else ANY_N)
+
+    def codes(self, items: tuple):
+        """The code points of the items' characters, as the array the model scores (memoised)."""
+        got = self._codes.get(id(items))
+        if got is None or got[0] is not items:
+            import numpy as np
+
+            got = self._codes[id(items)] = (items, np.array([ord(it[-1]) for it in items], dtype=np.int64))
+        return got[1]

@@ -30,6 +30,7 @@ MAX_CHAIN = 2  # dropped pairs in a row
 BEAM = 24  # states kept after each damaged character
 PATHS = 3  # restorations kept per state
 ENTRY_N = 5  # states of a beam step that may open a chain of dropped pairs
+CHAIN_KEEP = BEAM  # ends of chains kept per expansion
 RERANK = 60  # complete candidates re-ranked with jieba's word model
 MAX_SEARCHED_RUNS = 120  # runs of one document searched; later ones are only reported
 CACHE_CHARS = 400_000  # characters of the page the document cache learns from
@@ -100,7 +101,7 @@ def _chains(layers: Layers, lm: CharLM, pi: int, group: dict, trail: Optional[in
     Returns (char, [paths]) with the chain's characters appended. A node keeps the
     best paths of several histories: the chain's own cost does not depend on them.
     """
-    step, steps = lm.step, lm.steps
+    step = lm.step
     # layer 0: (pi, u1), entered from the best states of the group
     entering = [(last, [p for p in paths if p[3] < MAX_DROPS]) for last, paths in _best_states(group)]
     layer: dict = {}  # (trail byte, char) -> paths ending in that char, before a dropped pair
@@ -111,40 +112,80 @@ def _chains(layers: Layers, lm: CharLM, pi: int, group: dict, trail: Optional[in
                 node = _merge(node, _extend(ok, c1, step(last, c1), 1))
         if node:
             layer[(u1, c1)] = node
-    out: list = []
-    flags = unmapped_flags()
+    # Only the CHAIN_KEEP best ends can survive the beam (it keeps BEAM states), and a
+    # step costs at most 0 (a log-probability): a node whose best path is already below
+    # the CHAIN_KEEP-th end found is not expanded. The steps of a layer are scored at once.
+    ends: list = []  # (key before the last per-char bonus, order found, char, node, cost)
+    per_char = WEIGHTS.per_char
     for depth in range(1, MAX_CHAIN + 1):
         if not layer:
             break
-        finals: dict = {}  # char -> (key of its best path, the node it came from, cost)
-        for (u, c), node in layer.items():
-            top = node[0][0]
-            items = layers.final(u, trail, reading)
-            for (_v, cf), cost in zip(items, steps(c, [it[1] for it in items])):
-                sc = top + cost
-                got = finals.get(cf)
-                if got is None or sc > got[0]:
-                    finals[cf] = (sc, node, sc - top)
-        out.extend((cf, _extend(node, cf, cost)) for cf, (_sc, node, cost) in finals.items())
+        nodes = sorted(layer.items(), key=lambda kv: -kv[1][0][0])
+        floor = ends[CHAIN_KEEP - 1][0] if len(ends) >= CHAIN_KEEP else None
+        finals = [(c, node, layers.final(u, trail, reading)) for (u, c), node in nodes
+                  if floor is None or node[0][0] > floor]
+        ends.extend(_best_ends(layers, lm, finals, CHAIN_KEEP, len(ends)))
+        ends.sort(key=lambda e: (-e[0], e[1]))
+        del ends[CHAIN_KEEP:]
         if depth == MAX_CHAIN:
             break
-        nxt: dict = {}
-        for (u, c), node in layer.items():
+        floor = ends[CHAIN_KEEP - 1][0] if len(ends) >= CHAIN_KEEP else None
+        middles = []
+        for (u, c), node in nodes:
             ok = [p for p in node if p[3] < MAX_DROPS]
-            if not ok:
-                continue
-            top = ok[0][0]
-            row = u * 256
-            for v, u2, m in layers.middle(u):
-                if not flags[row + v]:
-                    continue
-                cost = step(c, m)
-                sc = top + cost
-                got = nxt.get((u2, m))
-                if got is None or sc > got[0]:
-                    nxt[(u2, m)] = (sc, ok, sc - top)
-        best = heapq.nlargest(MIDDLE_N, nxt.items(), key=lambda kv: kv[1][0])
-        layer = {key: _extend(ok, key[1], cost, 1) for key, (_sc, ok, cost) in best}
+            if ok and (floor is None or ok[0][0] + per_char > floor):
+                middles.append((c, ok, layers.middle(u)))
+        layer = {(items_u2, m): _extend(ok, m, cost, 1)
+                 for m, ok, cost, items_u2 in _best_middles(layers, lm, middles, MIDDLE_N)}
+    return [(cf, _extend(node, cf, cost)) for _sc, _o, cf, node, cost in ends]
+
+
+def _scored(layers: Layers, lm: CharLM, expansions: list):
+    """Keys (node's best key + step cost) of every (node, item) of the expansions
+    [(last char, node paths, items)], best first: (key, expansion index, item index)."""
+    import numpy as np
+
+    lens = [len(items) for _c, _node, items in expansions]
+    if not sum(lens):
+        return []
+    tops = np.repeat([node[0][0] for _c, node, _items in expansions], lens)
+    prev = np.repeat([ord(c) for c, _node, _items in expansions], lens)
+    nxt = np.concatenate([layers.codes(items) for _c, _node, items in expansions])
+    keys = tops + lm.step_array(prev, nxt)
+    order = np.argsort(-keys, kind="stable")
+    which = np.repeat(np.arange(len(expansions)), lens)
+    starts = np.cumsum([0] + lens[:-1])
+    return zip(keys[order].tolist(), which[order].tolist(), (order - starts[which[order]]).tolist())
+
+
+def _best_ends(layers: Layers, lm: CharLM, finals: list, n: int, found: int) -> list:
+    """The n best distinct last characters of the chains [(char, node, final items)]."""
+    out, seen = [], set()
+    for key, e, j in _scored(layers, lm, finals):
+        c, node, items = finals[e]
+        cf = items[j][-1]
+        if cf in seen:
+            continue
+        seen.add(cf)
+        out.append((key, found + len(out), cf, node, key - node[0][0]))
+        if len(out) >= n:
+            break
+    return out
+
+
+def _best_middles(layers: Layers, lm: CharLM, middles: list, n: int) -> list:
+    """The n best distinct characters inside chains [(char, paths, middle items)]:
+    (char, paths, cost, trail byte)."""
+    out, seen = [], set()
+    for key, e, j in _scored(layers, lm, middles):
+        c, ok, items = middles[e]
+        _v, u2, m = items[j]
+        if m in seen:
+            continue
+        seen.add(m)
+        out.append((m, ok, key - ok[0][0], u2))
+        if len(out) >= n:
+            break
     return out
 
 
