@@ -19,13 +19,20 @@ class Candidate:
     end: int  # end (exclusive) of the damaged characters the candidate replaces
     restored: str
     bigram: float  # character model, with the context after the run
-    words: float = 0.0  # jieba's best segmentation of the window
     numbering: bool = False  # opens with '（一）'-style numbering at a line start
     label: bool = False  # the line it opens is a row label of a statistics form
-    unbalanced: int = 0  # brackets the restoration leaves unmatched in its line
-    misread: int = 0  # pinyin annotations next to restored characters that are not their readings
+    words: float = 0.0  # jieba's best segmentation of the window
     score: float = 0.0
-    verified: Optional[bool] = None  # re-damaging it gives back the input (computed when needed)
+    # computed when needed (selection.py asks for them best candidate first):
+    flawed_: Optional[bool] = None  # unmatched brackets or contradicting pinyin
+    verified: Optional[bool] = None  # re-damaging it gives back the input
+
+    def flawed(self, text: str) -> bool:
+        """Structurally wrong somewhere: a bracket left unmatched, or the page's pinyin
+        contradicting a restored character."""
+        if self.flawed_ is None:
+            self.flawed_ = bool(unbalanced(text, self) or misread(text, self))
+        return self.flawed_
 
 
 NUMBERING = regex.compile(r"^[\u3000 ]*[（(][一二三四五六七八九十]{1,3}[）)]")
@@ -48,8 +55,6 @@ def describe(text: str, cands: list[Candidate]) -> None:
         c.words = word_score(ctx_l + c.restored + ctx_r)
         c.numbering = at_line_start and bool(NUMBERING.match(c.restored))
         c.label = at_line_start and is_form_label(c.restored + text[c.end:text.find("\n", c.end) % (len(text) + 1)])
-        c.unbalanced = unbalanced(text, c)
-        c.misread = misread(text, c)
 
 
 def word_score(text: str) -> float:

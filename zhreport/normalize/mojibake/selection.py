@@ -68,8 +68,9 @@ def choose(text: str, runs: list[tuple[int, list[Candidate]]], w: Weights = WEIG
         if not others:
             # the only restoration that survives the checks: the search was pruned, so being
             # alone proves nothing; it must still clearly beat whatever else was found
-            others = [c for c in ranked if c is not best and (shown(c) != restored or c.end != best.end)
-                      and _verified(text, c)][:1]
+            rival = next((c for c in ranked if c is not best and (shown(c) != restored or c.end != best.end)
+                          and _verified(text, c)), None)
+            others = [rival] if rival is not None else []
         margin = best.score - others[0].score if others else 99.0
         conf = min(0.99, 0.5 + margin / 20)
         runner = shown(others[0]) if others else None
@@ -95,7 +96,7 @@ def _best_verified(text: str, ranked: list[Candidate], shown) -> list[Candidate]
     """
     got: list[Candidate] = []
     for c in ranked:
-        if c.unbalanced or c.misread or not _verified(text, c):
+        if c.flawed(text) or not _verified(text, c):
             continue
         if got and (shown(c) != shown(got[0]) or c.end != got[0].end):
             got.append(c)
