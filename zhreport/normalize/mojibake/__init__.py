@@ -44,6 +44,8 @@ def find_runs(text: str) -> list[int]:
 
 def run_candidates(text: str, lm=None):
     """Every run start with its candidates (scored, not yet ranked nor verified)."""
+    if not _RUN_START.search(text):  # clean text loads neither the model nor the tables
+        return []
     from .search import run_candidates as search_runs
 
     return search_runs(text, lm)
