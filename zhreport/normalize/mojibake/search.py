@@ -252,6 +252,12 @@ def search(text: str, i: int, lm: CharLM, layers: Optional[Layers] = None) -> li
         for k, pi, last, path in _openings(text, i, lm, left):
             seeds.setdefault(k, []).append(((pi, last), path))
     done: list = []  # (end, path)
+    if text[i + 1:i + 3] == "?。":
+        # '??。' can also be a character (L, A3) before a '。' (A1 A3): the mirror cut before
+        # A3 A1 and before A1 A3, so the second '?' is the piece of one byte A3 between the
+        # cuts, and the '。' was read in step: the character alone is the restoration
+        for _a, ch in by_trail.get(0xA3, []):
+            done.append((i + 2, _path(lm.score(ch, left), ch, 0)))
     k = i + 2
     for _step in range(MAX_UNITS):
         for key, path in seeds.pop(k, ()):
