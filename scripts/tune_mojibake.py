@@ -25,9 +25,16 @@ from zhreport.normalize.fixes import fix_inserted_pinyin  # noqa: E402
 from zhreport.normalize.offsets import apply_edits  # noqa: E402
 
 
-def synthetic_lines(gold: Path, n: int, seed: int):
+def gold_texts(gold: Path, variant=None) -> list:
+    """The texts of a gold file (of one `variant` when given: clean, hant, damaged)."""
+    rows = [json.loads(l) for l in gold.read_text(encoding="utf-8").splitlines() if l.strip()]
+    return [r["text"] for r in rows if variant is None or r.get("variant") == variant]
+
+
+def synthetic_lines(texts: list, n: int, seed: int, label_docs: int = 40):
+    """Up to n (damaged line, expected line) pairs: the texts and `label_docs` documents of
+    form row labels printed as table rows, damaged with a random pinyin set per document."""
     rng = random.Random(seed)
-    texts = [json.loads(l)["text"] for l in gold.read_text(encoding="utf-8").splitlines() if l.strip()]
     labels = []
     for tid in ("gov2008", "gov2019", "gov2021"):
         data = json.loads((ROOT / "models" / "forms" / f"{tid}.json").read_text(encoding="utf-8"))
@@ -35,7 +42,7 @@ def synthetic_lines(gold: Path, n: int, seed: int):
                    if f["kind"] in ("value", "group") and "/" not in f["label"]]
     nums = "一二三四五六七八九十"
     docs = []
-    for _ in range(40):
+    for _ in range(label_docs):
         rows = rng.sample(labels, 15)
         docs.append("\n".join(f"（{rng.choice(nums)}）{r.lstrip('（）一二三四五六七八九十、.1234567890')} | 件 | {rng.randint(0, 99)} |"
                               for r in rows))
@@ -106,7 +113,7 @@ def main():
     ap.add_argument("--grid", action="store_true", help="grid-search the weights")
     a = ap.parse_args()
     t0 = time.perf_counter()
-    lines = synthetic_lines(Path(a.gold), a.lines, a.seed)
+    lines = synthetic_lines(gold_texts(Path(a.gold)), a.lines, a.seed)
     items = [(dl, cl, M.run_candidates(dl)) for dl, cl in lines]
     print(f"{len(items)} synthetic damaged lines, candidates searched in {time.perf_counter() - t0:.1f} s")
     w = WEIGHTS

@@ -24,15 +24,21 @@ class Candidate:
     words: float = 0.0  # jieba's best segmentation of the window
     score: float = 0.0
     # computed when needed (selection.py asks for them best candidate first):
-    flawed_: Optional[bool] = None  # unmatched brackets or contradicting pinyin
+    misread_: Optional[int] = None
+    unbalanced_: Optional[int] = None
     verified: Optional[bool] = None  # re-damaging it gives back the input
 
-    def flawed(self, text: str) -> bool:
-        """Structurally wrong somewhere: a bracket left unmatched, or the page's pinyin
-        contradicting a restored character."""
-        if self.flawed_ is None:
-            self.flawed_ = bool(unbalanced(text, self) or misread(text, self))
-        return self.flawed_
+    def misreads(self, text: str) -> int:
+        """Pinyin on the page that cannot be the reading of the restored character it follows."""
+        if self.misread_ is None:
+            self.misread_ = misread(text, self)
+        return self.misread_
+
+    def unbalances(self, text: str) -> int:
+        """Brackets the restoration leaves unmatched in its line."""
+        if self.unbalanced_ is None:
+            self.unbalanced_ = unbalanced(text, self)
+        return self.unbalanced_
 
 
 NUMBERING = regex.compile(r"^[\u3000 ]*[（(][一二三四五六七八九十]{1,3}[）)]")
@@ -103,22 +109,27 @@ def misread(text: str, c: Candidate) -> int:
 
 def unbalanced(text: str, c: Candidate) -> int:
     """Brackets the restoration leaves unmatched in its line (up to 80 characters on either
-    side), beyond those the line leaves unmatched without it."""
+    side): its own brackets that pair with nothing, and the line's others that it unpairs."""
     ls = max(text.rfind("\n", 0, c.start) + 1, c.start - 80)
     le = text.find("\n", c.end)
     le = min(len(text) if le < 0 else le, c.end + 80)
     before, after = text[ls:c.start], text[c.end:le]
-    return max(0, _unmatched(before + c.restored + after) - _unmatched(before + after))
+    a, b = len(before), len(before) + len(c.restored)
+    unmatched = _unmatched(before + c.restored + after)
+    inside = sum(1 for k in unmatched if a <= k < b)
+    return inside + max(0, len(unmatched) - inside - len(_unmatched(before + after)))
 
 
-def _unmatched(s: str) -> int:
-    depth = bad = 0
-    for ch in s:
+def _unmatched(s: str) -> list[int]:
+    """Positions of the brackets of s that pair with nothing."""
+    opened: list[int] = []
+    bad: list[int] = []
+    for k, ch in enumerate(s):
         if ch in _OPEN:
-            depth += 1
+            opened.append(k)
         elif ch in _CLOSE:
-            if depth:
-                depth -= 1
+            if opened:
+                opened.pop()
             else:
-                bad += 1
-    return bad + depth
+                bad.append(k)
+    return bad + opened

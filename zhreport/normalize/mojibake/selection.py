@@ -57,23 +57,15 @@ def choose(text: str, runs: list[tuple[int, list[Candidate]]], w: Weights = WEIG
             return r.lstrip(" \u3000") if line_start else r
 
         ranked = rank(found, w)
-        cands = _best_verified(text, ranked, shown)
-        if not cands:
+        best, rival = _best_and_rival(text, ranked, shown)
+        if best is None:
             out.append(RunResult(i, i + 2, text[i:i + 2], None, 0.0))
             continue
-
-        best = cands[0]
         restored = shown(best)
-        others = [c for c in cands[1:] if shown(c) != restored or c.end != best.end]
-        if not others:
-            # the only restoration that survives the checks: the search was pruned, so being
-            # alone proves nothing; it must still clearly beat whatever else was found
-            rival = next((c for c in ranked if c is not best and (shown(c) != restored or c.end != best.end)
-                          and _verified(text, c)), None)
-            others = [rival] if rival is not None else []
-        margin = best.score - others[0].score if others else 99.0
+        # no verified rival at all: nothing else found explains the bytes
+        margin = best.score - rival.score if rival is not None else 99.0
         conf = min(0.99, 0.5 + margin / 20)
-        runner = shown(others[0]) if others else None
+        runner = shown(rival) if rival is not None else None
         if margin >= w.margin:
             out.append(RunResult(i, best.end, text[i:best.end], restored, conf, runner))
             last_end = best.end
@@ -88,22 +80,21 @@ def _verified(text: str, c: Candidate) -> bool:
     return c.verified
 
 
-def _best_verified(text: str, ranked: list[Candidate], shown) -> list[Candidate]:
+def _best_and_rival(text: str, ranked: list[Candidate], shown) -> tuple:
     """The best candidate that re-damages to the input, and the best verified one that differs.
 
-    A restoration that leaves a bracket unmatched or contradicts the page's pinyin is
-    structurally wrong somewhere, whatever its score: it is not a candidate at all.
+    A restoration that the page's pinyin contradicts is wrong at that character: it is
+    not a candidate at all. One that leaves a bracket unmatched cannot be chosen (it is
+    wrong somewhere in its line), but it still counts as a rival: when it outscores the
+    best sound candidate, the evidence is not clear and the margin (negative) says so.
     """
-    got: list[Candidate] = []
-    for c in ranked:
-        if c.flawed(text) or not _verified(text, c):
-            continue
-        if got and (shown(c) != shown(got[0]) or c.end != got[0].end):
-            got.append(c)
-            break
-        if not got:
-            got.append(c)
-    return got
+    sound = [c for c in ranked if not c.misreads(text)]
+    best = next((c for c in sound if not c.unbalances(text) and _verified(text, c)), None)
+    if best is None:
+        return None, None
+    rival = next((c for c in sound if c is not best and (shown(c) != shown(best) or c.end != best.end)
+                  and _verified(text, c)), None)
+    return best, rival
 
 
 _WIDEN_PUNCT = str.maketrans({",": "，", "!": "！", "?": "？"})
