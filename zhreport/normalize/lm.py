@@ -148,14 +148,28 @@ class CharLM:
         The same arithmetic as step(), on arrays indexed by code point: the search scores
         thousands of pairs per damaged character, and a Python call per pair dominated it.
         """
+        t = _base_arrays()
+        return self._logp_array(t.lm_code[prev], t.lm_code[nxt], False) + _penalty_array(self.script)[nxt]
+
+    def score_each(self, chars, left: str = ""):
+        """[score(ch, left) for ch in chars] for single characters (an array), at once."""
+        import numpy as np
+
+        t = _base_arrays()
+        b = t.lm_code[np.array([ord(c) for c in chars], dtype=np.int64)]
+        a = np.full(len(b), t.lm_code[ord(left[-1])] if left else 0, dtype=np.int64)  # 0: no character
+        return self._logp_array(a, b, True)
+
+    def _logp_array(self, a, b, always_cached: bool):
+        """_logp over arrays of model code points; the document cache is used for every pair
+        (`always_cached`, as score() does) or where a pair touches it (as step() does)."""
         import numpy as np
 
         t = _base_arrays()
         page = self._page_arrays()
-        a, b = t.lm_code[prev], t.lm_code[nxt]
-        known_a = (t.in_uni[a] | (page.uni[a] > 0)) & (a >= 0x80)
-        known_b = (t.in_uni[b] | (page.uni[b] > 0)) & (b >= 0x80)
-        pb = (t.uni[b] + 1) / (self.total + 20000)
+        known_a = page.known[a]
+        known_b = page.known[b]
+        pb = t.pb[b]
         n_a = t.uni[a]
         n_ab = _lookup(t.bi_keys, t.bi_vals, (a << 21) | b)
         ratio = np.divide(n_ab, n_a, out=np.zeros_like(n_ab), where=n_a != 0)
@@ -168,9 +182,8 @@ class CharLM:
                            + np.divide(CACHE_BIGRAM * c_ab, doc_a, out=np.zeros_like(c_ab), where=doc_a != 0)
                            + CACHE_UNIGRAM * p_doc)
             cached = np.where(doc_a != 0, with_bigram, (1 - CACHE_UNIGRAM) * p + CACHE_UNIGRAM * p_doc)
-            p = np.where((doc_a != 0) | (doc_b != 0), cached, p)
-        logp = np.where(known_b, np.log(np.where(known_b, p, 1.0)), t.symbol[b])
-        return logp + _penalty_array(self.script)[nxt]
+            p = cached if always_cached else np.where((doc_a != 0) | (doc_b != 0), cached, p)
+        return np.where(known_b, np.log(np.where(known_b, p, 1.0)), t.symbol[b])
 
     def _page_arrays(self):
         if self._arrays is None:
@@ -181,7 +194,9 @@ class CharLM:
                 if len(c) == 1 and ord(c) < 0x10000:
                     uni[ord(c)] = n
             keys, vals = _pair_arrays(self.cache_bi)
-            self._arrays = _Arrays(uni=uni, has_cache=bool(self.cache_uni), bi_keys=keys, bi_vals=vals)
+            known = _base_arrays().in_uni | (uni > 0)
+            known[:0x80] = False
+            self._arrays = _Arrays(uni=uni, known=known, has_cache=bool(self.cache_uni), bi_keys=keys, bi_vals=vals)
         return self._arrays
 
     def score(self, text: str, left: str = "") -> float:
@@ -249,7 +264,8 @@ def _base_arrays():
             in_uni[ord(c)] = True
     keys, vals = _pair_arrays(bi)
     symbol = np.array([symbol_logp(chr(o)) if not 0xD800 <= o < 0xE000 else -16.0 for o in range(0x10000)])
-    return _Arrays(lm_code=lm_code, uni=uni_arr, in_uni=in_uni, symbol=symbol, bi_keys=keys, bi_vals=vals)
+    return _Arrays(lm_code=lm_code, uni=uni_arr, in_uni=in_uni, pb=(uni_arr + 1) / (_total + 20000),
+                   symbol=symbol, bi_keys=keys, bi_vals=vals)
 
 
 def _pair_arrays(counts: dict):

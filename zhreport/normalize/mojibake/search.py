@@ -73,16 +73,6 @@ def _path(score: float, chars: str, drops: int) -> tuple:
     return (score + WEIGHTS.per_char * len(chars), score, chars, drops)
 
 
-def _merge(paths: list, more: list) -> list:
-    """The PATHS best of two lists of paths, one per restoration."""
-    got = {p[2]: p for p in paths}
-    for p in more:
-        q = got.get(p[2])
-        if q is None or p[1] > q[1]:
-            got[p[2]] = p
-    return heapq.nlargest(PATHS, got.values())
-
-
 def _extend(paths: list, ch: str, cost: float, drops: int = 0) -> list:
     bonus = cost + WEIGHTS.per_char * len(ch)
     return [(p[0] + bonus, p[1] + cost, p[2] + ch, p[3] + drops) for p in paths]
@@ -101,17 +91,19 @@ def _chains(layers: Layers, lm: CharLM, pi: int, group: dict, trail: Optional[in
     Returns (char, [paths]) with the chain's characters appended. A node keeps the
     best paths of several histories: the chain's own cost does not depend on them.
     """
-    step = lm.step
-    # layer 0: (pi, u1), entered from the best states of the group
-    entering = [(last, [p for p in paths if p[3] < MAX_DROPS]) for last, paths in _best_states(group)]
+    # layer 0: (pi, u1), entered from the best states of the group (their paths are
+    # distinct restorations: they end in different characters)
+    entering = [(last, ok) for last, paths in _best_states(group)
+                if (ok := [p for p in paths if p[3] < MAX_DROPS])]
+    first = layers.first(pi)
     layer: dict = {}  # (trail byte, char) -> paths ending in that char, before a dropped pair
-    for u1, c1 in layers.first(pi):
-        node: list = []
-        for last, ok in entering:
-            if ok:
-                node = _merge(node, _extend(ok, c1, step(last, c1), 1))
-        if node:
-            layer[(u1, c1)] = node
+    if entering:
+        costs = [lm.steps(last, [c1 for _u1, c1 in first]) for last, _ok in entering]
+        per_char = WEIGHTS.per_char
+        for j, (u1, c1) in enumerate(first):
+            layer[(u1, c1)] = heapq.nlargest(PATHS, [
+                (p[0] + (cost[j] + per_char), p[1] + cost[j], p[2] + c1, p[3] + 1)
+                for (_last, ok), cost in zip(entering, costs) for p in ok])
     # Only the CHAIN_KEEP best ends can survive the beam (it keeps BEAM states), and a
     # step costs at most 0 (a log-probability): a node whose best path is already below
     # the CHAIN_KEEP-th end found is not expanded. The steps of a layer are scored at once.
@@ -124,44 +116,61 @@ def _chains(layers: Layers, lm: CharLM, pi: int, group: dict, trail: Optional[in
         floor = ends[CHAIN_KEEP - 1][0] if len(ends) >= CHAIN_KEEP else None
         finals = [(c, node, layers.final(u, trail, reading)) for (u, c), node in nodes
                   if floor is None or node[0][0] > floor]
-        ends.extend(_best_ends(layers, lm, finals, CHAIN_KEEP, len(ends)))
+        middles = []
+        if depth < MAX_CHAIN:  # scored with the finals (one call), pruned once the ends are known
+            for (u, c), node in nodes:
+                ok = [p for p in node if p[3] < MAX_DROPS]
+                if ok:
+                    middles.append((c, ok, layers.middle(u)))
+        scored_finals, scored_middles = _scored(layers, lm, [finals, middles])
+        ends.extend(_best_ends(finals, scored_finals, CHAIN_KEEP, len(ends)))
         ends.sort(key=lambda e: (-e[0], e[1]))
         del ends[CHAIN_KEEP:]
         if depth == MAX_CHAIN:
             break
         floor = ends[CHAIN_KEEP - 1][0] if len(ends) >= CHAIN_KEEP else None
-        middles = []
-        for (u, c), node in nodes:
-            ok = [p for p in node if p[3] < MAX_DROPS]
-            if ok and (floor is None or ok[0][0] + per_char > floor):
-                middles.append((c, ok, layers.middle(u)))
-        layer = {(items_u2, m): _extend(ok, m, cost, 1)
-                 for m, ok, cost, items_u2 in _best_middles(layers, lm, middles, MIDDLE_N)}
+        open_ = [floor is None or ok[0][0] + per_char > floor for _c, ok, _items in middles]
+        layer = {(u2, m): _extend(ok, m, cost, 1)
+                 for m, ok, cost, u2 in _best_middles(middles, scored_middles, open_, MIDDLE_N)}
     return [(cf, _extend(node, cf, cost)) for _sc, _o, cf, node, cost in ends]
 
 
-def _scored(layers: Layers, lm: CharLM, expansions: list):
-    """Keys (node's best key + step cost) of every (node, item) of the expansions
-    [(last char, node paths, items)], best first: (key, expansion index, item index)."""
+def _scored(layers: Layers, lm: CharLM, groups: list) -> list:
+    """For each group of expansions [(last char, node paths, items)], the keys (node's best
+    key + step cost) of its (node, item) pairs, best first, as (key, expansion, item).
+    The steps of all groups are scored in one call."""
     import numpy as np
 
-    lens = [len(items) for _c, _node, items in expansions]
+    flat = [e for g in groups for e in g]
+    lens = [len(items) for _c, _node, items in flat]
     if not sum(lens):
-        return []
-    tops = np.repeat([node[0][0] for _c, node, _items in expansions], lens)
-    prev = np.repeat([ord(c) for c, _node, _items in expansions], lens)
-    nxt = np.concatenate([layers.codes(items) for _c, _node, items in expansions])
+        return [[] for _g in groups]
+    tops = np.repeat([node[0][0] for _c, node, _items in flat], lens)
+    prev = np.repeat([ord(c) for c, _node, _items in flat], lens)
+    nxt = np.concatenate([layers.codes(items) for _c, _node, items in flat])
     keys = tops + lm.step_array(prev, nxt)
-    order = np.argsort(-keys, kind="stable")
-    which = np.repeat(np.arange(len(expansions)), lens)
-    starts = np.cumsum([0] + lens[:-1])
-    return zip(keys[order].tolist(), which[order].tolist(), (order - starts[which[order]]).tolist())
+    out, e0, k0 = [], 0, 0
+    for g in groups:
+        glens = lens[e0:e0 + len(g)]
+        n = sum(glens)
+        if not n:
+            out.append([])
+        else:
+            gkeys = keys[k0:k0 + n]
+            order = np.argsort(-gkeys, kind="stable")
+            which = np.repeat(np.arange(len(g)), glens)
+            starts = np.cumsum([0] + glens[:-1])
+            out.append(zip(gkeys[order].tolist(), which[order].tolist(),
+                           (order - starts[which[order]]).tolist()))
+        e0 += len(g)
+        k0 += n
+    return out
 
 
-def _best_ends(layers: Layers, lm: CharLM, finals: list, n: int, found: int) -> list:
+def _best_ends(finals: list, scored, n: int, found: int) -> list:
     """The n best distinct last characters of the chains [(char, node, final items)]."""
     out, seen = [], set()
-    for key, e, j in _scored(layers, lm, finals):
+    for key, e, j in scored:
         c, node, items = finals[e]
         cf = items[j][-1]
         if cf in seen:
@@ -173,11 +182,13 @@ def _best_ends(layers: Layers, lm: CharLM, finals: list, n: int, found: int) -> 
     return out
 
 
-def _best_middles(layers: Layers, lm: CharLM, middles: list, n: int) -> list:
-    """The n best distinct characters inside chains [(char, paths, middle items)]:
-    (char, paths, cost, trail byte)."""
+def _best_middles(middles: list, scored, open_: list, n: int) -> list:
+    """The n best distinct characters inside chains [(char, paths, middle items)] from the
+    expansions still open: (char, paths, cost, trail byte)."""
     out, seen = [], set()
-    for key, e, j in _scored(layers, lm, middles):
+    for key, e, j in scored:
+        if not open_[e]:
+            continue
         c, ok, items = middles[e]
         _v, u2, m = items[j]
         if m in seen:
@@ -242,8 +253,9 @@ def search(text: str, i: int, lm: CharLM, layers: Optional[Layers] = None) -> li
     left = text[max(0, i - 3):i]
     at_line_start = i == 0 or text[i - 1] == "\n"
     states: dict = {}
-    for _a, ch in by_trail.get(p0, []):
-        sc = lm.score(ch, left)
+    firsts = [ch for _a, ch in by_trail.get(p0, [])]
+    first_scores = lm.score_each(firsts, left).tolist() if firsts else []
+    for ch, sc in zip(firsts, first_scores):
         if at_line_start and ch == "\u3000":
             sc += INDENT_BONUS
         _add(states, (p1, ch), _path(sc, ch, 0))
@@ -256,8 +268,9 @@ def search(text: str, i: int, lm: CharLM, layers: Optional[Layers] = None) -> li
         # '??。' can also be a character (L, A3) before a '。' (A1 A3): the mirror cut before
         # A3 A1 and before A1 A3, so the second '?' is the piece of one byte A3 between the
         # cuts, and the '。' was read in step: the character alone is the restoration
-        for _a, ch in by_trail.get(0xA3, []):
-            done.append((i + 2, _path(lm.score(ch, left), ch, 0)))
+        lone = [ch for _a, ch in by_trail.get(0xA3, [])]
+        for ch, sc in zip(lone, first_scores if p0 == 0xA3 else lm.score_each(lone, left).tolist()):
+            done.append((i + 2, _path(sc, ch, 0)))
     k = i + 2
     for _step in range(MAX_UNITS):
         for key, path in seeds.pop(k, ()):
