@@ -244,6 +244,13 @@ def _bmp_map(chars: str, convert) -> list[str]:
 _BMP = "".join(chr(o) for o in range(0x80, 0x10000) if not 0xD800 <= o < 0xE000 and o != 0x0A)
 
 
+def load_arrays(scripts=("hant", "hans")) -> None:
+    """Build the array form of the model (step_array, score_each) ahead of the first page."""
+    _base_arrays()
+    for script in scripts:
+        _penalty_array(script)
+
+
 @lru_cache(maxsize=1)
 def _base_arrays():
     """The base counts and the character mapping as arrays indexed by code point."""

@@ -68,12 +68,13 @@ def preload() -> None:
     forking workers that share them, and so that a first page is not charged for them)."""
     from ...segment import get_tokenizer
     from ..fixes import is_reading
-    from ..lm import load_base
+    from ..lm import load_arrays, load_base
     from . import layers
     from .gbk import reading_index
     from .labels import form_label_keys
 
     load_base()
+    load_arrays()
     is_reading("數", "shù")
     form_label_keys()
     reading_index()  # and the code tables

@@ -12,7 +12,7 @@ import heapq
 from functools import lru_cache
 from typing import Optional
 
-from ..lm import CharLM, base_char_weight
+from ..lm import CharLM, base_char_weight, simplified_char
 from .gbk import drop_first, plausible, read_as, tables, unmapped_flags
 
 FIRST_N, MIDDLE_N, FINAL_N, ROW_N = 10, 16, 24, 24  # characters tried per layer
@@ -44,8 +44,12 @@ def global_top(kind: str, arg: int, trail: Optional[int], script: str, n: int) -
 
 
 def preload(scripts=("hant", "hans")) -> None:
-    """The longest lists (0.3 s): computed once per process, not per first page."""
+    """The lists that do not depend on a trail byte: computed once per process, not per first page."""
+    by_lead, _by_trail = tables()
     for script in scripts:
+        for lead in sorted(by_lead):
+            global_top("row", lead, None, script, ROW_N)
+            global_top("first", lead, None, script, FIRST_N)
         for u in sorted(drop_first()):
             global_top("middle", u, None, script, MIDDLE_N)
             global_top("final", u, None, script, ANY_N)
@@ -82,9 +86,13 @@ class Layers:
         key = (kind, arg, trail)
         got = self._memo.get(key)
         if got is None:
-            items = set(global_top(kind, arg, trail, self.lm.script, n))
-            items.update(layer_items(kind, arg, trail, self._doc_by_lead, self._doc_by_trail))
-            got = self._memo[key] = tuple(heapq.nlargest(n, items, key=self._weight))
+            shared = global_top(kind, arg, trail, self.lm.script, n)
+            own = layer_items(kind, arg, trail, self._doc_by_lead, self._doc_by_trail)
+            if not own and not any(simplified_char(it[-1]) in self.lm.cache_uni for it in shared):
+                got = shared  # the page changes no weight: the process-wide order stands
+            else:
+                got = tuple(heapq.nlargest(n, set(shared).union(own), key=self._weight))
+            self._memo[key] = got
         return got
 
     def row(self, lead: int, reading: Optional[str] = None) -> tuple:
