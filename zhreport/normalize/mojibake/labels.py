@@ -1,34 +1,16 @@
 """The row labels the statistics forms print, read from models/forms/ (the form schemas
 and table_labels.yaml): a restored line that opens with one is likely right.
 
-The normalisation is the one the form reader compares printed labels with (numbering,
-parenthetical remarks and everything but Han characters dropped); it is kept here so
-that repair, a normalisation step, does not depend on the form-filling layer.
+Labels are compared by zhreport.labels.label_key, as the form reader compares them.
 """
 from __future__ import annotations
 
 from functools import lru_cache
 
-import regex
-
+from ...labels import label_key
 from ...resources import load_json, load_yaml
 
-_NUMBERING = regex.compile(
-    r"^\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.．、]|其中[:：]?)\s*")
-_PAREN = regex.compile(r"[(（][^()（）]*[)）]")
 FORMS = ("gov2008", "gov2019", "gov2021")
-
-
-def label_key(label: str) -> str:
-    """A printed row label without its numbering ('（一）', '1.', '其中：') and parentheticals."""
-    s = label
-    for _ in range(3):
-        s2 = _NUMBERING.sub("", s)
-        if s2 == s:
-            break
-        s = s2
-    s = _PAREN.sub("", s)
-    return "".join(c for c in s if "\u4e00" <= c <= "\u9fff" or c in "《》、")
 
 
 @lru_cache(maxsize=1)
