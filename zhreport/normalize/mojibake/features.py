@@ -56,37 +56,54 @@ def describe(text: str, cands: list[Candidate]) -> None:
     i = cands[0].start
     at_line_start = i == 0 or text[i - 1] == "\n"
     ctx_l = text[max(0, i - 4):i].split("\n")[-1]
-    for c in cands:
-        ctx_r = text[c.end:c.end + 4].split("\n")[0]
-        c.words = word_score(ctx_l + c.restored + ctx_r)
-        c.numbering = at_line_start and bool(NUMBERING.match(c.restored))
-        c.label = at_line_start and is_form_label(c.restored + text[c.end:text.find("\n", c.end) % (len(text) + 1)])
+    windows = [ctx_l + c.restored + text[c.end:c.end + 4].split("\n")[0] for c in cands]
+    for c, words in zip(cands, word_scores(windows)):
+        c.words = words
+    if at_line_start:
+        lines = [c.restored + text[c.end:text.find("\n", c.end) % (len(text) + 1)] for c in cands]
+        for c, label in zip(cands, form_labels(lines)):
+            c.numbering = bool(NUMBERING.match(c.restored))
+            c.label = label
 
 
 def word_score(text: str) -> float:
     """log P of the best jieba segmentation of the Han runs of `text`, plus punctuation costs."""
+    return word_scores([text])[0]
+
+
+def word_scores(texts: list[str]) -> list[float]:
+    """word_score of each text; the texts are converted in one call and a Han run that
+    recurs (the context around a run's candidates) is segmented once."""
     from ...segment import get_tokenizer
 
     tk = get_tokenizer()
-    total = 0.0
-    for m in _HAN_RUN.finditer(text):
-        seg = m.group()
-        if "\u4e00" <= seg[0] <= "\u9fff":
-            s = to_simplified(seg)
-            dag = tk.get_DAG(s)
-            route: dict = {}
-            tk.calc(s, dag, route)
-            total += route[0][0]
-        else:
-            total += symbol_logp(simplified_char(seg))
-    return total
+    seen: dict = {}
+    out = []
+    # a text per line: OpenCC's phrases never cross a line, nor a non-Han character
+    for text, simp in zip(texts, to_simplified("\n".join(texts)).split("\n")):
+        total = 0.0
+        for m in _HAN_RUN.finditer(text):
+            seg = m.group()
+            if "\u4e00" <= seg[0] <= "\u9fff":
+                s = simp[m.start():m.end()]
+                got = seen.get(s)
+                if got is None:
+                    route: dict = {}
+                    tk.calc(s, tk.get_DAG(s), route)
+                    got = seen[s] = route[0][0]
+                total += got
+            else:
+                total += symbol_logp(simplified_char(seg))
+        out.append(total)
+    return out
 
 
-def is_form_label(line: str) -> bool:
-    """Whether the line's first cell is, once simplified, a row label of one of the forms."""
-    cell = _CELL_END.split(line, 1)[0]
-    key = label_key(to_simplified(cell))
-    return len(key) >= 2 and key in form_label_keys()
+def form_labels(lines: list[str]) -> list[bool]:
+    """Whether each line's first cell is, once simplified, a row label of one of the forms."""
+    keys = form_label_keys()
+    cells = [_CELL_END.split(line, 1)[0].replace("\n", " ") for line in lines]
+    return [len(k) >= 2 and k in keys
+            for k in map(label_key, to_simplified("\n".join(cells)).split("\n"))]
 
 
 def misread(text: str, c: Candidate) -> int:
