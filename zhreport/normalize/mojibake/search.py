@@ -20,7 +20,7 @@ from ..convert import detect_script, to_simplified
 from ..lm import CharLM
 from .features import Candidate, describe
 from .forward import fold
-from .gbk import PUNCT_BYTES, gbk_pair, plausible, tables, unmapped_flags, units
+from .gbk import PUNCT_BYTES, gbk_pair, plausible, tables, units
 from .layers import MIDDLE_N, ROW_N, Layers
 from .selection import WEIGHTS
 
