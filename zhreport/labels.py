@@ -11,6 +11,7 @@ import regex
 _NUMBERING = regex.compile(
     r"^\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.．、]|其中[:：]?)\s*")
 _PAREN = regex.compile(r"[(（][^()（）]*[)）]")
+_NOT_KEPT = regex.compile(r"[^\u4e00-\u9fff《》、]+")
 
 
 def label_key(label: str) -> str:
@@ -22,4 +23,4 @@ def label_key(label: str) -> str:
             break
         s = s2
     s = _PAREN.sub("", s)
-    return "".join(c for c in s if "\u4e00" <= c <= "\u9fff" or c in "《》、")
+    return _NOT_KEPT.sub("", s)
