@@ -27,7 +27,7 @@ from .selection import WEIGHTS
 MAX_UNITS = 16  # damaged characters read before a run is given up
 MAX_DROPS = 5  # dropped pairs in one run
 MAX_CHAIN = 2  # dropped pairs in a row
-BEAM = 24  # states kept after each damaged character
+BEAM = 16  # states kept after each damaged character (24 found nothing more on the tune, case and unseen sets)
 PATHS = 3  # restorations kept per state
 ENTRY_N = 5  # states of a beam step that may open a chain of dropped pairs
 CHAIN_KEEP = BEAM  # ends of chains kept per expansion
@@ -295,8 +295,12 @@ def search(text: str, i: int, lm: CharLM, layers: Optional[Layers] = None) -> li
                     extended += _chains(layers, lm, pi, group, p)
                     for last, paths in extended:
                         if q >= 0x81:
+                            key = (q, last)
+                            if key not in nxt:  # paths of one extension: distinct, best first
+                                nxt[key] = paths
+                                continue
                             for path in paths:
-                                _add(nxt, (q, last), path)
+                                _add(nxt, key, path)
                         elif 0x20 <= q < 0x7F:  # the pair's second byte was ASCII: back in step
                             done.extend((k + 1, path) for path in _extend(paths, chr(q), 0.0))
                 elif kind == "single":
