@@ -16,11 +16,11 @@ __all__ = ["extract", "extract_file", "normalize", "Report", "Fact", "FieldValue
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 
-from .normalize import normalize  # noqa: E402  (the function shadows its subpackage's name)
-
-
 def __getattr__(name: str):
     # lazy: importing zhreport loads no data tables, no jieba and no OpenCC
+    if name == "normalize":  # the subpackage, callable as its normalize() function
+        from . import normalize
+        return normalize
     if name in ("extract", "extract_file"):
         from . import pipeline
         return getattr(pipeline, name)

@@ -18,7 +18,8 @@ import regex
 from .checks import run_checks, text_vs_table
 from .forms.detect import detect_template, detect_year
 from .forms.mapping import load_rules
-from .forms.schema import TEMPLATES, load_template, strip_label
+from .forms.schema import TEMPLATES, load_template
+from .labels import label_key
 from .forms.table_text import scan
 from .forms.tables import TableCell, extract_meta, form_value, read_cells
 from .indicators import is_structure_count, link_indicators
@@ -164,7 +165,7 @@ def _table_facts(norm: NormalizedText, cells: list[TableCell], tpl) -> tuple[lis
 
 
 def _label(cell: TableCell) -> str:
-    return strip_label(cell.label) or cell.label
+    return label_key(cell.label) or cell.label
 
 
 def _table_spans(text: str, cells: list[TableCell]) -> list[tuple[int, int]]:

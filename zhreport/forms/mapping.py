@@ -13,6 +13,7 @@ from typing import Optional
 import regex
 
 from ..errors import DataError
+from ..resources import model_path
 
 __all__ = ["NarrativeRules", "load_rules", "Claim", "parse_rule_text", "validate_rules"]
 
@@ -269,9 +270,9 @@ _COLUMN_WORDS = regex.compile(r"^(?:总计)$")
 
 def _printed_phrase(label: str) -> str:
     """A field's printed label as one phrase: row and column joined, numbering and notes dropped."""
-    from .schema import strip_label
+    from ..labels import label_key
 
-    parts = [strip_label(p) for p in label.split(" / ")]
+    parts = [label_key(p) for p in label.split(" / ")]
     parts = [p for p in parts if p and not _COLUMN_WORDS.match(p)]
     return _core("".join(parts))
 

@@ -35,7 +35,8 @@ from typing import Optional
 import regex
 
 from ..quantities import money_factor, parse_signed
-from .schema import TEMPLATES, Template, load_template, strip_label
+from ..labels import label_key
+from .schema import TEMPLATES, Template, load_template
 from .table_text import TableText, Token
 
 __all__ = ["TableCell", "read_cells", "form_value", "template_votes", "extract_meta", "row_specs", "RowSpec"]
@@ -62,7 +63,7 @@ def _match_key(label: str) -> str:
     s = _DEFINITION.sub("", label)
     s = _OPEN_NOTE.sub("", s)
     s = _CLOSE_NOTE.sub("", s)
-    return strip_label(s)
+    return label_key(s)
 
 
 _NUMBERED = regex.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.．、])")
