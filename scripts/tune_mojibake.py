@@ -4,7 +4,7 @@ usage: python scripts/tune_mojibake.py [--gold corpora/dev/dev.jsonl] [--lines 3
 
 Damages texts with zhreport's own generator (zhreport.normalize.damage): the report
 narratives of a gold file and the statistics-form row labels printed as indented
-table rows. Candidates are searched once; the weights (zhreport.normalize.mojibake.Weights)
+table rows. Candidates are searched once; the weights (zhreport.normalize.mojibake.selection.Weights)
 are then grid-searched for exact lines with applied-repair precision >= 97%.
 """
 import argparse
@@ -19,14 +19,22 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from zhreport.normalize import mojibake as M  # noqa: E402
+from zhreport.normalize.mojibake.selection import WEIGHTS, Weights  # noqa: E402
 from zhreport.normalize.damage import annotate, farm_damage, random_annotated_set, to_traditional_chars  # noqa: E402
 from zhreport.normalize.fixes import fix_inserted_pinyin  # noqa: E402
 from zhreport.normalize.offsets import apply_edits  # noqa: E402
 
 
-def synthetic_lines(gold: Path, n: int, seed: int):
+def gold_texts(gold: Path, variant=None) -> list:
+    """The texts of a gold file (of one `variant` when given: clean, hant, damaged)."""
+    rows = [json.loads(l) for l in gold.read_text(encoding="utf-8").splitlines() if l.strip()]
+    return [r["text"] for r in rows if variant is None or r.get("variant") == variant]
+
+
+def synthetic_lines(texts: list, n: int, seed: int, label_docs: int = 40):
+    """Up to n (damaged line, expected line) pairs: the texts and `label_docs` documents of
+    form row labels printed as table rows, damaged with a random pinyin set per document."""
     rng = random.Random(seed)
-    texts = [json.loads(l)["text"] for l in gold.read_text(encoding="utf-8").splitlines() if l.strip()]
     labels = []
     for tid in ("gov2008", "gov2019", "gov2021"):
         data = json.loads((ROOT / "models" / "forms" / f"{tid}.json").read_text(encoding="utf-8"))
@@ -34,7 +42,7 @@ def synthetic_lines(gold: Path, n: int, seed: int):
                    if f["kind"] in ("value", "group") and "/" not in f["label"]]
     nums = "一二三四五六七八九十"
     docs = []
-    for _ in range(40):
+    for _ in range(label_docs):
         rows = rng.sample(labels, 15)
         docs.append("\n".join(f"（{rng.choice(nums)}）{r.lstrip('（）一二三四五六七八九十、.1234567890')} | 件 | {rng.randint(0, 99)} |"
                               for r in rows))
@@ -46,7 +54,7 @@ def synthetic_lines(gold: Path, n: int, seed: int):
         n_lines = doc.count("\n") + 1
         indent = [i for i in range(n_lines) if rng.random() < 0.6]
         damaged = farm_damage(doc, ann, indent).split("\n")
-        clean = [M._fold(l).strip() for l in annotate(to_traditional_chars(doc), ann).split("\n")]
+        clean = [M.fold(l).strip() for l in annotate(to_traditional_chars(doc), ann).split("\n")]
         for dl, cl in zip(damaged, clean):
             if M.find_runs(dl):
                 out.append((dl, cl))
@@ -105,10 +113,10 @@ def main():
     ap.add_argument("--grid", action="store_true", help="grid-search the weights")
     a = ap.parse_args()
     t0 = time.perf_counter()
-    lines = synthetic_lines(Path(a.gold), a.lines, a.seed)
+    lines = synthetic_lines(gold_texts(Path(a.gold)), a.lines, a.seed)
     items = [(dl, cl, M.run_candidates(dl)) for dl, cl in lines]
     print(f"{len(items)} synthetic damaged lines, candidates searched in {time.perf_counter() - t0:.1f} s")
-    w = M.WEIGHTS
+    w = WEIGHTS
     ok, ap_, apok, runs = evaluate(items, w)
     print(f"current {w}: exact lines {ok}/{len(items)} ({ok / len(items):.1%}), applied {ap_} "
           f"(on exact lines {apok}, {apok / max(1, ap_):.1%}), runs {runs}")
@@ -116,7 +124,7 @@ def main():
         best = None
         for words, per_char, numbering, label, margin in itertools.product(
                 (1.0, 1.5, 2.0), (0.0, 2.0, 4.0), (4.0, 8.0), (0.0, 6.0, 10.0), (3.0, 4.0, 5.0, 6.0, 8.0)):
-            cand = M.Weights(bigram=1.0, words=words, per_char=per_char, numbering=numbering, label=label,
+            cand = Weights(bigram=1.0, words=words, per_char=per_char, numbering=numbering, label=label,
                              margin=margin)
             ok, ap_, apok, _ = evaluate(items, cand)
             prec = apok / max(1, ap_)

@@ -176,8 +176,8 @@ def test_workers_end_when_the_main_process_is_killed(tmp_path):
 def test_second_run_on_one_output_refuses_and_sigterm_writes_the_exports(tmp_path):
     out = tmp_path / "out"
     p, workers, env, docs = _start_slow_run(tmp_path, out)
-    second = subprocess.run([sys.executable, "-m", "zhreport", "batch", str(docs), "-o", str(out), "--workers", "1"],
-                            env=env, capture_output=True, text=True, timeout=60)
+    second = subprocess.run([sys.executable, "-m", "zhreport", "batch", str(docs), "-o", str(out), "--workers", "1",
+                             "--overwrite"], env=env, capture_output=True, text=True, timeout=60)
     assert second.returncode == 1 and f"in use by another run (pid {p.pid}" in second.stderr
     assert (out / "zhreport.sqlite").exists()  # the running run's store was left alone
     time.sleep(1.5)  # some documents done

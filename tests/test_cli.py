@@ -110,6 +110,27 @@ def test_evaluate_cli_and_baseline(tmp_path):
     assert p.returncode == 1 and "regression" in p.stderr.decode()
 
 
+def test_accuracy_gate_names_its_gold(tmp_path):
+    """The committed gate: floors equal to the measured scores, and the gold's hash — a changed
+    gold fails until it is re-measured, and so does any drop."""
+    dev = tmp_path / "dev"
+    dev.mkdir()
+    src = (CORPORA / "dev" / "dev.jsonl").read_text(encoding="utf-8").splitlines()
+    (dev / "a.jsonl").write_text("\n".join(src[24:27]) + "\n", encoding="utf-8")  # three table cases
+    base = tmp_path / "baseline.json"
+    assert run("evaluate", str(dev), "--write-baseline", str(base)).returncode == 0
+    b = json.loads(base.read_text(encoding="utf-8"))
+    assert b["floors"]["form_f1"] > 0.9 and len(b["gold_sha256"]) == 64
+    assert run("evaluate", str(dev), "--baseline", str(base)).returncode == 0
+    # one more case the extractor gets wrong: the gold changed, and the scores dropped
+    wrong = json.loads(src[24])
+    wrong["id"], wrong["form"] = "x1", {k: v + 1 for k, v in wrong["form"].items() if isinstance(v, int)}
+    (dev / "b.jsonl").write_text(json.dumps(wrong, ensure_ascii=False) + "\n", encoding="utf-8")
+    p = run("evaluate", str(dev), "--baseline", str(base))
+    err = p.stderr.decode()
+    assert p.returncode == 1 and "not the one the baseline was measured on" in err and "form_p" in err
+
+
 def test_evaluate_bad_gold(tmp_path):
     f = tmp_path / "g.jsonl"
     f.write_text("{not json\n")

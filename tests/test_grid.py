@@ -149,13 +149,17 @@ def test_narrative_patterns_2021(text, expected):
     assert f == expected
 
 
-def test_template_detection_and_disagreement():
+def test_printed_labels_decide_the_template():
     old = "政府信息公开情况统计表\n（一）收到申请数 | 件 | 3\n（二）申请办结数 | 件 | 3\n四、行政复议数量 | 件 | 0\n"
-    assert detect_template(old, 2019) == ("gov2008", None)
-    tpl, note = detect_template(old, 2022)
-    assert tpl == "gov2021" and "gov2008" in note
+    assert detect_template(old, 2018) == ("gov2008", None)
+    for year in (2019, 2022):
+        tpl, note = detect_template(old, year)
+        assert tpl == "gov2008" and "gov2008" in note and str(year) in note
     r = zhreport.extract(old, year=2022)
-    assert any(c.rule == "template" for c in r.checks)
+    assert r.template == "gov2008" and r.form["requests.received.total"].value == 3
+    assert [(c.rule, c.severity) for c in r.checks if c.rule == "template"] == [("template", "info")]
+    # no table labels: the year decides, and nothing is said
+    assert detect_template("本年度收到政府信息公开申请3件。", 2022) == ("gov2021", None)
 
 
 def test_dev_floor_per_template(dev_cases):

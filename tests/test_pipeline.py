@@ -107,7 +107,7 @@ def test_to_dict_is_plain_json(seed_report):
     d = seed_report.to_dict()
     assert json.loads(json.dumps(d, ensure_ascii=False)) == d
     assert set(d) == {"zhreport", "source", "sha256", "encoding", "script", "year", "template",
-                      "issuer", "repairs", "facts", "form", "checks"}
+                      "issuer", "issuer_level", "region", "repairs", "facts", "form", "checks"}
     for fv in d["form"].values():
         for i in fv["facts"]:
             assert d["facts"][i]["field"] is not None
@@ -117,7 +117,7 @@ def test_extract_reads_paths_and_bytes(tmp_path, seed_text):
     p = tmp_path / "report.txt"
     p.write_bytes(seed_text.encode("gb18030", errors="replace"))
     r1 = zhreport.extract(p)
-    r2 = zhreport.extract(str(p))
+    r2 = zhreport.extract_file(str(p))
     assert r1.encoding == "gb18030" and r1.source == str(p)
     assert r1.to_dict()["form"] == r2.to_dict()["form"]
     assert zhreport.extract(p.read_bytes()).sha256 == r1.sha256

@@ -1,25 +1,92 @@
-"""Quantities: spans, exact values, units and qualifiers (tests/cases/quantities.json)."""
+"""Quantities: spans, exact values, units and qualifiers.
+
+- tests/cases/quantities.json and quantities_sentences.json: report-style sentences, every quantity;
+- tests/cases/quantities_spec.json: the central cases of Microsoft Recognizers-Text's Chinese specs;
+- a property test: any integer written as people write it reads back to itself.
+"""
 import json
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from zhreport.quantities import extract_quantities, parse_cn_number, parse_number
+from zhreport.normalize.convert import to_simplified
+from zhreport.quantities import extract_quantities, money_factor, parse_number, parse_signed, read_numbers, \
+    table_units
 
-CASES = json.loads((Path(__file__).parent / "cases" / "quantities.json").read_text(encoding="utf-8"))["cases"]
+CASES_DIR = Path(__file__).parent / "cases"
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c["label"] for c in CASES])
+def _load(name):
+    return json.loads((CASES_DIR / name).read_text(encoding="utf-8"))
+
+
+SENTENCES = _load("quantities.json")["cases"] + _load("quantities_sentences.json")["cases"]
+SPEC = _load("quantities_spec.json")
+
+
+def _num(v) -> str:
+    d = Decimal(str(v))
+    return str(int(d)) if d == d.to_integral_value() else str(d.normalize())
+
+
+@pytest.mark.parametrize("case", SENTENCES, ids=[c["label"] for c in SENTENCES])
 def test_quantity_cases(case):
-    got = [[q.number_text, str(q.value.normalize() if q.value == q.value.to_integral_value() else q.value),
-            q.unit, q.approx] for q in extract_quantities(case["text"])]
-    expect = [[n, str(Decimal(v).normalize()) if Decimal(v) == Decimal(v).to_integral_value() else v, u, a]
-              for n, v, u, a in case["expect"]]
-    got = [[n, str(Decimal(v).normalize()) if Decimal(v) == Decimal(v).to_integral_value() else v, u, a]
-           for n, v, u, a in got]
+    got = []
+    for q in extract_quantities(case["text"]):
+        assert case["text"][q.start:q.end].find(q.number_text) >= 0
+        row = [q.number_text, _num(q.value), q.unit, q.approx]
+        if q.upper is not None:
+            row.append(_num(q.upper))
+        got.append(row)
+    expect = [[n, _num(v), u, a] + ([_num(x[0])] if x else []) for n, v, u, a, *x in case["expect"]]
     assert got == expect
 
+
+# ---------------------------------------------------------------- the public spec
+
+def _spec_values(read: str, text: str) -> list[str]:
+    text = to_simplified(text)
+    if read == "numbers":
+        return [_num(r.value) for r in read_numbers(text)]
+    if read == "percent":
+        return [_num(q.value) for q in extract_quantities(text) if q.unit in ("%", "个百分点", "百分点")]
+    assert read == "money"
+    return [_num(q.value * money_factor(q.unit) / money_factor("元"))
+            for q in extract_quantities(text) if money_factor(q.unit) is not None]
+
+
+SPEC_CASES = [(g["read"], inp, vals) for g in SPEC["groups"] for inp, vals in g["cases"]]
+SPEC_IDS = [f"{g['name']}: {inp.strip()[:40]}" for g in SPEC["groups"] for inp, _ in g["cases"]]
+
+
+@pytest.mark.parametrize("read,text,values", SPEC_CASES, ids=SPEC_IDS)
+def test_spec_case(read, text, values):
+    assert _spec_values(read, text) == [_num(v) for v in values]
+
+
+DIFFS = SPEC["differences"]
+
+
+@pytest.mark.parametrize("d", DIFFS, ids=[d["input"] for d in DIFFS])
+def test_spec_difference_is_ours(d):
+    assert _spec_values(d["read"], d["input"]) == d["ours"]
+
+
+@pytest.mark.parametrize("d", [pytest.param(d, marks=pytest.mark.xfail(strict=True, reason=d["reason"]))
+                               for d in DIFFS], ids=[d["input"] for d in DIFFS])
+def test_spec_difference_from_spec(d):
+    assert _spec_values(d["read"], d["input"]) == d["spec"]
+
+
+def test_spec_agreement_share():
+    agree = sum(_spec_values(r, t) == [_num(v) for v in vals] for r, t, vals in SPEC_CASES)
+    assert agree / (len(SPEC_CASES) + len(DIFFS)) >= 0.98
+
+
+# ---------------------------------------------------------------- single numbers and tables
 
 def test_span_covers_qualifier_number_and_unit():
     text = "向社会公开各类政府信息1.5万余条次，其中"
@@ -35,10 +102,95 @@ def test_values_are_exact_decimals():
 
 
 @pytest.mark.parametrize("text,value", [("十", 10), ("十八", 18), ("二十", 20), ("一百零五", 105),
-                                        ("三百", 300), ("两千", 2000), ("一万二千", 12000), ("千", 1000)])
-def test_chinese_numerals(text, value):
-    assert parse_cn_number(text) == value
+                                        ("三百", 300), ("两千", 2000), ("一万二千", 12000), ("千", 1000),
+                                        ("1,637", 1637), ("39万", 390000), ("十余", 10), ("1.5万余", 15000)])
+def test_parse_number(text, value):
+    assert parse_number(text) == value
 
 
-def test_digit_strings_are_not_counts():
-    assert parse_cn_number("二〇一八") is None
+@pytest.mark.parametrize("text", ["二〇一八", "万", "十百", "一二三", "几", "12万34", ""])
+def test_not_numbers(text):
+    assert parse_number(text) is None
+
+
+@pytest.mark.parametrize("text,value", [("+5", 5), ("-3", -3), ("－3", -3), ("12", 12), ("x", None)])
+def test_parse_signed(text, value):
+    assert parse_signed(text) == value
+
+
+def test_table_units_come_from_the_units_file():
+    units = table_units()
+    assert {"件", "条", "人次", "万元", "元", "千元"} <= units
+    assert money_factor("千元") == Decimal("0.1")
+
+
+# ---------------------------------------------------------------- property: written integers read back
+
+_CN = "零一二三四五六七八九"
+_FIN = dict(zip("一二三四五六七八九十百千", "壹贰叁肆伍陆柒捌玖拾佰仟"))
+
+
+def _section(n: int) -> str:
+    """0 < n < 10000 in Chinese numerals, with 零 for skipped places (一千零五)."""
+    out, zero = "", False
+    for place, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        d = n // place % 10
+        if d == 0:
+            zero = bool(out)
+            continue
+        if zero:
+            out += "零"
+            zero = False
+        out += _CN[d] + unit
+    return out
+
+
+def chinese(n: int, liang: bool = False) -> str:
+    if n == 0:
+        return "零"
+    groups = [(n // 10 ** 12, "万亿"), (n // 10 ** 8 % 10 ** 4, "亿"), (n // 10 ** 4 % 10 ** 4, "万"), (n % 10 ** 4, "")]
+    out, gap = "", False
+    for g, unit in groups:
+        if g == 0:
+            gap = bool(out)
+            continue
+        s = _section(g)
+        if out and (gap or g < 1000):
+            s = "零" + s
+        out += s + unit
+        gap = False
+    if out.startswith("一十"):
+        out = out[1:]  # 十五, not 一十五
+    if liang:
+        out = out.replace("二千", "两千").replace("二百", "两百").replace("二万", "两万").replace("二亿", "两亿")
+    return out
+
+
+def _financial(n: int) -> str:
+    return "".join(_FIN.get(c, c) for c in chinese(n))
+
+
+def _grouped(n: int, sep: str) -> str:
+    return f"{n:,}".replace(",", sep)
+
+
+def _mixed(n: int) -> str:
+    hi, lo = divmod(n, 10 ** 4)
+    return f"{hi}万{lo:04d}" if hi else str(lo)
+
+
+def _fullwidth(n: int) -> str:
+    return f"{n:,}".translate(str.maketrans("0123456789,", "０１２３４５６７８９，"))
+
+
+FORMS = [chinese, lambda n: chinese(n, liang=True), _financial, str, lambda n: _grouped(n, ","),
+         lambda n: _grouped(n, " "), _fullwidth, _mixed]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=0, max_value=10 ** 13), st.sampled_from(range(len(FORMS))))
+def test_written_integers_read_back(n, form):
+    written = FORMS[form](n)
+    assert parse_number(written) == n, written
+    (q,) = extract_quantities("共受理" + written + "件，")
+    assert q.value == n and q.number_text == written

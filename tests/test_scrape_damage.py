@@ -1,17 +1,18 @@
 """Scrape damage of real mirror pages (tests/cases/scrape_damage.jsonl) and its repair."""
 import json
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
 
 from zhreport.normalize import apply_repairs, normalize
 from zhreport.normalize.damage import farm_damage
-from zhreport.normalize.mojibake import damage_text, find_runs
+from zhreport.normalize.mojibake import damage_text, find_runs, repair_mojibake
 
 CASES = [json.loads(l) for l in (Path(__file__).parent / "cases" / "scrape_damage.jsonl")
          .read_text(encoding="utf-8").splitlines() if l.strip()]
 OTHER = [c for c in CASES if "mojibake" not in c["kind"]]
-MOJIBAKE = [c for c in CASES if "mojibake" in c["kind"]]
+MOJIBAKE = [(n, c) for n, c in enumerate(CASES) if "mojibake" in c["kind"]]
 
 
 @pytest.mark.parametrize("case", OTHER, ids=[f"{i}-{c['kind']}" for i, c in enumerate(OTHER)])
@@ -32,27 +33,81 @@ def _tune():
     return tune_mojibake
 
 
-def test_mojibake_repair_target():
-    """Each case on its own, no page around it (measured: 70 of 80 exact, and all 70 applied
-    restorations exact; the other runs are left as they are and reported)."""
+# Cases of the file left unrepaired (reported, not guessed), and why; each is expected
+# to fail until the repair improves, when its entry must go.
+KNOWN_UNREPAIRED = {
+    24: "the runner-up '(二)嘆' is within the margin of the right '(二)圍繞'",
+    37: "the search prefers '實行' to '實效' at the end of the run",
+    40: "two runs in a row ('確???!'): the search prefers '保快' and '見行'",
+    41: "a lost '。' before '“十三五”': the search finds '十五', not '十三五'",
+    56: "the runner-up '(二)主要做法律' is within the margin",
+    58: "the runner-up '(四)下一步工作打死' is within the margin",
+    59: "the runner-up '(一)深化特點' is within the margin of the right '(一)深化重點'",
+    67: "the search prefers '(三)枝推進' to '(三)著力推進'",
+    80: "the search prefers '考核公式公' to '考核公平公正'",
+    82: "the character model prefers '薄冰了' to '薄彼'",
+}
+
+
+@lru_cache(maxsize=1)
+def _case_results():
+    """Per mojibake case: (restored exactly, restorations applied), with the tune script's scorer."""
     tune = _tune()
-    items = tune.cases_items(Path(__file__).parent / "cases" / "scrape_damage.jsonl")
-    exact, applied, applied_exact = tune.cases_score(items, tune.M.WEIGHTS)
-    assert len(items) == len(MOJIBAKE)
-    assert exact / len(items) >= 0.85 and applied_exact / max(1, applied) >= 0.97
+    out = {}
+    for n, c in MOJIBAKE:
+        item = (c["input"], c["expected"], tune.M.run_candidates(c["input"]))
+        exact, applied, _applied_exact = tune.cases_score([item], tune.WEIGHTS)
+        out[n] = (bool(exact), applied)
+    return out
 
 
-def test_mojibake_repair_on_damage_never_tuned_on():
-    """Lines damaged by the project's own generator (dev narratives and the forms' row labels
-    as indented table rows, a random pinyin set per document): measured 142 of 150 exact,
-    no applied restoration wrong (scripts/tune_mojibake.py prints these figures)."""
+@pytest.mark.parametrize("n", [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=KNOWN_UNREPAIRED[n]))
+                               if n in KNOWN_UNREPAIRED else n for n, _c in MOJIBAKE])
+def test_mojibake_case_restored_exactly(n):
+    assert _case_results()[n][0]
+
+
+def test_mojibake_repairs_applied_to_the_cases_are_all_exact():
+    """A wrong restoration is worse than none: every case with an applied one is exact."""
+    results = _case_results()
+    assert sum(applied for _exact, applied in results.values()) >= 70
+    assert all(exact for exact, applied in results.values() if applied)
+
+
+def test_mojibake_repair_on_unseen_damage():
+    """Other text than the weights were tuned on (the synthetic reports, not the dev narratives
+    nor the form labels) and another generator seed: measured 80 of 100 lines exact, no
+    restoration applied to a line that did not come out exact."""
     from .conftest import ROOT
 
     tune = _tune()
-    lines = tune.synthetic_lines(ROOT / "corpora" / "dev" / "dev.jsonl", 150, seed=7)
+    texts = tune.gold_texts(ROOT / "corpora" / "gold" / "synthetic.jsonl", variant="clean")
+    lines = tune.synthetic_lines(texts, 100, seed=2027, label_docs=0)
     items = [(dl, cl, tune.M.run_candidates(dl)) for dl, cl in lines]
-    exact, applied, applied_exact, _runs = tune.evaluate(items, tune.M.WEIGHTS)
-    assert exact / len(items) >= 0.90 and applied_exact / applied >= 0.97
+    exact, applied, applied_exact, _runs = tune.evaluate(items, tune.WEIGHTS)
+    assert len(items) == 100
+    assert exact >= 78 and applied_exact == applied
+
+
+@pytest.mark.xfail(strict=True, reason="a '。' lost before a character whose trail byte is ASCII ('。縣' -> "
+                                       "'??h(xiàn)'): the restoration is found and ranked first, but a "
+                                       "character ending in A3 ('海縣', '常縣') stays within the margin")
+def test_mojibake_lost_sentence_end_before_an_annotated_character():
+    page = "全年信息公開工作有序開展。縣(xiàn)政務服務中心設立了查閱點。"
+    damaged = damage_text(page)
+    assert "??h(xiàn)" in damaged
+    runs = repair_mojibake(damaged)
+    assert [r.after for r in runs] == ["。縣"]
+
+
+def test_mojibake_character_before_a_kept_full_stop():
+    """'常。' = B3 A3 A1 A3: the mirror cuts before A3 A1 and before A1 A3, leaving a piece of
+    the one byte A3: '??。'. The character alone is the restoration; the '。' stays."""
+    page = "本年度信息公開工作運轉正常。\n二、主動公開情況"
+    damaged = damage_text(page)
+    assert "正??。" in damaged
+    runs = repair_mojibake(damaged)
+    assert [r.after for r in runs if r.after is not None] == ["常"]
 
 
 def test_forward_model_reproduces_a_damaged_row():
@@ -103,7 +158,7 @@ def test_damaged_dev_texts_lose_no_form_value(dev_cases):
 def test_damaged_dev_lines_come_back(dev_cases):
     """The project's damage generator on the dev texts, then normalisation: >= 95% of lines as they were."""
     from zhreport.normalize.damage import to_traditional_chars
-    from zhreport.normalize.mojibake import _fold
+    from zhreport.normalize.mojibake import fold
 
     total = same = 0
     for c in dev_cases:
@@ -111,7 +166,7 @@ def test_damaged_dev_lines_come_back(dev_cases):
             continue
         damaged = farm_damage(c["text"])
         repaired = apply_repairs(damaged, normalize(damaged).repairs)
-        expected = [_fold(x).strip() for x in to_traditional_chars(c["text"]).split("\n")]
+        expected = [fold(x).strip() for x in to_traditional_chars(c["text"]).split("\n")]
         for got, exp in zip(repaired.split("\n"), expected):
             total += 1
             same += got.strip() == exp

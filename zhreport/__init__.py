@@ -10,23 +10,24 @@ from __future__ import annotations
 import logging
 
 __version__ = "0.1.0"
-__all__ = ["extract", "normalize", "Report", "Fact", "ReadError", "ZhReportError", "__version__"]
+__all__ = ["extract", "extract_file", "normalize", "Report", "Fact", "FieldValue", "Check", "Repair",
+           "ReadError", "DataError", "ZhReportError", "__version__"]
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 
-from .normalize import normalize  # noqa: E402  (the function shadows its subpackage's name)
-
-
 def __getattr__(name: str):
     # lazy: importing zhreport loads no data tables, no jieba and no OpenCC
-    if name == "extract":
-        from .pipeline import extract
-        return extract
-    if name in ("Report", "Fact"):
+    if name == "normalize":  # the subpackage, callable as its normalize() function
+        from . import normalize
+        return normalize
+    if name in ("extract", "extract_file"):
+        from . import pipeline
+        return getattr(pipeline, name)
+    if name in ("Report", "Fact", "FieldValue", "Check", "Repair"):
         from . import types
         return getattr(types, name)
-    if name in ("ReadError", "ZhReportError"):
+    if name in ("ReadError", "DataError", "ZhReportError"):
         from . import errors
         return getattr(errors, name)
     raise AttributeError(f"module 'zhreport' has no attribute {name!r}")

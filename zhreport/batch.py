@@ -21,7 +21,6 @@ the same input gives the same files whatever the worker count.
 """
 from __future__ import annotations
 
-import csv
 import glob
 import hashlib
 import json
@@ -40,10 +39,11 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from .errors import ReadError, SkipFile, ZhReportError
+from .exports import export
 from .reader import display_name
 from .readers import read_document
 
-__all__ = ["process_path", "run_batch", "list_inputs", "BatchSummary", "export", "report_dict", "OutputLocked"]
+__all__ = ["process_path", "run_batch", "list_inputs", "BatchSummary", "report_dict", "OutputLocked"]
 
 DB_NAME = "zhreport.sqlite"
 LOCK_NAME = "zhreport.lock"
@@ -252,24 +252,35 @@ def _write(conn: sqlite3.Connection, results: list[dict], replace: set) -> None:
 
 
 class _Progress:
-    def __init__(self, total: int, stream=sys.stderr, enabled: bool = True):
-        self.total, self.stream, self.enabled = total, stream, enabled
-        self.t0 = time.perf_counter()
+    """The progress line. The time left is estimated from the documents finished after the
+    first one: warm-up, forking and the first document's data loading are no rate."""
+
+    MIN_FOR_ESTIMATE = 3  # documents finished after the first before the time left is shown
+
+    def __init__(self, total: int, stream=sys.stderr, enabled: bool = True, clock=time.perf_counter):
+        self.total, self.stream, self.enabled, self.clock = total, stream, enabled, clock
+        self.t0 = clock()
         self.last = 0.0
+        self.first: Optional[tuple[float, int]] = None  # (time, documents done) at the first finished one
         self.tty = hasattr(stream, "isatty") and stream.isatty()
 
     def update(self, s: BatchSummary, force: bool = False) -> None:
         if not self.enabled:
             return
-        now = time.perf_counter()
+        now = self.clock()
+        if self.first is None and s.done:
+            self.first = (now, s.done)
         if not force and now - self.last < (0.5 if self.tty else 10.0):
             return
         self.last = now
         dt = now - self.t0
-        rate = s.done / dt if dt else 0.0
-        left = (self.total - s.resumed - s.done) / rate if rate else 0.0
+        rate = s.done / dt if dt > 0 else 0.0
+        left = "estimating time left"
+        if self.first is not None and s.done - self.first[1] >= self.MIN_FOR_ESTIMATE and now > self.first[0]:
+            recent = (s.done - self.first[1]) / (now - self.first[0])
+            left = f"~{(self.total - s.resumed - s.done) / recent:.0f} s left"
         msg = (f"{s.done + s.resumed}/{self.total} documents, {rate:.1f} docs/s, "
-               f"{s.errors} errors, {s.skipped} skipped, ~{left:.0f} s left")
+               f"{s.errors} errors, {s.skipped} skipped, {left}")
         self.stream.write(("\r" + msg + "   ") if self.tty else (msg + "\n"))
         self.stream.flush()
 
@@ -563,47 +574,3 @@ def _children_usage() -> tuple[float, float]:
 
 def _sigterm(signum, frame):
     raise KeyboardInterrupt("terminated")
-
-
-def _all_field_ids() -> list[str]:
-    from .forms.schema import TEMPLATES, load_template
-
-    seen, out = set(), []
-    for tid in TEMPLATES:
-        t = load_template(tid)
-        for f in t.fields.values():
-            if f.kind in ("value", "derived", "meta") and f.id not in seen:
-                seen.add(f.id)
-                out.append(f.id)
-    return out
-
-
-def export(conn: sqlite3.Connection, out_dir: Path) -> dict:
-    """Write reports.jsonl, forms.csv, checks.csv and errors.csv from the store, sorted by source."""
-    paths = {name: out_dir / name for name in ("reports.jsonl", "forms.csv", "checks.csv", "errors.csv")}
-    with open(paths["reports.jsonl"], "w", encoding="utf-8") as fh:
-        for (report,) in conn.execute("SELECT report FROM documents ORDER BY source, sha256"):
-            fh.write(report + "\n")
-    fields = _all_field_ids()
-    with open(paths["forms.csv"], "w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(["source", "sha256", "year", "template", "issuer"] + fields)
-        form: dict = {}
-        for src, sha, fid, value in conn.execute("SELECT source, sha256, field, value FROM form"):
-            form.setdefault((src, sha), {})[fid] = json.loads(value)
-        for src, sha, year, tpl, issuer in conn.execute(
-                "SELECT source, sha256, year, template, issuer FROM documents ORDER BY source, sha256"):
-            vals = form.get((src, sha), {})
-            w.writerow([src, sha, year, tpl, issuer] + ["" if vals.get(f) is None else vals[f] for f in fields])
-    with open(paths["checks.csv"], "w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(["source", "rule", "severity", "fields", "message"])
-        for row in conn.execute("SELECT source, rule, severity, fields, message FROM checks "
-                                "ORDER BY source, rule, fields, message"):
-            w.writerow(row)
-    with open(paths["errors.csv"], "w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(["source", "status", "reason"])
-        for row in conn.execute("SELECT source, status, reason FROM errors ORDER BY source"):
-            w.writerow(row)
-    return {k: str(v) for k, v in paths.items()}

@@ -1,7 +1,8 @@
 """Command line: thin adapters over the library functions.
 
-    zhreport extract FILE|- [FILE ...] [--year Y] [--template T] [--json|--table]
-    zhreport evaluate GOLD.jsonl [--json] [--baseline B] [--template T] [--misses N]
+    zhreport extract FILE|- [FILE ...] [--year Y] [--template T] [--json|--table] [--mojibake M] [--max-mb M]
+    zhreport batch INPUT -o OUT [--workers N] [--resume|--overwrite] [--max-mb M]
+    zhreport evaluate GOLD.jsonl|DIR [--json] [--baseline B] [--write-baseline B] [--template T] [--misses N]
     zhreport normalize FILE|- [--explain]
 
 Errors are one line on stderr naming the file and the reason; the exit status is
@@ -23,18 +24,71 @@ from . import __version__
 from .errors import ReadError, ZhReportError
 
 TEMPLATES = ("gov2008", "gov2019", "gov2021")
+DEFAULT_MAX_MB = 64  # = pipeline.DEFAULT_MAX_MB (not imported: the CLI starts without loading the pipeline)
 TIMEOUT_S = 600.0  # seconds one document may take (extract and batch): stops stalls, not large files
 
 
-def _read_input(name: str):
-    """Standard input, or a file with the batch's readers (PDF, Word, HTML, text); a file
-    named explicitly with another suffix is read as text."""
+def _read_input(name: str, max_mb: float):
+    """Standard input, or a file read as batch reads it (text, HTML, PDF, Word)."""
+    from .pipeline import read_file
     from .reader import decode_bytes
-    from .readers import read_document
 
     if name == "-":
         return decode_bytes(sys.stdin.buffer.read(), "-")
-    return read_document(name, as_text=True)
+    return read_file(name, int(max_mb * 1024 * 1024))
+
+
+def _whole(least: int):
+    def parse(text: str) -> int:
+        try:
+            n = int(text)
+        except ValueError:
+            n = None
+        if n is None or n < least:
+            raise argparse.ArgumentTypeError(f"must be a whole number of at least {least}, not {text!r}")
+        return n
+    return parse
+
+
+def _share(text: str) -> float:
+    try:
+        x = float(text)
+    except ValueError:
+        x = -1.0
+    if not 0.0 <= x <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be a share between 0 and 1, not {text!r}")
+    return x
+
+
+def _megabytes(text: str) -> float:
+    try:
+        x = float(text)
+    except ValueError:
+        x = 0.0
+    if not 0.0 < x < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number of megabytes, not {text!r}")
+    return x
+
+
+def _seconds(text: str) -> float:
+    try:
+        x = float(text)
+    except ValueError:
+        x = 0.0
+    if not 0.0 < x < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, not {text!r}")
+    return x
+
+
+def _output_folder(out: str, marker: str, resume: bool, overwrite: bool) -> Optional[str]:
+    """Why OUT cannot take this run's results, or None: a file, or a folder with earlier results."""
+    p = Path(out)
+    if p.exists() and not p.is_dir():
+        return f"{out}: is a file; -o names the folder for the results"
+    if (p / marker).exists() and not (resume or overwrite):
+        return (f"{out}: holds earlier results ({marker}); add --resume to continue them "
+                f"or --overwrite to replace them")
+    return None
 
 
 def _fail(msg: str) -> None:
@@ -90,19 +144,22 @@ def _cmd_extract(args) -> int:
     status = 0
     out = sys.stdout
     if args.output and args.output != "-":
+        if Path(args.output).is_dir():
+            _fail(f"{args.output}: is a folder; -o names the file for the JSON lines")
+            return 2
         Path(args.output).parent.mkdir(parents=True, exist_ok=True)
         out = open(args.output, "w", encoding="utf-8")
     n_ok = 0
     for name in args.files:
         try:  # each document on its own: read, extract and serialise, then write
-            with _time_limit(args.timeout or TIMEOUT_S):
-                dec = _read_input(name)
+            with _time_limit(args.timeout):
+                dec = _read_input(name, args.max_mb)
                 rep = extract_text(dec.text, year=args.year, template=args.template, source=dec.source,
-                                   sha256=dec.sha256, encoding=dec.encoding)
+                                   sha256=dec.sha256, encoding=dec.encoding, mojibake=args.mojibake)
                 d = report_dict(rep)
                 line = None if args.table else json.dumps(d, ensure_ascii=False, indent=2 if args.pretty else None)
         except _TimeLimit:
-            _fail(f"{name}: took longer than {args.timeout or TIMEOUT_S:g} s (raise the limit with --timeout)")
+            _fail(f"{name}: took longer than {args.timeout:g} s (raise the limit with --timeout)")
             status = 1
             continue
         except ReadError as exc:
@@ -157,6 +214,9 @@ def _cmd_evaluate(args) -> int:
         return 1
     if args.template:
         cases = [c for c in cases if c.get("template") == args.template]
+    if not cases:
+        _fail(f"{args.gold}: no gold cases{f' of template {args.template}' if args.template else ''} to score")
+        return 1
     result = evaluate(cases)
     misses = result.pop("misses")
     if args.json:
@@ -171,30 +231,36 @@ def _cmd_evaluate(args) -> int:
         rows = [("overall", {k: v for k, v in result.items() if k not in ("cases", "per_template")})]
         rows += list(result["per_template"].items())
         for name, r in rows:
-            print(f"{name:10} {r['form_p']:7.4f} {r['form_r']:7.4f} {r['form_f1']:7.4f} "
-                  f"{r.get('fact_p', 0):7.4f} {r.get('fact_r', 0):7.4f} {r.get('fact_f1', 0):7.4f} "
-                  f"{r.get('field_acc', 0):7.4f}")
+            cells = (r.get(k) for k in ("form_p", "form_r", "form_f1", "fact_p", "fact_r", "fact_f1", "field_acc"))
+            print(f"{name:10} " + " ".join(f"{'-':>7}" if v is None else f"{v:7.4f}" for v in cells))
         print(f"misses and false hits: {len(misses)} (show them with --misses N)")
+    if args.write_baseline:
+        from .evaluate import baseline_of
+
+        Path(args.write_baseline).write_text(
+            json.dumps(baseline_of(result, args.gold), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        print(f"baseline written to {args.write_baseline}")
     if args.baseline:
-        return _compare_baseline(result, args.baseline)
+        return _compare_baseline(result, args.baseline, args.gold)
     return 0
 
 
-def _compare_baseline(result: dict, path: str) -> int:
-    """Exit 1 when any metric falls below the floor in the baseline JSON."""
+def _compare_baseline(result: dict, path: str, gold: str) -> int:
+    """Exit 1 when the gold changed or any score falls below its floor in the baseline JSON."""
+    from .evaluate import regressions
+
     try:
-        floors = json.loads(Path(path).read_text(encoding="utf-8"))
+        baseline = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         _fail(f"{path}: cannot read baseline ({exc})")
         return 1
-    bad = []
-    for key, floor in floors.get("floors", floors).items():
-        scope, _, metric = key.rpartition(":")
-        got = result["per_template"].get(scope, {}).get(metric) if scope else result.get(metric)
-        if got is None or got + 1e-9 < float(floor):
-            bad.append(f"{key} = {got} < {floor}")
+    if "floors" not in baseline:  # a plain {metric: floor} object
+        baseline = {"floors": baseline}
+    bad = regressions(result, baseline, gold)
     for b in bad:
         _fail(f"regression: {b}")
+    if not bad:
+        print(f"accuracy gate: {len(baseline['floors'])} scores at or above the baseline {path}")
     return 1 if bad else 0
 
 
@@ -202,7 +268,7 @@ def _compare_baseline(result: dict, path: str) -> int:
 def _cmd_normalize(args) -> int:
     from .normalize import normalize
 
-    dec = _read_input(args.file)
+    dec = _read_input(args.file, args.max_mb)
     n = normalize(dec.text, mojibake=args.mojibake)
     sys.stdout.write(n.text)
     if n.text and not n.text.endswith("\n"):
@@ -219,6 +285,13 @@ def _cmd_batch(args) -> int:
     from .batch import list_inputs, run_batch
 
     spec = args.input
+    if args.resume and args.overwrite:
+        _fail("--resume keeps the earlier results and --overwrite replaces them: give one")
+        return 2
+    refusal = _output_folder(args.output, "zhreport.sqlite", args.resume, args.overwrite)
+    if refusal:
+        _fail(refusal)
+        return 2
     if not (spec.startswith("@") or any(c in spec for c in "*?[") or os.path.exists(spec)):
         _fail(f"{spec}: no such file or folder")
         return 1
@@ -231,13 +304,13 @@ def _cmd_batch(args) -> int:
         _fail(f"{args.input}: no files to read")
         return 1
     s = run_batch(paths, args.output, workers=args.workers, resume=args.resume, max_mb=args.max_mb,
-                  progress=not args.quiet, timeout=args.timeout or TIMEOUT_S)
+                  progress=not args.quiet, timeout=args.timeout)
     print(f"zhreport: {s.total} documents: {s.ok} extracted, {s.errors} errors"
           f"{f' ({s.timeouts} over the time limit)' if s.timeouts else ''}, {s.skipped} skipped"
           f"{f', {s.resumed} already done' if s.resumed else ''}; {s.docs_per_s:.1f} docs/s with "
           f"{args.workers} worker(s), peak worker memory {s.peak_worker_mb:.0f} MB", file=sys.stderr)
-    print(f"zhreport: results in {s.out}/ (zhreport.sqlite, reports.jsonl, forms.csv, checks.csv, errors.csv)",
-          file=sys.stderr)
+    print(f"zhreport: results in {s.out}/ (zhreport.sqlite, reports.jsonl, forms.csv, values.csv, codebook.csv, "
+          f"checks.csv, errors.csv)", file=sys.stderr)
     return 0
 
 
@@ -245,9 +318,22 @@ def _cmd_batch(args) -> int:
 def _cmd_synth(args) -> int:
     from .synth import write_corpus
 
+    refusal = _output_folder(args.output, "gold.jsonl", False, args.overwrite)
+    if refusal:
+        _fail(refusal.replace("add --resume to continue them or ", ""))
+        return 2
     n = write_corpus(args.output, n=args.n, seed=args.seed, broken=args.broken, damaged=args.damaged)
     print(f"zhreport: wrote {n} documents and gold.jsonl to {args.output}", file=sys.stderr)
     return 0
+
+
+def _reading_options(p: argparse.ArgumentParser) -> None:
+    """The options every verb that reads one document shares with batch."""
+    p.add_argument("--mojibake", choices=("report", "repair", "off"), default="repair",
+                   help="GBK-misalignment runs: repair the confident ones and report the rest (default), "
+                        "only report them, or skip")
+    p.add_argument("--max-mb", type=_megabytes, default=DEFAULT_MAX_MB,
+                   help=f"refuse larger files (default {DEFAULT_MAX_MB}, as batch)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -264,46 +350,51 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--table", action="store_true", help="human-readable facts, form and checks")
     e.add_argument("--pretty", action="store_true", help="indent the JSON")
     e.add_argument("-o", "--output", metavar="OUT", help="write the JSON lines to OUT instead of stdout")
-    e.add_argument("--timeout", type=float, metavar="S",
+    _reading_options(e)
+    e.add_argument("--timeout", type=_seconds, default=TIMEOUT_S, metavar="S",
                    help=f"seconds one document may take before it is given up (default {TIMEOUT_S:g})")
     e.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     e.set_defaults(func=_cmd_extract)
 
-    v = sub.add_parser("evaluate", help="score extraction against a gold JSONL file")
-    v.add_argument("gold", metavar="GOLD.jsonl")
+    v = sub.add_parser("evaluate", help="score extraction against a gold JSONL file (or a folder of them)")
+    v.add_argument("gold", metavar="GOLD.jsonl|DIR")
     v.add_argument("--json", action="store_true", help="print the metrics as JSON")
     v.add_argument("--template", choices=TEMPLATES, help="score only cases of this template")
     v.add_argument("--misses", type=int, default=0, help="list N misses/false hits (-1: all)")
-    v.add_argument("--baseline", metavar="B", help="JSON of metric floors; exit 1 on a regression")
+    v.add_argument("--baseline", metavar="B", help="baseline JSON (floors and the gold's hash): exit 1 on a regression")
+    v.add_argument("--write-baseline", metavar="B", help="write the measured scores as the new baseline B")
     v.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     v.set_defaults(func=_cmd_evaluate)
 
     b = sub.add_parser("batch", help="the main job: extract a folder of reports into one dataset")
     b.add_argument("input", metavar="INPUT", help="a folder, a glob ('reports/**/*.html') or @list (one path a line)")
     b.add_argument("-o", "--output", required=True, metavar="OUT", help="folder for the store and the exports")
-    b.add_argument("--workers", type=int, default=max(1, (os.cpu_count() or 1)), help="worker processes (default: cores)")
+    b.add_argument("--workers", type=_whole(1), default=max(1, (os.cpu_count() or 1)),
+                   help="worker processes (default: cores)")
     b.add_argument("--resume", action="store_true", help="keep what OUT holds and skip documents already done")
-    b.add_argument("--max-mb", type=float, default=50, help="larger files are recorded as errors (default 50)")
-    b.add_argument("--timeout", type=float, metavar="S",
+    b.add_argument("--overwrite", action="store_true", help="replace the earlier results OUT holds")
+    b.add_argument("--max-mb", type=_megabytes, default=DEFAULT_MAX_MB,
+                   help=f"larger files are recorded as errors (default {DEFAULT_MAX_MB})")
+    b.add_argument("--timeout", type=_seconds, default=TIMEOUT_S, metavar="S",
                    help=f"seconds one document may take; its worker is then replaced (default {TIMEOUT_S:g})")
     b.add_argument("--quiet", action="store_true", help="no progress line")
     b.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     b.set_defaults(func=_cmd_batch)
 
     y = sub.add_parser("synth", help="write a synthetic corpus of reports with its gold file")
-    y.add_argument("-n", type=int, default=100, help="number of documents (default 100)")
+    y.add_argument("-n", type=_whole(1), default=100, help="number of documents (default 100)")
     y.add_argument("-o", "--output", required=True, metavar="DIR")
+    y.add_argument("--overwrite", action="store_true", help="replace a corpus DIR already holds")
     y.add_argument("--seed", type=int, default=1)
-    y.add_argument("--broken", type=float, default=0.0, help="share of broken files to add (not in the gold)")
-    y.add_argument("--damaged", type=float, default=0.25, help="share of documents with mirror-site damage")
+    y.add_argument("--broken", type=_share, default=0.0, help="share of broken files to add, 0-1 (not in the gold)")
+    y.add_argument("--damaged", type=_share, default=0.25, help="share of documents with mirror-site damage, 0-1")
     y.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     y.set_defaults(func=_cmd_synth)
 
     n = sub.add_parser("normalize", help="print the repaired simplified text")
     n.add_argument("file", metavar="FILE", help="text file, or - for standard input")
     n.add_argument("--explain", action="store_true", help="list every repair on stderr")
-    n.add_argument("--mojibake", choices=("report", "repair", "off"), default="repair",
-                   help="GBK-misalignment runs: repair the confident ones and report the rest (default), only report them, or skip")
+    _reading_options(n)
     n.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     n.set_defaults(func=_cmd_normalize)
     return p

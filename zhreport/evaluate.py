@@ -7,6 +7,7 @@ and derived fields. ``evaluate`` returns a metrics dict; the CLI prints it.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from dataclasses import dataclass
@@ -49,8 +50,35 @@ def prf(tp: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
     return p, r, f
 
 
+def gold_files(path: str | Path) -> list[Path]:
+    """A gold file, or every *.jsonl file of a folder (sorted): the development set is a folder."""
+    p = Path(path)
+    if p.is_dir():
+        files = sorted(p.glob("*.jsonl"))
+        if not files:
+            raise ValueError(f"{path}: a folder with no .jsonl gold file")
+        return files
+    return [p]
+
+
+def gold_sha256(path: str | Path) -> str:
+    """One hash of the gold a score was measured on (every file's name and bytes)."""
+    h = hashlib.sha256()
+    for f in gold_files(path):
+        h.update(f.name.encode("utf-8") + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
 def load_gold(path: str | Path) -> list[dict]:
-    """Cases of a gold JSONL file; ValueError names the file, the line and what is wrong."""
+    """Cases of a gold JSONL file (or of every one in a folder); ValueError names the file,
+    the line and what is wrong."""
+    cases = []
+    for f in gold_files(path):
+        cases.extend(_load_gold_file(f))
+    return cases
+
+
+def _load_gold_file(path: Path) -> list[dict]:
     cases = []
     try:
         with open(path, encoding="utf-8") as fh:
@@ -70,6 +98,32 @@ def load_gold(path: str | Path) -> list[dict]:
             raise ValueError(f"{path}:{n}: 'form' must be an object and 'facts' a list")
         cases.append(case)
     return cases
+
+
+_GATED = ("form_p", "form_r", "form_f1", "fact_p", "fact_r", "fact_f1")
+
+
+def baseline_of(result: dict, gold: str | Path) -> dict:
+    """The floors a later run must reach: every measured score, and the gold they were measured on."""
+    floors = {m: result[m] for m in _GATED if result.get(m) is not None}
+    for tid, r in sorted(result["per_template"].items()):
+        floors.update({f"{tid}:{m}": r[m] for m in _GATED if r.get(m) is not None})
+    return {"gold": str(gold), "gold_sha256": gold_sha256(gold), "floors": floors}
+
+
+def regressions(result: dict, baseline: dict, gold: str | Path) -> list[str]:
+    """What falls below the baseline's floors; a gold that changed since is itself a failure."""
+    bad = []
+    want = baseline.get("gold_sha256")
+    if want and want != gold_sha256(gold):
+        bad.append(f"the gold {gold} is not the one the baseline was measured on "
+                   f"(re-measure: zhreport evaluate {gold} --write-baseline BASELINE)")
+    for key, floor in baseline.get("floors", {}).items():
+        scope, _, metric = key.rpartition(":")
+        got = result["per_template"].get(scope, {}).get(metric) if scope else result.get(metric)
+        if got is None or got + 1e-9 < float(floor):
+            bad.append(f"{key} = {got} < {floor}")
+    return bad
 
 
 @dataclass
@@ -94,6 +148,8 @@ def _derived(template: str) -> set[str]:
 def evaluate(cases: Iterable[dict], extract_fn: Optional[Callable] = None,
              transform: Optional[Callable[[str], str]] = None) -> dict:
     """Fact P/R/F1, field accuracy and form P/R/F1, overall and per template.
+
+    Raises ValueError when there is no case; a metric with nothing to score is None.
 
     `transform` damages or converts each text first (facts are then not scored,
     since gold spans refer to the clean text).
@@ -163,13 +219,18 @@ def evaluate(cases: Iterable[dict], extract_fn: Optional[Callable] = None,
             t.pred += len(pred_form)
             t.gold += len(gold_form)
 
+    if n_cases == 0:
+        raise ValueError("no gold cases to score")
+
     def block(t: _Tally, with_facts: bool) -> dict:
+        # a metric with nothing to score is None (null), never a perfect 1.0 or a 0.0
         out: dict[str, Any] = {}
-        out["form_p"], out["form_r"], out["form_f1"] = prf(t.tp, t.pred, t.gold)
+        out["form_p"], out["form_r"], out["form_f1"] = prf(t.tp, t.pred, t.gold) if t.pred or t.gold else (None,) * 3
         if with_facts:
-            out["fact_p"], out["fact_r"], out["fact_f1"] = prf(t.ftp, t.fpred, t.fgold)
-            out["field_acc"] = t.field_ok / t.field_n if t.field_n else 0.0
-        return {k: round(v, 4) for k, v in out.items()}
+            out["fact_p"], out["fact_r"], out["fact_f1"] = \
+                prf(t.ftp, t.fpred, t.fgold) if t.fpred or t.fgold else (None,) * 3
+            out["field_acc"] = t.field_ok / t.field_n if t.field_n else None
+        return {k: (None if v is None else round(v, 4)) for k, v in out.items()}
 
     result = {"cases": n_cases, **block(total, transform is None)}
     result["per_template"] = {tid: block(t, transform is None) for tid, t in sorted(per.items())}

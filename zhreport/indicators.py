@@ -1,8 +1,11 @@
 """Indicators: what each quantity counts, from the words around it in its clause.
 
-"受理行政复议案件2件" -> 行政复议案件; "设立5个政民互动栏目" -> 政民互动栏目 (after the
-number when nothing stands before it); "回复率、办结率均达100%" -> two indicators
-sharing one value. Positions are in the normalised text; the pipeline maps them back.
+"受理行政复议案件2件" -> 行政复议案件; "共维护13个专栏" -> 维护专栏 (the counted noun after
+the number joins a verb that stands alone); "教育、社会保障类信息10条" -> the whole list;
+"政府信息（综合政务类）287条" -> the noun with its note; "办事指南2条，占5%" -> 办事指南占比
+(a share names its numerator and, when written, its base); "回复率、办结率均达100%" ->
+two indicators sharing one value. "共六个部分" is a structure count, no fact
+(``is_structure_count``). Positions are in the normalised text; the pipeline maps them back.
 """
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from .resources import load_lines
 from .segment import segment
 from .types import Quantity
 
-__all__ = ["Indicator", "link_indicators", "clause_bounds"]
+__all__ = ["Indicator", "link_indicators", "clause_bounds", "is_structure_count"]
 
 # characters that end a clause for the purpose of "what is counted"
 _BOUNDARY = set("，,。；;！!？?\n、：:（(）)|\t")
@@ -23,6 +26,19 @@ _SENTENCE_END = set("。；;！!？?\n")
 _QUOTES = "“”\"'‘’《》「」"
 _SHARED_TAIL = regex.compile(r"(?:均|都|分别|各)(?:达到|达|为|是)?$")
 _YEARISH = regex.compile(r"^(?:\d{4}年度?|\d{1,2}月份?|\d{4}年\d{1,2}月)")
+_OPEN, _CLOSE = "（(", "）)"
+_ORDINAL = regex.compile(r"^[一二三四五六七八九十\d]+$")
+# a share: "占5%", "占信息公开总量的12.5%", "占比30%"
+_SHARE = regex.compile(r"^占比(?:为|达)?$|^(?:占|约占|占到)(?P<base>.*?)(?:的)?(?:比例|比重)?(?:为|达|达到)?$")
+# a verb left after a rate or count word ("办结率达", "满意率为")
+_TRAILING_VERB = regex.compile(r"(?<=[率数量额])(?:达到|达|为|是|共计|合计|总计|共)$")
+# the number and unit that close the numerator's clause ("办事指南2条")
+_TRAILING_COUNT = regex.compile(
+    r"(?:共|计|达|为)?(?:[\d.,]+|[零一二三四五六七八九十百千万两]+)(?:余|多)?(?:万|亿)?"
+    r"(?:件次|人次|条次|[件条个项次人名篇期场家部份起宗例处])?$")
+_LIST_ITEM_MAX = 20
+# a list item that holds its own count ("同意公开一件、告知…一件"): the list is not one indicator
+_HAS_COUNT = regex.compile(r"\d|[零一二两三四五六七八九十百千万]+(?:余|多)?(?:件次|人次|条次|[件条个项次人名篇期场家部份起宗例处])")
 
 
 @dataclass
@@ -45,18 +61,64 @@ def _stopwords() -> tuple[tuple[str, ...], tuple[str, ...]]:
     return (tuple(sorted(lead, key=len, reverse=True)), tuple(sorted(trail, key=len, reverse=True)))
 
 
+@lru_cache(maxsize=1)
+def _words() -> dict[str, frozenset]:
+    sections: dict[str, list[str]] = {}
+    cur = None
+    for line in load_lines("lexicons", "indicator_words.txt"):
+        if line.startswith("[") and line.endswith("]"):
+            cur = sections.setdefault(line[1:-1], [])
+        elif cur is not None:
+            cur.append(line)
+    return {k: frozenset(v) for k, v in sections.items()}
+
+
 # how far back a clause is read: a clause without punctuation can be a whole page, and
 # segmenting it for every number in it would grow with the square of its length
 CLAUSE_WINDOW = 256
 
 
 def clause_bounds(text: str, pos: int, floor: int = 0) -> int:
-    """Start of the clause that contains position pos (at most CLAUSE_WINDOW before it)."""
+    """Start of the clause that contains position pos (a short note in brackets belongs to it;
+    at most CLAUSE_WINDOW before it)."""
     floor = max(floor, pos - CLAUSE_WINDOW)
     i = pos
-    while i > floor and text[i - 1] not in _BOUNDARY:
+    while i > floor:
+        c = text[i - 1]
+        if c in _CLOSE:
+            j = _note_start(text, i - 1, floor)
+            if j is not None:
+                i = j
+                continue
+        if c in _BOUNDARY:
+            break
         i -= 1
     return i
+
+
+def _note_start(text: str, close: int, floor: int) -> "int | None":
+    """Where a bracketed note ending at `close` opens: '（综合政务类）', not '（二）' nor one holding numbers."""
+    j = close - 1
+    while j >= floor and close - j <= 12:
+        c = text[j]
+        if c in _OPEN:
+            inner = text[j + 1:close]
+            if not inner or _ORDINAL.match(inner) or any(ch.isdigit() or ch in "，,。；;、" for ch in inner):
+                return None
+            return j
+        if c in _CLOSE or c in "\n":
+            return None
+        j -= 1
+    return None
+
+
+def is_structure_count(text: str, q: Quantity) -> bool:
+    """A count of the report's own parts ('共六个部分', '从两个方面'): no fact."""
+    j = q.end
+    while j < len(text) and text[j].isspace():
+        j += 1
+    nouns = _words().get("structure", frozenset())
+    return any(text.startswith(n, j) for n in nouns) and (q.unit in (None, "个") or q.unit in nouns)
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:
@@ -84,17 +146,62 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
         j -= 1
     if i >= j:
         return s, s
-    return words[i][1], words[j - 1][2]
+    s, e = words[i][1], words[j - 1][2]
+    m = _TRAILING_VERB.search(text, s, e)
+    if m is not None:
+        e = m.start()
+    if e - s > 2 and text[s] in _OPEN and text[e - 1] in _CLOSE and not any(c in _CLOSE for c in text[s + 1:e - 1]):
+        s, e = s + 1, e - 1
+    return s, e
 
 
 def _after(text: str, q: Quantity) -> tuple[int, int]:
+    """The counted noun after the number, up to the clause end or a word that starts what it does."""
     j = q.end
     while j < len(text) and text[j] not in _BOUNDARY and j - q.end < 20:
         j += 1
+    ends = _words().get("noun_end", frozenset())
+    for w, ws, _we in segment(text, q.end, j):
+        if w in ends and ws > q.end:
+            j = ws
+            break
     return _trim(text, q.end, j)
 
 
-_VERB_ONLY = regex.compile(r"^(?:设立|设置|开设|发布|召开|举办|受理|办理|收到|开展|组织|新增|累计|公开|答复|处理|接待|编印|印发|制作|开通|建立)$")
+def _ends_in_verb(text: str, s: int, e: int) -> bool:
+    """Does the clause before the number end in a verb ('设立', '在办公室设立')? Then the noun after it is counted."""
+    words = segment(text, s, e)
+    return bool(words) and words[-1][0] in _words().get("verb", frozenset())
+
+
+def _list_start(text: str, cs: int) -> int:
+    """Start of a '、' list whose last item opens the clause at cs (items holding numbers end it)."""
+    j = cs
+    while j > 0 and text[j - 1] == "、":
+        k = clause_bounds(text, j - 1)
+        item = text[k:j - 1]
+        if not item.strip() or len(item) > _LIST_ITEM_MAX or _HAS_COUNT.search(item):
+            break
+        j = k
+    return j
+
+
+def _share(text: str, q: Quantity, cs: int, s: int, e: int) -> "Indicator | None":
+    """'办事指南2条，占5%' -> 办事指南占比: the numerator is the clause before the share."""
+    m = _SHARE.match(text[s:e])
+    if m is None or q.unit != "%" or cs == 0 or text[cs - 1] not in "，,、":
+        return None
+    ps = clause_bounds(text, cs - 1)
+    body = text[ps:cs - 1]
+    t = _TRAILING_COUNT.search(body)
+    if t is None or t.start() == 0:
+        return None
+    ns, ne = _trim(text, ps, ps + t.start())
+    if ne <= ns:
+        return None
+    base = (m.group("base") or "").strip()
+    label = f"{text[ns:ne]}占{base}比例" if base else f"{text[ns:ne]}占比"
+    return Indicator(label, ns, e)
 
 
 def link_indicators(text: str, q: Quantity, prev_end: int = 0) -> list[Indicator]:
@@ -105,10 +212,19 @@ def link_indicators(text: str, q: Quantity, prev_end: int = 0) -> list[Indicator
         raw_end -= 1
     tail = _SHARED_TAIL.search(text, cs, raw_end)
     s, e = _trim(text, cs, tail.start() if tail else raw_end)
-    if e > s and _VERB_ONLY.match(text[s:e]):
-        a_s, a_e = _after(text, q)
-        if a_e > a_s:
-            return [Indicator(text[s:e] + text[a_s:a_e], s, a_e)]
+    if e > s:
+        share = _share(text, q, cs, s, e)
+        if share is not None:
+            return [share]
+    a_s, a_e = _after(text, q)
+    if e > s and a_e > a_s and _ends_in_verb(text, s, e):
+        return [Indicator(text[s:e] + text[a_s:a_e], s, a_e)]
+    if e > s and not tail and a_e <= a_s:
+        ls = _list_start(text, cs)
+        if ls < cs and ls >= prev_end:
+            s2, e2 = _trim(text, ls, raw_end)
+            if e2 > s2:
+                s, e = s2, e2
     if e > s:
         inds = [Indicator(text[s:e], s, e)]
         if tail:

@@ -34,13 +34,10 @@ SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".pdf", ".docx"}
 
 
 def read_document(path: Union[str, Path], max_bytes: int = MAX_BYTES,
-                  max_expanded: Optional[int] = None, as_text: bool = False) -> Decoded:
-    """The text of one document file; ReadError (or SkipFile) says why there is none.
-    `as_text`: read a file of another suffix as text (one the user named) instead of skipping it."""
+                  max_expanded: Optional[int] = None) -> Decoded:
+    """The text of one document file; ReadError (or SkipFile) says why there is none."""
     source = display_name(path)
     suffix = Path(path).suffix.lower()
-    if as_text and suffix not in SUFFIXES:
-        suffix = ""
     if suffix not in SUFFIXES:
         raise SkipFile(source, f"unsupported file type '{suffix}' (zhreport reads "
                                f"{', '.join(sorted(s for s in SUFFIXES if s))})")

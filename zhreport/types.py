@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Optional
 
-__all__ = ["Repair", "Quantity", "Fact", "FieldValue", "Check", "Report", "json_number"]
+__all__ = ["Repair", "Quantity", "Fact", "Statement", "FieldValue", "Check", "Report", "json_number"]
 
 
 def json_number(value: Optional[Decimal]) -> Any:
@@ -55,6 +55,7 @@ class Quantity:
     unit: Optional[str]
     approx: Optional[str]
     number_text: str
+    upper: Optional[Decimal] = None  # upper bound of a range (三四百 -> value 300, upper 400)
 
 
 @dataclass
@@ -72,7 +73,8 @@ class Fact:
     field: Optional[str] = None
     source: str = "narrative"  # narrative | table
     confidence: float = 0.5
-    sign: int = 1
+    sign: int = 1  # -1: the number is a decrease of its field ('本年减少3项' fills the field with -3)
+    upper: Optional[Decimal] = None  # a range's upper bound ('三四百人': value 300, upper 400)
 
     def to_dict(self) -> dict:
         return {
@@ -80,9 +82,23 @@ class Fact:
             "value": json_number(self.value), "unit": self.unit, "approx": self.approx,
             "indicator": self.indicator,
             "indicator_span": list(self.indicator_span) if self.indicator_span else None,
-            "field": self.field, "source": self.source,
+            "field": self.field, "source": self.source, "sign": self.sign,
             "confidence": round(self.confidence, 2),
+            **({"upper": json_number(self.upper)} if self.upper is not None else {}),
         }
+
+
+@dataclass
+class Statement:
+    """One statement of a form field's value — a table cell, a narrative fact, words
+    ('未收到…' is 0), a header string — with the span of the original text that makes it."""
+
+    field: str
+    value: Any  # Decimal in the field's own unit and sign; str for meta fields
+    source: str  # table | narrative | text | meta
+    span: Optional[tuple[int, int]]  # original offsets
+    fact: Optional[int] = None  # index of the fact that states it
+    flags: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -91,12 +107,14 @@ class FieldValue:
 
     value: Any  # Decimal for numeric fields, str for meta fields
     facts: list[int] = field(default_factory=list)
-    source: str = "narrative"  # narrative | table | both | text (stated in words)
+    source: str = "narrative"  # narrative | table | both | text (stated in words) | meta
     flags: list[str] = field(default_factory=list)  # e.g. "blank_cell", "imputed"
+    spans: list[tuple[int, int]] = field(default_factory=list)  # original offsets of every statement
 
     def to_dict(self) -> dict:
         v = json_number(self.value) if isinstance(self.value, Decimal) else self.value
-        d = {"value": v, "facts": list(self.facts), "source": self.source}
+        d = {"value": v, "facts": list(self.facts), "source": self.source,
+             "spans": [list(s) for s in self.spans]}
         if self.flags:
             d["flags"] = list(self.flags)
         return d
@@ -107,7 +125,7 @@ class Check:
     """A consistency finding: a sum that does not add up, narrative vs table, ..."""
 
     rule: str  # sum | le | balance | text_vs_table | template
-    severity: str  # error | warning
+    severity: str  # error | warning | info
     fields: list[str]
     message: str
     expected: Any = None
@@ -139,6 +157,8 @@ class Report:
     facts: list[Fact] = field(default_factory=list)
     form: dict[str, FieldValue] = field(default_factory=dict)
     checks: list[Check] = field(default_factory=list)
+    issuer_level: Optional[str] = None  # "<national|province|city|county|township> <government|department>"
+    region: Optional[dict] = None  # {"code": 6-digit division code, "name", "level"} from the gazetteer
 
     def to_dict(self) -> dict:
         from . import __version__
@@ -147,7 +167,7 @@ class Report:
             "zhreport": __version__,
             "source": self.source, "sha256": self.sha256, "encoding": self.encoding,
             "script": self.script, "year": self.year, "template": self.template,
-            "issuer": self.issuer,
+            "issuer": self.issuer, "issuer_level": self.issuer_level, "region": self.region,
             "repairs": [r.to_dict() for r in self.repairs],
             "facts": [f.to_dict() for f in self.facts],
             "form": {k: v.to_dict() for k, v in self.form.items()},

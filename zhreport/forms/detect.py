@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 from typing import Optional
 
 import regex
 
 from .schema import TEMPLATES, load_template
+from .table_text import TableText, scan
+from .tables import template_votes
 
 _TITLE_YEAR = regex.compile(r"((?:19|20)\d{2})\s*年(?:度)?[^。\n]{0,40}?(?:政府信息公开|政务公开|信息公开)[^。\n]{0,12}?(?:年度报告|年报|工作报告|报告)")
 _PERIOD_YEAR = regex.compile(r"(?:统计期限|统计时限|统计时间|所列数据)[^。\n]{0,20}?((?:19|20)\d{2})\s*年")
@@ -49,42 +52,152 @@ def _keyword_votes(text: str) -> dict[str, int]:
     return votes
 
 
-def detect_template(text: str, year: Optional[int]) -> tuple[Optional[str], Optional[str]]:
-    """(template, note): the year decides; the table's labels confirm or overrule.
+def detect_template(text: str, year: Optional[int], tables: Optional[TableText] = None
+                    ) -> tuple[Optional[str], Optional[str]]:
+    """(template, note): the printed table labels decide; the year breaks ties.
 
-    A 2019 report that still prints the old table is gov2008 (the 2019 format was
-    only encouraged); the note says when year and labels disagree.
+    Offices kept an old form for a year or two (a 2019 report with the 2008 table, a 2022
+    one with the 2019 tables), so a page whose labels are those of one form is read on that
+    form whatever its year; the note says so. Labels of a table whose values could not be
+    read (the forms' keywords) count when no table is read; otherwise the year decides.
     """
     by_year = template_for_year(year)
-    votes = _keyword_votes(text)
-    best = max(votes, key=lambda t: votes[t]) if any(votes.values()) else None
-    if by_year is None:
-        return best, None
-    if best and best != by_year and votes[best] >= 2 and votes[by_year] == 0:
-        if year == 2019 and best == "gov2008":
-            return best, None  # allowed: old table in a 2019 report
-        return by_year, f"the report year {year} implies {by_year}, but the table labels are those of {best}"
+    for votes in (template_votes(tables if tables is not None else scan(text)), _keyword_votes(text)):
+        top = max(votes.values())
+        leaders = [t for t, v in votes.items() if v == top]
+        if top >= 2 and len(leaders) == 1:
+            best = leaders[0]
+            if by_year is not None and best != by_year:
+                return best, (f"the table labels are those of {best}, though the report year {year} "
+                              f"implies {by_year}: read on {best}")
+            return best, None
+        if top:
+            break  # table labels that do not decide: the year does
     return by_year, None
 
 
-_TITLE_ISSUER = regex.compile(
-    r"^\s*(?:关于)?(?P<who>[^\d\s，,。：:]{2,40}?)\s*(?:(?:19|20)\d{2}\s*年度?)\s*(?:度)?\s*(?:政府信息公开|政务公开|信息公开)")
-_TITLE_ISSUER_AFTER = regex.compile(
-    r"^\s*(?:(?:19|20)\d{2}\s*年度?)\s*(?P<who>[^\d\s，,。：:]{2,40}?)\s*(?:政府信息公开|政务公开|信息公开)")
+_YEAR_TITLE = regex.compile(
+    r"(?P<year>(?:19|20)\d{2})\s*年(?:度)?(?P<after>[^\n。]{0,40}?)(?:政府信息公开|政务公开|信息公开)"
+    r"[^\n。]{0,20}?(?:报告|年报)")
+_DATE_LINE = regex.compile(r"^(?:(?:19|20)\d{2}|[〇○零一二]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月"
+                           r"(?:\s*[\d一二三四五六七八九十]{1,3}\s*日)?$")
+_HAN_RUN = regex.compile(r"[\p{Han}（）()·]+$")
+
+
+@lru_cache(maxsize=None)
+def _issuer_vocab() -> dict:
+    from ..resources import load_yaml
+
+    v = load_yaml("issuers.yaml")
+    suffixes = sorted({s for group in v["organ_suffixes"].values() for s in group}, key=len, reverse=True)
+    return {
+        "suffixes": tuple(suffixes),
+        "lead": regex.compile("|".join(sorted(map(regex.escape, v["lead_words"]), key=len, reverse=True))),
+        "body": regex.compile(
+            r"(?:^|[\n。；;]|(?:19|20)\d{2}年(?:度|以来)?[,，]?)[ \t　]*(?P<who>\p{Han}{3,30}?)(?:"
+            + "|".join(map(regex.escape, v["body_verbs"])) + ")", regex.M),
+        "author": regex.compile(r"由(?P<who>\p{Han}{2,40}?)(?:" + "|".join(map(regex.escape, v["author_verbs"])) + ")"),
+        "meta": regex.compile(r"(?:" + "|".join(map(regex.escape, v["meta_labels"]))
+                              + r")(?:[（(]盖章[)）])?\s*[:：]\s*(?P<who>\p{Han}{2,30})"),
+    }
+
+
+def _organ(name: str) -> Optional[str]:
+    """The name when it reads as an organ (its ending is one), else None."""
+    name = regex.sub(r"[（(][^（）()]*[)）]$", "", name.strip(" \t　《》“”\"'"))  # 司法局（区行政复议局）
+    if not (2 <= len(name) <= 40) or not _HAN_RUN.match(name) or name.startswith(("关于", "我", "本", "该")):
+        return None
+    if any(w in name for w in ("年度", "报告")):
+        return None
+    return name if name.endswith(_issuer_vocab()["suffixes"]) else None
+
+
+def _named_place(name: str) -> bool:
+    from ..region import gazetteer
+
+    return gazetteer().names_at(name, 0) is not None
+
+
+def _before_year(head: str, need_lead: bool) -> Optional[str]:
+    """The issuer in the words before a report's year: after the last lead word, before 关于."""
+    head = regex.split(r"[:：,，、《“\s]", head)[-1]
+    k = head.find("关于")
+    if k >= 0:
+        head = head[:k]
+    leads = list(_issuer_vocab()["lead"].finditer(head))
+    if leads:
+        head = head[leads[-1].end():]
+    elif need_lead:
+        return None
+    return _organ(head)
+
+
+def _from_title(lines: list[str]) -> Optional[str]:
+    for i, line in enumerate(lines[:8]):
+        joined = [line] + ([line + lines[i + 1]] if i + 1 < len(lines) else [])
+        for cand in joined:
+            if len(cand) > 80:
+                continue
+            m = _YEAR_TITLE.search(cand)
+            if not m:
+                continue
+            who = _before_year(cand[: m.start()], need_lead=False) or _organ(m.group("after"))
+            if who:
+                return who
+    return None
+
+
+def _from_signature(lines: list[str]) -> Optional[str]:
+    """An organ alone on a line next to a date line (the signature, or the author under the title)."""
+    for i, line in enumerate(lines):
+        if len(line) > 30 or not _DATE_LINE.match(line.replace(" ", "")):
+            continue
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(lines):
+                who = _organ(lines[j].replace(" ", "").replace("　", ""))
+                if who and (_named_place(who) or who.endswith(("人民政府", "办事处"))):
+                    return who
+    return None
+
+
+def _from_sentences(head: str) -> Optional[str]:
+    """The sentence that names the report ("现公布X2019年…报告", "由X编制"), then a sentence X opens."""
+    v = _issuer_vocab()
+    for m in _YEAR_TITLE.finditer(head):
+        run = regex.search(r"[\p{Han}]{0,40}$", head[: m.start()]).group(0)
+        at = m.start() - len(run)
+        opened = at == 0 or head[at - 1] in "《“\n"
+        who = _before_year(run, need_lead=not opened)
+        if who:
+            return who
+    for m in v["author"].finditer(head):
+        who = _organ(m.group("who"))
+        if who:
+            return who
+    for m in v["body"].finditer(head):
+        who = _organ(m.group("who"))
+        if who and _named_place(who):
+            return who
+    return None
+
+
+def _from_meta(head: str) -> Optional[str]:
+    for m in _issuer_vocab()["meta"].finditer(head):
+        who = _organ(m.group("who"))
+        if who:
+            return who
+    return None
 
 
 def detect_issuer(text: str, filing_unit: Optional[str] = None) -> Optional[str]:
-    """The reporting body: 填报单位 of the table, else the report's title line."""
-    if filing_unit:
-        return filing_unit
-    lines = [ln.strip() for ln in text[:4000].split("\n") if ln.strip()][:6]
-    for line in lines:
-        if len(line) > 60:
-            continue
-        for pat in (_TITLE_ISSUER, _TITLE_ISSUER_AFTER):
-            m = pat.match(line)
-            if m:
-                who = m.group("who").strip("《》“”\"")
-                if len(who) >= 2:
-                    return who
-    return None
+    """The reporting body as printed: the form's 填报单位, the title, a signature line,
+    the sentence that names the report or opens with the body, the page's 发布机构.
+
+    Never a word that is no organ ('关于'); None when the text names none.
+    """
+    if filing_unit and _organ(filing_unit.replace(" ", "")):
+        return _organ(filing_unit.replace(" ", ""))
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    head = text[:4000]
+    return (_from_title(lines) or _from_signature(lines) or _from_sentences(head) or _from_meta(head)
+            or _from_meta(text[-3000:]))

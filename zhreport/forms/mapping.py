@@ -13,13 +13,14 @@ from typing import Optional
 
 import regex
 
-from ..resources import load_yaml, model_path
 from ..errors import DataError
+from ..resources import model_path
 
-__all__ = ["NarrativeRules", "load_rules", "Claim"]
+__all__ = ["NarrativeRules", "load_rules", "Claim", "parse_rule_text", "validate_rules"]
 
 _SENTENCE_END = "。；;！!？?\n"
 _CLAUSE_END = "，,。；;！!？?\n、：:（(）)"
+_REST_WINDOW = 120  # how far past the number's clause `none_next` looks for the sentence's end
 
 
 @dataclass
@@ -45,6 +46,7 @@ class _Rule:
     after: Optional["regex.Pattern"] = None
     sign: Optional["regex.Pattern"] = None
     money: bool = False
+    none_next: Optional["regex.Pattern"] = None
 
 
 @dataclass
@@ -59,20 +61,22 @@ def _compile(p: Optional[str]):
 
 
 class NarrativeRules:
-    def __init__(self, data: dict, fields: Optional[set] = None):
+    def __init__(self, data: dict, fields: Optional[set] = None, similar: Optional["_Similar"] = None):
         keep = (lambda f: True) if fields is None else (lambda f: f in fields)
-        self.topics = {g: {k: regex.compile(v) for k, v in vals.items()}
-                       for g, vals in (data.get("topics") or {}).items()}
+        self.topics = {g: {k: regex.compile(v) for k, v in _plain(vals).items()}
+                       for g, vals in _plain(data.get("topics") or {}).items()}
         self.rules = [
             _Rule(field=r["field"], ind=regex.compile(r["ind"]), ctx=_compile(r.get("ctx")),
                   none=_compile(r.get("none")), none_ctx=_compile(r.get("none_ctx")),
-                  topic=dict(r.get("topic") or {}), units=frozenset(r["unit"]) if r.get("unit") else None,
-                  after=_compile(r.get("after")), sign=_compile(r.get("sign")), money=bool(r.get("money")))
+                  topic=_plain(r.get("topic") or {}), units=frozenset(r["unit"]) if r.get("unit") else None,
+                  after=_compile(r.get("after")), sign=_compile(r.get("sign")), money=bool(r.get("money")),
+                  none_next=_compile(r.get("none_next")))
             for r in data.get("rules") or [] if keep(r["field"])]
         self.zeros = [(regex.compile(z["pattern"]), [f for f in z["fields"] if keep(f)])
                       for z in data.get("zeros") or []]
         self.implied = [(regex.compile(i["pattern"]), i["field"], i["from"], _compile(i.get("only_if")))
                         for i in data.get("implied") or [] if keep(i["field"])]
+        self.similar = similar
 
     # -------------------------------------------------------------- numeric facts
     def topic_at(self, text: str, pos: int, group: str) -> Optional[str]:
@@ -94,6 +98,10 @@ class NarrativeRules:
             ce += 1
         ctx = text[ss:ce]
         after = text[qe:ce]
+        se, se_max = ce, min(len(text), ce + _REST_WINDOW)
+        while se < se_max and text[se] not in _SENTENCE_END:
+            se += 1
+        rest = text[qe:se]
         topic_cache: dict = {}
         for r in self.rules:
             if r.units is not None and unit not in r.units:
@@ -108,6 +116,8 @@ class NarrativeRules:
                 continue
             if r.after is not None and not r.after.search(after):
                 continue
+            if r.none_next is not None and r.none_next.search(rest):
+                continue
             ok = True
             for group, want in r.topic.items():
                 if group not in topic_cache:
@@ -119,6 +129,10 @@ class NarrativeRules:
                 continue
             sign = -1 if r.sign is not None and r.sign.search(indicator) else 1
             return FieldMatch(r.field, sign, r.money)
+        if self.similar is not None:
+            fid = self.similar.best(indicator, unit, ctx)
+            if fid is not None:
+                return FieldMatch(fid)
         return None
 
     # -------------------------------------------------------------- statements in words
@@ -167,25 +181,224 @@ class NarrativeRules:
         return out
 
 
+_RULE_KEYS = {"field", "ind", "ctx", "none", "none_ctx", "topic", "unit", "after", "sign", "money", "none_next"}
+_ZERO_KEYS = {"pattern", "fields"}
+_IMPLIED_KEYS = {"pattern", "field", "from", "only_if"}
+_TOP_KEYS = {"extends", "count_units", "topics", "rules", "zeros", "implied", "similar"}
+
+
+def _read_rule_file(name: str) -> dict:
+    """One rule file as data; every mapping carries ``__line__`` and ``__file__`` for error messages."""
+    path = model_path("forms", f"narrative_{name}.yaml")
+    with open(path, encoding="utf-8") as fh:
+        return parse_rule_text(fh.read(), path.name)
+
+
+def parse_rule_text(text: str, filename: str) -> dict:
+    """Rule-file text as data, each mapping marked with its file and line."""
+    import yaml
+
+    class _Loader(yaml.SafeLoader):
+        pass
+
+    def _mapping(loader, node, deep=False):
+        m = yaml.SafeLoader.construct_mapping(loader, node, deep=True)
+        m["__line__"] = node.start_mark.line + 1
+        m["__file__"] = filename
+        return m
+
+    _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+    try:
+        return yaml.load(text, Loader=_Loader) or {}
+    except yaml.YAMLError as exc:
+        raise DataError(f"malformed rule file {filename}: {exc}") from None
+
+
+def validate_rules(data: dict) -> None:
+    """Check parsed rule data against the field catalogue of every form (see ``_validate``)."""
+    _validate(data, set(_all_field_ids()))
+
+
+def _where(entry: dict) -> str:
+    return f"{entry.get('__file__', '?')} line {entry.get('__line__', '?')}"
+
+
+def _plain(d: dict) -> dict:
+    return {k: v for k, v in d.items() if k not in ("__line__", "__file__")}
+
+
+class _Similar:
+    """Paraphrases no rule lists: the indicator compared with each field's printed label and known phrasings.
+
+    Similarity is the Dice coefficient of character bigrams; a field is taken only when its best
+    phrase scores at least `threshold`, clearly ahead of any other field (`margin`), the unit is one
+    a count field allows, and the clause speaks of the field's section (`needs`: a regex on the
+    sentence, e.g. applications for the request rows).
+    """
+
+    def __init__(self, targets: dict[str, list[str]], needs: dict[str, "regex.Pattern"],
+                 threshold: float, margin: float, units: frozenset):
+        self.targets = {f: [(p, _bigrams(p)) for p in phrases if len(p) >= 2] for f, phrases in targets.items()}
+        self.needs = needs
+        self.threshold = threshold
+        self.margin = margin
+        self.units = units
+
+    def score(self, indicator: str) -> list[tuple[float, str]]:
+        ib = _bigrams(indicator)
+        if not ib:
+            return []
+        out = []
+        for fid, phrases in self.targets.items():
+            best = max((2 * len(ib & pb) / (len(ib) + len(pb)) for _p, pb in phrases), default=0.0)
+            out.append((best, fid))
+        out.sort(reverse=True)
+        return out
+
+    def best(self, indicator: str, unit: Optional[str], ctx: str) -> Optional[str]:
+        if unit not in self.units or len(indicator) < 3:
+            return None
+        ranked = self.score(_core(indicator))
+        if not ranked or ranked[0][0] < self.threshold:
+            return None
+        if len(ranked) > 1 and ranked[0][0] - ranked[1][0] < self.margin:
+            return None
+        fid = ranked[0][1]
+        need = self.needs.get(fid.split(".")[0])
+        if need is not None and not need.search(ctx):
+            return None
+        return fid
+
+
+_CORE_DROP = regex.compile(r"^(?:共|共计|累计|全年|本年度?|其中|另|已)|(?:数量|总数|数|共计|合计|总计)$")
+
+
+def _core(text: str) -> str:
+    return _CORE_DROP.sub("", regex.sub(r"[^\p{Han}]", "", text))
+
+
+def _bigrams(text: str) -> frozenset:
+    t = regex.sub(r"[^\p{Han}]", "", text)
+    return frozenset(t[i:i + 2] for i in range(len(t) - 1))
+
+
+_COLUMN_WORDS = regex.compile(r"^(?:总计)$")
+
+
+def _printed_phrase(label: str) -> str:
+    """A field's printed label as one phrase: row and column joined, numbering and notes dropped."""
+    from ..labels import label_key
+
+    parts = [label_key(p) for p in label.split(" / ")]
+    parts = [p for p in parts if p and not _COLUMN_WORDS.match(p)]
+    return _core("".join(parts))
+
+
+def _similarity_targets(tpl, data: dict) -> Optional[_Similar]:
+    sim = data.get("similar")
+    if not sim:
+        return None
+    extra = {f: list(v) for f, v in _plain(sim.get("phrasings") or {}).items()}
+    skip = set(sim.get("skip_prefixes") or [])
+    targets = {}
+    for fid in tpl.value_ids():
+        fld = tpl.fields[fid]
+        if fld.unit == "万元" or any(fid.startswith(p) for p in skip):
+            continue
+        targets[fid] = [_printed_phrase(fld.label)] + [_core(p) for p in extra.get(fid, [])]
+    needs = {k: regex.compile(v) for k, v in _plain(sim.get("needs") or {}).items()}
+    return _Similar(targets, needs, float(sim.get("threshold", 0.85)), float(sim.get("margin", 0.1)),
+                    frozenset(sim.get("units") or []))
+
+
 def _rule_data(name: str) -> dict:
     """Rules of one file, with the rules of the file it extends appended (its own come first)."""
     try:
         model_path("forms", f"narrative_{name}.yaml")
     except DataError:
         return {}
-    data = dict(load_yaml("forms", f"narrative_{name}.yaml") or {})
+    data = dict(_read_rule_file(name))
+    unknown = set(_plain(data)) - _TOP_KEYS
+    if unknown:
+        raise DataError(f"{_where(data)}: unknown key(s) {', '.join(sorted(unknown))}")
     base_name = data.get("extends")
     if base_name:
         base = _rule_data(base_name)
-        data["topics"] = {**(base.get("topics") or {}), **(data.get("topics") or {})}
+        data["topics"] = {**_plain(base.get("topics") or {}), **_plain(data.get("topics") or {})}
         for key in ("rules", "zeros", "implied"):
             data[key] = list(data.get(key) or []) + list(base.get(key) or [])
+        if "similar" not in data and "similar" in base:
+            data["similar"] = base["similar"]
     return data
+
+
+def _validate(data: dict, known_fields: set) -> None:
+    """Every rule names a field of some form and compiles; else a DataError naming file and line."""
+    topics = {g: set(_plain(v)) for g, v in _plain(data.get("topics") or {}).items()}
+    for g, vals in _plain(data.get("topics") or {}).items():
+        for k, v in _plain(vals).items():
+            _check_pattern(v, f"topic {g}.{k}", vals)
+
+    def check_field(f, entry, what="field"):
+        if not isinstance(f, str) or f not in known_fields:
+            raise DataError(f"{_where(entry)}: unknown {what} id {f!r} (not in any form of spec/forms)")
+
+    for r in data.get("rules") or []:
+        extra = set(_plain(r)) - _RULE_KEYS
+        if extra:
+            raise DataError(f"{_where(r)}: unknown rule key(s) {', '.join(sorted(extra))}")
+        if "field" not in r or "ind" not in r:
+            raise DataError(f"{_where(r)}: a rule needs 'field' and 'ind'")
+        check_field(r["field"], r)
+        for key in ("ind", "ctx", "none", "none_ctx", "after", "sign", "none_next"):
+            if r.get(key) is not None:
+                _check_pattern(r[key], key, r)
+        for g, want in _plain(r.get("topic") or {}).items():
+            if g not in topics or want not in topics[g]:
+                raise DataError(f"{_where(r)}: unknown topic {g}: {want}")
+    for z in data.get("zeros") or []:
+        extra = set(_plain(z)) - _ZERO_KEYS
+        if extra or "pattern" not in z or not z.get("fields"):
+            raise DataError(f"{_where(z)}: a zero statement needs 'pattern' and 'fields' only")
+        _check_pattern(z["pattern"], "pattern", z)
+        for f in z["fields"]:
+            check_field(f, z)
+    for i in data.get("implied") or []:
+        extra = set(_plain(i)) - _IMPLIED_KEYS
+        if extra or not {"pattern", "field", "from"} <= set(i):
+            raise DataError(f"{_where(i)}: an implied statement needs 'pattern', 'field', 'from' (and 'only_if')")
+        _check_pattern(i["pattern"], "pattern", i)
+        if i.get("only_if"):
+            _check_pattern(i["only_if"], "only_if", i)
+        check_field(i["field"], i)
+        check_field(i["from"], i, "source field")
+    sim = data.get("similar")
+    if sim is not None:
+        for f in _plain(sim.get("phrasings") or {}):
+            check_field(f, sim)
+
+
+def _check_pattern(p, what: str, entry: dict) -> None:
+    if not isinstance(p, str):
+        raise DataError(f"{_where(entry)}: {what} must be a text pattern, not {type(p).__name__}")
+    try:
+        regex.compile(p)
+    except regex.error as exc:
+        raise DataError(f"{_where(entry)}: broken pattern in {what} {p!r}: {exc}") from None
+
+
+@lru_cache(maxsize=None)
+def _all_field_ids() -> frozenset:
+    from .schema import TEMPLATES, load_template
+
+    return frozenset(f for t in TEMPLATES for f in load_template(t).fields)
 
 
 @lru_cache(maxsize=None)
 def load_rules(template: str) -> NarrativeRules:
     from .schema import load_template
 
-    fields = set(load_template(template).fields)
-    return NarrativeRules(_rule_data(template), fields)
+    tpl = load_template(template)
+    data = _rule_data(template)
+    _validate(data, set(_all_field_ids()))
+    return NarrativeRules(data, set(tpl.fields), similar=_similarity_targets(tpl, data))

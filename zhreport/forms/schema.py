@@ -9,28 +9,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Optional
 
-import regex
-
+from ..labels import label_key
 from ..resources import load_json, load_yaml
 
 TEMPLATES = ("gov2008", "gov2019", "gov2021")
-
-_NUMBERING = regex.compile(
-    r"^\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.．、]|其中[:：]?)\s*")
-_PAREN = regex.compile(r"[(（][^()（）]*[)）]")
-
-
-def strip_label(label: str) -> str:
-    """Row label without its numbering ('（一）', '1.', '其中：') and parentheticals."""
-    s = label
-    for _ in range(3):
-        s2 = _NUMBERING.sub("", s)
-        if s2 == s:
-            break
-        s = s2
-    s = _PAREN.sub("", s)
-    return "".join(c for c in s if "\u4e00" <= c <= "\u9fff" or c in "《》、")
-
 
 @dataclass
 class Field:
@@ -45,9 +27,14 @@ class Field:
     derived_from: list[str] = field(default_factory=list)
 
     @property
+    def money(self) -> bool:
+        """A field that holds money, kept in 万元 (some forms print no unit for it: 采购总金额)."""
+        return self.unit == "万元" or "金额" in self.label
+
+    @property
     def key(self) -> str:
         """Label as compared with a printed row label."""
-        return strip_label(self.label)
+        return label_key(self.label)
 
 
 @dataclass

@@ -1,324 +1,589 @@
-"""Printed statistics tables, flattened into text, read back into form cells.
+"""Printed statistics tables, read whatever their layout, into form cells.
 
-A scraped table arrives as ``label | unit | value |`` rows, tab-separated rows or
-one cell per line. All three are read into one stream of rows (label, unit,
-value), and the rows are aligned to the template's printed row sequence: labels
-are compared by character bigrams, and a run of rows whose labels were garbled
-(mojibake) between two confidently matched rows is placed by its position.
+A scraped table reaches us flattened in many ways: '|' or tab rows, one cell per
+line (with or without blank lines between cells, or a leading '| '), columns
+aligned by runs of spaces, a PDF text layer where label, unit and number run
+together and a row's numbers stand apart by single spaces, flip-book pages whose
+header characters are split over lines, page footers and repeated header rows in
+the middle. None of that is trusted. The text is read as a stream of tokens —
+label pieces, units, numbers, blank marks — and the form itself is the model of
+the table: its printed row labels (with their groups) and the number of value
+columns of each row. Reading is aligning the stream to the form's rows:
+
+1. ``scan`` (``forms.table_text``) cuts the text into table regions (runs of lines
+   that are no prose) and each line into tokens; page marks are dropped.
+2. Each run of labels followed by values is one printed row. The labels before it
+   that are not its own (group labels printed only before their first sub-row,
+   column headers, a repeated header) become its context; a label split over two
+   lines is joined when the joined label matches the form better.
+3. Rows are matched to the form's rows by label similarity (character bigrams),
+   with the context deciding between rows of the same name; a monotone alignment
+   keeps the form's order, and rows whose labels were garbled between two matched
+   rows are placed by their position.
+4. A row's values fill the form row's columns in order; blank marks are zero and
+   flagged; a blank 总计 whose row has parts is imputed (forms.yaml).
+
+The template's own labels also tell which form a page prints (``template_votes``).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
 from typing import Optional
 
 import regex
 
-from .schema import Template, strip_label
+from ..quantities import money_factor, parse_signed
+from ..labels import label_key
+from .schema import TEMPLATES, Template, load_template
+from .table_text import TableText, Token
 
-__all__ = ["TableRow", "read_tables", "split_cells", "align_1d", "extract_meta"]
+__all__ = ["TableCell", "read_cells", "form_value", "template_votes", "extract_meta", "row_specs", "RowSpec"]
 
-GROUP_MARKS = {"——", "--", "－－", "—", "──"}
-BLANK_MARKS = {"-", "—", "/", "无", "－", "／", "－－", "--"}
-_TABLE_UNITS = {"条", "件", "次", "篇", "个", "人", "人次", "万元", "元", "项", "件次", "条次", "名", "家", "场"}
-_VALUE = regex.compile(r"^[+\-－]?\d+(?:,\d{3})*(?:\.\d+)?$")
-_HEADER_WORDS = {"统计指标", "指标名称", "单位", "统计数", "计量单位", "指标"}
+# ---------------------------------------------------------------- the form as the model
+@dataclass(frozen=True)
+class RowSpec:
+    id: str
+    keys: tuple  # printed labels (numbering and notes stripped), aliases included
+    numbered: bool  # printed with numbering ('（七）总计', '3.其他')
+    groups: tuple  # keys of the groups above it
+    columns: tuple  # value field ids in column order; () for a group row
+    unit: Optional[str]  # the unit a 1-D row prints
 
 
+_DEFINITION = regex.compile(r"(?<=\p{Han}{2}[^:：]*)(?<!其中)[:：].*$")
+_OPEN_NOTE = regex.compile(r"[(（][^()（）]*$")  # '（不包括用于…' cut at the line's end
+_CLOSE_NOTE = regex.compile(r"^[^()（）]*[)）]")  # '…等方面的经费）' the rest of a note cut before
+
+
+def _match_key(label: str) -> str:
+    """A printed label as compared: numbering, notes, an unclosed note ('（不包括…') and a definition
+    after a colon ('规章：地方行政规章指…') dropped."""
+    s = _DEFINITION.sub("", label)
+    s = _OPEN_NOTE.sub("", s)
+    s = _CLOSE_NOTE.sub("", s)
+    return label_key(s)
+
+
+_NUMBERED = regex.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.．、])")
+
+
+@lru_cache(maxsize=None)
+def row_specs(template_id: str) -> tuple:
+    """The printed rows of a template in form order."""
+    t = load_template(template_id)
+    specs = []
+    if template_id == "gov2008":
+        for fid in t.order:
+            f = t.fields[fid]
+            keys = [f.key] + ([_match_key(f.label_full)] if f.label_full else [])
+            keys += [_match_key(a) for a in t.aliases.get(fid, [])]
+            cols = () if f.kind == "group" else (fid,)
+            specs.append(RowSpec(fid, tuple(k for k in dict.fromkeys(keys) if k), bool(f.numbering), (),
+                                 cols, f.unit))
+        return tuple(specs)
+    children: dict[str, list[str]] = {}
+    for f in t.fields.values():
+        if f.kind == "value" and f.parent:
+            children.setdefault(f.parent, []).append(f.id)
+    for f in t.fields.values():
+        if f.kind != "row":
+            continue
+        cells = [t.fields[c].cell or {} for c in children.get(f.id, [])]
+        path = (cells[0].get("row_path") if cells else None) or []
+        block = cells[0].get("block") if cells else None
+        printed = path[-1] if path else f.label
+        groups = tuple(_match_key(p) for p in path[:-1]) or ((_match_key(block),) if block else ())
+        keys = [_match_key(printed)] + [_match_key(a) for a in t.aliases.get(f.id, [])]
+        specs.append(RowSpec(f.id, tuple(k for k in dict.fromkeys(keys) if k), bool(_NUMBERED.match(printed)),
+                             groups, tuple(children.get(f.id, [])), None))
+    return tuple(specs)
+
+
+@lru_cache(maxsize=None)
+def _review_columns(template_id: str) -> tuple:
+    """The review/litigation table of the 2019 and 2021 forms: one row of fifteen numbers, no label."""
+    t = load_template(template_id)
+    return tuple(f.id for f in t.fields.values()
+                 if f.kind == "value" and (f.cell or {}).get("row") == "(single data row)")
+
+
+def _grams(s: str) -> frozenset:
+    return frozenset(s[i:i + 2] for i in range(len(s) - 1)) if len(s) > 1 else frozenset(s)
+
+
+class _Index:
+    """Bigram index of a template's printed row labels: the candidates of a label in one lookup."""
+
+    def __init__(self, specs: tuple):
+        self.specs = specs
+        self.keys: list[tuple[int, str, frozenset]] = []
+        self.by_gram: dict[str, set] = {}
+        self.seen: dict[str, dict[int, float]] = {}  # labels repeat across pages and copies
+        for i, sp in enumerate(specs):
+            for k in sp.keys:
+                g = _grams(k)
+                self.keys.append((i, k, g))
+                for gram in g:
+                    self.by_gram.setdefault(gram, set()).add(len(self.keys) - 1)
+
+    def similar(self, key: str) -> dict[int, float]:
+        """spec index -> best Dice similarity of `key` to one of its labels (1.0 when equal)."""
+        if not key:
+            return {}
+        known = self.seen.get(key)
+        if known is not None:
+            return known
+        if len(self.seen) > 20000:  # bounded: a hostile page of distinct labels
+            self.seen.clear()
+        self.seen[key] = out = self._similar(key)
+        return out
+
+    def _similar(self, key: str) -> dict[int, float]:
+        g = _grams(key)
+        hits: dict[int, int] = {}
+        for gram in g:
+            for ki in self.by_gram.get(gram, ()):
+                hits[ki] = hits.get(ki, 0) + 1
+        out: dict[int, float] = {}
+        for ki, n in hits.items():
+            si, k, kg = self.keys[ki]
+            s = 1.0 if k == key else 2 * n / (len(g) + len(kg))
+            if s > out.get(si, 0.0):
+                out[si] = s
+        return out
+
+
+@lru_cache(maxsize=None)
+def _index(template_id: str) -> _Index:
+    return _Index(row_specs(template_id))
+
+
+# ---------------------------------------------------------------- printed rows
 @dataclass
-class Cell:
-    text: str
-    start: int
-    end: int
-
-
-@dataclass
-class TableRow:
-    label: Cell
-    unit: Optional[Cell] = None
-    value: Optional[Cell] = None
-    blank: bool = False  # a value cell printed empty, '-', '/', '无'
-    line_start: int = 0
-    line_end: int = 0
+class _Row:
+    label: Token  # the row's own label (joined when it was split over lines)
+    key: str
+    context: tuple  # labels printed before it that are not its own (last ones last)
+    cells: list[Token]  # the non-label tokens after the label, in order
+    numbered: bool
 
     @property
-    def is_group(self) -> bool:
-        return (self.unit is not None and self.unit.text in GROUP_MARKS) and self.value is None
+    def unit(self) -> Optional[Token]:
+        return next((t for t in self.cells if t.kind in ("unit", "mark")), None)
 
     @property
-    def key(self) -> str:
-        return strip_label(self.label.text)
+    def values(self) -> list[Token]:
+        """The row's value cells in order. A line of bars is a blank cell, unless bars stand after
+        every cell (a separator line: then only a second bar in a row marks a blank)."""
+        cells = [t for t in self.cells if t.kind != "tail"]
+        filled = [t for t in cells if t.kind != "empty"]
+        after = sum(1 for a, b in zip([self.label] + cells, cells) if a.kind != "empty" and b.kind == "empty")
+        if len(filled) >= 2 and after >= 0.8 * (len(filled) + 1):
+            cells = [b for a, b in zip([self.label] + cells, cells) if not (b.kind == "empty" and a.kind != "empty")]
+        return [t for t in cells if t.kind in ("value", "blank", "mark", "empty")]
 
 
-def split_cells(text: str, s: int, e: int) -> list[Cell]:
-    """The '|'- or tab-separated cells of text[s:e], trimmed, with their positions."""
-    out = []
-    pos = s
-    for part in regex.split(r"[|\t]", text[s:e]):
-        ps, pe = pos, pos + len(part)
-        pos = pe + 1
-        while ps < pe and text[ps].isspace():
-            ps += 1
-        while pe > ps and text[pe - 1].isspace():
-            pe -= 1
-        out.append(Cell(text[ps:pe], ps, pe))
-    return out
+def _join(toks: list[Token]) -> Token:
+    return Token("label", "".join(t.text for t in toks), toks[0].start, toks[-1].end, toks[0].line)
 
 
-def _kind(cell: Cell) -> str:
-    t = cell.text.replace(" ", "")
-    if not t:
-        return "empty"
-    if t in GROUP_MARKS and t not in ("—",):
-        return "unit"
-    if t in _TABLE_UNITS:
-        return "unit"
-    if t in BLANK_MARKS:
-        return "blank"
-    if _VALUE.match(t):
-        return "value"
-    if any("\u4e00" <= c <= "\u9fff" for c in t):
-        return "label"
-    return "other"
-
-
-def is_tableish(line: str, max_len: int = 80) -> bool:
-    """A line that can belong to a table: it has cell separators, or is short and no sentence."""
-    s = line.strip()
-    if "|" in s or "\t" in s:
-        return True
-    return 0 < len(s) <= max_len and "。" not in s
-
-
-def read_tables(text: str) -> list[list[TableRow]]:
-    """The table regions of the text, each a list of rows in order."""
-    regions: list[list[TableRow]] = []
-    lines = []
-    pos = 0
-    for line in text.split("\n"):
-        lines.append((pos, pos + len(line)))
-        pos += len(line) + 1
-    # region detection: runs of table-ish lines holding at least 4 rows with units
-    run: list[TableRow] = []
-    pending: Optional[TableRow] = None
-    value_col: Optional[int] = None  # set by a header that names its columns (代码 | 本年累计)
-
-    def flush():
-        nonlocal run, pending
-        if pending is not None:
-            run.append(pending)
-            pending = None
-        if sum(1 for r in run if r.unit is not None) >= 4:
-            kept = [r for r in run if r.key and r.key not in _HEADER_WORDS
-                    and (r.unit is not None or r.value is not None or r.blank)]
-            if kept:
-                regions.append(kept)
-        run = []
-
-    for ls, le in lines:
-        line = text[ls:le]
-        if not is_tableish(line):
-            flush()
+def _rows(region: list[Token], index: _Index) -> tuple[list[_Row], list[list[Token]]]:
+    """Printed rows of a region, and the runs of values that stand before any label."""
+    rows: list[_Row] = []
+    orphans: list[list[Token]] = []
+    context: list[str] = []
+    i, n = 0, len(region)
+    while i < n:
+        j = i
+        while j < n and region[j].kind == "label":
+            j += 1
+        labels = region[i:j]
+        k = j
+        while k < n and region[k].kind != "label":
+            k += 1
+        cells = region[j:k]
+        if not labels:
+            if cells:
+                orphans.append(cells)
+            i = k
             continue
-        cells = split_cells(text, ls, le)
-        if len(cells) > 1:
-            if pending is not None:
-                run.append(pending)
-                pending = None
-            header = _value_column(cells)
-            if header is not None:
-                value_col = header
-                continue
-            row = _row_from_cells(cells, ls, le, value_col)
-            if row is not None:
-                run.append(row)
-            continue
-        cell = cells[0]
-        k = _kind(cell)
-        if k == "empty":
-            continue
-        if k == "label":
-            if pending is not None:
-                run.append(pending)
-            pending = TableRow(label=cell, line_start=ls, line_end=le)
-        elif pending is not None and k == "unit" and pending.unit is None and pending.value is None:
-            pending.unit = cell
-            pending.line_end = le
-        elif pending is not None and k in ("value", "blank") and pending.value is None and not pending.blank:
-            if k == "value":
-                pending.value = cell
-            else:
-                pending.blank = True
-            pending.line_end = le
-            run.append(pending)
-            pending = None
-    flush()
-    return regions
-
-
-_ANNUAL = ("本年累计", "全年", "年度", "统计数", "本年度")
-_NOT_ANNUAL = ("历年累计", "代码", "本期", "上年", "计量单位", "单位")
-
-
-def _value_column(cells: list[Cell]) -> Optional[int]:
-    """Column of the year's value in a header that names its columns (local 2008-2013 tables:
-    指标名称 | 计量单位 | 代码 | 本期实际 | 本年累计); None for any other line."""
-    texts = [c.text.replace(" ", "") for c in cells]
-    if not any(t in ("代码", "本年累计", "历年累计", "本期实际") for t in texts):
-        return None
-    for i, t in enumerate(texts):
-        if any(a in t for a in _ANNUAL) and not any(b in t for b in _NOT_ANNUAL):
-            return i
-    for i, t in enumerate(texts):
-        if "本期" in t:
-            return i
-    return None
-
-
-def _row_from_cells(cells: list[Cell], ls: int, le: int, value_col: Optional[int] = None) -> Optional[TableRow]:
-    kinds = [_kind(c) for c in cells]
-    if "label" not in kinds:
-        return None
-    i = kinds.index("label")
-    if value_col is not None and value_col < len(cells) and i < value_col:
-        row = TableRow(label=cells[i], line_start=ls, line_end=le)
-        for c, k in zip(cells[i + 1:value_col], kinds[i + 1:value_col]):
-            if k == "unit" and row.unit is None:
-                row.unit = c
-        k = kinds[value_col]
-        if k == "value":
-            row.value = cells[value_col]
-        elif k in ("blank", "empty"):
-            row.blank = True
-        if row.unit is None and row.value is None and not row.blank:
-            return None
-        return row
-    row = TableRow(label=cells[i], line_start=ls, line_end=le)
-    rest = list(zip(cells[i + 1:], kinds[i + 1:]))
-    for c, k in rest:
-        if k == "unit" and row.unit is None and row.value is None:
-            row.unit = c
-        elif k == "value" and row.value is None and not row.blank:
-            row.value = c
-        elif k in ("blank", "empty") and row.value is None and not row.blank and row.unit is not None \
-                and row.unit.text not in GROUP_MARKS:
-            row.blank = True
-    if row.unit is None and row.value is None and not row.blank:
-        return None
-    return row
+        # the row's own label: the last label, or the last two or three joined (a label split over lines)
+        best, best_s, cut = labels[-1], -1.0, len(labels) - 1
+        for take in (1, 2, 3):
+            if take > len(labels):
+                break
+            part = labels[-take:]
+            if take > 1 and any(b.line - a.line > 1 for a, b in zip(part, part[1:])):
+                break
+            joined = part[0] if take == 1 else _join(part)
+            sims = index.similar(_match_key(joined.text))
+            s = max(sims.values(), default=0.0)
+            if s > best_s + (0.05 if take > 1 else 0.0):
+                best, best_s, cut = joined, s, len(labels) - take
+        context.extend(_match_key(t.text) for t in labels[:cut])
+        if cells:
+            rows.append(_Row(best, _match_key(best.text), tuple(context[-3:]), cells,
+                             bool(_NUMBERED.match(best.text))))
+        else:
+            context.append(_match_key(best.text))
+        i = k
+    # a value run after the last label of a region that holds only header words is an orphan too
+    return rows, orphans
 
 
 # ---------------------------------------------------------------- alignment
-def _grams(s: str) -> set:
-    return {s[i:i + 2] for i in range(len(s) - 1)} if len(s) > 1 else set(s)
+@dataclass
+class TableCell:
+    """One printed cell of the form: the value as printed (unit as printed), where it stands."""
+
+    field: Optional[str]  # None: a printed row that is no field of the form (kept as a fact)
+    value: Optional[Decimal]  # None: printed blank
+    unit: Optional[str]
+    start: Optional[int]  # the value's span in the normalised text (None: not printed at all)
+    end: Optional[int]
+    label: str
+    label_span: tuple
+    confidence: float = 0.9
+    flags: list = field(default_factory=list)
 
 
-def dice(a: str, b: str) -> float:
-    """Dice coefficient of the character bigrams of two labels."""
-    ga, gb = _grams(a), _grams(b)
-    if not ga or not gb:
-        return 0.0
-    return 2 * len(ga & gb) / (len(ga) + len(gb))
+_UNIT_FAMILIES = ({"人", "人次", "名"}, {"次", "场"}, {"条", "件"}, {"万元", "元"})
 
 
-def _field_keys(template: Template, fid: str) -> list[str]:
-    f = template.fields[fid]
-    keys = [f.key]
-    if f.label_full:
-        keys.append(strip_label(f.label_full))
-    keys.extend(strip_label(a) for a in template.aliases.get(fid, []))
-    return [k for k in keys if k]
+def _unit_fits(printed: str, wanted: Optional[str]) -> bool:
+    if not wanted or printed == wanted:
+        return True
+    return any(printed in fam and wanted in fam for fam in _UNIT_FAMILIES)
 
 
-_KEY_CACHE: dict[str, list[tuple[frozenset, list[tuple[str, set]]]]] = {}
+def _score(row: _Row, spec: RowSpec, sim: float) -> float:
+    """Similarity of a printed row to a form row, with its context and shape; < 0 when impossible."""
+    unit = row.unit
+    if not spec.columns:  # a group row: a '——' unit cell, or nothing but its label
+        return sim if (unit is not None and unit.kind == "mark") or not row.values else -1.0
+    if unit is not None and unit.kind == "mark" and not any(t.kind == "value" for t in row.values):
+        return -1.0
+    if unit is not None and unit.kind == "unit" and spec.unit and not _unit_fits(unit.text, spec.unit):
+        return -1.0
+    if len(spec.columns) > 1 and spec.numbered and not row.numbered and (len(row.key) <= 4 or sim < 0.8):
+        return -1.0  # column header words ('总计', '其他') are not the numbered rows of a 2-D table
+    s = sim
+    if spec.groups:
+        inner = spec.groups[-1]
+        if any(inner == c or (len(c) >= 2 and (inner in c or c in inner)) for c in row.context[-2:]):
+            s += 0.3
+        elif row.numbered and len(row.key) <= 6:
+            s -= 0.3
+    return s
 
 
-def _template_keys(template: Template) -> list[list[tuple[str, set]]]:
-    """(key, bigrams) of every printed row of the template, computed once."""
-    cached = _KEY_CACHE.get(template.id)
-    if cached is None:
-        cached = [[(k, _grams(k)) for k in _field_keys(template, fid)] for fid in template.order]
-        _KEY_CACHE[template.id] = cached
-    return cached
-
-
-def _compatible(row: TableRow, template: Template, fid: str) -> bool:
-    f = template.fields[fid]
-    if f.kind == "group":
-        return row.is_group or (row.value is None and not row.blank)
-    if row.is_group:
-        return False
-    if row.unit is not None and f.unit and row.unit.text not in GROUP_MARKS:
-        return row.unit.text == f.unit or {row.unit.text, f.unit} <= {"人", "人次", "名"} \
-            or {row.unit.text, f.unit} <= {"次", "场"} or {row.unit.text, f.unit} <= {"条", "件"}
-    return True
-
-
-def align_1d(rows: list[TableRow], template: Template, threshold: float = 0.45) -> list[tuple[TableRow, str, float]]:
-    """Monotone alignment of printed rows to the template's row order.
-
-    Returns (row, field id, confidence) for every row placed.
-    """
-    order = template.order
-    n, m = len(rows), len(order)
-    if n == 0:
-        return []
-    keys = _template_keys(template)
-    score = [[0.0] * m for _ in range(n)]
+def _align(rows: list[_Row], index: _Index, threshold: float) -> list[tuple[int, int, float]]:
+    """(row, spec, score): the best order-keeping assignment, then strong matches out of order,
+    then garbled rows placed by position between two matched rows."""
+    specs = index.specs
+    cand: list[tuple[int, int, float]] = []
     for i, r in enumerate(rows):
-        rk = r.key
-        rg = _grams(rk)
-        si = score[i]
-        for j, fid in enumerate(order):
-            if not _compatible(r, template, fid):
-                si[j] = -1.0
-                continue
-            best_s = 0.0
-            for k, kg in keys[j]:
-                if k == rk:
-                    best_s = 1.0
-                    break
-                if rg and kg:
-                    d = 2 * len(rg & kg) / (len(rg) + len(kg))
-                    if d > best_s:
-                        best_s = d
-            si[j] = best_s
-    best = [[0.0] * (m + 1) for _ in range(n + 1)]
-    for i in range(1, n + 1):
-        bi, bp = best[i], best[i - 1]
-        si = score[i - 1]
-        for j in range(1, m + 1):
-            v = bp[j] if bp[j] >= bi[j - 1] else bi[j - 1]
-            s = si[j - 1]
-            if s >= threshold and bp[j - 1] + s > v:
-                v = bp[j - 1] + s
-            bi[j] = v
-    # backtrack
-    pairs = []
-    i, j = n, m
-    while i > 0 and j > 0:
-        s = score[i - 1][j - 1]
-        if s >= threshold and abs(best[i][j] - (best[i - 1][j - 1] + s)) < 1e-9:
-            pairs.append((i - 1, j - 1, s))
-            i, j = i - 1, j - 1
-        elif best[i][j] == best[i - 1][j]:
-            i -= 1
-        else:
-            j -= 1
-    pairs.reverse()
-    # place garbled rows that sit between two anchors by their position
-    placed = list(pairs)
-    anchors = [(-1, -1)] + [(a, b) for a, b, _ in pairs] + [(n, m)]
-    for (a0, b0), (a1, b1) in zip(anchors, anchors[1:]):
-        gap_rows = list(range(a0 + 1, a1))
-        gap_fields = list(range(b0 + 1, b1))
-        if not gap_rows or len(gap_rows) != len(gap_fields):
+        for j, sim in index.similar(r.key).items():
+            s = _score(r, specs[j], sim)
+            if s >= threshold:
+                cand.append((i, j, s))
+    chain = _increasing_chain(cand, len(specs))
+    placed_rows = {i for i, _j, _s in chain}
+    placed_specs = {j for _i, j, _s in chain}
+    # matches the order did not allow (a report that prints rows in its own order): strong ones,
+    # and a row and a form row that are each other's best remaining match by a clear margin
+    for i, j, s in sorted(cand, key=lambda c: -c[2]):
+        if i in placed_rows or j in placed_specs:
             continue
-        if a0 < 0 and a1 >= n:
-            continue  # no anchor at all: nothing to place by
-        if all(_compatible(rows[r], template, order[f]) for r, f in zip(gap_rows, gap_fields)):
-            placed.extend((r, f, 0.6) for r, f in zip(gap_rows, gap_fields))
-    placed.sort()
-    return [(rows[i], order[j], min(0.99, 0.5 + s / 2)) for i, j, s in placed]
+        rivals = [c[2] for c in cand if (c[0] == i) != (c[1] == j) and c[0] not in placed_rows
+                  and c[1] not in placed_specs]
+        if s >= 0.85 or (s >= 0.5 and all(r <= s - 0.1 for r in rivals)):
+            chain.append((i, j, s))
+            placed_rows.add(i)
+            placed_specs.add(j)
+    chain.sort()
+    # rows between two matched rows whose labels did not match (mojibake): placed by position
+    monotone = [(i, j) for i, j, _s in chain]
+    anchors = [(-1, -1)] + [(i, j) for k, (i, j) in enumerate(monotone)
+                            if all(j2 < j for _i2, j2 in monotone[:k])] + [(len(rows), len(specs))]
+    for (a0, b0), (a1, b1) in zip(anchors, anchors[1:]):
+        gap_rows = [r for r in range(a0 + 1, a1) if r not in placed_rows and _GARBLED.search(rows[r].label.text)]
+        gap_specs = [s for s in range(b0 + 1, b1) if s not in placed_specs]
+        if not gap_rows or len(gap_rows) != len(gap_specs) or a0 < 0 or a1 >= len(rows):
+            continue
+        if all(_score(rows[r], specs[s], 1.0) >= 0 for r, s in zip(gap_rows, gap_specs)):
+            chain.extend((r, s, 0.2) for r, s in zip(gap_rows, gap_specs))
+    chain.sort()
+    return chain
+
+
+def _increasing_chain(cand: list[tuple[int, int, float]], m: int) -> list[tuple[int, int, float]]:
+    """The heaviest set of (row, spec, score) pairs increasing in both row and spec:
+    rows in order, a prefix-maximum tree over specs (O(P log m))."""
+    tree: list[tuple[float, int]] = [(0.0, -1)] * (m + 1)  # (best chain score, candidate index)
+
+    def query(j: int) -> tuple[float, int]:  # best chain over specs < j
+        best = (0.0, -1)
+        while j > 0:
+            if tree[j][0] > best[0]:
+                best = tree[j]
+            j -= j & -j
+        return best
+
+    def update(j: int, val: tuple[float, int]) -> None:
+        j += 1
+        while j <= m:
+            if val[0] > tree[j][0]:
+                tree[j] = val
+            j += j & -j
+
+    back: list[int] = [-1] * len(cand)
+    total: list[float] = [0.0] * len(cand)
+    order = sorted(range(len(cand)), key=lambda k: cand[k][0])
+    k = 0
+    while k < len(order):
+        row = cand[order[k]][0]
+        group = []
+        while k < len(order) and cand[order[k]][0] == row:
+            group.append(order[k])
+            k += 1
+        for c in group:  # a row's candidates do not chain with each other
+            prev_score, prev = query(cand[c][1])
+            total[c] = prev_score + cand[c][2]
+            back[c] = prev
+        for c in group:
+            update(cand[c][1], (total[c], c))
+    if not cand:
+        return []
+    c = max(range(len(cand)), key=lambda k: total[k])
+    chain = []
+    while c >= 0:
+        chain.append(cand[c])
+        c = back[c]
+    chain.reverse()
+    return chain
+
+
+# characters a report label does not have but scrape damage leaves ('?。ㄒ唬┦盏缴暾垟?'): a row whose label
+# shows them is placed by its position between two matched rows; a clean label that matches nothing is no field
+_GARBLED = regex.compile(r"[?？\uFFFD\u2500-\u257F\u3100-\u312F\u3040-\u30FF\uE000-\uF8FF]")
+
+_ANNUAL = ("本年累计", "全年", "年度", "统计数", "本年度")
+_NOT_ANNUAL = ("历年累计", "代码", "本期", "上年", "计量单位", "单位")
+_COLUMN_WORD = regex.compile(r"代码|本期实际|本期|本年累计|历年累计|累计|(?:\d{4}|本)年度?|年度|上年同期|上年")
+
+
+def _value_column(region: list[Token]) -> tuple[Optional[int], Optional[int]]:
+    """(the year's column, the row-code column) among several value columns, when the header names
+    them (local 2008–2013 tables: 指标名称 | 计量单位 | 代码 | 本期实际 | 本年累计, or 2009年度 | 历年累计);
+    (None, None) otherwise. The header is what stands before the first unit cell, however it is cut
+    into lines ('计量' / '单位', '2009  年度')."""
+    words: list[str] = []
+    for k, t in enumerate(region):
+        if t.kind == "unit" and next((u.kind for u in region[k + 1:] if u.kind not in ("empty", "tail")), "") == "value":
+            break  # the first data row
+        if t.kind == "label":
+            w = "".join(t.text.split())
+            if words and words[-1].isdigit() and w.startswith("年"):
+                words[-1] += w  # '2009  年度' cut by its spaces
+            else:
+                words.append(w)
+        elif t.kind == "value":
+            words.append("".join(t.text.split()))
+    cols = [w for w in words if _COLUMN_WORD.fullmatch(w)]
+    if len(cols) < 2:
+        return None, None
+    code = cols.index("代码") if "代码" in cols else None
+    for k, w in enumerate(cols):
+        if any(a in w for a in _ANNUAL) and not any(b in w for b in _NOT_ANNUAL):
+            return k, code
+    for k, w in enumerate(cols):
+        if "本期" in w:
+            return k, code
+    return None, code
+
+
+def read_cells(tables: TableText, template: Template) -> list[TableCell]:
+    """Every printed cell of the template's tables found in the scanned text."""
+    index = _index(template.id)
+    review = _review_columns(template.id)
+    one_d = template.id == "gov2008"
+    out: list[TableCell] = []  # every region read on its own: a table printed twice gives its facts twice
+    for region in tables.regions:
+        rows, orphans = _rows(region, index)
+        chain = _align(rows, index, threshold=0.45 if one_d else 0.6)
+        found: list[TableCell] = []
+        matched = 0
+        col, code = _value_column(region) if one_d else (None, None)
+        placed = set()
+        for i, j, s in chain:
+            spec = index.specs[j]
+            placed.add(i)
+            if not spec.columns:
+                continue
+            cells = _fill(rows[i], spec, template, col, code, min(0.99, 0.5 + s / 2) if one_d else 0.9)
+            if cells:
+                matched += 1
+                found.extend(cells)
+        if one_d:  # printed rows that are no field of the form are still facts
+            for i, r in enumerate(rows):
+                if i not in placed and r.unit is not None and r.unit.kind == "unit":
+                    v = _first_value(r, col)
+                    if v is not None and v.kind == "value":
+                        found.append(_cell(None, v, r, r.unit.text, 0.5))
+        review_cells = []
+        if review and _names_review(region):
+            runs = [[t for t in run if t.kind in ("value", "blank", "mark", "empty")]
+                    + [t for t in run if t.kind == "tail"] for run in orphans]
+            runs += [r.values + [t for t in r.cells if t.kind == "tail"] for i, r in enumerate(rows) if i not in placed]
+            for run in runs:  # fifteen cells in a row, blanks and a line's tail included
+                if len(run) >= len(review) and any(t.kind == "value" for t in run):
+                    review_cells = [_cell(fid, t, None, None, 0.9) for fid, t in zip(review, run)]
+                    break
+        if matched >= 3 or review_cells:  # one or two rows that look like a table are no table
+            out.extend(found)
+            out.extend(review_cells)
+    return out
+
+
+def _names_review(region: list[Token]) -> bool:
+    labels = "".join(t.text for t in region if t.kind == "label")
+    return "行政复议" in labels and "行政诉讼" in labels
+
+
+def _first_value(row: _Row, col: Optional[int]) -> Optional[Token]:
+    """A 1-D row's value: the named column's, else the first printed value, else a blank cell."""
+    vals = [t for t in row.values if t.kind != "mark"]
+    if col is not None and len(vals) > col:
+        return vals[col]
+    printed = [t for t in vals if t.kind in ("value", "blank")]
+    if printed:
+        return printed[0]
+    empty = vals[:1] or [t for t in row.cells if t.kind == "tail"][:1]
+    return empty[0] if empty else None
+
+
+def _cell(fid: Optional[str], tok: Token, row: Optional[_Row], unit: Optional[str], conf: float) -> TableCell:
+    label = row.label if row is not None else None
+    lspan = (label.start, label.end) if label is not None else (tok.start, tok.end)
+    ltext = label.text if label is not None else ""
+    if tok.kind == "value":
+        return TableCell(fid, _number(tok), tok.unit or unit, tok.start, tok.end, ltext, lspan, conf)
+    return TableCell(fid, None, unit, tok.start, tok.end, ltext, lspan, conf, ["blank_cell"])
+
+
+def _number(tok: Token) -> Optional[Decimal]:
+    """A value cell's number: '1,268', '-12', '+5', '减2' (a decrease), '152790元' (its unit apart)."""
+    t = tok.text[:len(tok.text) - len(tok.unit)] if tok.unit else tok.text
+    if t.isascii() and t.isdigit():
+        return Decimal(t)
+    t = t.replace(" ", "")
+    if t[:1] in ("增", "减"):
+        v = parse_signed(t[1:])
+        return None if v is None else (-v if t[0] == "减" else v)
+    return parse_signed(t)
+
+
+def _fill(row: _Row, spec: RowSpec, template: Template, col: Optional[int], code: Optional[int],
+          conf: float) -> list[TableCell]:
+    unit = row.unit.text if row.unit is not None and row.unit.kind == "unit" else None
+    if len(spec.columns) == 1 and spec.unit is not None:  # a 1-D row: one value after its unit
+        v = _first_value(row, col)
+        if v is None:
+            return []
+        # the other value columns of a local table (本期实际, 历年累计) are facts of no field
+        vals = [t for t in row.values if t.kind != "mark"]
+        others = [t for k, t in enumerate(vals) if t.kind == "value" and t is not v and k != code] \
+            if col is not None else []
+        return [_cell(spec.columns[0], v, row, unit, conf)] + [_cell(None, t, row, unit, 0.5) for t in others]
+    n = len(spec.columns)
+    vals = row.values
+    filled = [t for t in vals if t.kind != "empty"]
+    if len(filled) >= n:
+        vals = filled  # empties only pad
+    elif len(vals) < n:  # empty cells at the end of a row printed on one line ('… | 5 | 3 | |') are blank cells;
+        # after a lone cell ('0 |', one cell a line) the bar only ends the line
+        # (a line that holds two cells or more, or two empty cells or more after its label)
+        cells_on, tails_on = {row.label.line: 1}, {}
+        for t in row.cells:
+            cells_on[t.line] = cells_on.get(t.line, 0) + (t.kind not in ("tail", "empty"))
+            tails_on[t.line] = tails_on.get(t.line, 0) + (t.kind == "tail")
+        vals = vals + [t for t in row.cells if t.kind == "tail"
+                       and (cells_on[t.line] >= 2 or tails_on[t.line] >= 2)][:n - len(vals)]
+    vals = vals[:n]
+    if len(vals) < n and any(t.kind == "gap" for t in row.cells):
+        return _total_only(row, spec, template, vals, unit, conf)
+    cells = [_cell(fid, t, row, unit or template.fields[fid].unit, conf) for fid, t in zip(spec.columns, vals)]
+    if not cells:
+        return []
+    # a blank 总计 cell whose row has parts is not reported: impute it (forms.yaml)
+    last = cells[-1]
+    if len(cells) > 2 and last.field.endswith(".total") and last.value is None:
+        parts = [c.value for c in cells[:-1] if c.value is not None]
+        if any(parts):
+            last.value = sum(parts, Decimal(0))
+            last.flags = ["imputed"]
+    return cells
+
+
+def _total_only(row: _Row, spec: RowSpec, template: Template, vals: list, unit: Optional[str],
+                conf: float) -> list[TableCell]:
+    """A row whose empty cells were run together ('3 |', '3 |', '|||||||'): the places of its values
+    are lost. Its last value is the 总计 when it is the sum of the others; the rest are facts of no field."""
+    nums = [t for t in vals if t.kind == "value"]
+    total = spec.columns[-1]
+    if len(nums) < 2 or not total.endswith(".total"):
+        return [_cell(None, t, row, unit, 0.5) for t in nums]
+    parts = [_number(t) for t in nums[:-1]]
+    if None in parts or sum(parts, Decimal(0)) != _number(nums[-1]):
+        return [_cell(None, t, row, unit, 0.5) for t in nums]
+    return [_cell(None, t, row, unit, 0.5) for t in nums[:-1]] + \
+        [_cell(total, nums[-1], row, unit or template.fields[total].unit, conf)]
+
+
+def form_value(cell: TableCell, template: Template) -> Decimal:
+    """The cell's value in its field's unit (money printed in 元 goes to a field kept in 万元)."""
+    v = cell.value if cell.value is not None else Decimal(0)
+    if template.fields[cell.field].money and cell.unit not in (None, "万元"):
+        factor = money_factor(cell.unit)
+        if factor is not None:
+            return (v * factor).normalize()
+    return v
+
+
+# ---------------------------------------------------------------- which form the labels are
+@lru_cache(maxsize=None)
+def _own_labels() -> dict[str, frozenset]:
+    """Per template, the printed labels (rows, groups, column heads) that the other forms do not print."""
+    printed: dict[str, set] = {}
+    for tid in TEMPLATES:
+        t = load_template(tid)
+        keys = {k for sp in row_specs(tid) for k in sp.keys}
+        for f in t.fields.values():
+            c = f.cell or {}
+            for part in [c.get("col")] + list(c.get("col_path") or []):
+                if part:
+                    keys.add(_match_key(part))
+        printed[tid] = {k for k in keys if len(k) >= 4}
+    return {tid: frozenset(k for k in keys if not any(k in printed[o] for o in TEMPLATES if o != tid))
+            for tid, keys in printed.items()}
+
+
+def template_votes(tables: TableText) -> dict[str, int]:
+    """How many printed labels of each template's own are on the page."""
+    own = _own_labels()
+    seen: dict[str, set] = {tid: set() for tid in TEMPLATES}
+    for region in tables.regions:
+        for t in region:
+            if t.kind != "label":
+                continue
+            key = _match_key(t.text)
+            for tid in TEMPLATES:
+                if key in own[tid]:
+                    seen[tid].add(key)
+    return {tid: len(v) for tid, v in seen.items()}
 
 
 # ---------------------------------------------------------------- header/footer text

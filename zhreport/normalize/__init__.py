@@ -11,6 +11,8 @@
 """
 from __future__ import annotations
 
+import sys
+import types
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
@@ -203,3 +205,15 @@ def apply_repairs(original: str, repairs: list[Repair]) -> str:
     """Replay the applied repairs on the original (before script conversion)."""
     edits = [Edit(r.start, r.end, r.after) for r in sorted(repairs, key=lambda r: r.start) if r.applied]
     return apply_edits(original, edits)
+
+
+class _CallablePackage(types.ModuleType):
+    """`zhreport.normalize(text)` calls normalize() while `zhreport.normalize` stays this
+    package, so that its submodules (zhreport.normalize.mojibake, ...) are reachable as
+    attributes instead of being shadowed by a function of the same name."""
+
+    def __call__(self, original: str, *args, **kwargs) -> NormalizedText:
+        return normalize(original, *args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallablePackage

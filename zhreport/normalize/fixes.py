@@ -61,8 +61,21 @@ def fix_escaped_newlines(text: str) -> list[tuple[Edit, str]]:
 
 
 # ---------------------------------------------------------------- numbers and brackets on their own line
-_UNIT_START = "件条條次个個人名篇场場期项項家起份部元万萬亿億%"
-_NUMBER_LINE = regex.compile(r"(?<=[^\n。；;！!？?:：|\t])\n(\d[\d,.]*%?)\n(?=[" + _UNIT_START + r",，。;；、)）])")
+@lru_cache(maxsize=1)
+def _unit_ahead() -> str:
+    """A unit of models/units.yaml (or 万/亿) starts here, in simplified or traditional script."""
+    from ..quantities import unit_pattern
+    from .convert import _converter
+
+    simplified = unit_pattern()
+    return f"(?:{simplified}|{_converter('s2t').convert(simplified)})"
+
+
+@lru_cache(maxsize=1)
+def _number_line() -> "regex.Pattern":
+    return regex.compile(r"(?<=[^\n。；;！!？?:：|\t])\n(\d[\d,.]*%?)\n(?=" + _unit_ahead() + r"|[,，。;；、)）])")
+
+
 _CLOSING_LINE = regex.compile(r"(?<=[^\n])\n(?=[)）])")
 
 
@@ -71,7 +84,7 @@ def fix_split_lines(text: str) -> list[tuple[Edit, str]]:
     if "\n" not in text:
         return []
     found = []
-    for m in _NUMBER_LINE.finditer(text):
+    for m in _number_line().finditer(text):
         found.append((Edit(m.start(), m.start() + 1, ""), "split_line"))
         found.append((Edit(m.end() - 1, m.end(), ""), "split_line"))
     for m in _CLOSING_LINE.finditer(text):
@@ -130,13 +143,15 @@ def fix_fullwidth_digits(text: str) -> list[tuple[Edit, str]]:
 
 
 # ---------------------------------------------------------------- numbers split by spaces
-_SPLIT_NUMBER = regex.compile(r"(?<![\d.,])\d{1,3}(?:[ \u3000\u00a0]\d{3})+(?![\d])(?=\s*[件条條次个個人名篇场場期项項家起份部元万萬亿億%])")
+@lru_cache(maxsize=1)
+def _split_number() -> "regex.Pattern":
+    return regex.compile(r"(?<![\d.,])\d{1,3}(?:[ \u3000\u00a0]\d{3})+(?![\d])(?=\s*" + _unit_ahead() + ")")
 
 
 def fix_split_numbers(text: str) -> list[tuple[Edit, str]]:
     """'1 637条' -> '1637条' (only before a unit, so lists of numbers stay apart)."""
     out = []
-    for m in _SPLIT_NUMBER.finditer(text):
+    for m in _split_number().finditer(text):
         rep = regex.sub(r"[ \u3000\u00a0]", "", m.group())
         out.append((Edit(m.start(), m.end(), rep), "split_number"))
     return out

@@ -9,6 +9,8 @@ facts, labels and cells map back exactly.
 """
 from __future__ import annotations
 
+import html as html_lib
+
 import regex
 
 from .offsets import Edit, apply_edits
@@ -25,26 +27,36 @@ def looks_like_html(text: str) -> bool:
     return "<" in head and len(_TAGS.findall(head)) >= 3
 
 
+_SEP_RANK = {" ": 0, " | ": 1, "\n": 2}
+
+
 def _chunks(root) -> list[tuple[str, str]]:
-    """('text', s) and ('sep', s) chunks of the visible text, in document order."""
+    """('text', s) and ('sep', s) chunks of the visible text, in document order.
+
+    Inside a table cell, block elements (<p>, <div>, <br>) only part words: a cell's text
+    stays on its row's line, so a row is one ' | '-separated line however its cells wrap.
+    """
     out: list[tuple[str, str]] = []
 
     def sep(s: str, merge: bool = True) -> None:
         if merge and out and out[-1][0] == "sep":
-            # keep the stronger separator: a line break wins over a cell bar
-            if "\n" in s and "\n" not in out[-1][1]:
+            # keep the stronger separator: a line break, then a cell bar, then a space
+            if _SEP_RANK[s] > _SEP_RANK[out[-1][1]]:
                 out[-1] = ("sep", s)
             return
         out.append(("sep", s))
 
     # iterative: a page may nest thousands of elements (deeper than Python's recursion limit)
-    stack: list = [(root, False)]
+    stack: list = [(root, False, False)]  # (element, inside a cell, closing)
     while stack:
-        el, closing = stack.pop()
+        el, in_cell, closing = stack.pop()
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        block = tag in _BLOCK and not (in_cell and tag not in ("table", "tr"))
         if closing:
-            if tag in _BLOCK:
+            if block:
                 sep("\n")
+            elif tag in _BLOCK:
+                sep(" ")
             if el.tail:
                 out.append(("text", el.tail))
             continue
@@ -52,16 +64,18 @@ def _chunks(root) -> list[tuple[str, str]]:
             if el.tail:
                 out.append(("text", el.tail))
             continue
-        if tag in _BLOCK:
+        if block:
             sep("\n")
+        elif tag in _BLOCK:
+            sep(" ")
         elif tag in _CELL:
             parent = el.getparent()
             first = parent is not None and next((c for c in parent if isinstance(c.tag, str)), None) is el
             sep("\n" if first else " | ", merge=first)
         if el.text:
             out.append(("text", el.text))
-        stack.append((el, True))
-        stack.extend((child, False) for child in reversed(el))
+        stack.append((el, in_cell, True))
+        stack.extend((child, in_cell or tag in _CELL, False) for child in reversed(el))
     return out
 
 
@@ -113,12 +127,11 @@ def html_edits(source: str) -> list[Edit] | None:
             edits.append(Edit(cursor, at, pending_sep))
             cursor = at + len(s)
         else:
-            # entities or merged nodes: the raw node runs from the next '>' to the next '<'
-            gt = source.find(">", cursor)
-            start = gt + 1 if gt >= 0 else cursor
+            # entities in the node: the raw node starts after the markup at the cursor, ends at the next '<'
+            start = _MARKUP_RUN.match(source, cursor).end()
             lt = source.find("<", start)
             end = lt if lt >= 0 else n
-            if end <= start or not _markup_only(source, cursor, start):
+            if end <= start or html_lib.unescape(source[start:end]).strip() != s.strip():
                 return None  # cannot place this text in the source: read the page as plain text
             edits.append(Edit(cursor, start, pending_sep))
             edits.append(Edit(start, end, s))
@@ -171,10 +184,8 @@ def flat_edits(source: str) -> list[Edit]:
 
 def _lost_text(chunks: list[tuple[str, str]], source: str, flat: list[Edit]) -> bool:
     """Did the parser drop text the flat scan sees (Han characters and digits, entities decoded)?"""
-    import html as _html
-
     parsed = sum(len(_COUNTED.findall(s)) for kind, s in chunks if kind == "text")
-    seen = len(_COUNTED.findall(_html.unescape(apply_edits(source, flat))))
+    seen = len(_COUNTED.findall(html_lib.unescape(apply_edits(source, flat))))
     return seen - parsed > seen // 100
 
 
@@ -188,6 +199,8 @@ def _compose(seps: str) -> str:
 _SCRIPTS = regex.compile(r"(?is)<(script|style|noscript|template|title|iframe|object|svg)\b.*?</\1\s*>")
 _COMMENTS = regex.compile(r"(?s)<!--.*?-->|<!\[CDATA\[.*?\]\]>|<![^>]*>|<\?[^>]*>")
 _ANY_TAG = regex.compile(r"<[^>]*>")
+_MARKUP_RUN = regex.compile(r"(?is)(?:<(script|style|noscript|template|title|iframe|object|svg)\b.*?</\1\s*>"
+                            r"|<!--.*?-->|<!\[CDATA\[.*?\]\]>|<![^>]*>|<\?[^>]*>|<[^>]*>|\s)*")
 
 
 def _markup_only(source: str, a: int, b: int) -> bool:

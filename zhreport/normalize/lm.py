@@ -16,7 +16,7 @@ from ..resources import model_path
 
 
 @lru_cache(maxsize=1)
-def _base() -> tuple[dict, dict, int]:
+def load_base() -> tuple[dict, dict, int]:
     """Unigram and bigram counts with the corpus scaled to the dictionary's total."""
     uni: dict[str, float] = {}
     bi: dict[str, float] = {}
@@ -40,28 +40,45 @@ def _base() -> tuple[dict, dict, int]:
 
 
 class CharLM:
-    """log P of simplified text under base counts + a document cache."""
+    """log P of simplified text under base counts + a document cache.
 
-    def __init__(self, document: str = "", cache_weight: float = 2000.0):
-        self.uni, self.bi, self.total = _base()
+    `script` ('hant', 'hans' or 'mixed') is the page's: a character of the other script
+    costs OTHER_SCRIPT_PENALTY in `step` and `char_weight`.
+    """
+
+    def __init__(self, document: str = "", cache_weight: float = 2000.0, script: str = "mixed"):
+        self.uni, self.bi, self.total = load_base()
         self.cache_bi: Counter = Counter()
         self.cache_uni: Counter = Counter()
         self.doc_chars: set = set()  # the document's characters as written (either script)
         self.cache_weight = cache_weight  # a page character's weight when choosing which characters to try
         self._cache_total = 1
         self._steps: dict[str, float] = {}
-        self.script: str = "mixed"
+        self._arrays = None  # the page's counts as arrays, built by the first step_array call
+        self.script = script
         if document:
             self.add_document(document)
 
+    def set_script(self, script: str) -> None:
+        self.script = script
+        self._steps.clear()
+
+    def char_weight(self, ch: str) -> float:
+        """How likely the page holds ch (log count, the page's own characters weighted
+        cache_weight), for choosing which characters a search tries first."""
+        s = simplified_char(ch)
+        n = self.uni.get(s, 0) + self.cache_uni.get(s, 0) * self.cache_weight
+        return math.log(n + 1) + script_penalty(self.script, ch)
+
     def add_document(self, text: str) -> None:
         self._steps.clear()
+        self._arrays = None
         s = to_simplified(text).translate(_WIDEN).replace("\n", EOL)
         for a, b in zip(s, s[1:]):
-            if _is_text(a) and _is_text(b):
+            if is_text(a) and is_text(b):
                 self.cache_bi[a + b] += 1
         for c in s:
-            if _is_text(c):
+            if is_text(c):
                 self.cache_uni[c] += 1
         self._cache_total = max(1, sum(self.cache_uni.values()))
         self.doc_chars.update(c for c in text if _is_han(c))
@@ -75,7 +92,7 @@ class CharLM:
         boundary must not cost much more than starting afresh after punctuation.
         """
         if not self._known(b):
-            return _punct_logp(b)
+            return symbol_logp(b)
         pb = (self.uni.get(b, 0) + 1) / (self.total + 20000)
         if a and self._known(a):
             n_a = self.uni.get(a, 0)
@@ -100,19 +117,87 @@ class CharLM:
         is penalised: mirror pages were converted as a whole. Pairs the document's
         cache does not touch are shared by all documents of the process.
         """
+        got = self._steps.get(prev + ch)
+        return self._new_step(prev, ch) if got is None else got
+
+    def steps(self, prev: str, chars) -> list[float]:
+        """[step(prev, ch) for ch in chars], without a call per memoised pair."""
+        memo = self._steps
+        out = []
+        for ch in chars:
+            got = memo.get(prev + ch)
+            out.append(self._new_step(prev, ch) if got is None else got)
+        return out
+
+    def _new_step(self, prev: str, ch: str) -> float:
         key = prev + ch
-        got = self._steps.get(key)
-        if got is None:
-            a, b = (_lm_char(prev) if prev else ""), _lm_char(ch)
-            if self.cache_uni and (a in self.cache_uni or b in self.cache_uni):
-                got = self._logp(a, b, True) + _script_penalty(self.script, ch)
-            else:
-                shared = _SHARED_STEPS.setdefault(self.script, {})
-                got = shared.get(key)
-                if got is None:
-                    got = shared[key] = self._logp(a, b, False) + _script_penalty(self.script, ch)
-            self._steps[key] = got
+        a, b = (_lm_char(prev) if prev else ""), _lm_char(ch)
+        if self.cache_uni and (a in self.cache_uni or b in self.cache_uni):
+            got = self._logp(a, b, True) + script_penalty(self.script, ch)
+        else:
+            shared = _SHARED_STEPS.setdefault(self.script, {})
+            got = shared.get(key)
+            if got is None:
+                got = shared[key] = self._logp(a, b, False) + script_penalty(self.script, ch)
+        self._steps[key] = got
         return got
+
+    def step_array(self, prev, nxt):
+        """step() for arrays of code points (numpy int arrays of equal length), all at once.
+
+        The same arithmetic as step(), on arrays indexed by code point: the search scores
+        thousands of pairs per damaged character, and a Python call per pair dominated it.
+        """
+        t = _base_arrays()
+        return self._logp_array(t.lm_code[prev], t.lm_code[nxt], False) + _penalty_array(self.script)[nxt]
+
+    def score_each(self, chars, left: str = ""):
+        """[score(ch, left) for ch in chars] for single characters (an array), at once."""
+        import numpy as np
+
+        t = _base_arrays()
+        b = t.lm_code[np.array([ord(c) for c in chars], dtype=np.int64)]
+        a = np.full(len(b), t.lm_code[ord(left[-1])] if left else 0, dtype=np.int64)  # 0: no character
+        return self._logp_array(a, b, True)
+
+    def _logp_array(self, a, b, always_cached: bool):
+        """_logp over arrays of model code points; the document cache is used for every pair
+        (`always_cached`, as score() does) or where a pair touches it (as step() does)."""
+        import numpy as np
+
+        t = _base_arrays()
+        page = self._page_arrays()
+        known_a = page.known[a]
+        known_b = page.known[b]
+        pb = t.pb[b]
+        n_a = t.uni[a]
+        n_ab = _lookup(t.bi_keys, t.bi_vals, (a << 21) | b)
+        ratio = np.divide(n_ab, n_a, out=np.zeros_like(n_ab), where=n_a != 0)
+        p = np.where(known_a, BIGRAM_LAMBDA * ratio + (1 - BIGRAM_LAMBDA) * pb, pb)
+        if page.has_cache:
+            doc_a, doc_b = page.uni[a], page.uni[b]
+            p_doc = doc_b / self._cache_total
+            c_ab = _lookup(page.bi_keys, page.bi_vals, (a << 21) | b)
+            with_bigram = ((1 - CACHE_BIGRAM - CACHE_UNIGRAM) * p
+                           + np.divide(CACHE_BIGRAM * c_ab, doc_a, out=np.zeros_like(c_ab), where=doc_a != 0)
+                           + CACHE_UNIGRAM * p_doc)
+            cached = np.where(doc_a != 0, with_bigram, (1 - CACHE_UNIGRAM) * p + CACHE_UNIGRAM * p_doc)
+            p = cached if always_cached else np.where((doc_a != 0) | (doc_b != 0), cached, p)
+        return np.where(known_b, np.log(np.where(known_b, p, 1.0)), t.symbol[b])
+
+    def _page_arrays(self):
+        if self._arrays is None:
+            import numpy as np
+
+            uni = np.zeros(0x10000)
+            for c, n in self.cache_uni.items():
+                if len(c) == 1 and ord(c) < 0x10000:
+                    uni[ord(c)] = n
+            keys, vals = _pair_arrays(self.cache_bi)
+            known = _base_arrays().in_uni | (uni > 0)
+            known[:0x80] = False
+            self._arrays = _Arrays(uni=uni, known=known, has_cache=bool(self.cache_uni), bi_keys=keys, bi_vals=vals)
+        return self._arrays
 
     def score(self, text: str, left: str = "") -> float:
         """log P of `text` (any script) given the character before it (no script penalty)."""
@@ -135,13 +220,106 @@ class CharLM:
 _SHARED_STEPS: dict = {}  # script -> {pair: log P}, for pairs no page cache touches
 
 
+class _Arrays:
+    def __init__(self, **kw):
+        self.__dict__.update(kw)
+
+
+def _lookup(keys, vals, query):
+    """vals of the sorted int keys equal to each query, 0 where absent."""
+    import numpy as np
+
+    if not len(keys):
+        return np.zeros(len(query))
+    idx = np.minimum(np.searchsorted(keys, query), len(keys) - 1)
+    return np.where(keys[idx] == query, vals[idx], 0.0)
+
+
+def _bmp_map(chars: str, convert) -> list[str]:
+    """convert() of each character on its own (one call: a character per line)."""
+    out = convert("\n".join(chars)).split("\n")
+    return out if len(out) == len(chars) else [convert(c) for c in chars]
+
+
+_BMP = "".join(chr(o) for o in range(0x80, 0x10000) if not 0xD800 <= o < 0xE000 and o != 0x0A)
+
+
+def load_arrays(scripts=("hant", "hans")) -> None:
+    """Build the array form of the model (step_array, score_each) ahead of the first page."""
+    _base_arrays()
+    for script in scripts:
+        _penalty_array(script)
+
+
+@lru_cache(maxsize=1)
+def _base_arrays():
+    """The base counts and the character mapping as arrays indexed by code point."""
+    import numpy as np
+
+    uni, bi, _total = load_base()
+    lm_code = np.arange(0x10000, dtype=np.int64)
+    ascii_ = "".join(chr(o) for o in range(0x21, 0x7F))
+    chars = ascii_ + _BMP  # ASCII is read as its full-width form (_lm_char)
+    for code, s in zip([ord(c) for c in chars], _bmp_map(ascii_.translate(_WIDEN) + _BMP, to_simplified)):
+        if len(s) == 1:  # beyond the BMP: a private-use code, as unknown to the model as the character
+            lm_code[code] = ord(s) if ord(s) < 0x10000 else 0xE000
+    uni_arr = np.zeros(0x10000)
+    in_uni = np.zeros(0x10000, dtype=bool)
+    for c, n in uni.items():
+        if ord(c) < 0x10000:
+            uni_arr[ord(c)] = n
+            in_uni[ord(c)] = True
+    keys, vals = _pair_arrays(bi)
+    symbol = np.array([symbol_logp(chr(o)) if not 0xD800 <= o < 0xE000 else -16.0 for o in range(0x10000)])
+    return _Arrays(lm_code=lm_code, uni=uni_arr, in_uni=in_uni, pb=(uni_arr + 1) / (_total + 20000),
+                   symbol=symbol, bi_keys=keys, bi_vals=vals)
+
+
+def _pair_arrays(counts: dict):
+    """Bigram counts as sorted keys (a << 21 | b) and their values."""
+    import numpy as np
+
+    keys = np.fromiter(((ord(k[0]) << 21) | ord(k[1]) for k in counts), dtype=np.int64, count=len(counts))
+    vals = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+    order = np.argsort(keys, kind="stable")
+    return keys[order], vals[order]
+
+
+@lru_cache(maxsize=4)
+def _penalty_array(script: str):
+    """script_penalty(script, ch) for every code point."""
+    import numpy as np
+
+    pen = np.zeros(0x10000)
+    if script == "hant":
+        from .convert import _converter
+
+        s2t = _converter("s2t").convert
+        han = "".join(c for c in _BMP if _is_han(c))
+        for c, t in zip(han, _bmp_map(han, s2t)):
+            if len(t) == 1 and t != c:
+                pen[ord(c)] = OTHER_SCRIPT_PENALTY
+    elif script == "hans":
+        for c, s in zip(_BMP, _bmp_map(_BMP, to_simplified)):
+            if len(s) == 1 and s != c:
+                pen[ord(c)] = OTHER_SCRIPT_PENALTY
+    return pen
+
+
 @lru_cache(maxsize=65536)
-def _script_penalty(script: str, ch: str) -> float:
+def script_penalty(script: str, ch: str) -> float:
+    """log-cost of ch on a page of `script`: 0, or OTHER_SCRIPT_PENALTY for the other script's characters."""
     if script == "hant" and _is_simplified_only(ch):
         return OTHER_SCRIPT_PENALTY
-    if script == "hans" and _simp(ch) != ch:
+    if script == "hans" and simplified_char(ch) != ch:
         return OTHER_SCRIPT_PENALTY
     return 0.0
+
+
+@lru_cache(maxsize=None)
+def base_char_weight(ch: str, script: str) -> float:
+    """How likely any report of `script` holds ch, before looking at a page: log count, script penalty."""
+    return math.log(load_base()[0].get(simplified_char(ch), 0) + 1) + script_penalty(script, ch)
 
 
 OTHER_SCRIPT_PENALTY = -8.0
@@ -163,7 +341,8 @@ def _is_simplified_only(c: str) -> bool:
 
 
 @lru_cache(maxsize=65536)
-def _simp(c: str) -> str:
+def simplified_char(c: str) -> str:
+    """c in simplified script (itself when conversion would not give one character)."""
     s = to_simplified(c)
     return s if len(s) == 1 else c
 
@@ -177,10 +356,10 @@ _WIDEN = {c: c + 0xFEE0 for c in range(0x21, 0x7F)}
 
 @lru_cache(maxsize=65536)
 def _lm_char(c: str) -> str:
-    return _simp(c.translate(_WIDEN))
+    return simplified_char(c.translate(_WIDEN))
 
 
-def _is_text(c: str) -> bool:
+def is_text(c: str) -> bool:
     """Han and the full-width/CJK punctuation of running text."""
     return (_is_han(c) or c == EOL or "\u2010" <= c <= "\u206f" or "\u3000" < c <= "\u303f"
             or "\uff01" <= c <= "\uff5e")
@@ -191,7 +370,8 @@ def _is_han(c: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def _punct_logp(c: str) -> float:
+def symbol_logp(c: str) -> float:
+    """log P of a character the model does not know (digits, ASCII, punctuation, symbols)."""
     # ASCII and common punctuation are ordinary in reports; symbols from the GBK
     # symbol rows (box drawing, bopomofo, pinyin letters) are what mojibake is made of
     o = ord(c)

@@ -1,0 +1,57 @@
+"""What each number counts (zhreport.indicators) on the sentence set tests/cases/indicators.json."""
+import json
+from pathlib import Path
+
+import pytest
+
+from zhreport.indicators import is_structure_count, link_indicators
+from zhreport.quantities import extract_quantities
+
+CASES = json.loads((Path(__file__).parent / "cases" / "indicators.json").read_text(encoding="utf-8"))["cases"]
+
+
+def quantity(text, number):
+    for q in extract_quantities(text):
+        if q.number_text == number or text[q.number_start:q.number_end] == number:
+            return q
+    return None
+
+
+def counted(case):
+    q = quantity(case["text"], case["number"])
+    if q is None:
+        return False
+    inds = link_indicators(case["text"], q)
+    return bool(inds) and any(all(w in i.text for w in case["expect"]) for i in inds) \
+        and not is_structure_count(case["text"], q)
+
+
+def test_set_size_and_classes():
+    assert len(CASES) >= 60
+    assert {"noun_after_number", "noun_before_number", "list", "parentheses", "percentage", "structure"} \
+        <= {c["class"] for c in CASES}
+
+
+def test_indicators_give_the_counted_thing():
+    facts = [c for c in CASES if not c["structure"]]
+    misses = [c["text"] for c in facts if not counted(c)]
+    assert len(misses) / len(facts) <= 0.05, misses
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c["structure"]], ids=lambda c: c["text"])
+def test_structure_words_are_no_facts(case):
+    q = quantity(case["text"], case["number"])
+    assert q is None or is_structure_count(case["text"], q)
+
+
+def test_share_names_its_numerator_not_the_verb():
+    text = "办事指南2条，占5%。"
+    q = quantity(text, "5")
+    (ind,) = link_indicators(text, q)
+    assert ind.text.startswith("办事指南") and ind.text != "占"
+
+
+def test_list_is_not_cut_to_its_last_item():
+    text = "教育、社会保障、农村、计生类信息10条。"
+    (ind,) = link_indicators(text, quantity(text, "10"))
+    assert ind.text == "教育、社会保障、农村、计生类信息"

@@ -1,0 +1,120 @@
+"""Narrative phrasings as real reports write them (models/forms/narrative_*.yaml).
+
+Each class is checked on clean simplified text, on traditional text, and on text with the
+mirror farm's damage (per-character traditional, pinyin after chosen characters such as
+復(fù)議, GBK-misaligned runs): zhreport.normalize must undo the damage before the rules apply.
+"""
+import pytest
+
+import zhreport
+from zhreport.errors import DataError
+from zhreport.forms.mapping import parse_rule_text, validate_rules
+from zhreport.normalize.damage import farm_damage, to_traditional_chars
+
+# characters the farm annotates with pinyin in these tests (復(fù)議 etc.)
+PINYIN_CHARS = "復議訴訟請轉結職費縣鎮"
+
+# (year, text, {field: value}) -- one phrasing class each
+CLASSES = {
+    "carry_over_transposed": (2021, "全年共收到政府信息公开申请5件，上年转结1件，转下一年办理0件。",
+                              {"requests.carried_over.total": 1, "requests.carried_forward.total": 0}),
+    "carry_over_inside_total": (2022, "全年共受理政府信息公开申请9件，含上年度转结申请2件，另有3件申请转结下年度。",
+                                {"requests.carried_over.total": 2, "requests.carried_forward.total": 3}),
+    "no_carry_over_words": (2020, "本年度无上年转结的申请，也无下年度结转。",
+                            {"requests.carried_over.total": 0, "requests.carried_forward.total": 0}),
+    "issued_normative_docs": (2022, "本年度制定发布规范性文件4件，废止2件，现行有效规范性文件11件。",
+                              {"proactive.art20_1.normative_docs.issued": 4, "proactive.art20_1.normative_docs.repealed": 2,
+                               "proactive.art20_1.normative_docs.in_force": 11}),
+    "not_issued_normative_docs": (2023, "本年度未制发规范性文件。", {"proactive.art20_1.normative_docs.issued": 0}),
+    "negated_litigation": (2024, "全年共收到政府信息公开申请3件。全年未收到因依申请公开答复而引起的行政复议和诉讼。",
+                           {"requests.received.total": 3, "admin_review.total": 0, "litigation.total": 0}),
+    "no_requests_words": (2023, "2023年，我局没有依申请公开政府信息的情况。", {"requests.received.total": 0}),
+    "no_fees_words": (2013, "2013年度没有关于信息公开的收费及减免情况。", {"fees.request_fees": 0}),
+    "no_review_appeal": (2015, "2015年度未发生针对政府信息公开事务的复议、诉讼和申诉。",
+                         {"admin_review.total": 0, "litigation.total": 0}),
+    "answered_all": (2024, "共收到政府信息公开申请3件，均在法定期限内予以答复。",
+                     {"requests.received.total": 3, "requests.outcome.total.total": 3}),
+    "review_pending": (2019, "信息公开类行政复议1起，正在办理中。", {"admin_review.total": 1, "admin_review.pending": 1}),
+    "list_subject_requests": (2024, "共收到公民、法人或者其他组织的政府信息公开申请6件。", {"requests.received.total": 6}),
+    "counted_noun_after_verb": (2015, "配备了2名兼职工作人员，在办公室设立了1个政府信息查阅点。",
+                                {"capacity.staff.part_time": 2, "capacity.reading_points": 1}),
+    "other_channels_variant": (2017, "通过其它便于公众知晓的方式公开信息120条。", {"proactive.channels.other": 120}),
+}
+
+# (year, text, field that must NOT be filled, or filled only with another value)
+TRAPS = {
+    "withheld_documents_not_requests": (2013, "2013年度没有依申请公开信息的情况。不予公开信息有10条，主要是内部人事安排信息。",
+                                        "requests.outcome.denied.total"),
+    "withheld_documents_2021": (2021, "作为依申请公开信息数26条，不予公开信息数7条。", "requests.outcome.denied.total"),
+    "sum_of_two_rows": (2015, "全年共收到政府信息公开申请42件，其中予以公开及部分公开的42件。", "requests.outcome.partial.total"),
+    "cumulative_items": (2016, "全年在区政府网站发布政府信息33条，到目前累计主动公开政府信息100条。", "proactive.items.total"),
+    "total_holds_carry_over": (2020, "全年共受理政府信息公开申请26件，其中上年转结1件。", "requests.received.total"),
+    "licensing_application_not_request": (2019, "全年未收到行政许可申请；各栏目共刊发文稿52篇。", "requests.received.total"),
+    "appeal_rights_are_no_zero_review": (2020, "收到申请3件，对无法提供的，告知申请人可依法申请行政复议或提起行政诉讼。",
+                                         "admin_review.total"),
+    "appeal_rights_are_no_zero_litigation": (2020, "收到申请3件，对无法提供的，告知申请人可依法申请行政复议或提起行政诉讼。",
+                                             "litigation.total"),
+}
+
+
+def variants(text):
+    trad = to_traditional_chars(text)
+    return {"simplified": text, "traditional": trad, "damaged": farm_damage(text, annotated=PINYIN_CHARS)}
+
+
+def form_of(text, year):
+    return {k: v.value for k, v in zhreport.extract(text, year=year).form.items()}
+
+
+@pytest.mark.parametrize("script", ["simplified", "traditional", "damaged"])
+@pytest.mark.parametrize("name", sorted(CLASSES))
+def test_phrasing_class(name, script):
+    year, text, want = CLASSES[name]
+    got = form_of(variants(text)[script], year)
+    assert {k: got.get(k) for k in want} == want
+
+
+@pytest.mark.parametrize("script", ["simplified", "traditional", "damaged"])
+@pytest.mark.parametrize("name", sorted(TRAPS))
+def test_wrong_field_trap(name, script):
+    year, text, field = TRAPS[name]
+    assert field not in form_of(variants(text)[script], year)
+
+
+def test_damage_really_inserts_pinyin():
+    assert "(fù)" in farm_damage("因政府信息公开被申请行政复议1件。", annotated=PINYIN_CHARS)
+
+
+def test_place_name_numerals_are_no_facts():
+    r = zhreport.extract("七家子镇2021年主动公开政府信息12条。", year=2021)
+    assert [f.text for f in r.facts] == ["12条"]
+
+
+# ---- rules are checked when loaded: a typo is an error naming file and line, never a dropped rule
+GOOD = 'rules:\n  - {field: admin_review.total, ind: "行政复议"}\n'
+
+
+def test_valid_rule_text_passes():
+    validate_rules(parse_rule_text(GOOD, "narrative_test.yaml"))
+
+
+@pytest.mark.parametrize("text, words", [
+    ('rules:\n  - {field: admin_review.total, ind: "复议"}\n  - {field: admin_reveiw.total, ind: "复议"}\n',
+     ["narrative_test.yaml line 3", "admin_reveiw.total"]),
+    ('rules:\n  - {field: admin_review.total, ind: "(复议"}\n', ["narrative_test.yaml line 2", "broken pattern"]),
+    ('zeros:\n  - {pattern: "未发生", fields: [litigation.totl]}\n', ["line 2", "litigation.totl"]),
+    ('rules:\n  - {field: admin_review.total, ind: "复议", unti: [件]}\n', ["line 2", "unti"]),
+    ('rules:\n  - {field: admin_review.total, ind: "复议", topic: {subject: reveiw}}\n', ["line 2", "topic"]),
+])
+def test_broken_rule_is_an_error_naming_file_and_line(text, words):
+    with pytest.raises(DataError) as exc:
+        validate_rules(parse_rule_text(text, "narrative_test.yaml"))
+    for w in words:
+        assert w in str(exc.value)
+
+
+def test_shipped_rules_load():
+    from zhreport.forms.mapping import load_rules
+
+    for t in ("gov2008", "gov2019", "gov2021"):
+        assert load_rules(t).rules

@@ -1,0 +1,93 @@
+"""The layout matrix: each form, random values (zeros, signed changes, decimals, blanks),
+printed in every layout real pages show -> every cell right, no cell wrong."""
+import zlib
+from decimal import Decimal
+
+import pytest
+
+import zhreport
+from zhreport.readers import read_document
+
+from .table_layouts import FILE_LAYOUTS, TEXT_LAYOUTS, form_tables
+
+TEMPLATES = {"gov2008": 2017, "gov2019": 2020, "gov2021": 2023}
+
+
+def _compare(report, expected: dict) -> list:
+    wrong = []
+    for fid, want in expected.items():
+        got = report.form.get(fid)
+        if got is None or not isinstance(got.value, Decimal) or got.value != want:
+            wrong.append((fid, want, None if got is None else got.value))
+    return wrong
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+@pytest.mark.parametrize("layout", TEXT_LAYOUTS)
+def test_every_cell_in_every_layout(template, layout):
+    tables, expected = form_tables(template, seed=zlib.crc32(f"{template}{layout}".encode()))
+    text = f"{TEMPLATES[template]}年政府信息公开工作年度报告\n" + TEXT_LAYOUTS[layout](tables)
+    report = zhreport.extract(text, year=TEMPLATES[template])
+    assert report.template == template
+    wrong = _compare(report, expected)
+    assert not wrong, f"{layout}/{template}: {len(wrong)} of {len(expected)} cells wrong or missing: {wrong[:8]}"
+    # no cell is invented: every table value the report gives is a printed cell
+    invented = [f for f, v in report.form.items() if v.source == "table" and f not in expected
+                and not f.startswith("meta.")]
+    assert not invented, invented
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+@pytest.mark.parametrize("layout", FILE_LAYOUTS)
+def test_every_cell_in_files(template, layout, tmp_path):
+    tables, expected = form_tables(template, seed=7)
+    make, suffix = FILE_LAYOUTS[layout]
+    path = tmp_path / f"report{suffix}"
+    path.write_bytes(make(tables))
+    doc = read_document(path)
+    report = zhreport.extract(f"{TEMPLATES[template]}年政府信息公开工作年度报告\n" + doc.text, year=TEMPLATES[template])
+    wrong = _compare(report, expected)
+    assert not wrong, f"{layout}/{template}: {len(wrong)} of {len(expected)} cells wrong or missing: {wrong[:8]}"
+
+
+@pytest.mark.parametrize("template,year", [("gov2019", 2023), ("gov2019", 2021), ("gov2021", 2021),
+                                           ("gov2008", 2019), ("gov2021", 2024)])
+def test_printed_labels_decide_the_template_whatever_the_year(template, year):
+    """Offices kept an old form for a year or two: the labels decide, the note says so."""
+    from .table_layouts import pipe
+
+    tables, expected = form_tables(template, seed=year)
+    report = zhreport.extract(f"{year}年政府信息公开工作年度报告\n" + pipe(tables))
+    assert report.year == year and report.template == template
+    assert not _compare(report, expected)
+    notes = [(c.severity, c.message) for c in report.checks if c.rule == "template"]
+    if template == zhreport.forms.detect.template_for_year(year):
+        assert notes == []
+    else:
+        assert len(notes) == 1 and notes[0][0] == "info" and template in notes[0][1]
+
+
+def test_money_cell_keeps_its_number_and_the_field_gets_wanyuan():
+    text = ("2023年政府信息公开工作年度报告\n第二十条第（一）项\n信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数\n"
+            "规章 | 0 | 0 | 3\n行政规范性文件 | 2 | 1 | 17\n第二十条第（八）项\n信息内容 | 本年收费金额（单位：万元）\n"
+            "行政事业性收费 | 152790元\n")
+    r = zhreport.extract(text)
+    fact = next(f for f in r.facts if f.field == "proactive.art20_8.fees.amount")
+    assert (fact.text, fact.value, fact.unit) == ("152790元", Decimal(152790), "元")
+    assert r.form["proactive.art20_8.fees.amount"].value == Decimal("15.279")
+    # the unit header is no fact
+    assert not [f for f in r.facts if "单位" in text[max(0, f.start - 3):f.end]]
+
+
+def test_blank_bar_cells_do_not_shift_a_row():
+    """'56 |' then a lone '|': the blank is a cell, the row keeps its columns, no false check."""
+    lines = ["三、收到和处理政府信息公开申请情况", "自然人 |", "商业企业 |", "科研机构 |", "社会公益组织 |", "法律服务机构 |",
+             "其他 |", "总计 |", "一、本年新收政府信息公开申请数量 |", "56 |", "|", "|", "|", "2 |", "|", "58 |", "||",
+             "二、上年结转政府信息公开申请数量 |", "3 |", "|", "|", "|", "|", "|", "3 |", "||",
+             "（七）总计 |", "59 |", "|", "|", "|", "2 |", "|", "61 |", "||"]
+    r = zhreport.extract("2022年度报告\n" + "\n".join(lines) + "\n全年新收政府信息公开申请58件。")
+    f = {k: v.value for k, v in r.form.items()}
+    assert f["requests.received.natural_person"] == 56 and f["requests.received.legal_person.commercial"] == 0
+    assert f["requests.received.legal_person.legal_service"] == 2 and f["requests.received.total"] == 58
+    assert "blank_cell" in r.form["requests.received.legal_person.commercial"].flags
+    assert not [c for c in r.checks if c.rule == "text_vs_table"]

@@ -1,0 +1,237 @@
+"""The table-like regions of a text, read as streams of tokens whatever their layout.
+
+A line of prose (a sentence ending in 。 or ；) ends a region. Every other line is cut into
+cells — by '|', '｜' or tabs, by runs of spaces (aligned columns), or not at all (one cell a
+line) — and every cell into tokens: label pieces, units, numbers, blank marks. A PDF text
+layer's run-together cell ('(一)主动公开政府信息数条2046', '（一）予以公开 4 1 0 0 0 0 5') gives
+its label, unit and numbers apart; page footers ('— 5 —', '第 3 页') and markdown rules are
+dropped. Which cells are which form fields is ``forms.tables``' business.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Optional
+
+import regex
+
+from ..quantities import table_units
+
+__all__ = ["Token", "TableText", "scan"]
+
+_MARKS = {"——", "--", "－－", "──", "――", "—-"}  # '——': a group row's unit cell, or a blank value
+_BLANKS = {"-", "—", "/", "无", "－", "／", "–", "―", "\\", "×", "空"}
+_NUMBER = r"[+\-－−]?\d+(?:,\d{3})*(?:\.\d+)?"
+# a cell whose end is a run of numbers (PDF text layers: '(一)主动公开政府信息数条2046', '予以公开 4 1 0 5')
+_TAIL_NUMBERS = regex.compile(rf"(?:(?<=^|[\s\p{{Han}}）)】:：])(?:{_NUMBER}|[—－/-])(?:\s+(?:[增减]?{_NUMBER}|[—－/-]))*)$")
+# a row label after its group label on one line: '三、本年度办理结果 （一）予以公开', '（三）不予公开1.属于国家秘密'
+_NUMBERING_INSIDE = regex.compile(r"\s+(?=(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[.．、])\S)"
+                                  r"|(?<=\p{Han})(?=[(（][一二三四五六七八九十]+[)）](?![项条款])|\d+[.．、](?!\d))")
+_PAGE_MARK = regex.compile(
+    r"^\s*(?:[-—–－]+\s*\d+\s*[-—–－]+|第\s*\d+\s*页(?:\s*[,，/、]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+"
+    r"|(?:Page|P\.)\s*\d+(?:\s*(?:of|/)\s*\d+)?(?:\s*[-—–].*)?|共\s*\d+\s*页\s*第\s*\d+\s*页)\s*$", regex.I)
+_RULE_LINE = regex.compile(r"^\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*(?::?-{3,}:?)?\s*$")  # markdown '|---|---|'
+_SPACES = regex.compile(r"[ \u00a0\u3000\u2002\u2003\u2009]{2,}")
+_HAN = regex.compile(r"\p{Han}")
+_NONSPACE = regex.compile(r"\S+")
+_BARS = regex.compile(r"[|｜\t]")
+
+
+class _CellPatterns:
+    """Patterns built from the one unit list (models/units.yaml, via quantities.table_units)."""
+
+    def __init__(self) -> None:
+        units = sorted(table_units(), key=len, reverse=True)
+        alt = "|".join(regex.escape(u) for u in units)
+        self.units = frozenset(units)
+        self.value = regex.compile(rf"^(?P<num>[增减]?{_NUMBER})(?P<unit>{alt})?$")
+        # a unit cell run into the label before its number ('主动公开政府信息数条2046'): after 数/额/用/）,
+        # or a unit of two characters or more after any label character
+        long_units = "|".join(regex.escape(u) for u in units if len(u) > 1)
+        short_units = "".join(regex.escape(u) for u in units if len(u) == 1)
+        self.unit_end = regex.compile(rf"(?<=[数额用）)\p{{Han}}])({long_units}|(?<=[数额用）)])[{short_units}])$")
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> _CellPatterns:
+    return _CellPatterns()
+
+
+@dataclass
+class Token:
+    kind: str  # label | unit | value | blank | mark | empty | tail (an empty cell after a line's last cell)
+    #            | gap (a line of bars standing for empty cells whose places were lost) | serial (a row number)
+    text: str
+    start: int
+    end: int
+    line: int
+    unit: Optional[str] = None  # a value cell's own unit ('152790元')
+
+
+@dataclass
+class TableText:
+    """The table-like regions of a text, each a stream of tokens."""
+
+    regions: list[list[Token]]
+
+
+def _cell_tokens(text: str, s: int, e: int, line: int) -> list[Token]:
+    """Tokens of one cell text[s:e] (trimmed). A cell that is a number may carry its unit
+    ('152790元', '160.5964万元'); a number run into a label may not ('收到申请12件' is prose)."""
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    if s >= e:
+        return [Token("empty", "", s, s, line)]
+    cell = text[s:e]
+    pat = _patterns()
+    m = pat.value.match(cell)  # the commonest cell first
+    if m:
+        return [Token("value", cell, s, e, line, m.group("unit"))]
+    squeezed = "".join(cell.split())
+    if squeezed in _MARKS:
+        return [Token("mark", cell, s, e, line)]
+    if squeezed in _BLANKS:
+        return [Token("blank", cell, s, e, line)]
+    if squeezed in pat.units:
+        return [Token("unit", cell, s, e, line)]
+    # units, numbers and blank marks apart by single spaces ('件 439', '4 1 0 0 0 0 5', '条 /')
+    parts = [(p.start() + s, p.end() + s) for p in _NONSPACE.finditer(cell)]
+    if len(parts) > 1:
+        toks = [_single(text, ps, pe, line) for ps, pe in parts]
+        if all(t is not None for t in toks):
+            return toks
+    if not _HAN.search(cell):
+        return [t for t in (_single(text, ps, pe, line) for ps, pe in parts) if t is not None]
+    out: list[Token] = []
+    m = _TAIL_NUMBERS.search(cell)
+    label_end = e
+    tail: list[Token] = []
+    if m and _HAN.search(cell[:m.start()]):
+        label_end = s + m.start()
+        for p in _NONSPACE.finditer(m.group(0)):
+            ps, pe = s + m.start() + p.start(), s + m.start() + p.end()
+            tok = _single(text, ps, pe, line)
+            if tok is not None:
+                tail.append(tok)
+    le = label_end
+    while le > s and text[le - 1].isspace():
+        le -= 1
+    unit = pat.unit_end.search(text, s, le) if tail else None
+    if unit:
+        le = unit.start()
+    # a group label and a row label on one line ('三、本年度办理结果 （一）予以公开')
+    ls = s
+    for cut in _NUMBERING_INSIDE.finditer(text, s, le):
+        if ls < cut.start():
+            out.append(Token("label", text[ls:cut.start()], ls, cut.start(), line))
+        ls = cut.end()
+    if ls < le:
+        out.append(Token("label", text[ls:le], ls, le, line))
+    if unit:
+        out.append(Token("unit", unit.group(1), unit.start(), unit.end(), line))
+    out.extend(tail)
+    return out
+
+
+def _single(text: str, s: int, e: int, line: int) -> Optional[Token]:
+    t = text[s:e]
+    pat = _patterns()
+    if t in pat.units:
+        return Token("unit", t, s, e, line)
+    if t in _MARKS:
+        return Token("mark", t, s, e, line)
+    if t in _BLANKS:
+        return Token("blank", t, s, e, line)
+    if t.strip("|｜") == "":
+        return Token("empty", "", s, s, line)
+    m = pat.value.match(t)
+    if m and not m.group("unit"):
+        return Token("value", t, s, e, line)
+    return None
+
+
+def _is_prose(line: str) -> bool:
+    s = line.strip()
+    if "|" in s or "\t" in s:
+        return False
+    return "。" in s or s.endswith(("；", ";")) or len(s) > 400
+
+
+def scan(text: str) -> TableText:
+    """Table-like regions of the text as token streams; prose lines end a region."""
+    regions: list[list[Token]] = []
+    cur: list[Token] = []
+    pos = 0
+    for n, line in enumerate(text.split("\n")):
+        ls, le = pos, pos + len(line)
+        pos = le + 1
+        if _is_prose(line):
+            if cur:
+                regions.append(cur)
+            cur = []
+            continue
+        if not line.strip():
+            if line:  # a cell of its own that holds only spaces or &nbsp;: an empty cell; '' is a layout gap
+                cur.append(Token("empty", "", ls, ls, n))
+            continue
+        if _PAGE_MARK.match(line) or _RULE_LINE.match(line):
+            continue
+        cur.extend(_line_tokens(text, ls, le, n))
+    if cur:
+        regions.append(cur)
+    return TableText([r for r in regions if any(t.kind in ("value", "blank") for t in r)])
+
+
+def _line_tokens(text: str, ls: int, le: int, n: int) -> list[Token]:
+    line = text[ls:le]
+    if "|" in line or "｜" in line or "\t" in line:
+        toks: list[Token] = []
+        p = ls
+        for part in _BARS.split(line):  # every separator is one character
+            cs, ce = p, p + len(part)
+            p = ce + 1
+            core = part.strip()
+            if core.isascii() and core.isdigit():  # the commonest cell, without the general reader
+                at = cs + part.index(core)
+                toks.append(Token("value", core, at, at + len(core), n))
+            else:
+                toks.extend(_split_spaces(text, cs, ce, n))
+        # empties before the first cell carry nothing (a leading '| '); a line of bars is one empty cell;
+        # empties after the last cell are a tail ('352 | |'): a blank cell only where a row lacks its value
+        while toks and toks[0].kind == "empty":
+            toks.pop(0)
+        if not toks:  # a line of bars: one empty cell; three bars or more: empty cells run together
+            return [Token("gap" if line.count("|") + line.count("｜") >= 3 else "empty", "", ls, ls, n)]
+        if len(toks) > 1 and toks[0].kind == "value" and toks[1].kind == "label" and toks[0].text.isdigit():
+            toks[0].kind = "serial"  # a row number before the label ('3 | 其中：…'), no value of the row above
+        k = len(toks)
+        while toks[k - 1].kind == "empty":
+            k -= 1
+        for t in toks[k:]:
+            t.kind = "tail"
+        return toks
+    core = line.strip()
+    if core.isascii() and core.isdigit():
+        at = ls + line.index(core)
+        return [Token("value", core, at, at + len(core), n)]
+    return _split_spaces(text, ls, le, n)
+
+
+def _split_spaces(text: str, s: int, e: int, n: int) -> list[Token]:
+    """Cells apart by runs of spaces (aligned columns), each read by _cell_tokens."""
+    if not text[s:e].strip():
+        return [Token("empty", "", s, s, n)]
+    parts, p = [], s
+    for m in _SPACES.finditer(text, s, e):
+        parts.append((p, m.start()))
+        p = m.end()
+    parts.append((p, e))
+    if len(parts) == 1:
+        return _cell_tokens(text, s, e, n)
+    toks: list[Token] = []
+    for ps, pe in parts:
+        if ps < pe:
+            toks.extend(_cell_tokens(text, ps, pe, n))
+    return toks

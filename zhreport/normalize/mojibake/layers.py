@@ -1,0 +1,135 @@
+"""The characters a layer of the search may try, likeliest first.
+
+A chain of dropped pairs (see search.py) is expanded layer by layer; each layer may
+only try the characters of the code table that fit its bytes. The lists are long
+(a lead byte's row, or every character after any dropped pair), so each keeps only
+its likeliest characters: the process-wide ones for the page's script, plus the
+page's own characters that fit.
+"""
+from __future__ import annotations
+
+import heapq
+from functools import lru_cache
+from typing import Optional
+
+from ..lm import CharLM, base_char_weight, simplified_char
+from .gbk import drop_first, plausible, read_as, tables, unmapped_flags
+
+FIRST_N, MIDDLE_N, FINAL_N, ROW_N = 10, 16, 24, 24  # characters tried per layer
+ANY_N = 100  # characters tried for a last character whose trail byte is lost
+
+
+def layer_items(kind: str, arg: int, trail: Optional[int], by_lead: dict, by_trail: dict) -> list:
+    """The items a layer may try, from a character table by lead and by trail byte."""
+    f, df = unmapped_flags(), drop_first()
+    if kind == "row":  # (trail, char) of lead arg's row, trail >= 0x81 (a dangling trail byte)
+        return [(t, c) for t, c in by_lead.get(arg, ()) if t >= 0x81]
+    if kind == "first":  # (u, char) of lead arg's row whose trail u can open a dropped pair
+        return [(t, c) for t, c in by_lead.get(arg, ()) if t in df]
+    if kind == "middle":  # (v, u2, char) after a dropped (arg, v) that can open another drop
+        return [(v, t, c) for v in range(0x81, 0xFF) if f[arg * 256 + v]
+                for t, c in by_lead.get(v, ()) if t in df]
+    if trail is None:  # final, trail lost: (v, char) after a dropped (arg, v)
+        return [(v, c) for v in range(0x81, 0xFF) if f[arg * 256 + v]
+                for t, c in by_lead.get(v, ()) if t >= 0x81]
+    # final: (v, char) = (v, trail) after a dropped (arg, v)
+    return [(v, c) for v, c in by_trail.get(trail, ()) if f[arg * 256 + v]]
+
+
+@lru_cache(maxsize=None)
+def global_top(kind: str, arg: int, trail: Optional[int], script: str, n: int) -> tuple:
+    """The n likeliest items of a layer, by base weight (shared by all pages of a script)."""
+    items = layer_items(kind, arg, trail, *tables())
+    return tuple(heapq.nlargest(n, items, key=lambda it: base_char_weight(it[-1], script)))
+
+
+def preload(scripts=("hant", "hans")) -> None:
+    """The lists that do not depend on a trail byte: computed once per process, not per first page."""
+    by_lead, _by_trail = tables()
+    for script in scripts:
+        for lead in sorted(by_lead):
+            global_top("row", lead, None, script, ROW_N)
+            global_top("first", lead, None, script, FIRST_N)
+        for u in sorted(drop_first()):
+            global_top("middle", u, None, script, MIDDLE_N)
+            global_top("final", u, None, script, ANY_N)
+
+
+class Layers:
+    """The characters each layer may try on one page (memoised per page)."""
+
+    def __init__(self, lm: CharLM):
+        self.lm = lm
+        self._memo: dict = {}
+        self._codes: dict = {}
+        self._weights: dict = {}
+        # the page's characters, as tables() holds the code table's
+        self._doc_by_lead: dict = {}
+        self._doc_by_trail: dict = {}
+        for c in sorted(lm.doc_chars):
+            try:
+                b = c.encode("gbk")
+            except UnicodeEncodeError:
+                continue
+            if len(b) == 2 and plausible(c):
+                self._doc_by_lead.setdefault(b[0], []).append((b[1], c))
+                self._doc_by_trail.setdefault(b[1], []).append((b[0], c))
+
+    def _weight(self, item: tuple) -> float:
+        ch = item[-1]
+        got = self._weights.get(ch)
+        if got is None:
+            got = self._weights[ch] = self.lm.char_weight(ch)
+        return got
+
+    def _top(self, kind: str, arg: int, trail: Optional[int], n: int) -> tuple:
+        key = (kind, arg, trail)
+        got = self._memo.get(key)
+        if got is None:
+            shared = global_top(kind, arg, trail, self.lm.script, n)
+            own = layer_items(kind, arg, trail, self._doc_by_lead, self._doc_by_trail)
+            if not own and not any(simplified_char(it[-1]) in self.lm.cache_uni for it in shared):
+                got = shared  # the page changes no weight: the process-wide order stands
+            else:
+                got = tuple(heapq.nlargest(n, set(shared).union(own), key=self._weight))
+            self._memo[key] = got
+        return got
+
+    def row(self, lead: int, reading: Optional[str] = None) -> tuple:
+        """(trail, char) of the lead byte's row: a character whose trail byte was lost."""
+        if reading is None:
+            return self._top("row", lead, None, ROW_N)
+        key = ("row", lead, reading)
+        got = self._memo.get(key)
+        if got is None:
+            got = self._memo[key] = tuple((t, c) for ld, t, c in read_as(reading) if ld == lead and t >= 0x81)
+        return got
+
+    def first(self, lead: int) -> tuple:
+        """(u, char): the character before a chain, whose trail u opens the first dropped pair."""
+        return self._top("first", lead, None, FIRST_N)
+
+    def middle(self, u: int) -> tuple:
+        """(v, u2, char) after a dropped (u, v): a character inside a chain."""
+        return self._top("middle", u, None, MIDDLE_N)
+
+    def final(self, u: int, trail: Optional[int], reading: Optional[str] = None) -> tuple:
+        """(v, char) after a dropped (u, v): the character that ends a chain."""
+        if reading is not None:  # trail lost, but the page's pinyin names the character
+            key = ("final", u, reading)
+            got = self._memo.get(key)
+            if got is None:
+                f = unmapped_flags()
+                got = self._memo[key] = tuple((ld, c) for ld, t, c in read_as(reading)
+                                              if f[u * 256 + ld] and t >= 0x81)
+            return got
+        return self._top("final", u, trail, FINAL_N if trail is not None else ANY_N)
+
+    def codes(self, items: tuple):
+        """The code points of the items' characters, as the array the model scores (memoised)."""
+        got = self._codes.get(id(items))
+        if got is None or got[0] is not items:
+            import numpy as np
+
+            got = self._codes[id(items)] = (items, np.array([ord(it[-1]) for it in items], dtype=np.int64))
+        return got[1]

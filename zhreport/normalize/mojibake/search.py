@@ -1,0 +1,373 @@
+"""The search for a run's original characters.
+
+The out-of-step decoder read the pairs (T_j, L_j+1) of the original characters
+(L_j, T_j). A damaged character shows one such pair; a pair with no mapping was
+dropped and shows nothing. So the original character between two shown pairs
+(p1, q1) and (p2, q2) is (q1, p2) when nothing was dropped between them, and a
+chain (q1, u1) (v1, u2) ... (vj, p2) with every (u, v) unmapped when j pairs were.
+The search is a beam over the damaged characters whose states are (pending lead
+byte, last original character), so hypotheses that agree on both are merged;
+chains of dropped pairs are expanded layer by layer (layers.py).
+"""
+from __future__ import annotations
+
+import heapq
+from typing import Optional
+
+import regex
+
+from ..convert import detect_script, to_simplified
+from ..lm import CharLM
+from .features import Candidate, describe
+from .forward import fold
+from .gbk import PUNCT_BYTES, gbk_pair, plausible, tables, units
+from .layers import MIDDLE_N, ROW_N, Layers
+from .selection import WEIGHTS
+
+MAX_UNITS = 16  # damaged characters read before a run is given up
+MAX_DROPS = 5  # dropped pairs in one run
+MAX_CHAIN = 2  # dropped pairs in a row
+BEAM = 16  # states kept after each damaged character (24 found nothing more on the tune, case and unseen sets)
+PATHS = 3  # restorations kept per state
+ENTRY_N = 5  # states of a beam step that may open a chain of dropped pairs
+CHAIN_KEEP = BEAM  # ends of chains kept per expansion
+RERANK = 60  # complete candidates re-ranked with jieba's word model
+MAX_SEARCHED_RUNS = 120  # runs of one document searched; later ones are only reported
+CACHE_CHARS = 400_000  # characters of the page the document cache learns from
+INDENT_BONUS = 15.0  # a false cut at a line start is '　（' = A1[A1 A3]A8: the indentation
+
+RUN_START = regex.compile(r"[?\ufffd](?=[。!！?？,，])")
+_PINYIN_NEXT = regex.compile(r"[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}\)")
+_SWALLOWED = "()0123456789,.:;-/%"
+_NUMERALS = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十")
+
+
+def run_candidates(text: str, lm: Optional[CharLM] = None) -> list[tuple[int, list[Candidate]]]:
+    """Every run start with its candidates (scored, not yet ranked nor verified)."""
+    starts = [m.start() for m in RUN_START.finditer(text)]
+    if not starts:
+        return []
+    # the page's own text teaches the model its vocabulary; a window is plenty
+    clean = _mask_runs(text[:CACHE_CHARS], [i for i in starts if i < CACHE_CHARS])
+    if lm is None:
+        lm = CharLM(clean)
+    lm.set_script(_page_script(clean))
+    layers = Layers(lm)
+    out = []
+    # a run costs milliseconds: past MAX_SEARCHED_RUNS (a hostile or huge input)
+    # the runs are still reported, with no candidate
+    for n, i in enumerate(starts):
+        cands = search(text, i, lm, layers) if n < MAX_SEARCHED_RUNS else []
+        describe(text, cands)
+        out.append((i, cands))
+    return out
+
+
+# A path is a tuple (key, score, chars, drops): the restoration so far, its model score,
+# the dropped pairs it assumed, and key = score + per_char * len(chars), the score used for
+# pruning: paths that read the same damaged text but restore different numbers of
+# characters are compared as the final ranking compares them.
+
+
+def _path(score: float, chars: str, drops: int) -> tuple:
+    return (score + WEIGHTS.per_char * len(chars), score, chars, drops)
+
+
+def _extend(paths: list, ch: str, cost: float, drops: int = 0) -> list:
+    bonus = cost + WEIGHTS.per_char * len(ch)
+    return [(p[0] + bonus, p[1] + cost, p[2] + ch, p[3] + drops) for p in paths]
+
+
+def _best_states(group: dict) -> list:
+    """The ENTRY_N states of a group (last character -> paths) with the best paths."""
+    return heapq.nlargest(ENTRY_N, group.items(), key=lambda kv: kv[1][0][0])
+
+
+def _chains(layers: Layers, lm: CharLM, pi: int, group: dict, trail: Optional[int],
+            reading: Optional[str] = None) -> list:
+    """Paths that end in a chain of 1..MAX_CHAIN dropped pairs and a character (v, trail).
+
+    group: {last character: [paths]} of the states whose pending lead is pi.
+    Returns (char, [paths]) with the chain's characters appended. A node keeps the
+    best paths of several histories: the chain's own cost does not depend on them.
+    """
+    # layer 0: (pi, u1), entered from the best states of the group (their paths are
+    # distinct restorations: they end in different characters)
+    entering = [(last, ok) for last, paths in _best_states(group)
+                if (ok := [p for p in paths if p[3] < MAX_DROPS])]
+    first = layers.first(pi)
+    layer: dict = {}  # (trail byte, char) -> paths ending in that char, before a dropped pair
+    if entering:
+        costs = [lm.steps(last, [c1 for _u1, c1 in first]) for last, _ok in entering]
+        per_char = WEIGHTS.per_char
+        for j, (u1, c1) in enumerate(first):
+            layer[(u1, c1)] = heapq.nlargest(PATHS, [
+                (p[0] + (cost[j] + per_char), p[1] + cost[j], p[2] + c1, p[3] + 1)
+                for (_last, ok), cost in zip(entering, costs) for p in ok])
+    # Only the CHAIN_KEEP best ends can survive the beam (it keeps BEAM states), and a
+    # step costs at most 0 (a log-probability): a node whose best path is already below
+    # the CHAIN_KEEP-th end found is not expanded. The steps of a layer are scored at once.
+    ends: list = []  # (key before the last per-char bonus, order found, char, node, cost)
+    per_char = WEIGHTS.per_char
+    for depth in range(1, MAX_CHAIN + 1):
+        if not layer:
+            break
+        nodes = sorted(layer.items(), key=lambda kv: -kv[1][0][0])
+        floor = ends[CHAIN_KEEP - 1][0] if len(ends) >= CHAIN_KEEP else None
+        finals = [(c, node, layers.final(u, trail, reading)) for (u, c), node in nodes
+                  if floor is None or node[0][0] > floor]
+        middles = []
+        if depth < MAX_CHAIN:  # scored with the finals (one call), pruned once the ends are known
+            for (u, c), node in nodes:
+                ok = [p for p in node if p[3] < MAX_DROPS]
+                if ok:
+                    middles.append((c, ok, layers.middle(u)))
+        scored_finals, scored_middles = _scored(layers, lm, [finals, middles])
+        ends.extend(_best_ends(finals, scored_finals, CHAIN_KEEP, len(ends)))
+        ends.sort(key=lambda e: (-e[0], e[1]))
+        del ends[CHAIN_KEEP:]
+        if depth == MAX_CHAIN:
+            break
+        floor = ends[CHAIN_KEEP - 1][0] if len(ends) >= CHAIN_KEEP else None
+        open_ = [floor is None or ok[0][0] + per_char > floor for _c, ok, _items in middles]
+        layer = {(u2, m): _extend(ok, m, cost, 1)
+                 for m, ok, cost, u2 in _best_middles(middles, scored_middles, open_, MIDDLE_N)}
+    return [(cf, _extend(node, cf, cost)) for _sc, _o, cf, node, cost in ends]
+
+
+def _scored(layers: Layers, lm: CharLM, groups: list) -> list:
+    """For each group of expansions [(last char, node paths, items)], the keys (node's best
+    key + step cost) of its (node, item) pairs, best first, as (key, expansion, item).
+    The steps of all groups are scored in one call."""
+    import numpy as np
+
+    flat = [e for g in groups for e in g]
+    lens = [len(items) for _c, _node, items in flat]
+    if not sum(lens):
+        return [[] for _g in groups]
+    tops = np.repeat([node[0][0] for _c, node, _items in flat], lens)
+    prev = np.repeat([ord(c) for c, _node, _items in flat], lens)
+    nxt = np.concatenate([layers.codes(items) for _c, _node, items in flat])
+    keys = tops + lm.step_array(prev, nxt)
+    out, e0, k0 = [], 0, 0
+    for g in groups:
+        glens = lens[e0:e0 + len(g)]
+        n = sum(glens)
+        if not n:
+            out.append([])
+        else:
+            gkeys = keys[k0:k0 + n]
+            order = np.argsort(-gkeys, kind="stable")
+            which = np.repeat(np.arange(len(g)), glens)
+            starts = np.cumsum([0] + glens[:-1])
+            out.append(zip(gkeys[order].tolist(), which[order].tolist(),
+                           (order - starts[which[order]]).tolist()))
+        e0 += len(g)
+        k0 += n
+    return out
+
+
+def _best_ends(finals: list, scored, n: int, found: int) -> list:
+    """The n best distinct last characters of the chains [(char, node, final items)]."""
+    out, seen = [], set()
+    for key, e, j in scored:
+        c, node, items = finals[e]
+        cf = items[j][-1]
+        if cf in seen:
+            continue
+        seen.add(cf)
+        out.append((key, found + len(out), cf, node, key - node[0][0]))
+        if len(out) >= n:
+            break
+    return out
+
+
+def _best_middles(middles: list, scored, open_: list, n: int) -> list:
+    """The n best distinct characters inside chains [(char, paths, middle items)] from the
+    expansions still open: (char, paths, cost, trail byte)."""
+    out, seen = [], set()
+    for key, e, j in scored:
+        if not open_[e]:
+            continue
+        c, ok, items = middles[e]
+        _v, u2, m = items[j]
+        if m in seen:
+            continue
+        seen.add(m)
+        out.append((m, ok, key - ok[0][0], u2))
+        if len(out) >= n:
+            break
+    return out
+
+
+def _add(states: dict, key: tuple, path: tuple) -> None:
+    paths = states.get(key)
+    if paths is None:
+        states[key] = [path]
+        return
+    for j, p in enumerate(paths):
+        if p[2] == path[2]:
+            if path[1] > p[1]:
+                paths[j] = path
+                paths.sort(reverse=True)
+            return
+    if len(paths) >= PATHS and path <= paths[-1]:
+        return
+    paths.append(path)
+    paths.sort(reverse=True)
+    del paths[PATHS:]
+
+
+def _openings(text: str, i: int, lm: CharLM, left: str) -> list:
+    """Seed states for '　（N）' at a line start: the numeral's bytes are often both
+    inside dropped pairs, which the open search reaches only through a long chain."""
+    out = []
+    k0 = i + 2
+    for n in _NUMERALS:
+        n1, n2 = n.encode("gbk")
+        k = k0
+        ok = True
+        for a, b in ((0xA8, n1), (n2, 0xA3)):  # the pairs read out of step: A8|n1, n2|A3 (of '）')
+            ch = gbk_pair(a, b)
+            if ch is None:
+                continue
+            if k < len(text) and fold(ch) == text[k]:
+                k += 1
+            else:
+                ok = False
+                break
+        if ok:
+            sc = lm.score("\u3000（" + n, left) + INDENT_BONUS
+            key, sc, chars, drops = _path(sc, "\u3000（" + n, 0)
+            # the numbering's prior (a ranking feature) also keeps the seed through pruning
+            out.append((k, 0xA3, n, (key + WEIGHTS.numbering + WEIGHTS.label, sc, chars, drops)))
+    return out
+
+
+def search(text: str, i: int, lm: CharLM, layers: Optional[Layers] = None) -> list[Candidate]:
+    """Complete candidates for the run whose '?' is at i, best first (features not yet filled in)."""
+    layers = layers or Layers(lm)
+    step = lm.step
+    p0, p1 = PUNCT_BYTES[text[i + 1]]
+    _by_lead, by_trail = tables()
+    left = text[max(0, i - 3):i]
+    at_line_start = i == 0 or text[i - 1] == "\n"
+    states: dict = {}
+    firsts = [ch for _a, ch in by_trail.get(p0, [])]
+    first_scores = lm.score_each(firsts, left).tolist() if firsts else []
+    for ch, sc in zip(firsts, first_scores):
+        if at_line_start and ch == "\u3000":
+            sc += INDENT_BONUS
+        _add(states, (p1, ch), _path(sc, ch, 0))
+    seeds: dict = {}
+    if at_line_start and (p0, p1) == (0xA1, 0xA3):
+        for k, pi, last, path in _openings(text, i, lm, left):
+            seeds.setdefault(k, []).append(((pi, last), path))
+    done: list = []  # (end, path)
+    if text[i + 1:i + 3] == "?。":
+        # '??。' can also be a character (L, A3) before a '。' (A1 A3): the mirror cut before
+        # A3 A1 and before A1 A3, so the second '?' is the piece of one byte A3 between the
+        # cuts, and the '。' was read in step: the character alone is the restoration
+        lone = [ch for _a, ch in by_trail.get(0xA3, [])]
+        for ch, sc in zip(lone, first_scores if p0 == 0xA3 else lm.score_each(lone, left).tolist()):
+            done.append((i + 2, _path(sc, ch, 0)))
+    k = i + 2
+    for _step in range(MAX_UNITS):
+        for key, path in seeds.pop(k, ()):
+            _add(states, key, path)
+        if not states or k >= len(text) or text[k] in "\r\n":
+            break
+        d = text[k]
+        end_of_piece = k + 1 >= len(text) or text[k + 1] in "\r\n " or text[k + 1] in PUNCT_BYTES
+        groups: dict = {}
+        for (pi, last), paths in states.items():
+            groups.setdefault(pi, {})[last] = paths
+        nxt: dict = {}
+        for pi, group in groups.items():
+            for kind, b in units(d):
+                if kind == "pair":
+                    p, q = b
+                    ch = gbk_pair(pi, p)
+                    extended = []
+                    if ch is not None and plausible(ch):
+                        for last, paths in group.items():
+                            extended.append((ch, _extend(paths, ch, step(last, ch))))
+                    extended += _chains(layers, lm, pi, group, p)
+                    for last, paths in extended:
+                        if q >= 0x81:
+                            key = (q, last)
+                            if key not in nxt:  # paths of one extension: distinct, best first
+                                nxt[key] = paths
+                                continue
+                            for path in paths:
+                                _add(nxt, key, path)
+                        elif 0x20 <= q < 0x7F:  # the pair's second byte was ASCII: back in step
+                            done.extend((k + 1, path) for path in _extend(paths, chr(q), 0.0))
+                elif kind == "single":
+                    (a,) = b
+                    if not 0x40 <= a <= 0x7E:
+                        continue
+                    ch = gbk_pair(pi, a)
+                    if ch is not None and plausible(ch):
+                        for last, paths in group.items():
+                            done.extend((k + 1, path) for path in _extend(paths, ch, step(last, ch)))
+                    for _cf, paths in _chains(layers, lm, pi, group, a):
+                        done.extend((k + 1, path) for path in paths)
+                else:  # '?': the decoder read an original trail byte T as a lead
+                    annotation = None if end_of_piece else _PINYIN_NEXT.match(text, k + 1)
+                    reading = annotation.group()[:-1] if annotation else None
+                    ys = ("",) if end_of_piece else ("(",) if annotation else tuple(_SWALLOWED)
+                    for last, paths in _best_states(group):
+                        ends = heapq.nlargest(ROW_N, ((step(last, ch) + (step(ch, y) if y else 0.0), ch + y)
+                                                      for _t, ch in layers.row(pi, reading) for y in ys))
+                        for cost, tail in ends:
+                            done.extend((k + 1, path) for path in _extend(paths, tail, cost))
+                    # or a chain of dropped pairs came first: the lost trail is the chain's last
+                    for cf, paths in _chains(layers, lm, pi, group, None, reading):
+                        for y in heapq.nlargest(3, ys, key=lambda y, cf=cf: step(cf, y) if y else 0.0):
+                            done.extend((k + 1, path) for path in _extend(paths, y, step(cf, y) if y else 0.0))
+        states = dict(heapq.nlargest(BEAM, nxt.items(), key=lambda kv: kv[1][0][0]))
+        if len(done) > 4 * RERANK:
+            done = heapq.nlargest(2 * RERANK, done, key=lambda ep: ep[1][0])
+        k += 1
+    best: dict = {}
+    context: dict = {}
+    for end, path in done:
+        last = path[2][-1:]
+        extra = context.get((end, last))
+        if extra is None:
+            after = text[end:end + 2]
+            if after and after[0] not in "\r\n":
+                extra = lm.score(after, last)
+            else:  # the restoration ends the line: table labels and headings do, mid-phrase words do not
+                extra = lm.end_of_line(last)
+            context[(end, last)] = extra
+        key = (path[2], end)
+        sc = path[1] + extra
+        if key not in best or best[key][1].bigram < sc:
+            best[key] = (path[0] + extra, Candidate(i, end, path[2], sc))
+    return [c for _k, c in heapq.nlargest(RERANK, best.values(), key=lambda kc: kc[0])]
+
+
+def _page_script(clean: str) -> str:
+    """Script of the page's undamaged text; with too little evidence, traditional: the mirror
+    pipeline that cuts GBK bytes converts pages to traditional script first (artifacts notes)."""
+    simplified = to_simplified(clean)
+    trad = sum(1 for a, b in zip(clean, simplified) if a != b)
+    if trad >= 5:
+        return detect_script(clean, simplified)
+    han = sum(1 for c in clean if "\u4e00" <= c <= "\u9fff")
+    return "hant" if han < 40 else "hans"
+
+
+def _mask_runs(text: str, starts: list[int]) -> str:
+    """The text with each run's first characters blanked (they are not the page's words)."""
+    parts, prev = [], 0
+    for i in starts:
+        end = max(prev, min(len(text), i + 8))
+        i = max(i, prev)
+        parts.append(text[prev:i])
+        parts.append(" " * (end - i))
+        prev = end
+    parts.append(text[prev:])
+    return "".join(parts)
