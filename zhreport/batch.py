@@ -13,7 +13,7 @@ process.
 
 One run per output folder at a time (a lock naming the run that holds it).
 ``resume`` skips what the store already holds (by source path and content hash),
-replaces the results of a changed file and drops files no longer in the input.
+replaces the results of a changed file and drops files that no longer exist.
 SIGTERM is handled like Ctrl-C: the workers end and the exports are written for what
 is done. Workers end when the main process dies. Every run ends by writing the
 exports — reports.jsonl, forms.csv, checks.csv, errors.csv — sorted by source, so
@@ -456,8 +456,9 @@ def _run_locked(paths: list[str], out_dir: Path, lock_fd: Optional[int], workers
     if resume:
         for src, sha in conn.execute("SELECT source, sha256 FROM documents UNION ALL SELECT source, sha256 FROM errors"):
             stored[src] = sha
-        gone = [(src,) for src in set(stored) - set(names.values())]
-        with conn:  # files no longer in the input leave the store (and so the exports)
+        # deleted files leave the store (and so the exports); files of an earlier input stay
+        gone = [(src,) for src in set(stored) - set(names.values()) if not os.path.lexists(src)]
+        with conn:
             for table in _TABLES:
                 conn.executemany(f"DELETE FROM {table} WHERE source=?", gone)
     todo = [(p, stored.get(names[p])) for p in paths]

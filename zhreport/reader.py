@@ -226,7 +226,7 @@ def read_bytes(path: Union[str, Path], max_bytes: int = MAX_BYTES) -> bytes:
 
 
 def _too_big(size: int, max_bytes: int) -> str:
-    return (f"is {size / 1e6:.1f} MB, over the limit of {max_bytes / 1e6:.1f} MB "
+    return (f"is {size / 1e6:.0f} MB, over the limit of {max_bytes / 1e6:.0f} MB "
             "(raise it with --max-mb)")
 
 
