@@ -75,7 +75,7 @@ def violations(text: str) -> list[str]:
 
 
 # ---------------------------------------------------------------- hypothesis: the API's invariants
-from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import HealthCheck, example, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 _texts = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.characters(codec="utf-8")), max_size=40).map("".join)
@@ -83,6 +83,9 @@ _texts = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.characters(codec="utf
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_texts)
+@example("２ 328萬件")  # width and split-number repairs of one number
+@example("x0dx0a&nbsp;")  # an entity's space taken by the line-break repair
+@example("x0dx0a𠀀\ufffd。+13")  # a character beyond the BMP in the mojibake search
 def test_fuzzed_text_keeps_spans_repair_replay_and_json_round_trip(text):
     assert violations(text) == []
 

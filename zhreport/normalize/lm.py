@@ -156,8 +156,10 @@ class CharLM:
         import numpy as np
 
         t = _base_arrays()
-        b = t.lm_code[np.array([ord(c) for c in chars], dtype=np.int64)]
-        a = np.full(len(b), t.lm_code[ord(left[-1])] if left else 0, dtype=np.int64)  # 0: no character
+        # beyond the BMP: the private-use code the tables give such characters (unknown to the model)
+        b = t.lm_code[np.array([0xE000 if ord(c) > 0xFFFF else ord(c) for c in chars], dtype=np.int64)]
+        lo = ord(left[-1]) if left else 0
+        a = np.full(len(b), t.lm_code[lo if lo <= 0xFFFF else 0xE000] if left else 0, dtype=np.int64)  # 0: no character
         return self._logp_array(a, b, True)
 
     def _logp_array(self, a, b, always_cached: bool):
