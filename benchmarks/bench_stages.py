@@ -20,11 +20,12 @@ from timing import ROOT  # benchmarks/timing.py: puts the project on sys.path
 # stage -> names in zhreport.pipeline's namespace
 PIPELINE_STAGES = {
     "normalize": ["normalize"],
-    "detect (year, form, issuer)": ["detect_year", "detect_template", "detect_issuer"],
+    "detect (year, form, issuer)": ["detect_year", "detect_template", "identify_issuer"],
     "quantities": ["extract_quantities"],
     "indicators": ["link_indicators"],
-    "forms/tables": ["read_tables", "align_1d", "read_grid", "extract_meta", "load_template"],
+    "forms/tables": ["scan", "read_cells", "extract_meta", "load_template"],
     "checks": ["run_checks", "text_vs_table"],
+    "form (statements merged)": ["fill_form"],
 }
 # stage -> methods of zhreport.forms.mapping.NarrativeRules (the object load_rules returns)
 RULE_STAGES = {"narrative mapping": ["field_for", "implied_claims", "zero_claims"]}
