@@ -60,24 +60,20 @@ def _share(text: str) -> float:
     return x
 
 
-def _megabytes(text: str) -> float:
-    try:
-        x = float(text)
-    except ValueError:
-        x = 0.0
-    if not 0.0 < x < float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a positive number of megabytes, not {text!r}")
-    return x
+def _positive(unit: str):
+    def parse(text: str) -> float:
+        try:
+            x = float(text)
+        except ValueError:
+            x = 0.0
+        if not 0.0 < x < float("inf"):
+            raise argparse.ArgumentTypeError(f"must be a positive number of {unit}, not {text!r}")
+        return x
+    return parse
 
 
-def _seconds(text: str) -> float:
-    try:
-        x = float(text)
-    except ValueError:
-        x = 0.0
-    if not 0.0 < x < float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, not {text!r}")
-    return x
+_megabytes = _positive("megabytes")
+_seconds = _positive("seconds")
 
 
 def _output_folder(out: str, marker: str, resume: bool, overwrite: bool) -> Optional[str]:
