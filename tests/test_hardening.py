@@ -215,7 +215,7 @@ def test_hostile_files_through_extract(tmp_path):
     names = sorted(os.listdir(tmp_path / "in"))
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     p = subprocess.run([sys.executable, "-m", "zhreport", "extract", *[str(tmp_path / "in" / n) for n in names],
-                        "-o", str(tmp_path / "out.jsonl"), "--timeout", "5"], env=env, capture_output=True, timeout=120)
+                        "-o", str(tmp_path / "out.jsonl"), "--max-mb", "1"], env=env, capture_output=True, timeout=120)
     assert p.returncode == 1  # some inputs failed, none stopped the others
     err = p.stderr.decode("utf-8")
     assert "Traceback" not in err
@@ -224,8 +224,6 @@ def test_hostile_files_through_extract(tmp_path):
     for name, (status, words) in expect.items():
         if status == "ok":
             assert name in sources, name
-        elif name.startswith("bomb."):  # under extract's larger bound: refused, too slow or unreadable
-            assert name not in sources and name in err
         elif name != "empty.txt":  # extract gives an empty file an empty result
             assert any(name in line and words in line for line in err.splitlines()), (name, err)
 
