@@ -75,7 +75,7 @@ _DESCRIBED = {
     "severity": ("text", "error (the form's own arithmetic), warning (plausibility) or info (the template note)"),
     "fields": ("text", "the field ids the check involves, comma-separated"),
     "message": ("text", "what the check found"),
-    "status": ("text", "error or skipped"),
+    "status": ("text", "error, skipped or timeout (the document ran over the time limit; its worker was replaced)"),
     "reason": ("text", "why the file was not extracted"),
 }
 

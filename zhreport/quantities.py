@@ -403,9 +403,12 @@ def extract_quantities(text: str, start: int = 0, end: Optional[int] = None) -> 
     out: list[Quantity] = []
     for m in _matches(text, start, end, t):
         q = _quantity(text, m, t)
-        if q is not None:
+        if q is not None and abs(q.value) < _LARGEST:
             out.append(q)
     return out
+
+
+_LARGEST = Decimal(10) ** 20  # no report counts more: a longer run of digits is a code or noise, no fact
 
 
 def _quantity(text: str, m, t: _Tables) -> Optional[Quantity]:
