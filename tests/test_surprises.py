@@ -140,6 +140,22 @@ def test_options_are_the_same_across_commands():
     assert p.parse_args(["extract", "f.txt", "--mojibake", "report"]).mojibake == "report"
 
 
+def test_batch_takes_the_options_of_extract(tmp_path):
+    """--year, --template and --mojibake reach every document of a batch, as they reach extract."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("我局收到政府信息公开申请3件，全部按时办结。?。ǘ┩ㄟ^网站公开信息。\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert cli.main(["batch", str(src), "-o", str(out), "--workers", "1", "--quiet", "--year", "2020",
+                     "--template", "gov2008", "--mojibake", "off"]) == 0
+    rep = json.loads((out / "reports.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    assert (rep["year"], rep["template"]) == (2020, "gov2008")
+    assert rep["form"]["requests.received.total"]["value"] == 3
+    assert not [r for r in rep["repairs"] if r["kind"] == "mojibake"]
+    default = zhreport.extract((src / "a.txt").read_text(encoding="utf-8"))
+    assert [r for r in default.repairs if r.kind == "mojibake"]  # the run is there: 'off' skipped it
+
+
 # ---------------------------------------------------------------- progress
 def test_the_first_progress_estimate_waits_for_a_rate():
     now = [0.0]

@@ -131,8 +131,11 @@ def report_dict(rep) -> dict:
     return rep.to_dict()
 
 
-def process_path(path: str, max_bytes: int = 50 * 1024 * 1024, max_expanded: Optional[int] = None) -> dict:
+def process_path(path: str, max_bytes: int = 50 * 1024 * 1024, max_expanded: Optional[int] = None, *,
+                 year: Optional[int] = None, template: Optional[str] = None, mojibake: str = "repair") -> dict:
     """One document, start to end, as plain JSON-able data. Never raises.
+
+    `year`, `template` and `mojibake` are ``zhreport.extract``'s options, the same for every document.
 
     Returns {"source", "sha256", "status": ok|error|skipped, "report" | "reason"} (an
     empty file is skipped with the reason 'is empty'); the
@@ -156,7 +159,8 @@ def process_path(path: str, max_bytes: int = 50 * 1024 * 1024, max_expanded: Opt
         return {"source": source, "sha256": file_sha256(path), "status": "error",
                 "reason": f"internal error while reading: {type(exc).__name__}: {exc}"}
     try:
-        rep = extract_text(dec.text, source=source, sha256=dec.sha256, encoding=dec.encoding)
+        rep = extract_text(dec.text, source=source, sha256=dec.sha256, encoding=dec.encoding, year=year,
+                           template=template, mojibake=mojibake)
         return {"source": source, "sha256": dec.sha256, "status": "ok", "report": report_dict(rep)}
     except MemoryError:
         return {"source": source, "sha256": dec.sha256, "status": "error", "reason": "out of memory while extracting"}
@@ -182,12 +186,12 @@ def prepare(res: dict) -> dict:
     return out
 
 
-def _work(path: str, max_bytes: int, known_sha: Optional[str]) -> dict:
+def _work(path: str, max_bytes: int, known_sha: Optional[str], options: dict) -> dict:
     """A worker's job: skip an unchanged file (resume), else the store's rows of the document."""
     if known_sha is not None and file_sha256(path) == known_sha:
         return {"source": display_name(path), "sha256": known_sha, "status": "unchanged"}
     try:
-        return prepare(process_path(path, max_bytes))
+        return prepare(process_path(path, max_bytes, **options))
     except Exception as exc:  # serialising: the last line of defence, still inside the worker
         return _failed(path, "error", f"internal error while writing: {type(exc).__name__}: {exc}")
 
@@ -351,7 +355,7 @@ def _end_with_parent(parent_pid: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def _worker_main(conn, parent_pid: int, lock_fd: Optional[int], db: str, max_bytes: int) -> None:
+def _worker_main(conn, parent_pid: int, lock_fd: Optional[int], db: str, max_bytes: int, options: dict) -> None:
     _end_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C and SIGTERM
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -366,7 +370,7 @@ def _worker_main(conn, parent_pid: int, lock_fd: Optional[int], db: str, max_byt
         if task is None:
             break
         path, known_sha = task
-        res = _work(path, max_bytes, known_sha)
+        res = _work(path, max_bytes, known_sha, options)
         if res["status"] != "unchanged":
             try:
                 # known_sha: the store holds an earlier version of this source, which goes
@@ -380,9 +384,9 @@ def _worker_main(conn, parent_pid: int, lock_fd: Optional[int], db: str, max_byt
 
 
 class _Worker:
-    def __init__(self, ctx, lock_fd: Optional[int], db: Path, max_bytes: int):
+    def __init__(self, ctx, lock_fd: Optional[int], db: Path, max_bytes: int, options: dict):
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(child, os.getpid(), lock_fd, str(db), max_bytes),
+        self.proc = ctx.Process(target=_worker_main, args=(child, os.getpid(), lock_fd, str(db), max_bytes, options),
                                 daemon=True)
         self.proc.start()
         child.close()
@@ -427,8 +431,11 @@ def _failed(path: str, status: str, reason: str) -> dict:
 
 
 def run_batch(inputs: Iterable[str], out: str, workers: int = 1, resume: bool = False,
-              max_mb: float = 50, progress: bool = True, timeout: float = 600.0) -> BatchSummary:
+              max_mb: float = 50, progress: bool = True, timeout: float = 600.0, *, year: Optional[int] = None,
+              template: Optional[str] = None, mojibake: str = "repair") -> BatchSummary:
     """Extract every input into the store in `out`, then write the exports.
+
+    `year`, `template` and `mojibake` are ``zhreport.extract``'s options, for every document.
 
     Raises OutputLocked when another run uses `out`; KeyboardInterrupt (Ctrl-C or SIGTERM)
     after the exports of what is done are written.
@@ -437,14 +444,16 @@ def run_batch(inputs: Iterable[str], out: str, workers: int = 1, resume: bool = 
     out_dir.mkdir(parents=True, exist_ok=True)
     lock_fd = _lock(out_dir)
     try:
-        return _run_locked(list(inputs), out_dir, lock_fd, max(1, workers), resume, max_mb, progress, timeout)
+        options = {"year": year, "template": template, "mojibake": mojibake}
+        return _run_locked(list(inputs), out_dir, lock_fd, max(1, workers), resume, max_mb, progress, timeout,
+                           options)
     finally:
         if lock_fd is not None:
             os.close(lock_fd)
 
 
 def _run_locked(paths: list[str], out_dir: Path, lock_fd: Optional[int], workers: int, resume: bool,
-                max_mb: float, progress: bool, timeout: float) -> BatchSummary:
+                max_mb: float, progress: bool, timeout: float, options: dict) -> BatchSummary:
     db = out_dir / DB_NAME
     if not resume:
         for suffix in ("", "-wal", "-shm"):
@@ -497,7 +506,7 @@ def _run_locked(paths: list[str], out_dir: Path, lock_fd: Optional[int], workers
         count(status)
 
     def new_worker() -> _Worker:
-        return _Worker(ctx, lock_fd, db, max_bytes)
+        return _Worker(ctx, lock_fd, db, max_bytes, options)
 
     try:
         pool = [new_worker() for _ in range(min(workers, len(todo)))]

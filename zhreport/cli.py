@@ -300,7 +300,8 @@ def _cmd_batch(args) -> int:
         _fail(f"{args.input}: no files to read")
         return 1
     s = run_batch(paths, args.output, workers=args.workers, resume=args.resume, max_mb=args.max_mb,
-                  progress=not args.quiet, timeout=args.timeout)
+                  progress=not args.quiet, timeout=args.timeout, year=args.year, template=args.template,
+                  mojibake=args.mojibake)
     print(f"zhreport: {s.total} documents: {s.ok} extracted, {s.errors} errors"
           f"{f' ({s.timeouts} over the time limit)' if s.timeouts else ''}, {s.skipped} skipped"
           f"{f', {s.resumed} already done' if s.resumed else ''}; {s.docs_per_s:.1f} docs/s with "
@@ -329,7 +330,7 @@ def _reading_options(p: argparse.ArgumentParser) -> None:
                    help="GBK-misalignment runs: repair the confident ones and report the rest (default), "
                         "only report them, or skip")
     p.add_argument("--max-mb", type=_megabytes, default=DEFAULT_MAX_MB,
-                   help=f"refuse larger files (default {DEFAULT_MAX_MB}, as batch)")
+                   help=f"refuse larger files (default {DEFAULT_MAX_MB}, the same for every verb)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -340,7 +341,7 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser("extract", help="extract facts, form and checks from report files (JSON lines)")
     e.add_argument("files", nargs="+", metavar="FILE", help="text file(s), or - for standard input")
     e.add_argument("--year", type=int, help="the report's year (default: detected)")
-    e.add_argument("--template", choices=TEMPLATES, help="form template (default: from the year)")
+    e.add_argument("--template", choices=TEMPLATES, help="form template (default: from the labels, else the year)")
     fmt = e.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="one JSON object per document (default)")
     fmt.add_argument("--table", action="store_true", help="human-readable facts, form and checks")
@@ -369,8 +370,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="worker processes (default: cores)")
     b.add_argument("--resume", action="store_true", help="keep what OUT holds and skip documents already done")
     b.add_argument("--overwrite", action="store_true", help="replace the earlier results OUT holds")
-    b.add_argument("--max-mb", type=_megabytes, default=DEFAULT_MAX_MB,
-                   help=f"larger files are recorded as errors (default {DEFAULT_MAX_MB})")
+    b.add_argument("--year", type=int, help="the reports' year, for every document (default: detected)")
+    b.add_argument("--template", choices=TEMPLATES, help="form template, for every document (default: from the labels, else the year)")
+    _reading_options(b)
     b.add_argument("--timeout", type=_seconds, default=TIMEOUT_S, metavar="S",
                    help=f"seconds one document may take; its worker is then replaced (default {TIMEOUT_S:g})")
     b.add_argument("--quiet", action="store_true", help="no progress line")
