@@ -1,7 +1,7 @@
 """Command line: thin adapters over the library functions.
 
     zhreport extract FILE|- [FILE ...] [--year Y] [--template T] [--json|--table] [--mojibake M] [--max-mb M]
-    zhreport batch INPUT -o OUT [--workers N] [--resume|--overwrite] [--max-mb M]
+    zhreport batch INPUT -o OUT [--workers N] [--resume|--overwrite] [--year Y] [--template T] [--mojibake M] [--max-mb M] [--timeout S]
     zhreport evaluate GOLD.jsonl|DIR [--json] [--baseline B] [--write-baseline B] [--template T] [--misses N]
     zhreport normalize FILE|- [--explain]
 
