@@ -52,6 +52,8 @@ TRAPS = {
     "licensing_application_not_request": (2019, "全年未收到行政许可申请；各栏目共刊发文稿52篇。", "requests.received.total"),
     "appeal_rights_are_no_zero_review": (2020, "收到申请3件，对无法提供的，告知申请人可依法申请行政复议或提起行政诉讼。",
                                          "admin_review.total"),
+    "items_published_on_request_are_no_requests": (2018, "全年公开政府信息2980条，其中主动公开信息1204条，依申请公开信息318条。",
+                                                   "requests.received.total"),
     "appeal_rights_are_no_zero_litigation": (2020, "收到申请3件，对无法提供的，告知申请人可依法申请行政复议或提起行政诉讼。",
                                              "litigation.total"),
 }
