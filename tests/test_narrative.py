@@ -39,6 +39,8 @@ CLASSES = {
     "counted_noun_after_verb": (2015, "配备了2名兼职工作人员，在办公室设立了1个政府信息查阅点。",
                                 {"capacity.staff.part_time": 2, "capacity.reading_points": 1}),
     "other_channels_variant": (2017, "通过其它便于公众知晓的方式公开信息120条。", {"proactive.channels.other": 120}),
+    "requests_counted_in_letters_and_cases": (2023, "全年收到政府信息公开申请17封，均已按时答复。", {"requests.received.total": 17}),
+    "requests_counted_in_cases_2008": (2015, "本年度共受理政府信息公开申请6宗。", {"requests.received.total": 6}),
 }
 
 # (year, text, field that must NOT be filled, or filled only with another value)
