@@ -25,10 +25,31 @@ def get_tokenizer():
 
                 logging.getLogger("jieba").setLevel(logging.WARNING)
                 tk = jieba.Tokenizer()
+                tk.tmp_dir = _cache_dir()
                 tk.initialize()
                 tk.load_userdict(_user_dict_lines())
                 _tokenizer = tk
     return _tokenizer
+
+
+def _cache_dir() -> str:
+    """A folder of this user's for jieba's dictionary cache: never the shared temporary folder, where
+    another user could leave a file for jieba to load. Without a private cache folder, a fresh
+    temporary one (the tables are built anew in each process)."""
+    import os
+    import stat
+    import tempfile
+
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = os.path.join(base, "zhreport")
+    try:
+        os.makedirs(path, mode=0o700, exist_ok=True)
+        st = os.stat(path)
+        if st.st_uid == os.getuid() and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+            return path
+    except (OSError, AttributeError):  # read-only home, or no getuid (Windows)
+        pass
+    return tempfile.mkdtemp(prefix="zhreport-jieba-")
 
 
 def _user_dict_lines():
