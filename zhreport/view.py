@@ -106,8 +106,8 @@ tr:target,li:target{background:#ffe1e1}
 code{font-size:.85em;word-break:break-all}
 a{color:#0645ad}
 .small{font-size:.85em;color:#555}
-li.error b{color:#b00}
-li.warning b{color:#8a5a00}
+li.error strong{color:#b00}
+li.warning strong{color:#8a5a00}
 @media (max-width:800px){main{display:block}#text,aside{overflow:visible}}
 """
 
@@ -322,7 +322,7 @@ def _checks_html(report: Report) -> str:
         every = sorted({i for fid in c.fields for i, f in enumerate(report.facts) if f.field == fid})
         show_all = (f' <a href="#f{every[0]}" data-go="{" ".join(map(str, every))}">标出全部 mark all</a>'
                     if every else "")
-        items.append(f'<li class="{_e(c.severity)}" id="c{k}"><b>{_e(c.severity)}</b> <code>{_e(c.rule)}</code> '
+        items.append(f'<li class="{_e(c.severity)}" id="c{k}"><strong>{_e(c.severity)}</strong> <code>{_e(c.rule)}</code> '
                      f'{_e(c.message)}{show_all}<ul>{"".join(places)}</ul></li>')
     return '<ol id="checks">' + "".join(items) + "</ol>"
 
