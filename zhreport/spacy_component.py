@@ -89,7 +89,8 @@ class ZhReportComponent:
     def __call__(self, doc: Doc) -> Doc:
         from .pipeline import extract_text  # text only: never read a Doc's text as a path
 
-        report = extract_text(doc.text, year=self.year, template=self.template, mojibake=self.mojibake)
+        report = extract_text(doc.text, year=self.year, template=self.template, encoding=None,
+                              mojibake=self.mojibake)
         doc.user_data[_USER_DATA_KEY] = report.to_dict()
         doc.spans[SPANS_KEY] = fact_spans(doc, report.facts)
         return doc
