@@ -54,23 +54,38 @@ def visible_pieces(original: str) -> list[Piece]:
     from .normalize import normalize
 
     norm = normalize(original, fixers=(), mojibake="off")
-    pieces: list[Piece] = []
+    if not norm.offsets.stages:  # not a page: the text is shown as it is
+        return [Piece(0, len(original), original)] if original else []
+    runs: list[list] = []  # [start, end, replacement or None when the original shows through]
     shown_to = 0  # the original is shown up to here
     for i, ch in enumerate(norm.text):
         a, b = norm.source_span(i, i + 1)
         if b - a == 1 and a >= shown_to:  # one original character stands here
-            if pieces and pieces[-1].end == a and pieces[-1].verbatim(original):
-                pieces[-1] = Piece(pieces[-1].start, b, pieces[-1].shown + original[a])
+            if runs and runs[-1][2] is None and runs[-1][1] == a:
+                runs[-1][1] = b
             else:
-                pieces.append(Piece(a, b, original[a]))
+                runs.append([a, b, None])
             shown_to = b
-        elif b > a and b <= shown_to and pieces and (pieces[-1].start, pieces[-1].end) == (a, b) \
-                and not pieces[-1].verbatim(original):
-            pieces[-1] = Piece(a, b, pieces[-1].shown + ch)  # markup or an entity replaced by several characters
+        elif runs and runs[-1][2] is not None and (runs[-1][0], runs[-1][1]) == (a, b) and b > a:
+            runs[-1][2].append(ch)  # markup or an entity replaced by several characters
         elif b > shown_to or a == b:
-            pieces.append(Piece(a, b, ch))
+            runs.append([a, b, [ch]])
             shown_to = max(shown_to, b)
-    return pieces
+    pieces = [Piece(a, b, original[a:b] if rep is None else "".join(rep)) for a, b, rep in runs]
+    return _fold_blank_lines(pieces)
+
+
+def _fold_blank_lines(pieces: list[Piece]) -> list[Piece]:
+    """Consecutive blank pieces (markup between blocks, indentation) shown as one line break."""
+    out: list[Piece] = []
+    for p in pieces:
+        if out and not p.shown.strip() and not out[-1].shown.strip():
+            last = out[-1]
+            shown = "\n" if "\n" in last.shown + p.shown else " "
+            out[-1] = Piece(last.start, p.end, shown)
+        else:
+            out.append(p)
+    return out
 
 
 # ---------------------------------------------------------------- page parts
