@@ -210,7 +210,8 @@ def test_browser_shows_highlighted_text_and_form(browser, seed_report, tmp_path)
                               return [r.left, r.top, r.right, r.bottom]; };
         return {text: box("text"), form: box("form"), rows: document.querySelectorAll("#form tbody tr").length};
     })()""")
-    page.evaluate('document.querySelector("mark.field").scrollIntoView({block: "start"})')
+    page.evaluate("""document.querySelector("mark.field").scrollIntoView({block: "start"});
+        new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))""")  # painted
     png = page.screenshot()
     _keep_screenshot("seed.png", png)
     img = Image.open(io.BytesIO(png)).convert("RGB")
@@ -225,7 +226,8 @@ def test_browser_shows_highlighted_text_and_form(browser, seed_report, tmp_path)
         return sum(n for n, c in region.getcolors(1 << 20) if c == colour)
 
     text_box = (t_left, t_top, t_right, min(t_bottom, 900))
-    assert count(FIELD_BG, text_box) > 500 and count(OTHER_BG, text_box) > 500
+    field_px, other_px = count(FIELD_BG, text_box), count(OTHER_BG, text_box)
+    assert field_px > 500 and other_px > 500, (field_px, other_px, layout)
 
 
 def test_browser_click_on_a_form_value_scrolls_to_and_marks_its_fact(browser, seed_report, tmp_path):

@@ -25,9 +25,9 @@ import base64
 import bisect
 import hashlib
 import html
-from decimal import Decimal
 from typing import NamedTuple, Optional
 
+from .checks import _fmt
 from .types import Report
 
 __all__ = ["render_html", "visible_pieces", "Piece"]
@@ -169,12 +169,6 @@ def _e(s) -> str:
     return html.escape(str(s), quote=True)
 
 
-def _fmt(v) -> str:
-    if isinstance(v, Decimal):
-        return format(v.normalize(), "f") if v == v.to_integral_value() else format(v, "f")
-    return "" if v is None else str(v)
-
-
 def _csp_hash(source: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode("ascii") + "'"
 
@@ -246,8 +240,8 @@ def _text_html(report: Report, labels: dict[str, str]) -> str:
         else:
             segments = [(piece.start, piece.end, piece.shown)]
         for x, y, shown in segments:
-            leave(x)
             enter(y)
+            leave(x)  # a fact or repair hidden in markup before this segment ends there
             out.append(_segment(shown, sorted(active_f), sorted(active_r), report, labels))
             leave(y)
     enter(len(original) + 1)
