@@ -150,7 +150,10 @@ def test_html_input_shows_the_visible_text_with_its_facts():
     for markup in ("<p>", "<b>", "class=", "p{color:red}", "pwned", "<td>"):
         assert markup not in shown
     twelve = next(i for i, f in enumerate(rep.facts) if rep.text[f.start:f.start + 2] == "12")
+    assert rep.facts[twelve].text == "12</b>件"
     assert _marks_text(doc, twelve) == "12件"  # the fact's characters, without the </b> between them
+    value_link, fact_link = (a.text_content() for a in doc.xpath(f'//a[@href="#f{twelve}"]'))
+    assert value_link == "12\xa0件" and fact_link == "12件"  # the form's value and the fact as it reads
     assert len(doc.xpath("//script")) == 1
 
 

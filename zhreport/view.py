@@ -30,7 +30,7 @@ from typing import NamedTuple, Optional
 from .checks import _fmt
 from .types import Report
 
-__all__ = ["render_html", "visible_pieces", "Piece"]
+__all__ = ["render_html", "visible_pieces", "VisibleText", "Piece"]
 
 
 class Piece(NamedTuple):
@@ -75,6 +75,26 @@ def visible_pieces(original: str) -> list[Piece]:
     return _fold_blank_lines(pieces)
 
 
+class VisibleText:
+    """The visible pieces of a text, and what a reader sees of any span of it."""
+
+    def __init__(self, original: str):
+        self.original = original
+        self.pieces = visible_pieces(original)
+        self._starts = [p.start for p in self.pieces]
+
+    def slice(self, start: int, end: int) -> str:
+        """What a reader sees of original[start:end] (a fact's text without the markup inside it)."""
+        out = []
+        for p in self.pieces[max(0, bisect.bisect_right(self._starts, start) - 1):]:
+            if p.start >= end:
+                break
+            if p.end > start:
+                out.append(self.original[max(start, p.start):min(end, p.end)] if p.verbatim(self.original)
+                           else p.shown)
+        return "".join(out)
+
+
 def _fold_blank_lines(pieces: list[Piece]) -> list[Piece]:
     """Consecutive blank pieces (markup between blocks, indentation) shown as one line break."""
     out: list[Piece] = []
@@ -116,7 +136,7 @@ mark.other,.key.other{background:var(--other);border-bottom:1px dotted #8a6d00}
 mark.on{background:var(--on);outline:2px solid #c00}
 table{border-collapse:collapse;width:100%;font-size:.9em}
 td,th{border-bottom:1px solid #ddd;padding:.2em .3em;text-align:left;vertical-align:top}
-td.num{text-align:right;white-space:nowrap}
+td.num{text-align:right;overflow-wrap:anywhere}
 tr:target,li:target{background:#ffe1e1}
 code{font-size:.85em;word-break:break-all}
 a{color:#0645ad}
@@ -193,11 +213,10 @@ def _lang(script: str) -> str:
 
 
 # ---------------------------------------------------------------- the text
-def _text_html(report: Report, labels: dict[str, str]) -> str:
+def _text_html(report: Report, pieces: list[Piece], fact_texts: list[str], labels: dict[str, str]) -> str:
     original = report.text
     facts = report.facts
     repairs = report.repairs
-    pieces = visible_pieces(original)
     cuts = sorted({p for f in facts for p in (f.start, f.end)} | {p for r in repairs for p in (r.start, r.end)})
     by_start = sorted(range(len(facts)), key=lambda i: facts[i].start)
     rep_by_start = sorted(range(len(repairs)), key=lambda k: repairs[k].start)
@@ -242,7 +261,7 @@ def _text_html(report: Report, labels: dict[str, str]) -> str:
         for x, y, shown in segments:
             enter(y)
             leave(x)  # a fact or repair hidden in markup before this segment ends there
-            out.append(_segment(shown, sorted(active_f), sorted(active_r), report, labels))
+            out.append(_segment(shown, sorted(active_f), sorted(active_r), report, fact_texts, labels))
             leave(y)
     enter(len(original) + 1)
     return "".join(out)
@@ -253,7 +272,8 @@ def _repair_title(r) -> str:
     return f"修复 repair · {r.kind}{state}: “{r.before}” → “{r.after}”"
 
 
-def _segment(shown: str, f_ids: list[int], r_ids: list[int], report: Report, labels: dict[str, str]) -> str:
+def _segment(shown: str, f_ids: list[int], r_ids: list[int], report: Report, fact_texts: list[str],
+             labels: dict[str, str]) -> str:
     text = html.escape(shown, quote=False)
     if not f_ids and not r_ids:
         return text
@@ -261,7 +281,7 @@ def _segment(shown: str, f_ids: list[int], r_ids: list[int], report: Report, lab
     for i in f_ids:
         f = report.facts[i]
         what = f.field or "FACT"
-        titles.append(f"#{i} {what}: {f.text} = {_fmt(f.value)}{f.unit or ''}"
+        titles.append(f"#{i} {what}: {fact_texts[i]} = {_fmt(f.value)}{f.unit or ''}"
                       + (f" · {labels[f.field]}" if f.field in labels else f" · {f.indicator or ''}"))
     titles.extend(_repair_title(report.repairs[k]) for k in r_ids)
     classes = []
@@ -280,25 +300,25 @@ def _segment(shown: str, f_ids: list[int], r_ids: list[int], report: Report, lab
 
 
 # ---------------------------------------------------------------- form and checks
-def _fact_link(report: Report, i: int) -> str:
+def _fact_link(report: Report, fact_texts: list[str], i: int) -> str:
     f = report.facts[i]
     return (f'<a href="#f{i}" data-go="{i}" title="{_e(f.source)} · {f.start}–{f.end}">'
-            f"{html.escape(f.text, quote=False)}</a>")
+            f"{html.escape(fact_texts[i], quote=False)}</a>")
 
 
-def _form_html(report: Report, labels, units, order, flagged: dict[str, list[int]]) -> str:
+def _form_html(report: Report, fact_texts: list[str], labels, units, order, flagged: dict[str, list[int]]) -> str:
     rows = []
     fids = [f for f in order if f in report.form] + [f for f in report.form if f not in set(order)]
     for fid in fids:
         fv = report.form[fid]
         value = _e(_fmt(fv.value))
         unit = units.get(fid)
-        shown = value + (f' <span class="small">{_e(unit)}</span>' if unit else "")
+        shown = value + (f'&nbsp;<span class="small">{_e(unit)}</span>' if unit else "")
         if fv.facts:
             cell = f'<a class="v" href="#f{fv.facts[0]}" data-go="{" ".join(map(str, fv.facts))}">{shown}</a>'
         else:
             cell = f'<span class="v" title="stated in words or implied: no span of its own">{shown}</span>'
-        links = " ".join(_fact_link(report, i) for i in fv.facts)
+        links = " ".join(_fact_link(report, fact_texts, i) for i in fv.facts)
         src = _e(fv.source) + (f' <span class="small">{_e(", ".join(fv.flags))}</span>' if fv.flags else "")
         warn = " ".join(f'<a href="#c{k}" title="check {k}">⚠</a>' for k in flagged.get(fid, []))
         label = f'<br><span class="small">{_e(labels[fid])}</span>' if fid in labels else ""
@@ -310,7 +330,7 @@ def _form_html(report: Report, labels, units, order, flagged: dict[str, list[int
             '<th>出处 facts</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table>")
 
 
-def _checks_html(report: Report) -> str:
+def _checks_html(report: Report, fact_texts: list[str]) -> str:
     if not report.checks:
         return '<p class="small">没有发现矛盾 · no check failed</p>'
     items = []
@@ -324,9 +344,9 @@ def _checks_html(report: Report) -> str:
             value = f" = {_e(_fmt(fv.value))}" if fv else " (空 not filled)"
             part = f'<a href="#field-{_e(fid)}"><code>{_e(fid)}</code></a>{value}'
             if backing:
-                part += " · 表格取值 form: " + " ".join(_fact_link(report, i) for i in backing)
+                part += " · 表格取值 form: " + " ".join(_fact_link(report, fact_texts, i) for i in backing)
             if others:
-                part += " · 另一处 elsewhere: " + " ".join(_fact_link(report, i) for i in others)
+                part += " · 另一处 elsewhere: " + " ".join(_fact_link(report, fact_texts, i) for i in others)
             places.append(f"<li>{part}</li>")
         every = sorted({i for fid in c.fields for i, f in enumerate(report.facts) if f.field == fid})
         show_all = (f' <a href="#f{every[0]}" data-go="{" ".join(map(str, every))}">标出全部 mark all</a>'
@@ -349,6 +369,8 @@ def _repairs_html(report: Report) -> str:
 def render_html(report: Report) -> str:
     """The whole page, as one string (UTF-8 when written)."""
     labels, units, order = _field_info(report.template)
+    visible = VisibleText(report.text)
+    fact_texts = [visible.slice(f.start, f.end) for f in report.facts]
     flagged: dict[str, list[int]] = {}
     for k, c in enumerate(report.checks):
         for fid in c.fields:
@@ -373,8 +395,8 @@ def render_html(report: Report) -> str:
         '<span class="key other">其他数字 other fact</span>'
         '<span class="key rep">修复 repair (hover: before → after)</span>'
         "点击表格中的值跳到原文 · click a form value to see where it comes from</p></header>"
-        f'<main><pre id="text" lang="{lang}">{_text_html(report, labels)}</pre>'
-        f'<aside><h2>表格 form ({_e(report.template)})</h2>{_form_html(report, labels, units, order, flagged)}'
-        f"<h2>核对 checks</h2>{_checks_html(report)}{_repairs_html(report)}</aside></main>"
+        f'<main><pre id="text" lang="{lang}">{_text_html(report, visible.pieces, fact_texts, labels)}</pre>'
+        f'<aside><h2>表格 form ({_e(report.template)})</h2>{_form_html(report, fact_texts, labels, units, order, flagged)}'
+        f"<h2>核对 checks</h2>{_checks_html(report, fact_texts)}{_repairs_html(report)}</aside></main>"
         f"<script>{_JS}</script></body></html>\n"
     )
