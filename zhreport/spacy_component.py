@@ -22,8 +22,8 @@ What must survive ``DocBin`` and ``nlp.pipe(n_process=2)`` is plain JSON in
 ``doc.user_data["zhreport"]`` (``Report.to_dict()``); ``doc._.zhreport`` is a
 getter that rebuilds the Report from it on each access.
 """
-from __future__ import annotations
-
+# no `from __future__ import annotations`: spaCy builds a pydantic model from the factory's
+# signature, and on spaCy 3.7 string annotations stay unresolved forward references
 from decimal import Decimal
 from typing import Optional
 
