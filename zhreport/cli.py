@@ -4,6 +4,7 @@
     zhreport batch INPUT -o OUT [--workers N] [--resume|--overwrite] [--year Y] [--template T] [--mojibake M] [--max-mb M] [--timeout S]
     zhreport evaluate GOLD.jsonl|DIR [--json] [--baseline B] [--write-baseline B] [--template T] [--misses N]
     zhreport normalize FILE|- [--explain]
+    zhreport view FILE|- [-o OUT.html] [--year Y] [--template T] [--mojibake M]
 
 Errors are one line on stderr naming the file and the reason; the exit status is
 1 when any input failed, 2 for a usage error. ``--debug`` shows tracebacks.
@@ -276,6 +277,25 @@ def _cmd_normalize(args) -> int:
     return 0
 
 
+# ---------------------------------------------------------------- view
+def _cmd_view(args) -> int:
+    from .pipeline import extract_text
+
+    dec = _read_input(args.file)
+    rep = extract_text(dec.text, year=args.year, template=args.template, source=dec.source,
+                       sha256=dec.sha256, encoding=dec.encoding, mojibake=args.mojibake)
+    page = rep.to_html()
+    if args.output == "-":
+        sys.stdout.write(page)
+        return 0
+    out = Path(args.output)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(page, encoding="utf-8")
+    print(f"zhreport: {len(rep.facts)} facts, {len(rep.form)} form fields, {len(rep.checks)} checks; "
+          f"open {out} in a browser", file=sys.stderr)
+    return 0
+
+
 # ---------------------------------------------------------------- batch
 def _cmd_batch(args) -> int:
     from .batch import list_inputs, run_batch
@@ -388,6 +408,16 @@ def build_parser() -> argparse.ArgumentParser:
     y.add_argument("--damaged", type=_share, default=0.25, help="share of documents with mirror-site damage, 0-1")
     y.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     y.set_defaults(func=_cmd_synth)
+
+    w = sub.add_parser("view", help="one self-contained HTML page to read a report: text, form, checks")
+    w.add_argument("file", metavar="FILE", help="text or HTML file, or - for standard input")
+    w.add_argument("-o", "--output", default="-", metavar="OUT.html", help="where to write the page (default: stdout)")
+    w.add_argument("--year", type=int, help="the report's year (default: detected)")
+    w.add_argument("--template", choices=TEMPLATES, help="form template (default: from the year)")
+    w.add_argument("--mojibake", choices=("report", "repair", "off"), default="repair",
+                   help="GBK-misalignment runs: repair the confident ones (default), only report them, or skip")
+    w.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    w.set_defaults(func=_cmd_view)
 
     n = sub.add_parser("normalize", help="print the repaired simplified text")
     n.add_argument("file", metavar="FILE", help="text file, or - for standard input")

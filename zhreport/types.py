@@ -173,3 +173,9 @@ class Report:
             "form": {k: v.to_dict() for k, v in self.form.items()},
             "checks": [c.to_dict() for c in self.checks],
         }
+
+    def to_html(self) -> str:
+        """One self-contained page for reading the report: see ``zhreport.view``."""
+        from .view import render_html
+
+        return render_html(self)
