@@ -62,7 +62,7 @@ def test_one_size_limit_for_extract_and_batch(tmp_path):
     assert cli.DEFAULT_MAX_MB == DEFAULT_MAX_MB
     defaults = {verb: sub.get_default("max_mb") for verb, sub in
                 cli.build_parser()._subparsers._group_actions[0].choices.items() if sub.get_default("max_mb")}
-    assert set(defaults) == {"extract", "batch", "normalize"} and set(defaults.values()) == {DEFAULT_MAX_MB}
+    assert set(defaults) == {"extract", "batch", "normalize", "view"} and set(defaults.values()) == {DEFAULT_MAX_MB}
     big = tmp_path / "big.txt"
     big.write_bytes("受理申请1件。\n".encode() * 80000)  # about 1.5 MB
     with pytest.raises(zhreport.ReadError, match="over the limit of 1 MB"):

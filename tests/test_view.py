@@ -157,9 +157,6 @@ def test_html_input_shows_the_visible_text_with_its_facts():
     assert len(doc.xpath("//script")) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="normalize/html.py finds a text node with an entity only right after "
-                   "one tag, and a whitespace node in <head> at the first match: such pages are read as plain "
-                   "text, markup included")
 @pytest.mark.parametrize("page", [HTML_PAGE.replace("\n", ""),  # minified: </p><p>首页 &gt; ...
                                   HTML_PAGE.replace("</script><style>", "</script>\n<style>")])
 def test_html_input_the_normaliser_cannot_place_shows_no_markup(page):

@@ -4,7 +4,7 @@
     zhreport batch INPUT -o OUT [--workers N] [--resume|--overwrite] [--year Y] [--template T] [--mojibake M] [--max-mb M] [--timeout S]
     zhreport evaluate GOLD.jsonl|DIR [--json] [--baseline B] [--write-baseline B] [--template T] [--misses N]
     zhreport normalize FILE|- [--explain]
-    zhreport view FILE|- [-o OUT.html] [--year Y] [--template T] [--mojibake M]
+    zhreport view FILE|- [-o OUT.html] [--year Y] [--template T] [--mojibake M] [--max-mb M]
 
 Errors are one line on stderr naming the file and the reason; the exit status is
 1 when any input failed, 2 for a usage error. ``--debug`` shows tracebacks.
@@ -281,7 +281,7 @@ def _cmd_normalize(args) -> int:
 def _cmd_view(args) -> int:
     from .pipeline import extract_text
 
-    dec = _read_input(args.file)
+    dec = _read_input(args.file, args.max_mb)
     rep = extract_text(dec.text, year=args.year, template=args.template, source=dec.source,
                        sha256=dec.sha256, encoding=dec.encoding, mojibake=args.mojibake)
     page = rep.to_html()
@@ -413,9 +413,8 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("file", metavar="FILE", help="text or HTML file, or - for standard input")
     w.add_argument("-o", "--output", default="-", metavar="OUT.html", help="where to write the page (default: stdout)")
     w.add_argument("--year", type=int, help="the report's year (default: detected)")
-    w.add_argument("--template", choices=TEMPLATES, help="form template (default: from the year)")
-    w.add_argument("--mojibake", choices=("report", "repair", "off"), default="repair",
-                   help="GBK-misalignment runs: repair the confident ones (default), only report them, or skip")
+    w.add_argument("--template", choices=TEMPLATES, help="form template (default: from the labels, else the year)")
+    _reading_options(w)
     w.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     w.set_defaults(func=_cmd_view)
 

@@ -134,7 +134,7 @@ def html_edits(source: str) -> list[Edit] | None:
             if end <= start or html_lib.unescape(source[start:end]).strip() != s.strip():
                 return None  # cannot place this text in the source: read the page as plain text
             edits.append(Edit(cursor, start, pending_sep))
-            edits.append(Edit(start, end, s))
+            edits.extend(_entity_edits(source, start, end, s))
             cursor = end
         pending_sep = ""
     edits.append(Edit(cursor, n, "\n" if "\n" in pending_sep else ""))
@@ -187,6 +187,25 @@ def _lost_text(chunks: list[tuple[str, str]], source: str, flat: list[Edit]) -> 
     parsed = sum(len(_COUNTED.findall(s)) for kind, s in chunks if kind == "text")
     seen = len(_COUNTED.findall(html_lib.unescape(apply_edits(source, flat))))
     return seen - parsed > seen // 100
+
+
+_ENTITY = regex.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?")
+
+
+def _entity_edits(source: str, start: int, end: int, text: str) -> list[Edit]:
+    """The raw node source[start:end] turned into its text: one edit per entity, so every other
+    character keeps its own offset (a fact beside '&lt;' points at itself, not at the whole node)."""
+    edits, pos, out = [], start, []
+    for m in _ENTITY.finditer(source, start, end):
+        decoded = html_lib.unescape(m.group(0))
+        out.append(source[pos:m.start()] + decoded)
+        if decoded != m.group(0):
+            edits.append(Edit(m.start(), m.end(), decoded))
+        pos = m.end()
+    out.append(source[pos:end])
+    if "".join(out) != text:  # the parser's text differs otherwise (white space): the node as one edit
+        return [Edit(start, end, text)]
+    return edits
 
 
 def _compose(seps: str) -> str:
