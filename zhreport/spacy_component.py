@@ -24,10 +24,9 @@ getter that rebuilds the Report from it on each access.
 """
 # no `from __future__ import annotations`: spaCy builds a pydantic model from the factory's
 # signature, and on spaCy 3.7 string annotations stay unresolved forward references
-from decimal import Decimal
 from typing import Optional
 
-from .types import Check, Fact, FieldValue, Repair, Report
+from .types import Fact, Report
 
 __all__ = ["ZhReportComponent", "make_zhreport", "SPANS_KEY", "FACT_LABEL", "Errors"]
 
@@ -143,28 +142,4 @@ def report_of(doc: Doc) -> Optional[Report]:
     data = doc.user_data.get(_USER_DATA_KEY) if isinstance(doc.user_data, dict) else None
     if data is None:
         return None
-    return report_from_dict(data, doc.text)
-
-
-def _dec(v):
-    if isinstance(v, (int, float)) and not isinstance(v, bool):
-        return Decimal(repr(v)) if isinstance(v, float) else Decimal(v)
-    return v
-
-
-def report_from_dict(d: dict, text: str) -> Report:
-    """The Report that ``Report.to_dict()`` describes (the original text given apart)."""
-    facts = [Fact(start=f["start"], end=f["end"], text=f["text"], value=_dec(f["value"]), unit=f["unit"],
-                  approx=f["approx"], indicator=f["indicator"],
-                  indicator_span=tuple(f["indicator_span"]) if f.get("indicator_span") else None,
-                  field=f["field"], source=f["source"], confidence=f.get("confidence", 0.5))
-             for f in d.get("facts", [])]
-    repairs = [Repair(r["kind"], r["start"], r["end"], r["before"], r["after"],
-                      r.get("confidence", 1.0), r.get("applied", True)) for r in d.get("repairs", [])]
-    form = {k: FieldValue(_dec(v["value"]), list(v.get("facts", [])), v.get("source", "narrative"),
-                          list(v.get("flags", []))) for k, v in d.get("form", {}).items()}
-    checks = [Check(c["rule"], c["severity"], list(c["fields"]), c["message"], _dec(c.get("expected")),
-                    _dec(c.get("found"))) for c in d.get("checks", [])]
-    return Report(source=d.get("source", "-"), sha256=d.get("sha256", ""), encoding=d.get("encoding"),
-                  script=d.get("script", "hans"), year=d.get("year"), template=d.get("template"),
-                  issuer=d.get("issuer"), text=text, repairs=repairs, facts=facts, form=form, checks=checks)
+    return Report.from_dict(data, doc.text)

@@ -21,6 +21,13 @@ def json_number(value: Optional[Decimal]) -> Any:
     return float(value)
 
 
+def _decimal(v: Any) -> Any:
+    """A JSON number back to the exact Decimal it was written from (strings and None as they are)."""
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return Decimal(repr(v)) if isinstance(v, float) else Decimal(v)
+    return v
+
+
 @dataclass(frozen=True)
 class Repair:
     """One change made to the original text by normalisation."""
@@ -173,6 +180,27 @@ class Report:
             "form": {k: v.to_dict() for k, v in self.form.items()},
             "checks": [c.to_dict() for c in self.checks],
         }
+
+    @classmethod
+    def from_dict(cls, d: dict, text: str = "") -> "Report":
+        """The Report that ``to_dict()`` describes (the original text given apart): to_dict's inverse."""
+        facts = [Fact(start=f["start"], end=f["end"], text=f["text"], value=_decimal(f["value"]), unit=f["unit"],
+                      approx=f["approx"], indicator=f["indicator"],
+                      indicator_span=tuple(f["indicator_span"]) if f.get("indicator_span") else None,
+                      field=f["field"], source=f["source"], confidence=f.get("confidence", 0.5),
+                      sign=f.get("sign", 1), upper=_decimal(f.get("upper")))
+                 for f in d.get("facts", [])]
+        repairs = [Repair(r["kind"], r["start"], r["end"], r["before"], r["after"],
+                          r.get("confidence", 1.0), r.get("applied", True)) for r in d.get("repairs", [])]
+        form = {k: FieldValue(_decimal(v["value"]), list(v.get("facts", [])), v.get("source", "narrative"),
+                              list(v.get("flags", [])), [tuple(s) for s in v.get("spans", [])])
+                for k, v in d.get("form", {}).items()}
+        checks = [Check(c["rule"], c["severity"], list(c["fields"]), c["message"], _decimal(c.get("expected")),
+                        _decimal(c.get("found"))) for c in d.get("checks", [])]
+        return cls(source=d.get("source", "-"), sha256=d.get("sha256", ""), encoding=d.get("encoding"),
+                   script=d.get("script", "hans"), year=d.get("year"), template=d.get("template"),
+                   issuer=d.get("issuer"), text=text, repairs=repairs, facts=facts, form=form, checks=checks,
+                   issuer_level=d.get("issuer_level"), region=d.get("region"))
 
     def to_html(self) -> str:
         """One self-contained page for reading the report: see ``zhreport.view``."""
