@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import os
 import warnings
-from bisect import bisect_right
 from decimal import Decimal
 from pathlib import Path
 from typing import Optional, Union
@@ -193,8 +192,8 @@ def _narrative_facts(norm: NormalizedText, tpl, skip: list[tuple[int, int]]) -> 
     facts: list[Fact] = []
     statements: list[Statement] = []
     stated: list[tuple[str, Decimal, int]] = []  # (field, value, position in the normalised text)
-    for q in extract_quantities(t):
-        if _inside(q.start, skip) or is_structure_count(t, q):  # '共六个部分' counts no fact
+    for q in (q for s, e in _between(skip, len(t)) for q in extract_quantities(t, s, e)):
+        if is_structure_count(t, q):  # '共六个部分' counts no fact
             continue
         for ind in link_indicators(t, q) or [None]:
             match = None
@@ -283,10 +282,16 @@ def _line_span(text: str, pos: int) -> tuple[int, int]:
     return s, len(text) if e < 0 else e
 
 
-def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
-    """Is pos inside one of the sorted, non-overlapping spans?"""
-    k = bisect_right(spans, (pos, float("inf"))) - 1
-    return k >= 0 and spans[k][0] <= pos < spans[k][1]
+def _between(spans: list[tuple[int, int]], n: int) -> list[tuple[int, int]]:
+    """The stretches of text[0:n] outside the sorted, non-overlapping spans (the tables' lines)."""
+    out, pos = [], 0
+    for s, e in spans:
+        if s > pos:
+            out.append((pos, s))
+        pos = max(pos, e)
+    if pos < n:
+        out.append((pos, n))
+    return out
 
 
 def _form_value(f: Fact, field_unit: Optional[str]) -> Optional[Decimal]:

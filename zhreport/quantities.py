@@ -421,6 +421,8 @@ def _quantity(text: str, m, t: _Tables) -> Optional[Quantity]:
         unit, unit_end, post = "%", ne, None
     unit = t.aliases.get(unit, unit)
     arabic = any(c.isdigit() for c in num)
+    if unit is None and not (arabic and any(c in t.big for c in num)):
+        return None  # a bare number: a code, an ordinal, a year (万/亿 after digits make a count)
     if unit == "元":  # 48.6万元, 五万元, 4.78万亿元: the magnitude before 元 is part of the money unit
         k = len(num)
         while k > 0 and num[k - 1] in t.big:
@@ -434,8 +436,6 @@ def _quantity(text: str, m, t: _Tables) -> Optional[Quantity]:
     if r is None:
         return None
     value, approx, upper = r
-    if unit is None and not (arabic and any(c in t.big for c in num)):
-        return None  # a bare number: a code, an ordinal, a year (万/亿 after digits make a count)
     if unit is not None and not m.group("pct"):
         after = text[unit_end:unit_end + 4]
         if post is None and any(after.startswith(w) for w in t.not_followed.get(unit, ())):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from functools import lru_cache
 from typing import Optional
 
 from .resources import model_path
@@ -66,7 +67,13 @@ def segment(text: str, start: int = 0, end: Optional[int] = None) -> list[tuple[
     end = len(text) if end is None else end
     out = []
     pos = start
-    for word in get_tokenizer().cut(text[start:end], HMM=True):
+    for word in _words(text[start:end]):
         out.append((word, pos, pos + len(word)))
         pos += len(word)
     return out
+
+
+@lru_cache(maxsize=8192)
+def _words(clause: str) -> tuple[str, ...]:
+    # a clause is often segmented more than once (what stands before a number and after it)
+    return tuple(get_tokenizer().cut(clause, HMM=True))

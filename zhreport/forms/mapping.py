@@ -239,21 +239,41 @@ class _Similar:
     def __init__(self, targets: dict[str, list[str]], needs: dict[str, "regex.Pattern"],
                  threshold: float, margin: float, units: frozenset):
         self.targets = {f: [(p, _bigrams(p)) for p in phrases if len(p) >= 2] for f, phrases in targets.items()}
+        # bigram -> (field, phrase number, phrase size): only phrases sharing a bigram are compared
+        self.by_gram: dict[str, list[tuple[str, int, int]]] = {}
+        for fid, phrases in self.targets.items():
+            for k, (_p, pb) in enumerate(phrases):
+                for gram in pb:
+                    self.by_gram.setdefault(gram, []).append((fid, k, len(pb)))
         self.needs = needs
+        self.seen: dict[str, list[tuple[float, str]]] = {}  # indicators recur within a report and a batch
         self.threshold = threshold
         self.margin = margin
         self.units = units
 
     def score(self, indicator: str) -> list[tuple[float, str]]:
+        ranked = self.seen.get(indicator)
+        if ranked is None:
+            if len(self.seen) > 4096:  # bounded over a long batch
+                self.seen.clear()
+            ranked = self.seen[indicator] = self._score(indicator)
+        return ranked
+
+    def _score(self, indicator: str) -> list[tuple[float, str]]:
         ib = _bigrams(indicator)
         if not ib:
             return []
-        out = []
-        for fid, phrases in self.targets.items():
-            best = max((2 * len(ib & pb) / (len(ib) + len(pb)) for _p, pb in phrases), default=0.0)
-            out.append((best, fid))
-        out.sort(reverse=True)
-        return out
+        shared: dict[tuple[str, int], list] = {}
+        for gram in ib:
+            for fid, k, size in self.by_gram.get(gram, ()):
+                hit = shared.setdefault((fid, k), [0, size])
+                hit[0] += 1
+        best = dict.fromkeys(self.targets, 0.0)
+        for (fid, _k), (n, size) in shared.items():
+            s = 2 * n / (len(ib) + size)
+            if s > best[fid]:
+                best[fid] = s
+        return sorted(((v, fid) for fid, v in best.items()), reverse=True)
 
     def best(self, indicator: str, unit: Optional[str], ctx: str) -> Optional[str]:
         if unit not in self.units or len(indicator) < 3:

@@ -28,10 +28,12 @@ def looks_like_html(text: str) -> bool:
 
 
 _SEP_RANK = {" ": 0, " | ": 1, "\n": 2}
+_DEEP = 200  # nesting at which the parser may have dropped text (libxml2 stops at 256, or deeper with huge_tree)
 
 
-def _chunks(root) -> list[tuple[str, str]]:
-    """('text', s) and ('sep', s) chunks of the visible text, in document order.
+def _chunks(root) -> tuple[list[tuple[str, str]], int]:
+    """('text', s) and ('sep', s) chunks of the visible text, in document order, and the
+    deepest nesting met.
 
     Inside a table cell, block elements (<p>, <div>, <br>) only part words: a cell's text
     stays on its row's line, so a row is one ' | '-separated line however its cells wrap.
@@ -47,9 +49,11 @@ def _chunks(root) -> list[tuple[str, str]]:
         out.append(("sep", s))
 
     # iterative: a page may nest thousands of elements (deeper than Python's recursion limit)
-    stack: list = [(root, False, False)]  # (element, inside a cell, closing)
+    stack: list = [(root, False, False, 1)]  # (element, inside a cell, closing, depth)
+    deepest = 0
     while stack:
-        el, in_cell, closing = stack.pop()
+        el, in_cell, closing, depth = stack.pop()
+        deepest = max(deepest, depth)
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
         block = tag in _BLOCK and not (in_cell and tag not in ("table", "tr"))
         if closing:
@@ -74,9 +78,9 @@ def _chunks(root) -> list[tuple[str, str]]:
             sep("\n" if first else " | ", merge=first)
         if el.text:
             out.append(("text", el.text))
-        stack.append((el, in_cell, True))
-        stack.extend((child, in_cell or tag in _CELL, False) for child in reversed(el))
-    return out
+        stack.append((el, in_cell, True, depth))
+        stack.extend((child, in_cell or tag in _CELL, False, depth + 1) for child in reversed(el))
+    return out, deepest
 
 
 def html_edits(source: str) -> list[Edit] | None:
@@ -96,10 +100,11 @@ def html_edits(source: str) -> list[Edit] | None:
         root = lxml.html.document_fromstring(source, parser=parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return None
-    chunks = _chunks(root)
-    flat = flat_edits(source)
-    if _lost_text(chunks, source, flat):
-        return flat  # the parser dropped text (nesting beyond its limit): tags out, text kept
+    chunks, deepest = _chunks(root)
+    if deepest >= _DEEP:  # libxml2 drops what lies deeper than its limit: compare with a flat tag scan
+        flat = flat_edits(source)
+        if _lost_text(chunks, source, flat):
+            return flat  # the parser dropped text (nesting beyond its limit): tags out, text kept
     edits: list[Edit] = []
     cursor = 0
     pending_sep = ""
