@@ -111,3 +111,15 @@ def test_unchanged_characters_map_to_themselves(original):
     if not n.repairs:
         for i in range(len(n.text)):
             assert n.source_span(i, i + 1) == (i, i + 1)
+
+
+def test_html_entities_keep_offsets_and_a_flood_stays_one_edit():
+    import zhreport
+    from zhreport.normalize.html import html_edits
+
+    page = "<html><body>\n<p>受理行政复议&lt;注&gt;案件2件。</p><p>另有&nbsp;&nbsp;申请3件</p></body></html>"
+    r = zhreport.extract(page)
+    assert [page[f.start:f.end] for f in r.facts] == ["2件", "3件"]  # each fact points at itself
+    flood = "<html><body><p>" + "&#20013;" * 200000 + "收到申请3件</p><p>x</p><div>y</div></body></html>"
+    edits = html_edits(flood)
+    assert edits is not None and len(edits) < 20  # a run of entities is one edit, not 200,000

@@ -197,16 +197,22 @@ def _lost_text(chunks: list[tuple[str, str]], source: str, flat: list[Edit]) -> 
 _ENTITY = regex.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?")
 
 
+_ENTITY_RUN = regex.compile(rf"(?:{_ENTITY.pattern})+")
+_MAX_NODE_EDITS = 1000  # an entity flood is one edit: bounded memory, offsets only coarser inside it
+
+
 def _entity_edits(source: str, start: int, end: int, text: str) -> list[Edit]:
-    """The raw node source[start:end] turned into its text: one edit per entity, so every other
-    character keeps its own offset (a fact beside '&lt;' points at itself, not at the whole node)."""
+    """The raw node source[start:end] turned into its text: one edit per run of entities, so every
+    other character keeps its own offset (a fact beside '&lt;' points at itself, not at the whole node)."""
     edits, pos, out = [], start, []
-    for m in _ENTITY.finditer(source, start, end):
+    for m in _ENTITY_RUN.finditer(source, start, end):
         decoded = html_lib.unescape(m.group(0))
         out.append(source[pos:m.start()] + decoded)
         if decoded != m.group(0):
             edits.append(Edit(m.start(), m.end(), decoded))
         pos = m.end()
+        if len(edits) > _MAX_NODE_EDITS:
+            return [Edit(start, end, text)]
     out.append(source[pos:end])
     if "".join(out) != text:  # the parser's text differs otherwise (white space): the node as one edit
         return [Edit(start, end, text)]
