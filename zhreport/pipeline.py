@@ -36,6 +36,7 @@ Source = Union[str, bytes, os.PathLike]
 DEFAULT_MAX_MB = 64  # one size limit for extract, extract_file and every CLI verb (batch too)
 
 _LOOKS_LIKE_PATH = regex.compile(r"^\S{1,260}$")
+_ASCII_PATH = regex.compile(r"^[A-Za-z0-9._~:/\\-]*[A-Za-z0-9]{2}[A-Za-z0-9._~:/\\-]*$")  # /etc/passwd, C:\x
 
 
 def _looks_like_file_name(s: str) -> bool:
@@ -46,7 +47,7 @@ def _looks_like_file_name(s: str) -> bool:
         return False
     suffix = Path(s).suffix.lower()
     return (bool(suffix) and suffix in SUFFIXES) or \
-        (s.isascii() and ("/" in s or "\\" in s) and regex.search(r"[A-Za-z0-9]{2}", s) is not None)
+        (("/" in s or "\\" in s) and _ASCII_PATH.match(s) is not None)
 
 
 def read_file(path: Union[str, os.PathLike], max_bytes: int) -> Decoded:
