@@ -59,11 +59,9 @@ def read_file(path: Union[str, os.PathLike], max_bytes: int) -> Decoded:
 
 
 def _as_decoded(text_or_path: Source, source: Optional[str]) -> Decoded:
-    """A str is always the report's text; bytes are its raw bytes; a path is read as batch reads it."""
+    """A str is always the report's text; bytes are its raw bytes."""
     if isinstance(text_or_path, bytes):
         return decode_bytes(text_or_path, source or "-")
-    if isinstance(text_or_path, os.PathLike):
-        return read_file(text_or_path, int(DEFAULT_MAX_MB * 1024 * 1024))
     if not isinstance(text_or_path, str):
         raise TypeError(f"extract() takes text, bytes or a path, not {type(text_or_path).__name__}")
     s = text_or_path
@@ -90,8 +88,8 @@ def extract(text_or_path: Source, *, year: Optional[int] = None, template: Optio
         >>> [(f.text, int(f.value), f.field) for f in r.facts]
         [('2件', 2, 'admin_review.total'), ('1件', 1, 'admin_review.corrected')]
     """
-    if template is not None and template not in TEMPLATES:
-        raise ValueError(f"unknown template {template!r}; expected one of {', '.join(TEMPLATES)}")
+    if isinstance(text_or_path, os.PathLike):
+        return extract_file(text_or_path, year=year, template=template, mojibake=mojibake)
     decoded = _as_decoded(text_or_path, source)
     return extract_text(decoded.text, year=year, template=template, source=decoded.source,
                         sha256=decoded.sha256, encoding=decoded.encoding, mojibake=mojibake)
@@ -104,8 +102,6 @@ def extract_file(path: Union[str, os.PathLike], *, year: Optional[int] = None, t
     Raises ``ReadError`` (with the file and the reason) when it cannot be read, and for
     files larger than `max_mb` megabytes.
     """
-    if template is not None and template not in TEMPLATES:
-        raise ValueError(f"unknown template {template!r}; expected one of {', '.join(TEMPLATES)}")
     if not max_mb > 0:
         raise ValueError(f"max_mb must be positive, not {max_mb!r}")
     decoded = read_file(path, int(max_mb * 1024 * 1024))
@@ -117,6 +113,8 @@ def extract_text(text: str, *, year: Optional[int] = None, template: Optional[st
                  source: str = "-", sha256: Optional[str] = None, encoding: Optional[str] = "utf-8",
                  mojibake: str = "repair") -> Report:
     """The stages, in order, over one decoded text."""
+    if template is not None and template not in TEMPLATES:
+        raise ValueError(f"unknown template {template!r}; expected one of {', '.join(TEMPLATES)}")
     norm = normalize(text, mojibake=mojibake)
     tables = scan(norm.text)
     year = year if year is not None else detect_year(norm.text)
@@ -149,7 +147,7 @@ def _table_facts(norm: NormalizedText, cells: list[TableCell], tpl) -> tuple[lis
     statements: list[Statement] = []
     for c in cells:
         fact = None
-        if c.value is not None and c.start is not None and "imputed" not in c.flags:
+        if c.value is not None and "imputed" not in c.flags:
             s, e = norm.source_span(c.start, c.end)
             fld = tpl.fields[c.field] if c.field else None
             fact = len(facts)
@@ -158,9 +156,8 @@ def _table_facts(norm: NormalizedText, cells: list[TableCell], tpl) -> tuple[lis
                               indicator_span=norm.source_span(*c.label_span), field=c.field, source="table",
                               confidence=c.confidence))
         if c.field is not None:
-            span = norm.source_span(c.start, c.end) if c.start is not None else norm.source_span(*c.label_span)
-            statements.append(Statement(c.field, form_value(c, tpl), "table", span, fact,
-                                        list(c.flags)))
+            statements.append(Statement(c.field, form_value(c, tpl), "table", norm.source_span(c.start, c.end),
+                                        fact, list(c.flags)))
     return facts, statements
 
 
@@ -173,7 +170,7 @@ def _table_spans(text: str, cells: list[TableCell]) -> list[tuple[int, int]]:
     offsets, sorted, merged): no narrative facts there."""
     spans = []
     for c in cells:
-        first, last = min(c.label_span[0], c.start or c.label_span[0]), max(c.label_span[1], c.end or 0)
+        first, last = min(c.label_span[0], c.start), max(c.label_span[1], c.end)
         spans.append((_line_span(text, first)[0], _line_span(text, last)[1]))
     merged: list[tuple[int, int]] = []
     for s, e in sorted(spans):

@@ -120,7 +120,8 @@ class _Index:
         self.specs = specs
         self.keys: list[tuple[int, str, frozenset]] = []
         self.by_gram: dict[str, set] = {}
-        self.seen: dict[str, dict[int, float]] = {}  # labels repeat across pages and copies
+        # labels repeat across pages and copies; bounded for a hostile page of distinct labels
+        self.similar = lru_cache(maxsize=20000)(self._similar)
         for i, sp in enumerate(specs):
             for k in sp.keys:
                 g = _grams(k)
@@ -128,19 +129,10 @@ class _Index:
                 for gram in g:
                     self.by_gram.setdefault(gram, set()).add(len(self.keys) - 1)
 
-    def similar(self, key: str) -> dict[int, float]:
+    def _similar(self, key: str) -> dict[int, float]:
         """spec index -> best Dice similarity of `key` to one of its labels (1.0 when equal)."""
         if not key:
             return {}
-        known = self.seen.get(key)
-        if known is not None:
-            return known
-        if len(self.seen) > 20000:  # bounded: a hostile page of distinct labels
-            self.seen.clear()
-        self.seen[key] = out = self._similar(key)
-        return out
-
-    def _similar(self, key: str) -> dict[int, float]:
         g = _grams(key)
         hits: dict[int, int] = {}
         for gram in g:
@@ -229,7 +221,6 @@ def _rows(region: list[Token], index: _Index) -> tuple[list[_Row], list[list[Tok
         else:
             context.append(_match_key(best.text))
         i = k
-    # a value run after the last label of a region that holds only header words is an orphan too
     return rows, orphans
 
 
@@ -241,8 +232,8 @@ class TableCell:
     field: Optional[str]  # None: a printed row that is no field of the form (kept as a fact)
     value: Optional[Decimal]  # None: printed blank
     unit: Optional[str]
-    start: Optional[int]  # the value's span in the normalised text (None: not printed at all)
-    end: Optional[int]
+    start: int  # the value's (or the blank mark's) span in the normalised text
+    end: int
     label: str
     label_span: tuple
     confidence: float = 0.9
