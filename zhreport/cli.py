@@ -344,6 +344,12 @@ def _cmd_synth(args) -> int:
     return 0
 
 
+def _form_options(p: argparse.ArgumentParser) -> None:
+    """The options of every verb that extracts: the year and the form, for every document it reads."""
+    p.add_argument("--year", type=int, help="the report's year (default: detected)")
+    p.add_argument("--template", choices=TEMPLATES, help="form template (default: from the labels, else the year)")
+
+
 def _reading_options(p: argparse.ArgumentParser) -> None:
     """The options every verb that reads one document shares with batch."""
     p.add_argument("--mojibake", choices=("report", "repair", "off"), default="repair",
@@ -360,8 +366,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("extract", help="extract facts, form and checks from report files (JSON lines)")
     e.add_argument("files", nargs="+", metavar="FILE", help="text file(s), or - for standard input")
-    e.add_argument("--year", type=int, help="the report's year (default: detected)")
-    e.add_argument("--template", choices=TEMPLATES, help="form template (default: from the labels, else the year)")
+    _form_options(e)
     fmt = e.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="one JSON object per document (default)")
     fmt.add_argument("--table", action="store_true", help="human-readable facts, form and checks")
@@ -390,8 +395,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="worker processes (default: cores)")
     b.add_argument("--resume", action="store_true", help="keep what OUT holds and skip documents already done")
     b.add_argument("--overwrite", action="store_true", help="replace the earlier results OUT holds")
-    b.add_argument("--year", type=int, help="the reports' year, for every document (default: detected)")
-    b.add_argument("--template", choices=TEMPLATES, help="form template, for every document (default: from the labels, else the year)")
+    _form_options(b)
     _reading_options(b)
     b.add_argument("--timeout", type=_seconds, default=TIMEOUT_S, metavar="S",
                    help=f"seconds one document may take; its worker is then replaced (default {TIMEOUT_S:g})")
@@ -412,8 +416,7 @@ def build_parser() -> argparse.ArgumentParser:
     w = sub.add_parser("view", help="one self-contained HTML page to read a report: text, form, checks")
     w.add_argument("file", metavar="FILE", help="text or HTML file, or - for standard input")
     w.add_argument("-o", "--output", default="-", metavar="OUT.html", help="where to write the page (default: stdout)")
-    w.add_argument("--year", type=int, help="the report's year (default: detected)")
-    w.add_argument("--template", choices=TEMPLATES, help="form template (default: from the labels, else the year)")
+    _form_options(w)
     _reading_options(w)
     w.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     w.set_defaults(func=_cmd_view)
