@@ -246,18 +246,10 @@ class _Similar:
                 for gram in pb:
                     self.by_gram.setdefault(gram, []).append((fid, k, len(pb)))
         self.needs = needs
-        self.seen: dict[str, list[tuple[float, str]]] = {}  # indicators recur within a report and a batch
+        self.score = lru_cache(maxsize=4096)(self._score)  # indicators recur within a report and a batch
         self.threshold = threshold
         self.margin = margin
         self.units = units
-
-    def score(self, indicator: str) -> list[tuple[float, str]]:
-        ranked = self.seen.get(indicator)
-        if ranked is None:
-            if len(self.seen) > 4096:  # bounded over a long batch
-                self.seen.clear()
-            ranked = self.seen[indicator] = self._score(indicator)
-        return ranked
 
     def _score(self, indicator: str) -> list[tuple[float, str]]:
         ib = _bigrams(indicator)

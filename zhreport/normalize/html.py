@@ -226,11 +226,14 @@ def _compose(seps: str) -> str:
     return seps
 
 
-_SCRIPTS = regex.compile(r"(?is)<(script|style|noscript|template|title|iframe|object|svg)\b.*?</\1\s*>")
-_COMMENTS = regex.compile(r"(?s)<!--.*?-->|<!\[CDATA\[.*?\]\]>|<![^>]*>|<\?[^>]*>")
-_ANY_TAG = regex.compile(r"<[^>]*>")
-_MARKUP_RUN = regex.compile(r"(?is)(?:<(script|style|noscript|template|title|iframe|object|svg)\b.*?</\1\s*>"
-                            r"|<!--.*?-->|<!\[CDATA\[.*?\]\]>|<![^>]*>|<\?[^>]*>|<[^>]*>|\s)*")
+# what markup is, written once: scripts and styles with their content, comments and declarations, tags
+_SCRIPT = r"<(script|style|noscript|template|title|iframe|object|svg)\b.*?</\1\s*>"
+_COMMENT = r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<![^>]*>|<\?[^>]*>"
+_TAG = r"<[^>]*>"
+_SCRIPTS = regex.compile(rf"(?is){_SCRIPT}")
+_COMMENTS = regex.compile(rf"(?s){_COMMENT}")
+_ANY_TAG = regex.compile(_TAG)
+_MARKUP_RUN = regex.compile(rf"(?is)(?:{_SCRIPT}|{_COMMENT}|{_TAG}|\s)*")  # markup from a position on
 
 
 def _markup_only(source: str, a: int, b: int) -> bool:
