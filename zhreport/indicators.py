@@ -49,7 +49,8 @@ class Indicator:
 
 
 @lru_cache(maxsize=1)
-def _stopwords() -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _stopwords() -> tuple[frozenset, frozenset]:
+    """The lead and trail words an indicator sheds (whole words: looked up as sets)."""
     lead, trail, cur = [], [], None
     for line in load_lines("lexicons", "indicator_stop.txt"):
         if line == "[lead]":
@@ -58,7 +59,7 @@ def _stopwords() -> tuple[tuple[str, ...], tuple[str, ...]]:
             cur = trail
         elif cur is not None:
             cur.append(line)
-    return (tuple(sorted(lead, key=len, reverse=True)), tuple(sorted(trail, key=len, reverse=True)))
+    return frozenset(lead), frozenset(trail)
 
 
 @lru_cache(maxsize=1)
@@ -123,8 +124,7 @@ def is_structure_count(text: str, q: Quantity) -> bool:
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     """Drop leading/trailing function words, time words, quotes and spaces (whole jieba words only)."""
-    lead, trail = _stopwords()
-    lead_set, trail_set = set(lead), set(trail)
+    lead_set, trail_set = _stopwords()
     while s < e and (text[s].isspace() or text[s] in _QUOTES):
         s += 1
     while e > s and (text[e - 1].isspace() or text[e - 1] in _QUOTES):

@@ -72,6 +72,10 @@ class NarrativeRules:
                   after=_compile(r.get("after")), sign=_compile(r.get("sign")), money=bool(r.get("money")),
                   none_next=_compile(r.get("none_next")))
             for r in data.get("rules") or [] if keep(r["field"])]
+        # the rules a unit can meet, in their order: a number's unit rules most of them out at once
+        units = {u for r in self.rules if r.units is not None for u in r.units}
+        self.by_unit = {u: [r for r in self.rules if r.units is None or u in r.units] for u in units}
+        self.any_unit = [r for r in self.rules if r.units is None]
         self.zeros = [(regex.compile(z["pattern"]), [f for f in z["fields"] if keep(f)])
                       for z in data.get("zeros") or []]
         self.implied = [(regex.compile(i["pattern"]), i["field"], i["from"], _compile(i.get("only_if")))
@@ -103,9 +107,7 @@ class NarrativeRules:
             se += 1
         rest = text[qe:se]
         topic_cache: dict = {}
-        for r in self.rules:
-            if r.units is not None and unit not in r.units:
-                continue
+        for r in self.by_unit.get(unit, self.any_unit):
             if not r.ind.search(indicator):
                 continue
             if r.none is not None and r.none.search(indicator):
@@ -285,12 +287,15 @@ class _Similar:
 _CORE_DROP = regex.compile(r"^(?:共|共计|累计|全年|本年度?|其中|另|已)|(?:数量|总数|数|共计|合计|总计)$")
 
 
+_NOT_HAN = regex.compile(r"[^\p{Han}]")
+
+
 def _core(text: str) -> str:
-    return _CORE_DROP.sub("", regex.sub(r"[^\p{Han}]", "", text))
+    return _CORE_DROP.sub("", _NOT_HAN.sub("", text))
 
 
 def _bigrams(text: str) -> frozenset:
-    t = regex.sub(r"[^\p{Han}]", "", text)
+    t = _NOT_HAN.sub("", text)
     return frozenset(t[i:i + 2] for i in range(len(t) - 1))
 
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Optional
 
 import regex
@@ -57,6 +57,7 @@ _OPEN_NOTE = regex.compile(r"[(（][^()（）]*$")  # '（不包括用于…' cu
 _CLOSE_NOTE = regex.compile(r"^[^()（）]*[)）]")  # '…等方面的经费）' the rest of a note cut before
 
 
+@lru_cache(maxsize=8192)  # a label is keyed several times (row joins, context, template votes)
 def _match_key(label: str) -> str:
     """A printed label as compared: numbering, notes, an unclosed note ('（不包括…') and a definition
     after a colon ('规章：地方行政规章指…') dropped."""
@@ -161,11 +162,11 @@ class _Row:
     cells: list[Token]  # the non-label tokens after the label, in order
     numbered: bool
 
-    @property
+    @cached_property
     def unit(self) -> Optional[Token]:
         return next((t for t in self.cells if t.kind in ("unit", "mark")), None)
 
-    @property
+    @cached_property
     def values(self) -> list[Token]:
         """The row's value cells in order. A line of bars is a blank cell, unless bars stand after
         every cell (a separator line: then only a second bar in a row marks a blank)."""

@@ -7,6 +7,7 @@ identity and every position still points at its original character.
 from __future__ import annotations
 
 from functools import lru_cache
+from operator import ne
 
 
 @lru_cache(maxsize=None)
@@ -42,10 +43,11 @@ def detect_script(text: str, simplified: str | None = None) -> str:
     """'hant', 'hans' or 'mixed', from how many characters each conversion would change."""
     if simplified is None:
         simplified = to_simplified(text)
-    trad = sum(1 for a, b in zip(text, simplified) if a != b)
-    traditional = _convert_same_length(text, "s2t") if text else text
-    simp = sum(1 for a, b in zip(text, traditional) if a != b)
-    if trad == 0 or simp >= 4 * trad:
+    trad = sum(map(ne, text, simplified))
+    if trad == 0:  # nothing a traditional character: no need to ask the other way
+        return "hans"
+    simp = sum(map(ne, text, _convert_same_length(text, "s2t")))
+    if simp >= 4 * trad:
         return "hans"
     if trad >= 4 * simp:
         return "hant"
