@@ -1,8 +1,9 @@
 """End-to-end speed of zhreport.extract against plain jieba.lcut over the same documents.
 
-usage: python benchmarks/bench_extract.py [--repeat 5] [--file PATH]
+usage: python benchmarks/bench_extract.py [--repeat 5] [--set dev|all] [--file PATH]
 
-The documents are the development reports (corpora/dev/*.jsonl), each in simplified
+The documents are the development reports (corpora/dev/dev.jsonl; --set all: every
+case of corpora/dev, the table-layout and narrative cases too), each in simplified
 and in traditional script, extracted one by one as a user would. Before timing, the
 models are loaded on synthetic reports (zhreport.synth), not on these texts; and before
 every pass the caches that remember text (segmented clauses, label similarities) are
@@ -23,11 +24,13 @@ from pathlib import Path
 from timing import ROOT  # benchmarks/timing.py: puts the project on sys.path
 
 
-def dev_documents() -> list[str]:
+def dev_documents(which: str = "dev") -> list[str]:
+    """The development reports (corpora/dev/dev.jsonl, the issue's "clean development reports"),
+    or with which="all" every case of corpora/dev (the table-layout and narrative cases too)."""
     from zhreport.normalize.damage import to_traditional_chars
 
     texts = []
-    for path in sorted((ROOT / "corpora" / "dev").glob("*.jsonl")):
+    for path in sorted((ROOT / "corpora" / "dev").glob("*.jsonl" if which == "all" else "dev.jsonl")):
         texts += [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return texts + [to_traditional_chars(t) for t in texts]
 
@@ -68,6 +71,8 @@ def timed_pass(fn, docs) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--set", choices=("dev", "all"), default="dev",
+                    help="dev: the 30 development reports; all: every case of corpora/dev (90)")
     ap.add_argument("--file", help="one text file to measure instead of the development set")
     a = ap.parse_args()
 
@@ -77,7 +82,7 @@ def main() -> None:
     from zhreport.normalize import normalize
     from zhreport.synth import generate
 
-    docs = [Path(a.file).read_text(encoding="utf-8")] if a.file else dev_documents()
+    docs = [Path(a.file).read_text(encoding="utf-8")] if a.file else dev_documents(a.set)
     n_chars = sum(len(d) for d in docs)
     jieba.setLogLevel(60)
     warm = [generate(i)["case"]["text"] for i in range(6)]

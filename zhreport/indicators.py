@@ -119,7 +119,7 @@ def is_structure_count(text: str, q: Quantity) -> bool:
     while j < len(text) and text[j].isspace():
         j += 1
     nouns = _words().get("structure", frozenset())
-    return any(text.startswith(n, j) for n in nouns) and (q.unit in (None, "个") or q.unit in nouns)
+    return text.startswith(tuple(nouns), j) and (q.unit in (None, "个") or q.unit in nouns)
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:

@@ -440,10 +440,10 @@ def _quantity(text: str, m, t: _Tables) -> Optional[Quantity]:
     value, approx, upper = r
     if unit is not None and not m.group("pct"):
         after = text[unit_end:unit_end + 4]
-        if post is None and any(after.startswith(w) for w in t.not_followed.get(unit, ())):
+        if post is None and after.startswith(t.not_followed.get(unit, ())):
             return None
     before = text[max(0, m.start() - 4):m.start()] if m.group("pre") else text[max(0, ns - 4):ns]
-    if any(before.endswith(w) for w in t.not_after):
+    if before.endswith(t.not_after):
         return None
     if before.endswith("计") and text[unit_end:unit_end + 1] in (")", "）"):
         return None  # counting notes inside labels: "(不同渠道和方式公开相同信息计1条)"

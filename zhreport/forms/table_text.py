@@ -21,6 +21,7 @@ __all__ = ["Token", "TableText", "scan"]
 
 _MARKS = {"——", "--", "－－", "──", "――", "—-"}  # '——': a group row's unit cell, or a blank value
 _BLANKS = {"-", "—", "/", "无", "－", "／", "–", "―", "\\", "×", "空"}
+_TAIL_MARKS = "—－/-"  # the blank marks _TAIL_NUMBERS reads at a cell's end
 _NUMBER = r"[+\-－−]?\d+(?:,\d{3})*(?:\.\d+)?"
 # a cell whose end is a run of numbers (PDF text layers: '(一)主动公开政府信息数条2046', '予以公开 4 1 0 5')
 _TAIL_NUMBERS = regex.compile(rf"(?:(?<=^|[\s\p{{Han}}）)】:：])(?:{_NUMBER}|[—－/-])(?:\s+(?:[增减]?{_NUMBER}|[—－/-]))*)$")
@@ -97,7 +98,8 @@ def _cell_tokens(text: str, s: int, e: int, line: int) -> list[Token]:
     if squeezed in pat.units:
         return [Token("unit", cell, s, e, line)]
     # units, numbers and blank marks apart by single spaces ('件 439', '4 1 0 0 0 0 5', '条 /')
-    parts = [(p.start() + s, p.end() + s) for p in _NONSPACE.finditer(cell)]
+    parts = [(p.start() + s, p.end() + s) for p in _NONSPACE.finditer(cell)] if len(squeezed) < len(cell) \
+        else [(s, e)]
     if len(parts) > 1:
         toks = [_single(text, ps, pe, line) for ps, pe in parts]
         if all(t is not None for t in toks):
@@ -105,7 +107,8 @@ def _cell_tokens(text: str, s: int, e: int, line: int) -> list[Token]:
     if not _HAN.search(cell):
         return [t for t in (_single(text, ps, pe, line) for ps, pe in parts) if t is not None]
     out: list[Token] = []
-    m = _TAIL_NUMBERS.search(cell)
+    # numbers (or a blank mark) can only close a cell that ends in a digit or a dash
+    m = _TAIL_NUMBERS.search(cell) if cell[-1].isdigit() or cell[-1] in _TAIL_MARKS else None
     label_end = e
     tail: list[Token] = []
     if m and _HAN.search(cell[:m.start()]):
