@@ -6,6 +6,8 @@ evidence); it depends on nothing, so neither layer imports the other for it.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import regex
 
 _NUMBERING = regex.compile(
@@ -14,6 +16,7 @@ _PAREN = regex.compile(r"[(（][^()（）]*[)）]")
 _NOT_KEPT = regex.compile(r"[^\u4e00-\u9fff《》、]+")
 
 
+@lru_cache(maxsize=8192)  # the same printed labels recur on every page of a form
 def label_key(label: str) -> str:
     """A printed row label without its numbering and parentheticals, Han characters only."""
     s = label

@@ -250,6 +250,9 @@ def _unit_fits(printed: str, wanted: Optional[str]) -> bool:
     return any(printed in fam and wanted in fam for fam in _UNIT_FAMILIES)
 
 
+_CONTEXT_BONUS = 0.3  # a row printed under its form group
+
+
 def _score(row: _Row, spec: RowSpec, sim: float) -> float:
     """Similarity of a printed row to a form row, with its context and shape; < 0 when impossible."""
     unit = row.unit
@@ -265,7 +268,7 @@ def _score(row: _Row, spec: RowSpec, sim: float) -> float:
     if spec.groups:
         inner = spec.groups[-1]
         if any(inner == c or (len(c) >= 2 and (inner in c or c in inner)) for c in row.context[-2:]):
-            s += 0.3
+            s += _CONTEXT_BONUS
         elif row.numbered and len(row.key) <= 6:
             s -= 0.3
     return s
@@ -276,8 +279,11 @@ def _align(rows: list[_Row], index: _Index, threshold: float) -> list[tuple[int,
     then garbled rows placed by position between two matched rows."""
     specs = index.specs
     cand: list[tuple[int, int, float]] = []
+    floor = threshold - _CONTEXT_BONUS  # no context lifts a weaker label over the threshold
     for i, r in enumerate(rows):
         for j, sim in index.similar(r.key).items():
+            if sim < floor:
+                continue
             s = _score(r, specs[j], sim)
             if s >= threshold:
                 cand.append((i, j, s))
