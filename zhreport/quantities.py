@@ -330,7 +330,7 @@ def _tail(number, num_tok, last_unit, zero_before) -> Optional[Decimal]:
 def _read(s: str, t: _Tables) -> Optional[tuple[Decimal, Optional[str], Optional[Decimal]]]:
     """(value, approx, upper) of one numeral; upper only for a range."""
     if s.isascii() and s.isdigit():  # the commonest numeral, without the grammar
-        return Decimal(int(s)), None, None
+        return Decimal(s), None, None
     toks = _tokens(s, t)
     if not toks:
         return None

@@ -61,20 +61,37 @@ def fix_escaped_newlines(text: str) -> list[tuple[Edit, str]]:
 
 
 # ---------------------------------------------------------------- numbers and brackets on their own line
-@lru_cache(maxsize=1)
-def _unit_ahead() -> str:
-    """A unit of models/units.yaml (or 万/亿) starts here, in simplified or traditional script."""
+@lru_cache(maxsize=2)
+def _unit_start(after_spaces: bool) -> "regex.Pattern":
     from ..quantities import unit_pattern
-    from .convert import _converter
 
-    simplified = unit_pattern()
-    return f"(?:{simplified}|{_converter('s2t').convert(simplified)})"
+    return regex.compile((r"\s*" if after_spaces else "") + unit_pattern())
 
 
-@lru_cache(maxsize=1)
-def _number_line() -> "regex.Pattern":
-    return regex.compile(r"(?<=[^\n。；;！!？?:：|\t])\n(\d[\d,.]*%?)\n(?=" + _unit_ahead() + r"|[,，。;；、)）])")
+def _matches_before_unit(pattern: "regex.Pattern", text: str, after_spaces: bool = False, marks=frozenset()):
+    """pattern's matches that a unit of models/units.yaml (or 万/亿) follows, after spaces if
+    `after_spaces`, or one of `marks`. The text may still be traditional: the few characters ahead
+    are read in simplified script (OpenCC's t2s, which the pipeline loads anyway), so the one unit
+    list serves both scripts. A rejected match lets the search go on from its next character, as
+    a lookahead in the pattern would."""
+    from .convert import to_simplified
 
+    unit = _unit_start(after_spaces)
+    pos = 0
+    while True:
+        m = pattern.search(text, pos)
+        if m is None:
+            return
+        at = m.end()
+        if text[at:at + 1] in marks or unit.match(to_simplified(text[at:at + 16])):
+            yield m
+            pos = m.end()
+        else:
+            pos = m.start() + 1
+
+
+_NUMBER_LINE = regex.compile(r"(?<=[^\n。；;！!？?:：|\t])\n(\d[\d,.]*%?)\n")
+_AFTER_NUMBER_LINE = frozenset(",，。;；、)）")
 
 _CLOSING_LINE = regex.compile(r"(?<=[^\n])\n(?=[)）])")
 
@@ -84,7 +101,7 @@ def fix_split_lines(text: str) -> list[tuple[Edit, str]]:
     if "\n" not in text:
         return []
     found = []
-    for m in _number_line().finditer(text):
+    for m in _matches_before_unit(_NUMBER_LINE, text, marks=_AFTER_NUMBER_LINE):
         found.append((Edit(m.start(), m.start() + 1, ""), "split_line"))
         found.append((Edit(m.end() - 1, m.end(), ""), "split_line"))
     for m in _CLOSING_LINE.finditer(text):
@@ -143,16 +160,15 @@ def fix_fullwidth_digits(text: str) -> list[tuple[Edit, str]]:
 
 
 # ---------------------------------------------------------------- numbers split by spaces
-@lru_cache(maxsize=1)
-def _split_number() -> "regex.Pattern":
-    return regex.compile(r"(?<![\d.,])\d{1,3}(?:[ \u3000\u00a0]\d{3})+(?![\d])(?=\s*" + _unit_ahead() + ")")
+_SPLIT_NUMBER = regex.compile(r"(?<![\d.,])\d{1,3}(?:[ \u3000\u00a0]\d{3})+(?![\d])")
+_NUMBER_SPACES = regex.compile(r"[ \u3000\u00a0]")
 
 
 def fix_split_numbers(text: str) -> list[tuple[Edit, str]]:
     """'1 637条' -> '1637条' (only before a unit, so lists of numbers stay apart)."""
     out = []
-    for m in _split_number().finditer(text):
-        rep = regex.sub(r"[ \u3000\u00a0]", "", m.group())
+    for m in _matches_before_unit(_SPLIT_NUMBER, text, after_spaces=True):
+        rep = _NUMBER_SPACES.sub("", m.group())
         out.append((Edit(m.start(), m.end(), rep), "split_number"))
     return out
 
