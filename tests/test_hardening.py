@@ -46,7 +46,7 @@ def fuzz_text(rng: random.Random, max_pieces: int = 40) -> str:
 
 def violations(text: str) -> list[str]:
     """Broken invariants of one text's extraction: spans, repair replay, JSON round trip."""
-    from zhreport.batch import report_dict
+    from zhreport.types import report_dict
     from zhreport.pipeline import extract_text
 
     bad = []
@@ -94,7 +94,7 @@ def test_fuzzed_text_keeps_spans_repair_replay_and_json_round_trip(text):
 @given(st.decimals(allow_nan=True, allow_infinity=True) | st.integers(-10**6, 10**6).map(
     lambda k: __import__("decimal").Decimal(f"1E{k}")))
 def test_any_decimal_value_is_written_as_json_or_left_out(value):
-    from zhreport.batch import report_dict
+    from zhreport.types import report_dict
     from zhreport.types import Check, Fact, FieldValue, Report
 
     fact = Fact(0, 2, "2件", value, "件", None, "案件", None, "admin_review.total")

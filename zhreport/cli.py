@@ -135,7 +135,7 @@ def _time_limit(seconds: Optional[float]):
 
 
 def _cmd_extract(args) -> int:
-    from .batch import report_dict
+    from .types import report_dict
     from .pipeline import extract_text
 
     status = 0

@@ -22,6 +22,7 @@ __all__ = ["Indicator", "link_indicators", "clause_bounds", "is_structure_count"
 
 # characters that end a clause for the purpose of "what is counted"
 _BOUNDARY = set("，,。；;！!？?\n、：:（(）)|\t")
+_LAST_BOUNDARY = regex.compile("[" + regex.escape("".join(sorted(_BOUNDARY))) + "]", regex.REVERSE)
 _SENTENCE_END = set("。；;！!？?\n")
 _QUOTES = "“”\"'‘’《》「」"
 _SHARED_TAIL = regex.compile(r"(?:均|都|分别|各)(?:达到|达|为|是)?$")
@@ -85,15 +86,16 @@ def clause_bounds(text: str, pos: int, floor: int = 0) -> int:
     floor = max(floor, pos - CLAUSE_WINDOW)
     i = pos
     while i > floor:
-        c = text[i - 1]
-        if c in _CLOSE:
-            j = _note_start(text, i - 1, floor)
+        m = _LAST_BOUNDARY.search(text, floor, i)
+        if m is None:
+            return floor
+        at = m.start()
+        if text[at] in _CLOSE:
+            j = _note_start(text, at, floor)
             if j is not None:
                 i = j
                 continue
-        if c in _BOUNDARY:
-            break
-        i -= 1
+        return at + 1
     return i
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Optional
 
-__all__ = ["Repair", "Quantity", "Fact", "Statement", "FieldValue", "Check", "Report", "json_number"]
+__all__ = ["Repair", "Quantity", "Fact", "Statement", "FieldValue", "Check", "Report", "json_number", "report_dict"]
 
 
 def json_number(value: Optional[Decimal]) -> Any:
@@ -207,3 +207,39 @@ class Report:
         from .view import render_html
 
         return render_html(self)
+
+
+_INT_DIGITS = 4000  # below Python's int/str limit (4300 digits): JSON writers and readers take them
+
+
+def _writable(value: Decimal) -> bool:
+    """Can json_number's int or float of this value be written as JSON and read back?"""
+    if not value.is_finite():
+        return False
+    if value == value.to_integral_value():
+        return value.adjusted() < _INT_DIGITS
+    return value.adjusted() < 300  # a float: finite, not Infinity
+
+
+def report_dict(rep) -> dict:
+    """``rep.to_dict()`` that JSON can write and read back: a value beyond what JSON numbers
+    carry (thousands of digits, not finite) is left out (None) with a warning check naming
+    the fact — a missing value rather than a crash or a wrong one."""
+    dropped = []
+    for f in rep.facts:
+        if isinstance(f.value, Decimal) and not _writable(f.value):
+            dropped.append(f"{f.start}-{f.end}")
+            f.value = None
+    for fid, fv in rep.form.items():
+        if isinstance(fv.value, Decimal) and not _writable(fv.value):
+            dropped.append(fid)
+            fv.value = None
+    for c in rep.checks:
+        for attr in ("expected", "found"):
+            v = getattr(c, attr)
+            if isinstance(v, Decimal) and not _writable(v):
+                setattr(c, attr, None)
+    if dropped:
+        rep.checks.append(Check("value_range", "warning", [], "values too large for JSON numbers left out: "
+                                + ", ".join(dropped[:10]) + (" …" if len(dropped) > 10 else "")))
+    return rep.to_dict()

@@ -20,6 +20,8 @@ __all__ = ["NarrativeRules", "load_rules", "Claim", "parse_rule_text", "validate
 
 _SENTENCE_END = "。；;！!？?\n"
 _CLAUSE_END = "，,。；;！!？?\n、：:（(）)"
+_CLAUSE_END_AT = regex.compile("[" + regex.escape(_CLAUSE_END) + "]")
+_SENTENCE_END_AT = regex.compile("[" + regex.escape(_SENTENCE_END) + "]")
 _REST_WINDOW = 120  # how far past the number's clause `none_next` looks for the sentence's end
 
 
@@ -97,14 +99,12 @@ class NarrativeRules:
                   unit: Optional[str], quantity_end: Optional[int] = None) -> Optional[FieldMatch]:
         ss = text.rfind("\n", 0, number_start) + 1  # the paragraph up to the number's clause
         qe = quantity_end if quantity_end is not None else number_end
-        ce = qe
-        while ce < len(text) and text[ce] not in _CLAUSE_END:
-            ce += 1
+        m = _CLAUSE_END_AT.search(text, qe)
+        ce = m.start() if m else len(text)
         ctx = text[ss:ce]
         after = text[qe:ce]
-        se, se_max = ce, min(len(text), ce + _REST_WINDOW)
-        while se < se_max and text[se] not in _SENTENCE_END:
-            se += 1
+        m = _SENTENCE_END_AT.search(text, ce, ce + _REST_WINDOW)
+        se = m.start() if m else min(len(text), ce + _REST_WINDOW)
         rest = text[qe:se]
         topic_cache: dict = {}
         for r in self.by_unit.get(unit, self.any_unit):
