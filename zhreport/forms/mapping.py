@@ -22,6 +22,7 @@ _SENTENCE_END = "。；;！!？?\n"
 _CLAUSE_END = "，,。；;！!？?\n、：:（(）)"
 _CLAUSE_END_AT = regex.compile("[" + regex.escape(_CLAUSE_END) + "]")
 _SENTENCE_END_AT = regex.compile("[" + regex.escape(_SENTENCE_END) + "]")
+_SENTENCE_BREAK = regex.compile(r"[。\n]")
 _REST_WINDOW = 120  # how far past the number's clause `none_next` looks for the sentence's end
 
 
@@ -155,7 +156,7 @@ class NarrativeRules:
             return out
         # sentence ends and each field's stated positions, sorted once: every match then costs
         # two bisections instead of a scan of its sentence and of all stated facts
-        ends = [m.start() for m in regex.finditer(r"[。\n]", text)]
+        ends: list[int] = []  # found on the first match: most texts have none
         by_field: dict[str, list[tuple[int, int, Decimal]]] = {}
         for i, (f, v, p) in enumerate(stated):
             by_field.setdefault(f, []).append((p, i, v))
@@ -169,6 +170,8 @@ class NarrativeRules:
                 continue
             positions = [t[0] for t in items]
             for m in pat.finditer(text):
+                if not ends:
+                    ends = [e.start() for e in _SENTENCE_BREAK.finditer(text)] or [len(text)]
                 k = bisect_left(ends, m.start())
                 ss = ends[k - 1] + 1 if k > 0 else 0
                 k = bisect_left(ends, m.end())

@@ -196,7 +196,9 @@ def _line_tokens(text: str, ls: int, le: int, n: int) -> list[Token]:
             cs, ce = p, p + len(part)
             p = ce + 1
             core = part.strip()
-            if core.isascii() and core.isdigit():  # the commonest cell, without the general reader
+            if not core:
+                toks.append(Token("empty", "", cs, cs, n))
+            elif core.isascii() and core.isdigit():  # the commonest cell, without the general reader
                 at = cs + part.index(core)
                 toks.append(Token("value", core, at, at + len(core), n))
             else:
