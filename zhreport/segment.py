@@ -33,6 +33,7 @@ _HMM_SKIP = re.compile("([a-zA-Z0-9]+(?:\\.\\d+)?%?)")
 _HAN_FIRST, _HAN_LAST = 0x4E00, 0x9FD5  # the characters the HMM ever sees
 MIN_FLOAT = -3.14e100  # jieba.finalseg's score of what its tables lack
 STATES = "BMES"
+_BMSE = {"B": 0, "M": 1, "S": 2, "E": 3}  # the order of the Viterbi back-pointers
 _JIEBA_DATA = ("dict.txt", "finalseg/prob_start.py", "finalseg/prob_trans.py", "finalseg/prob_emit.py")
 
 
@@ -166,7 +167,7 @@ class Segmenter:
         c = ord(s[0]) - _HAN_FIRST
         start = self._start
         vB, vM, vE, vS = start["B"] + eB[c], start["M"] + eM[c], start["E"] + eE[c], start["S"] + eS[c]
-        back = []
+        back = []  # per character after the first: the previous state of B, M, S, E
         for ch in s[1:]:
             c = ord(ch) - _HAN_FIRST
             em = eB[c]  # B from E or S
@@ -181,12 +182,12 @@ class Segmenter:
             em = eE[c]  # E from B or M
             a, b = vB + tBE + em, vM + tME + em
             nE, pE = (b, "M") if b >= a else (a, "B")
-            back.append({"B": pB, "M": pM, "S": pS, "E": pE})
+            back.append(pB + pM + pS + pE)
             vB, vM, vS, vE = nB, nM, nS, nE
         state = "S" if vS >= vE else "E"
         tags = [state]
         for pointers in reversed(back):
-            state = pointers[state]
+            state = pointers[_BMSE[state]]
             tags.append(state)
         tags.reverse()
         words, begin, nexti = [], 0, 0
