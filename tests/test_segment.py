@@ -116,10 +116,11 @@ def test_a_changed_lexicon_rebuilds_the_cache(tmp_path, monkeypatch, jieba_tk, d
     text += "召开巡视整改通报会。"
     lines = S._lexicon_lines() + ["巡视整改通报会 7", f"{hmm_word} 0"]
     monkeypatch.setattr(S, "_lexicon_lines", lambda: lines)
+    monkeypatch.setattr(S, "KEEP_KEYS", 1)
     monkeypatch.setattr(finalseg, "Force_Split_Words", set())  # jieba's global, restored after the test
     seg = S._load()
     after = sorted(f.name for f in cache.iterdir())
-    assert len(after) == 2 and not set(after) & set(before)  # rebuilt, the old key's files gone
+    assert len(after) == 2 and not set(after) & set(before)  # rebuilt, the older lexicon's files pruned
     reference = _jieba_tokenizer(lines)
     assert "巡视整改通报会" in seg.cut(text) and hmm_word not in seg.cut(text)
     assert seg.cut(text) == list(reference.cut(text))

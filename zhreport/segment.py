@@ -12,6 +12,7 @@ jieba's data files and the lexicon's content. The warm path never imports jieba.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import marshal
 import os
@@ -24,6 +25,7 @@ from typing import Optional
 from .resources import model_path
 
 FORMAT = 1  # of the cached files; a change of layout bumps it
+KEEP_KEYS = 3  # cached dictionaries kept (of different lexicons or jieba installs)
 # jieba's patterns (jieba/__init__.py: re_han_default, re_skip_default, re_eng; finalseg: re_han, re_skip)
 _BLOCK = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)")
 _SPACE = re.compile("(\r\n|\\s)")
@@ -310,7 +312,7 @@ def _read(trie_path: str, data_path: str) -> Optional[Segmenter]:
 
 def _write(folder: str, key: str, trie, data: dict) -> None:
     """Each file to a temporary name, then renamed: a concurrent reader or builder sees a whole file
-    or none (the data file last: it says the trie is complete). Older keys' files are removed."""
+    or none (the data file last: it says the trie is complete)."""
     import tempfile
 
     for suffix, save in ((".trie", trie.save), (".data", lambda p: _write_bytes(p, marshal.dumps(data)))):
@@ -322,12 +324,15 @@ def _write(folder: str, key: str, trie, data: dict) -> None:
         except BaseException:
             os.unlink(tmp)
             raise
-    for name in os.listdir(folder):
-        if name == "jieba.cache" or name.startswith("words-") and not name.startswith(f"words-{key}."):
-            try:  # the jieba cache of earlier versions, and the files of an earlier lexicon
-                os.unlink(os.path.join(folder, name))
-            except OSError:
-                pass
+
+
+def _prune(folder: str) -> None:
+    """Keep the files of the last few lexicons (checkouts of other versions may use them), not more."""
+    built = sorted((e for e in os.scandir(folder) if e.name.startswith("words-") and e.name.endswith(".data")),
+                   key=lambda e: e.stat().st_mtime, reverse=True)
+    for entry in built[KEEP_KEYS:]:
+        for suffix in (".data", ".trie"):
+            os.unlink(entry.path[:-len(".data")] + suffix)
 
 
 def _write_bytes(path: str, content: bytes) -> None:
@@ -348,6 +353,8 @@ def _load() -> Segmenter:
     if folder is not None:
         try:
             _write(folder, key, trie, data)
+            with contextlib.suppress(OSError):  # a file another process removed first
+                _prune(folder)
         except OSError:
             pass
         else:
