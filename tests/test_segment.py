@@ -85,6 +85,18 @@ def test_segment_gives_offsets_into_the_text():
     assert all(text[s:e] == w for w, s, e in words) and words[0][1] == 3
 
 
+def test_a_process_with_the_cache_never_imports_jieba():
+    import subprocess
+    import sys
+
+    S.get_segmenter()  # the cache is there
+    code = ("import sys; from zhreport.segment import segment; print(len(segment('全年收到申请3件')), "
+            "sorted(m for m in sys.modules if m.split('.')[0] in ('jieba', 'pkg_resources')))")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT)] + [p for p in [os.environ.get("PYTHONPATH")] if p]))
+    p = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert p.stdout.split(None, 1) == ["5", "[]\n"], p.stderr[-500:]
+
+
 def _private_cache(tmp_path, monkeypatch, filled=False):
     """An empty cache folder of the test's, or one holding the files of the current lexicon (copied
     from the session's: a build takes a second)."""

@@ -57,12 +57,6 @@ class Segmenter:
         width = _HAN_LAST - _HAN_FIRST + 1
         self._emit = {y: emit[i * width:(i + 1) * width] for i, y in enumerate(STATES)}
 
-    def __len__(self) -> int:
-        return len(self._trie)
-
-    def _freq_positive(self, word: str) -> bool:
-        return word in self._trie
-
     # ------------------------------------------------------------ the dictionary route
     def _route(self, s: str) -> tuple[list, list]:
         """jieba's get_DAG + calc: per position the best log P of the rest and where its first
@@ -143,7 +137,7 @@ class Segmenter:
         """A run of single characters: itself, its characters when it is a word, else the HMM's words."""
         if len(buf) == 1:
             out.append(buf)
-        elif self._freq_positive(buf):
+        elif buf in self._trie:  # a word (the trie holds the words of frequency > 0)
             out.extend(buf)
         else:
             self._hmm(buf, out)
