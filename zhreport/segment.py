@@ -35,7 +35,7 @@ _HMM_SKIP = re.compile("([a-zA-Z0-9]+(?:\\.\\d+)?%?)")
 _HAN_FIRST, _HAN_LAST = 0x4E00, 0x9FD5  # the characters the HMM ever sees
 MIN_FLOAT = -3.14e100  # jieba.finalseg's score of what its tables lack
 STATES = "BMES"
-_BMSE = {"B": 0, "M": 1, "S": 2, "E": 3}  # the order of the Viterbi back-pointers
+_PREVIOUS = (("B", "E", "S"), ("M", "M", "B"), ("E", "B", "M"), ("S", "S", "E"))  # finalseg.PrevStatus: a state, the two it follows
 _JIEBA_DATA = ("dict.txt", "finalseg/prob_start.py", "finalseg/prob_trans.py", "finalseg/prob_emit.py")
 
 
@@ -155,35 +155,24 @@ class Segmenter:
                 out.extend(x for x in _HMM_SKIP.split(blk) if x)
 
     def _viterbi_words(self, s: str) -> list[str]:
-        """finalseg's viterbi and __cut: the same sums in the same order, the same tie-breaking (the
-        greater state letter, as max over (prob, state) tuples), back-pointers for its copied paths."""
+        """finalseg's viterbi and __cut: the same sums in the same order and the same max over
+        (prob, state) tuples; back-pointers instead of its copied paths."""
         emit, trans = self._emit, self._trans
-        eB, eM, eE, eS = emit["B"], emit["M"], emit["E"], emit["S"]
-        tBE, tBM, tEB, tES, tMM, tME, tSB, tSS = (trans[k] for k in ("BE", "BM", "EB", "ES", "MM", "ME", "SB", "SS"))
         c = ord(s[0]) - _HAN_FIRST
-        start = self._start
-        vB, vM, vE, vS = start["B"] + eB[c], start["M"] + eM[c], start["E"] + eE[c], start["S"] + eS[c]
-        back = []  # per character after the first: the previous state of B, M, S, E
+        v = {y: self._start[y] + emit[y][c] for y in STATES}
+        back = []  # per character after the first: each state's best predecessor
         for ch in s[1:]:
             c = ord(ch) - _HAN_FIRST
-            em = eB[c]  # B from E or S
-            a, b = vE + tEB + em, vS + tSB + em
-            nB, pB = (b, "S") if b >= a else (a, "E")
-            em = eM[c]  # M from M or B
-            a, b = vM + tMM + em, vB + tBM + em
-            nM, pM = (a, "M") if a >= b else (b, "B")
-            em = eS[c]  # S from S or E
-            a, b = vS + tSS + em, vE + tES + em
-            nS, pS = (a, "S") if a >= b else (b, "E")
-            em = eE[c]  # E from B or M
-            a, b = vB + tBE + em, vM + tME + em
-            nE, pE = (b, "M") if b >= a else (a, "B")
-            back.append(pB + pM + pS + pE)
-            vB, vM, vS, vE = nB, nM, nS, nE
-        state = "S" if vS >= vE else "E"
+            now, came_from = {}, {}
+            for y, p, q in _PREVIOUS:
+                em = emit[y][c]
+                now[y], came_from[y] = max((v[p] + trans[p + y] + em, p), (v[q] + trans[q + y] + em, q))
+            back.append(came_from)
+            v = now
+        state = max((v["E"], "E"), (v["S"], "S"))[1]
         tags = [state]
-        for pointers in reversed(back):
-            state = pointers[_BMSE[state]]
+        for came_from in reversed(back):
+            state = came_from[state]
             tags.append(state)
         tags.reverse()
         words, begin, nexti = [], 0, 0
