@@ -472,12 +472,12 @@ def _in_words(text: str, qs: int, unit_end: int, unit: Optional[str], t: _Tables
     the surroundings decides: the quantity must start and end at word boundaries (统一, 之一,
     进一步, 三个代表, 千家万户, 一次性, 三台县 do not), and a place suffix right after the unit
     that closes a word makes a name (八所镇, 七家子镇), unless the unit counts places (三个村)."""
-    from .segment import get_tokenizer
+    from .segment import get_segmenter
 
     ws = max(0, qs - 8)
     bounds = {ws}
     pos = ws
-    for word in get_tokenizer().cut(text[ws:min(len(text), unit_end + 8)], HMM=False):
+    for word in get_segmenter().cut(text[ws:min(len(text), unit_end + 8)], hmm=False):
         pos += len(word)
         bounds.add(pos)
     if qs not in bounds or unit_end not in bounds:

@@ -64,9 +64,9 @@ def repair_mojibake(text: str, lm=None, w=None):
 
 
 def preload() -> None:
-    """Load the character model, the code tables, jieba and the pinyin readings (before
+    """Load the character model, the code tables, the segmenter and the pinyin readings (before
     forking workers that share them, and so that a first page is not charged for them)."""
-    from ...segment import get_tokenizer
+    from ...segment import get_segmenter
     from ..fixes import is_reading
     from ..lm import load_arrays, load_base
     from . import layers
@@ -78,5 +78,5 @@ def preload() -> None:
     is_reading("數", "shù")
     form_label_keys()
     reading_index()  # and the code tables
-    get_tokenizer()
+    get_segmenter()
     layers.preload()

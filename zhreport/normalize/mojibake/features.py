@@ -74,9 +74,9 @@ def word_score(text: str) -> float:
 def word_scores(texts: list[str]) -> list[float]:
     """word_score of each text; the texts are converted in one call and a Han run that
     recurs (the context around a run's candidates) is segmented once."""
-    from ...segment import get_tokenizer
+    from ...segment import get_segmenter
 
-    tk = get_tokenizer()
+    best_logp = get_segmenter().best_logp
     seen: dict = {}
     out = []
     # a text per line: OpenCC's phrases never cross a line, nor a non-Han character
@@ -88,9 +88,7 @@ def word_scores(texts: list[str]) -> list[float]:
                 s = simp[m.start():m.end()]
                 got = seen.get(s)
                 if got is None:
-                    route: dict = {}
-                    tk.calc(s, tk.get_DAG(s), route)
-                    got = seen[s] = route[0][0]
+                    got = seen[s] = best_logp(s)
                 total += got
             else:
                 total += symbol_logp(simplified_char(seg))
