@@ -61,6 +61,7 @@ class Layers:
     def __init__(self, lm: CharLM):
         self.lm = lm
         self._memo: dict = {}
+        self._steps: dict = {}  # (prev char, id(items)) -> (steps, items)
         self._rows: dict = {}  # (prev char, id(items)) -> ranked_steps row
         self._weights: dict = {}
         # the page's characters, as tables() holds the code table's
@@ -124,6 +125,14 @@ class Layers:
                                               if f[u * 256 + ld] and t >= 0x81)
             return got
         return self._top("final", u, trail, FINAL_N if trail is not None else ANY_N)
+
+    def steps(self, prev: str, items: tuple) -> list:
+        """lm.steps from prev to the items' characters (memoised per page)."""
+        key = (prev, id(items))
+        got = self._steps.get(key)
+        if got is None:
+            got = self._steps[key] = (self.lm.steps(prev, [it[-1] for it in items]), items)
+        return got[0]
 
     def ranked_steps(self, rows: list) -> list:
         """For each (prev char, items): the model's step costs from prev to the items' characters,

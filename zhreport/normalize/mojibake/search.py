@@ -98,7 +98,7 @@ def _chains(layers: Layers, lm: CharLM, pi: int, group: dict, trail: Optional[in
     first = layers.first(pi)
     layer: dict = {}  # (trail byte, char) -> paths ending in that char, before a dropped pair
     if entering:
-        costs = [lm.steps(last, [c1 for _u1, c1 in first]) for last, _ok in entering]
+        costs = [layers.steps(last, first) for last, _ok in entering]
         per_char = WEIGHTS.per_char
         for j, (u1, c1) in enumerate(first):
             layer[(u1, c1)] = heapq.nlargest(PATHS, [
