@@ -8,6 +8,8 @@ from the document's own undamaged text, which knows the page's vocabulary best.
 from __future__ import annotations
 
 import math
+from array import array
+from bisect import bisect_left
 from collections import Counter
 from functools import lru_cache
 
@@ -16,10 +18,13 @@ from ..resources import model_path
 
 
 @lru_cache(maxsize=1)
-def load_base() -> tuple[dict, dict, int]:
-    """Unigram and bigram counts with the corpus scaled to the dictionary's total."""
+def load_base() -> tuple[dict, "Bigrams", int]:
+    """Unigram counts, bigram counts (compact: sorted pair codes and their counts) and the
+    total, with the corpus scaled to the dictionary's total."""
+    import numpy as np
+
     uni: dict[str, float] = {}
-    bi: dict[str, float] = {}
+    keys, vals = array("q"), array("d")  # ~350,000 pairs: a dict of str would take ~50 MB
     total = corpus_total = 1
     scale = 0.0
     with open(model_path("lm", "char_bigrams.tsv"), encoding="utf-8") as fh:
@@ -35,8 +40,31 @@ def load_base() -> tuple[dict, dict, int]:
             if len(key) == 1:
                 uni[key] = n
             elif len(key) == 2:
-                bi[key] = n
-    return uni, bi, int(total * (1 + CORPUS_WEIGHT))
+                keys.append(pair_code(key[0], key[1]))
+                vals.append(n)
+    k = np.frombuffer(keys, dtype=np.int64)
+    order = np.argsort(k, kind="stable")
+    return uni, Bigrams(k[order], np.frombuffer(vals, dtype=np.float64)[order]), int(total * (1 + CORPUS_WEIGHT))
+
+
+def pair_code(a: str, b: str) -> int:
+    """The key of the character pair ab in Bigrams (the arrays use the same code)."""
+    return (ord(a) << 21) | ord(b)
+
+
+class Bigrams:
+    """Pair counts as sorted pair codes (pair_code) and their counts: numpy arrays for the
+    array model, and a bisect over their memory for one pair at a time."""
+
+    def __init__(self, keys, vals):
+        self.keys, self.vals = keys, vals
+        self._keys, self._vals = memoryview(keys), memoryview(vals)
+        self._n = len(keys)
+
+    def get(self, a: str, b: str) -> float:
+        q = pair_code(a, b)
+        i = bisect_left(self._keys, q)
+        return self._vals[i] if i < self._n and self._keys[i] == q else 0
 
 
 class CharLM:
@@ -96,7 +124,7 @@ class CharLM:
         pb = (self.uni.get(b, 0) + 1) / (self.total + 20000)
         if a and self._known(a):
             n_a = self.uni.get(a, 0)
-            n_ab = self.bi.get(a + b, 0)
+            n_ab = self.bi.get(a, b)
             p = BIGRAM_LAMBDA * (n_ab / n_a if n_a else 0.0) + (1 - BIGRAM_LAMBDA) * pb
         else:
             p = pb
@@ -233,8 +261,14 @@ def _lookup(keys, vals, query):
 
     if not len(keys):
         return np.zeros(len(query))
-    idx = np.minimum(np.searchsorted(keys, query), len(keys) - 1)
-    return np.where(keys[idx] == query, vals[idx], 0.0)
+    # queries searched in order: each search starts where the last ended, and the key
+    # table (hundreds of thousands of pairs) is read from memory once, not per query
+    order = np.argsort(query, kind="stable")
+    ordered = query[order]
+    idx = np.minimum(np.searchsorted(keys, ordered), len(keys) - 1)
+    out = np.empty(len(query))
+    out[order] = np.where(keys[idx] == ordered, vals[idx], 0.0)
+    return out
 
 
 def _bmp_map(chars: str, convert) -> list[str]:
@@ -271,7 +305,7 @@ def _base_arrays():
         if ord(c) < 0x10000:
             uni_arr[ord(c)] = n
             in_uni[ord(c)] = True
-    keys, vals = _pair_arrays(bi)
+    keys, vals = bi.keys, bi.vals
     symbol = np.array([symbol_logp(chr(o)) if not 0xD800 <= o < 0xE000 else -16.0 for o in range(0x10000)])
     return _Arrays(lm_code=lm_code, uni=uni_arr, in_uni=in_uni, pb=(uni_arr + 1) / (_total + 20000),
                    symbol=symbol, bi_keys=keys, bi_vals=vals)

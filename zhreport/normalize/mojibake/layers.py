@@ -61,7 +61,8 @@ class Layers:
     def __init__(self, lm: CharLM):
         self.lm = lm
         self._memo: dict = {}
-        self._codes: dict = {}
+        self._steps: dict = {}  # (prev char, id(items)) -> (steps, items)
+        self._rows: dict = {}  # (prev char, id(items)) -> ranked_steps row
         self._weights: dict = {}
         # the page's characters, as tables() holds the code table's
         self._doc_by_lead: dict = {}
@@ -125,11 +126,39 @@ class Layers:
             return got
         return self._top("final", u, trail, FINAL_N if trail is not None else ANY_N)
 
-    def codes(self, items: tuple):
-        """The code points of the items' characters, as the array the model scores (memoised)."""
-        got = self._codes.get(id(items))
-        if got is None or got[0] is not items:
+    def steps(self, prev: str, items: tuple) -> list:
+        """lm.steps from prev to the items' characters (memoised per page)."""
+        key = (prev, id(items))
+        got = self._steps.get(key)
+        if got is None:
+            got = self._steps[key] = (self.lm.steps(prev, [it[-1] for it in items]), items)
+        return got[0]
+
+    def ranked_steps(self, rows: list) -> list:
+        """For each (prev char, items): the model's step costs from prev to the items' characters,
+        best first, as (costs, item indexes), ties in item order. Memoised per page (a row recurs
+        across the runs and steps of a page); the missing rows are scored in one call."""
+        got = self._rows
+        missing = {}
+        for prev, items in rows:
+            key = (prev, id(items))
+            if key not in got and key not in missing and items:
+                missing[key] = (prev, items)
+        if missing:
             import numpy as np
 
-            got = self._codes[id(items)] = (items, np.array([ord(it[-1]) for it in items], dtype=np.int64))
-        return got[1]
+            todo = list(missing.values())
+            lens = [len(items) for _prev, items in todo]
+            prev_codes = np.repeat([ord(prev) for prev, _items in todo], lens)
+            codes = np.fromiter((ord(it[-1]) for _prev, items in todo for it in items), dtype=np.int64,
+                                count=sum(lens))
+            costs = self.lm.step_array(prev_codes, codes)
+            at = 0
+            for key, (prev, items), n in zip(missing, todo, lens):
+                row = costs[at:at + n]
+                order = np.argsort(-row, kind="stable")
+                # the items are kept with the row: the key holds their id
+                got[key] = (row[order].tolist(), order.tolist(), items)
+                at += n
+        empty = ((), (), ())
+        return [got.get((prev, id(items)), empty) for prev, items in rows]

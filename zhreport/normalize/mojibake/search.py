@@ -98,7 +98,7 @@ def _chains(layers: Layers, lm: CharLM, pi: int, group: dict, trail: Optional[in
     first = layers.first(pi)
     layer: dict = {}  # (trail byte, char) -> paths ending in that char, before a dropped pair
     if entering:
-        costs = [lm.steps(last, [c1 for _u1, c1 in first]) for last, _ok in entering]
+        costs = [layers.steps(last, first) for last, _ok in entering]
         per_char = WEIGHTS.per_char
         for j, (u1, c1) in enumerate(first):
             layer[(u1, c1)] = heapq.nlargest(PATHS, [
@@ -106,7 +106,8 @@ def _chains(layers: Layers, lm: CharLM, pi: int, group: dict, trail: Optional[in
                 for (_last, ok), cost in zip(entering, costs) for p in ok])
     # Only the CHAIN_KEEP best ends can survive the beam (it keeps BEAM states), and a
     # step costs at most 0 (a log-probability): a node whose best path is already below
-    # the CHAIN_KEEP-th end found is not expanded. The steps of a layer are scored at once.
+    # the CHAIN_KEEP-th end found is not expanded. A node's steps are ranked once per page
+    # (layers.ranked_steps), so the expansions of a layer are read best first, by merging.
     ends: list = []  # (key before the last per-char bonus, order found, char, node, cost)
     per_char = WEIGHTS.per_char
     for depth in range(1, MAX_CHAIN + 1):
@@ -117,13 +118,13 @@ def _chains(layers: Layers, lm: CharLM, pi: int, group: dict, trail: Optional[in
         finals = [(c, node, layers.final(u, trail, reading)) for (u, c), node in nodes
                   if floor is None or node[0][0] > floor]
         middles = []
-        if depth < MAX_CHAIN:  # scored with the finals (one call), pruned once the ends are known
+        if depth < MAX_CHAIN:  # ranked with the finals (one call), pruned once the ends are known
             for (u, c), node in nodes:
                 ok = [p for p in node if p[3] < MAX_DROPS]
                 if ok:
                     middles.append((c, ok, layers.middle(u)))
-        scored_finals, scored_middles = _scored(layers, lm, [finals, middles])
-        ends.extend(_best_ends(finals, scored_finals, CHAIN_KEEP, len(ends)))
+        rows = layers.ranked_steps([(c, items) for c, _node, items in finals + middles])
+        ends.extend(_best_ends(finals, rows[:len(finals)], CHAIN_KEEP, len(ends)))
         ends.sort(key=lambda e: (-e[0], e[1]))
         del ends[CHAIN_KEEP:]
         if depth == MAX_CHAIN:
@@ -131,46 +132,36 @@ def _chains(layers: Layers, lm: CharLM, pi: int, group: dict, trail: Optional[in
         floor = ends[CHAIN_KEEP - 1][0] if len(ends) >= CHAIN_KEEP else None
         open_ = [floor is None or ok[0][0] + per_char > floor for _c, ok, _items in middles]
         layer = {(u2, m): _extend(ok, m, cost, 1)
-                 for m, ok, cost, u2 in _best_middles(middles, scored_middles, open_, MIDDLE_N)}
+                 for m, ok, cost, u2 in _best_middles(middles, rows[len(finals):], open_, MIDDLE_N)}
     return [(cf, _extend(node, cf, cost)) for _sc, _o, cf, node, cost in ends]
 
 
-def _scored(layers: Layers, lm: CharLM, groups: list) -> list:
-    """For each group of expansions [(last char, node paths, items)], the keys (node's best
-    key + step cost) of its (node, item) pairs, best first, as (key, expansion, item).
-    The steps of all groups are scored in one call."""
-    import numpy as np
-
-    flat = [e for g in groups for e in g]
-    lens = [len(items) for _c, _node, items in flat]
-    if not sum(lens):
-        return [[] for _g in groups]
-    tops = np.repeat([node[0][0] for _c, node, _items in flat], lens)
-    prev = np.repeat([ord(c) for c, _node, _items in flat], lens)
-    nxt = np.concatenate([layers.codes(items) for _c, _node, items in flat])
-    keys = tops + lm.step_array(prev, nxt)
-    out, e0, k0 = [], 0, 0
-    for g in groups:
-        glens = lens[e0:e0 + len(g)]
-        n = sum(glens)
-        if not n:
-            out.append([])
+def _merged(tops: list, rows: list):
+    """(key, expansion, item) of expansions e with keys tops[e] + rows[e]'s step costs, best
+    first, ties in expansion then item order; rows[e] is a ranked_steps row, tops[e] None
+    for an expansion left out."""
+    heap = []
+    for e, (top, (costs, order, _items)) in enumerate(zip(tops, rows)):
+        if top is not None and costs:
+            heap.append((-(top + costs[0]), e, order[0], 0))
+    heapq.heapify(heap)
+    while heap:
+        neg, e, j, at = heap[0]
+        yield -neg, e, j
+        at += 1
+        costs, order, _items = rows[e]
+        if at < len(costs):
+            heapq.heapreplace(heap, (-(tops[e] + costs[at]), e, order[at], at))
         else:
-            gkeys = keys[k0:k0 + n]
-            order = np.argsort(-gkeys, kind="stable")
-            which = np.repeat(np.arange(len(g)), glens)
-            starts = np.cumsum([0] + glens[:-1])
-            out.append(zip(gkeys[order].tolist(), which[order].tolist(),
-                           (order - starts[which[order]]).tolist()))
-        e0 += len(g)
-        k0 += n
-    return out
+            heapq.heappop(heap)
 
 
-def _best_ends(finals: list, scored, n: int, found: int) -> list:
+def _best_ends(finals: list, rows: list, n: int, found: int) -> list:
     """The n best distinct last characters of the chains [(char, node, final items)]."""
     out, seen = [], set()
-    for key, e, j in scored:
+    if n <= 0:
+        return out
+    for key, e, j in _merged([node[0][0] for _c, node, _items in finals], rows):
         c, node, items = finals[e]
         cf = items[j][-1]
         if cf in seen:
@@ -182,13 +173,11 @@ def _best_ends(finals: list, scored, n: int, found: int) -> list:
     return out
 
 
-def _best_middles(middles: list, scored, open_: list, n: int) -> list:
+def _best_middles(middles: list, rows: list, open_: list, n: int) -> list:
     """The n best distinct characters inside chains [(char, paths, middle items)] from the
     expansions still open: (char, paths, cost, trail byte)."""
     out, seen = [], set()
-    for key, e, j in scored:
-        if not open_[e]:
-            continue
+    for key, e, j in _merged([ok[0][0] if o else None for (_c, ok, _items), o in zip(middles, open_)], rows):
         c, ok, items = middles[e]
         _v, u2, m = items[j]
         if m in seen:
