@@ -60,7 +60,8 @@ def choose(text: str, runs, w=None):
 
 def repair_mojibake(text: str, lm=None, w=None):
     """Every damaged run of the text (RunResult), repaired where the evidence is clear."""
-    return choose(text, run_candidates(text, lm), w)
+    runs = run_candidates(text, lm)
+    return choose(text, runs, w) if runs else []  # clean text imports no ranking
 
 
 def preload() -> None:
