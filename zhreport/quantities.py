@@ -414,6 +414,8 @@ _LARGEST = Decimal(10) ** 20  # no report counts more: a longer run of digits is
 
 
 def _quantity(text: str, m, t: _Tables) -> Optional[Quantity]:
+    if m.group("unit") is None and not m.group("pct") and t.big.keys().isdisjoint(m.group("num")):
+        return None  # a bare number (most matches: codes, ordinals, years), told apart cheaply
     ns, ne = m.span("num")
     num = run = text[ns:ne]
     unit = m.group("unit")
