@@ -67,6 +67,23 @@ def test_script_detection(dev_cases):
     assert normalize(opencc.OpenCC("s2t").convert(text)).script == "hant"
 
 
+def test_script_detection_counts_the_characters_s2t_changes(dev_cases):
+    """The list behind the count agrees with OpenCC on a sample of the block, and half a report
+    in each script is mixed."""
+    import random
+
+    import opencc
+
+    from zhreport.normalize.convert import _simplified_only
+
+    s2t = opencc.OpenCC("s2t")
+    sample = [chr(c) for c in random.Random(7).sample(range(0x4E00, 0xA000), 800)]
+    assert [c for c in sample if (c in _simplified_only()) != (s2t.convert(c) != c)] == []
+    text = dev_cases[1]["text"]
+    half = len(text) // 2
+    assert normalize(text[:half] + s2t.convert(text[half:])).script == "mixed"
+
+
 def test_clean_dev_texts_get_no_repairs(dev_cases):
     import opencc
 

@@ -39,14 +39,24 @@ def to_simplified(text: str) -> str:
     return _convert_same_length(text, "t2s")
 
 
+@lru_cache(maxsize=1)
+def _simplified_only() -> frozenset:
+    """Characters OpenCC's s2t changes (models/script/simplified_only.txt, built from OpenCC by
+    scripts/build_script_chars.py): counted instead of converting a text to traditional script."""
+    from ..resources import load_lines
+
+    return frozenset("".join(load_lines("script", "simplified_only.txt")))
+
+
 def detect_script(text: str, simplified: str | None = None) -> str:
-    """'hant', 'hans' or 'mixed', from how many characters each conversion would change."""
+    """'hant', 'hans' or 'mixed', from how many characters each conversion would change
+    (t2s over the text, s2t character by character)."""
     if simplified is None:
         simplified = to_simplified(text)
     trad = sum(map(ne, text, simplified))
     if trad == 0:  # nothing a traditional character: no need to ask the other way
         return "hans"
-    simp = sum(map(ne, text, _convert_same_length(text, "s2t")))
+    simp = sum(map(_simplified_only().__contains__, text))
     if simp >= 4 * trad:
         return "hans"
     if trad >= 4 * simp:
