@@ -63,6 +63,18 @@ def _compile(p: Optional[str]):
     return regex.compile(p) if p else None
 
 
+def _either(rules: list) -> Optional["regex.Pattern"]:
+    """A pattern that matches wherever one of the rules' indicator patterns matches (None when
+    they cannot be joined: a pattern with back-references or global flags keeps its own search)."""
+    sources = list(dict.fromkeys(r.ind.pattern for r in rules))
+    if not sources or any(regex.search(r"\\[1-9]|\(\?[a-zA-Z]+\)", p) for p in sources):
+        return None
+    try:
+        return regex.compile("|".join(f"(?:{p})" for p in sources))
+    except regex.error:
+        return None
+
+
 class NarrativeRules:
     def __init__(self, data: dict, fields: Optional[set] = None, similar: Optional["_Similar"] = None):
         keep = (lambda f: True) if fields is None else (lambda f: f in fields)
@@ -79,6 +91,9 @@ class NarrativeRules:
         units = {u for r in self.rules if r.units is not None for u in r.units}
         self.by_unit = {u: [r for r in self.rules if r.units is None or u in r.units] for u in units}
         self.any_unit = [r for r in self.rules if r.units is None]
+        # per unit, one pattern that matches where any of its rules' indicator patterns does: half the
+        # numbers meet no rule, and one search tells so instead of one per rule
+        self.any_ind = {u: _either(rs) for u, rs in self.by_unit.items()}
         self.zeros = [(regex.compile(z["pattern"]), [f for f in z["fields"] if keep(f)])
                       for z in data.get("zeros") or []]
         self.implied = [(regex.compile(i["pattern"]), i["field"], i["from"], _compile(i.get("only_if")))
@@ -108,7 +123,9 @@ class NarrativeRules:
         se = m.start() if m else min(len(text), ce + _REST_WINDOW)
         rest = text[qe:se]
         topic_cache: dict = {}
-        for r in self.by_unit.get(unit, self.any_unit):
+        either = self.any_ind.get(unit)
+        rules = self.by_unit.get(unit, self.any_unit) if either is None or either.search(indicator) else ()
+        for r in rules:
             if not r.ind.search(indicator):
                 continue
             if r.none is not None and r.none.search(indicator):
