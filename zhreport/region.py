@@ -214,9 +214,11 @@ def _settle(g: Gazetteer, name: str, codes: set[str], text: str) -> set[str]:
 def _place_township(g: Gazetteer, township: str, text: str) -> Optional[str]:
     """The county a text prints right before the township ("平昌县亭子坝镇"), when only one."""
     found: set[str] = set()
-    for m in regex.finditer(regex.escape(township), text):
-        for _name, codes in g.names_ending_at(text, m.start()):
+    at = text.find(township) if township else -1
+    while at >= 0:
+        for _name, codes in g.names_ending_at(text, at):
             found |= {c for c in codes if g.by_code[c].level == "county"}
+        at = text.find(township, at + len(township))
     return next(iter(found)) if len(found) == 1 else None
 
 

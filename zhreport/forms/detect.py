@@ -102,9 +102,14 @@ def _issuer_vocab() -> dict:
     }
 
 
+_CLOSING_NOTE = regex.compile(r"[（(][^（）()]*[)）]$")
+_WORD_BREAK = regex.compile(r"[:：,，、《“\s]")
+_HAN_TAIL = regex.compile(r"[\p{Han}]{0,40}$")
+
+
 def _organ(name: str) -> Optional[str]:
     """The name when it reads as an organ (its ending is one), else None."""
-    name = regex.sub(r"[（(][^（）()]*[)）]$", "", name.strip(" \t　《》“”\"'"))  # 司法局（区行政复议局）
+    name = _CLOSING_NOTE.sub("", name.strip(" \t　《》“”\"'"))  # 司法局（区行政复议局）
     if not (2 <= len(name) <= 40) or not _HAN_RUN.match(name) or name.startswith(("关于", "我", "本", "该")):
         return None
     if any(w in name for w in ("年度", "报告")):
@@ -120,7 +125,7 @@ def _named_place(name: str) -> bool:
 
 def _before_year(head: str, need_lead: bool) -> Optional[str]:
     """The issuer in the words before a report's year: after the last lead word, before 关于."""
-    head = regex.split(r"[:：,，、《“\s]", head)[-1]
+    head = _WORD_BREAK.split(head)[-1]
     k = head.find("关于")
     if k >= 0:
         head = head[:k]
@@ -164,7 +169,7 @@ def _from_sentences(head: str) -> Optional[str]:
     """The sentence that names the report ("现公布X2019年…报告", "由X编制"), then a sentence X opens."""
     v = _issuer_vocab()
     for m in _YEAR_TITLE.finditer(head):
-        run = regex.search(r"[\p{Han}]{0,40}$", head[: m.start()]).group(0)
+        run = _HAN_TAIL.search(head[: m.start()]).group(0)
         at = m.start() - len(run)
         opened = at == 0 or head[at - 1] in "《“\n"
         who = _before_year(run, need_lead=not opened)
