@@ -53,7 +53,7 @@ def detect_script(text: str, simplified: str | None = None) -> str:
     (t2s over the text, s2t character by character)."""
     if simplified is None:
         simplified = to_simplified(text)
-    trad = sum(map(ne, text, simplified))
+    trad = 0 if text == simplified else sum(map(ne, text, simplified))
     if trad == 0:  # nothing a traditional character: no need to ask the other way
         return "hans"
     simp = sum(map(_simplified_only().__contains__, text))

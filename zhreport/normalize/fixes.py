@@ -83,7 +83,8 @@ def _matches_before_unit(pattern: "regex.Pattern", text: str, after_spaces: bool
         if m is None:
             return
         at = m.end()
-        if text[at:at + 1] in marks or unit.match(to_simplified(text[at:at + 16])):
+        ahead = text[at:at + 16]
+        if text[at:at + 1] in marks or unit.match(ahead) or (not ahead.isascii() and unit.match(to_simplified(ahead))):
             yield m
             pos = m.end()
         else:
