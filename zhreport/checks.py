@@ -34,9 +34,11 @@ def run_checks(form: dict[str, FieldValue], template: Template) -> list[Check]:
         typ = c.get("type")
         if typ == "sum":
             total = _num(form, c["total"])
+            if total is None:
+                continue
             parts = [(p, _num(form, p)) for p in c["parts"]]
             known = [v for _p, v in parts if v is not None]
-            if total is None or not known:
+            if not known:
                 continue
             s = sum(known, Decimal(0))
             complete = len(known) == len(parts)
