@@ -95,7 +95,10 @@ class CharLM:
         """How likely the page holds ch (log count, the page's own characters weighted
         cache_weight), for choosing which characters a search tries first."""
         s = simplified_char(ch)
-        n = self.uni.get(s, 0) + self.cache_uni.get(s, 0) * self.cache_weight
+        on_page = self.cache_uni.get(s, 0)
+        if not on_page:  # the same figure as for any page: shared by the process
+            return base_char_weight(ch, self.script)
+        n = self.uni.get(s, 0) + on_page * self.cache_weight
         return math.log(n + 1) + script_penalty(self.script, ch)
 
     def add_document(self, text: str) -> None:

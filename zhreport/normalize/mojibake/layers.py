@@ -108,21 +108,23 @@ class Layers:
 
     def first(self, lead: int) -> tuple:
         """(u, char): the character before a chain, whose trail u opens the first dropped pair."""
-        return self._top("first", lead, None, FIRST_N)
+        got = self._memo.get(("first", lead, None))
+        return self._top("first", lead, None, FIRST_N) if got is None else got
 
     def middle(self, u: int) -> tuple:
         """(v, u2, char) after a dropped (u, v): a character inside a chain."""
-        return self._top("middle", u, None, MIDDLE_N)
+        got = self._memo.get(("middle", u, None))
+        return self._top("middle", u, None, MIDDLE_N) if got is None else got
 
     def final(self, u: int, trail: Optional[int], reading: Optional[str] = None) -> tuple:
         """(v, char) after a dropped (u, v): the character that ends a chain."""
+        got = self._memo.get(("final", u, reading if reading is not None else trail))
+        if got is not None:
+            return got
         if reading is not None:  # trail lost, but the page's pinyin names the character
-            key = ("final", u, reading)
-            got = self._memo.get(key)
-            if got is None:
-                f = unmapped_flags()
-                got = self._memo[key] = tuple((ld, c) for ld, t, c in read_as(reading)
-                                              if f[u * 256 + ld] and t >= 0x81)
+            f = unmapped_flags()
+            got = self._memo[("final", u, reading)] = tuple((ld, c) for ld, t, c in read_as(reading)
+                                                            if f[u * 256 + ld] and t >= 0x81)
             return got
         return self._top("final", u, trail, FINAL_N if trail is not None else ANY_N)
 

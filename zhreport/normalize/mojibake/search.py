@@ -34,6 +34,7 @@ CHAIN_KEEP = BEAM  # ends of chains kept per expansion
 RERANK = 60  # complete candidates re-ranked with jieba's word model
 MAX_SEARCHED_RUNS = 120  # runs of one document searched; later ones are only reported
 CACHE_CHARS = 400_000  # characters of the page the document cache learns from
+SHAPE_CHARS = 2 + MAX_UNITS + 8  # a search reads the '?', its punctuation, MAX_UNITS characters and an annotation
 INDENT_BONUS = 15.0  # a false cut at a line start is '　（' = A1[A1 A3]A8: the indentation
 
 RUN_START = regex.compile(r"[?\ufffd](?=[。!！?？,，])")
@@ -54,10 +55,20 @@ def run_candidates(text: str, lm: Optional[CharLM] = None) -> list[tuple[int, li
     lm.set_script(_page_script(clean))
     layers = Layers(lm)
     out = []
+    found: dict = {}  # run shape -> candidates (end, restored, score) relative to the run's start
     # a run costs milliseconds: past MAX_SEARCHED_RUNS (a hostile or huge input)
     # the runs are still reported, with no candidate
     for n, i in enumerate(starts):
-        cands = search(text, i, lm, layers) if n < MAX_SEARCHED_RUNS else []
+        if n < MAX_SEARCHED_RUNS:
+            # a search reads no further than this: runs of one shape (a form's rows that
+            # open alike) have the same candidates
+            shape = (text[max(0, i - 1):i + SHAPE_CHARS], i == 0)
+            got = found.get(shape)
+            if got is None:
+                got = found[shape] = [(c.end - i, c.restored, c.bigram) for c in search(text, i, lm, layers)]
+            cands = [Candidate(i, i + end, restored, bigram) for end, restored, bigram in got]
+        else:
+            cands = []
         describe(text, cands)
         out.append((i, cands))
     return out
