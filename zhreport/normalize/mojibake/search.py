@@ -34,7 +34,6 @@ CHAIN_KEEP = BEAM  # ends of chains kept per expansion
 RERANK = 60  # complete candidates re-ranked with jieba's word model
 MAX_SEARCHED_RUNS = 120  # runs of one document searched; later ones are only reported
 CACHE_CHARS = 400_000  # characters of the page the document cache learns from
-SHAPE_CHARS = 2 + MAX_UNITS + 8  # a search reads the '?', its punctuation, MAX_UNITS characters and an annotation
 INDENT_BONUS = 15.0  # a false cut at a line start is '　（' = A1[A1 A3]A8: the indentation
 
 RUN_START = regex.compile(r"[?\ufffd](?=[。!！?？,，])")
@@ -55,20 +54,11 @@ def run_candidates(text: str, lm: Optional[CharLM] = None) -> list[tuple[int, li
     lm.set_script(_page_script(clean))
     layers = Layers(lm)
     out = []
-    found: dict = {}  # run shape -> candidates (end, restored, score) relative to the run's start
+    prefixes: dict = {}  # the searches of the page so far, by the text they read
     # a run costs milliseconds: past MAX_SEARCHED_RUNS (a hostile or huge input)
     # the runs are still reported, with no candidate
     for n, i in enumerate(starts):
-        if n < MAX_SEARCHED_RUNS:
-            # a search reads no further than this: runs of one shape (a form's rows that
-            # open alike) have the same candidates
-            shape = (text[max(0, i - 1):i + SHAPE_CHARS], i == 0)
-            got = found.get(shape)
-            if got is None:
-                got = found[shape] = [(c.end - i, c.restored, c.bigram) for c in search(text, i, lm, layers)]
-            cands = [Candidate(i, i + end, restored, bigram) for end, restored, bigram in got]
-        else:
-            cands = []
+        cands = search(text, i, lm, layers, prefixes) if n < MAX_SEARCHED_RUNS else []
         describe(text, cands)
         out.append((i, cands))
     return out
@@ -244,10 +234,92 @@ def _openings(text: str, i: int, lm: CharLM, left: str) -> list:
     return out
 
 
-def search(text: str, i: int, lm: CharLM, layers: Optional[Layers] = None) -> list[Candidate]:
-    """Complete candidates for the run whose '?' is at i, best first (features not yet filled in)."""
+def search(text: str, i: int, lm: CharLM, layers: Optional[Layers] = None,
+           prefixes: Optional[dict] = None) -> list[Candidate]:
+    """Complete candidates for the run whose '?' is at i, best first (features not yet filled in).
+
+    prefixes: the page's searches so far, by the text they read (see _Prefix): a run that
+    opens like an earlier one (a form's rows: '?。ǘ┩...') resumes where their text parts.
+    """
     layers = layers or Layers(lm)
-    step = lm.step
+    prefix = _Prefix(text, i, {} if prefixes is None else prefixes)
+    got = prefix.recall()
+    if got is None:
+        states, seeds, done = _start(text, i, lm)
+        prefix.keep(states, seeds, done)
+    else:
+        states, seeds, done = got
+    k = i + 2
+    for _step in range(MAX_UNITS):
+        for key, path in seeds.pop(k, ()):
+            _add(states, key, path)
+        if not states or k >= len(text) or text[k] in "\r\n":
+            break
+        prefix.read(k)
+        got = prefix.recall()
+        if got is None:
+            states = _step_at(text, k, states, done, lm, layers)
+            if len(done) > 4 * RERANK:
+                done[:] = heapq.nlargest(2 * RERANK, done, key=lambda ep: ep[1][0])
+            prefix.keep(states, seeds, done)
+        else:
+            states, seeds, done = got
+        k += 1
+    best: dict = {}
+    context: dict = {}
+    for end, path in done:
+        last = path[2][-1:]
+        extra = context.get((end, last))
+        if extra is None:
+            after = text[end:end + 2]
+            if after and after[0] not in "\r\n":
+                extra = lm.score(after, last)
+            else:  # the restoration ends the line: table labels and headings do, mid-phrase words do not
+                extra = lm.end_of_line(last)
+            context[(end, last)] = extra
+        key = (path[2], end)
+        sc = path[1] + extra
+        if key not in best or best[key][1].bigram < sc:
+            best[key] = (path[0] + extra, Candidate(i, end, path[2], sc))
+    return [c for _k, c in heapq.nlargest(RERANK, best.values(), key=lambda kc: kc[0])]
+
+
+class _Prefix:
+    """The search of a run so far, by the text it has read: the states, the seeds not yet
+    used and the complete paths after each damaged character, positions relative to the '?'.
+    A step reads its character and the next; a lost trail byte also a pinyin annotation."""
+
+    def __init__(self, text: str, i: int, memo: dict):
+        self.text, self.i, self.memo = text, i, memo
+        self.end = i + 4  # the start reads the run's punctuation, '?。' and an opening '（N）'
+        self.recalling = True  # until the first prefix not seen
+
+    def read(self, k: int) -> None:
+        self.end = max(self.end, k + 2, k + 8 if self.text[k] in "?\ufffd" else 0)
+
+    def _key(self) -> tuple:
+        return self.i == 0, self.text[max(0, self.i - 1):self.end]
+
+    def recall(self):
+        if not self.recalling:
+            return None
+        got = self.memo.get(self._key())
+        if got is None:
+            self.recalling = False
+            return None
+        states, seeds, done = got
+        i = self.i
+        return ({key: list(paths) for key, paths in states.items()},
+                {i + k: list(v) for k, v in seeds.items()}, [(i + end, path) for end, path in done])
+
+    def keep(self, states: dict, seeds: dict, done: list) -> None:
+        i = self.i
+        self.memo[self._key()] = ({key: list(paths) for key, paths in states.items()},
+                                  {k - i: list(v) for k, v in seeds.items()}, [(end - i, path) for end, path in done])
+
+
+def _start(text: str, i: int, lm: CharLM) -> tuple:
+    """The states after the run's '?' and punctuation, the seeds by position, the complete paths."""
     p0, p1 = PUNCT_BYTES[text[i + 1]]
     _by_lead, by_trail = tables()
     left = text[max(0, i - 3):i]
@@ -271,82 +343,62 @@ def search(text: str, i: int, lm: CharLM, layers: Optional[Layers] = None) -> li
         lone = [ch for _a, ch in by_trail.get(0xA3, [])]
         for ch, sc in zip(lone, first_scores if p0 == 0xA3 else lm.score_each(lone, left).tolist()):
             done.append((i + 2, _path(sc, ch, 0)))
-    k = i + 2
-    for _step in range(MAX_UNITS):
-        for key, path in seeds.pop(k, ()):
-            _add(states, key, path)
-        if not states or k >= len(text) or text[k] in "\r\n":
-            break
-        d = text[k]
-        end_of_piece = k + 1 >= len(text) or text[k + 1] in "\r\n " or text[k + 1] in PUNCT_BYTES
-        groups: dict = {}
-        for (pi, last), paths in states.items():
-            groups.setdefault(pi, {})[last] = paths
-        nxt: dict = {}
-        for pi, group in groups.items():
-            for kind, b in units(d):
-                if kind == "pair":
-                    p, q = b
-                    ch = gbk_pair(pi, p)
-                    extended = []
-                    if ch is not None and plausible(ch):
-                        for last, paths in group.items():
-                            extended.append((ch, _extend(paths, ch, step(last, ch))))
-                    extended += _chains(layers, lm, pi, group, p)
-                    for last, paths in extended:
-                        if q >= 0x81:
-                            key = (q, last)
-                            if key not in nxt:  # paths of one extension: distinct, best first
-                                nxt[key] = paths
-                                continue
-                            for path in paths:
-                                _add(nxt, key, path)
-                        elif 0x20 <= q < 0x7F:  # the pair's second byte was ASCII: back in step
-                            done.extend((k + 1, path) for path in _extend(paths, chr(q), 0.0))
-                elif kind == "single":
-                    (a,) = b
-                    if not 0x40 <= a <= 0x7E:
-                        continue
-                    ch = gbk_pair(pi, a)
-                    if ch is not None and plausible(ch):
-                        for last, paths in group.items():
-                            done.extend((k + 1, path) for path in _extend(paths, ch, step(last, ch)))
-                    for _cf, paths in _chains(layers, lm, pi, group, a):
-                        done.extend((k + 1, path) for path in paths)
-                else:  # '?': the decoder read an original trail byte T as a lead
-                    annotation = None if end_of_piece else _PINYIN_NEXT.match(text, k + 1)
-                    reading = annotation.group()[:-1] if annotation else None
-                    ys = ("",) if end_of_piece else ("(",) if annotation else tuple(_SWALLOWED)
-                    for last, paths in _best_states(group):
-                        ends = heapq.nlargest(ROW_N, ((step(last, ch) + (step(ch, y) if y else 0.0), ch + y)
-                                                      for _t, ch in layers.row(pi, reading) for y in ys))
-                        for cost, tail in ends:
-                            done.extend((k + 1, path) for path in _extend(paths, tail, cost))
-                    # or a chain of dropped pairs came first: the lost trail is the chain's last
-                    for cf, paths in _chains(layers, lm, pi, group, None, reading):
-                        for y in heapq.nlargest(3, ys, key=lambda y, cf=cf: step(cf, y) if y else 0.0):
-                            done.extend((k + 1, path) for path in _extend(paths, y, step(cf, y) if y else 0.0))
-        states = dict(heapq.nlargest(BEAM, nxt.items(), key=lambda kv: kv[1][0][0]))
-        if len(done) > 4 * RERANK:
-            done = heapq.nlargest(2 * RERANK, done, key=lambda ep: ep[1][0])
-        k += 1
-    best: dict = {}
-    context: dict = {}
-    for end, path in done:
-        last = path[2][-1:]
-        extra = context.get((end, last))
-        if extra is None:
-            after = text[end:end + 2]
-            if after and after[0] not in "\r\n":
-                extra = lm.score(after, last)
-            else:  # the restoration ends the line: table labels and headings do, mid-phrase words do not
-                extra = lm.end_of_line(last)
-            context[(end, last)] = extra
-        key = (path[2], end)
-        sc = path[1] + extra
-        if key not in best or best[key][1].bigram < sc:
-            best[key] = (path[0] + extra, Candidate(i, end, path[2], sc))
-    return [c for _k, c in heapq.nlargest(RERANK, best.values(), key=lambda kc: kc[0])]
+    return states, seeds, done
+
+
+def _step_at(text: str, k: int, states: dict, done: list, lm: CharLM, layers: Layers) -> dict:
+    """The states after the damaged character at k; complete paths are added to done."""
+    step = lm.step
+    d = text[k]
+    end_of_piece = k + 1 >= len(text) or text[k + 1] in "\r\n " or text[k + 1] in PUNCT_BYTES
+    groups: dict = {}
+    for (pi, last), paths in states.items():
+        groups.setdefault(pi, {})[last] = paths
+    nxt: dict = {}
+    for pi, group in groups.items():
+        for kind, b in units(d):
+            if kind == "pair":
+                p, q = b
+                ch = gbk_pair(pi, p)
+                extended = []
+                if ch is not None and plausible(ch):
+                    for last, paths in group.items():
+                        extended.append((ch, _extend(paths, ch, step(last, ch))))
+                extended += _chains(layers, lm, pi, group, p)
+                for last, paths in extended:
+                    if q >= 0x81:
+                        key = (q, last)
+                        if key not in nxt:  # paths of one extension: distinct, best first
+                            nxt[key] = paths
+                            continue
+                        for path in paths:
+                            _add(nxt, key, path)
+                    elif 0x20 <= q < 0x7F:  # the pair's second byte was ASCII: back in step
+                        done.extend((k + 1, path) for path in _extend(paths, chr(q), 0.0))
+            elif kind == "single":
+                (a,) = b
+                if not 0x40 <= a <= 0x7E:
+                    continue
+                ch = gbk_pair(pi, a)
+                if ch is not None and plausible(ch):
+                    for last, paths in group.items():
+                        done.extend((k + 1, path) for path in _extend(paths, ch, step(last, ch)))
+                for _cf, paths in _chains(layers, lm, pi, group, a):
+                    done.extend((k + 1, path) for path in paths)
+            else:  # '?': the decoder read an original trail byte T as a lead
+                annotation = None if end_of_piece else _PINYIN_NEXT.match(text, k + 1)
+                reading = annotation.group()[:-1] if annotation else None
+                ys = ("",) if end_of_piece else ("(",) if annotation else tuple(_SWALLOWED)
+                for last, paths in _best_states(group):
+                    ends = heapq.nlargest(ROW_N, ((step(last, ch) + (step(ch, y) if y else 0.0), ch + y)
+                                                  for _t, ch in layers.row(pi, reading) for y in ys))
+                    for cost, tail in ends:
+                        done.extend((k + 1, path) for path in _extend(paths, tail, cost))
+                # or a chain of dropped pairs came first: the lost trail is the chain's last
+                for cf, paths in _chains(layers, lm, pi, group, None, reading):
+                    for y in heapq.nlargest(3, ys, key=lambda y, cf=cf: step(cf, y) if y else 0.0):
+                        done.extend((k + 1, path) for path in _extend(paths, y, step(cf, y) if y else 0.0))
+    return dict(heapq.nlargest(BEAM, nxt.items(), key=lambda kv: kv[1][0][0]))
 
 
 def _page_script(clean: str) -> str:
