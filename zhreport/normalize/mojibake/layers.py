@@ -155,12 +155,15 @@ class Layers:
             codes = np.fromiter((ord(it[-1]) for _prev, items in todo for it in items), dtype=np.int64,
                                 count=sum(lens))
             costs = self.lm.step_array(prev_codes, codes)
+            # every row ranked in one sort: by row, then best first, ties in item order
+            row_of = np.repeat(np.arange(len(todo)), lens)
+            ranked = np.lexsort((-costs, row_of))
+            ranked_costs = costs[ranked].tolist()
+            ranked = ranked.tolist()
             at = 0
             for key, (prev, items), n in zip(missing, todo, lens):
-                row = costs[at:at + n]
-                order = np.argsort(-row, kind="stable")
                 # the items are kept with the row: the key holds their id
-                got[key] = (row[order].tolist(), order.tolist(), items)
+                got[key] = (ranked_costs[at:at + n], [j - at for j in ranked[at:at + n]], items)
                 at += n
         empty = ((), (), ())
         return [got.get((prev, id(items)), empty) for prev, items in rows]

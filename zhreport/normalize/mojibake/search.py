@@ -102,9 +102,10 @@ def _chains(layers: Layers, lm: CharLM, pi: int, group: dict, trail: Optional[in
         costs = [layers.steps(last, first) for last, _ok in entering]
         per_char = WEIGHTS.per_char
         for j, (u1, c1) in enumerate(first):
-            layer[(u1, c1)] = heapq.nlargest(PATHS, [
+            # heapq.nlargest(PATHS, ...), cheaper on so few paths (no key: equal tuples are equal)
+            layer[(u1, c1)] = sorted([
                 (p[0] + (cost[j] + per_char), p[1] + cost[j], p[2] + c1, p[3] + 1)
-                for (_last, ok), cost in zip(entering, costs) for p in ok])
+                for (_last, ok), cost in zip(entering, costs) for p in ok], reverse=True)[:PATHS]
     # Only the CHAIN_KEEP best ends can survive the beam (it keeps BEAM states), and a
     # step costs at most 0 (a log-probability): a node whose best path is already below
     # the CHAIN_KEEP-th end found is not expanded. A node's steps are ranked once per page
