@@ -179,8 +179,8 @@ def test_mojibake_run_resumed_from_an_earlier_run_of_the_page_finds_what_it_find
     from zhreport.normalize.lm import CharLM
     from zhreport.normalize.mojibake.search import Layers, search
 
-    page = damage_text("\u3000（二）通過不同渠道和方式公開\n\u3000（二）通過不同渠道發布信息\n"
-                       "\u3000（二）申請辦結數\n")
+    page = damage_text("二、主動公開情況\n\u3000（二）通過不同渠道和方式公開\n"
+                       "\u3000（二）通過不同渠道發布信息\n\u3000（二）申請辦結數\n")
     starts = find_runs(page)
     assert len(starts) == 3
     lm = CharLM(page)
