@@ -128,6 +128,18 @@ class Layers:
             return got
         return self._top("final", u, trail, FINAL_N if trail is not None else ANY_N)
 
+    def first_rows(self, lead: int, trail: Optional[int], reading: Optional[str]) -> dict:
+        """{(u, char) of first(lead): (its ranked_steps row to final(u, trail, reading), its row
+        to middle(u))}: the first layer of a chain is the same for every group of the page."""
+        key = ("first_rows", lead, reading if reading is not None else trail)
+        got = self._memo.get(key)
+        if got is None:
+            first = self.first(lead)
+            rows = self.ranked_steps([(c, self.final(u, trail, reading)) for u, c in first]
+                                     + [(c, self.middle(u)) for u, c in first])
+            got = self._memo[key] = {uc: (rows[j], rows[len(first) + j]) for j, uc in enumerate(first)}
+        return got
+
     def steps(self, prev: str, items: tuple) -> list:
         """lm.steps from prev to the items' characters (memoised per page)."""
         key = (prev, id(items))

@@ -119,13 +119,18 @@ def _chains(layers: Layers, lm: CharLM, pi: int, group: dict, trail: Optional[in
         floor = ends[CHAIN_KEEP - 1][0] if len(ends) >= CHAIN_KEEP else None
         finals = [(c, node, layers.final(u, trail, reading)) for (u, c), node in nodes
                   if floor is None or node[0][0] > floor]
-        middles = []
+        middles, middle_nodes = [], []
         if depth < MAX_CHAIN:  # ranked with the finals (one call), pruned once the ends are known
-            for (u, c), node in nodes:
+            for uc, node in nodes:
                 ok = [p for p in node if p[3] < MAX_DROPS]
                 if ok:
-                    middles.append((c, ok, layers.middle(u)))
-        rows = layers.ranked_steps([(c, items) for c, _node, items in finals + middles])
+                    middles.append((uc[1], ok, layers.middle(uc[0])))
+                    middle_nodes.append(uc)
+        if depth == 1:  # no end found yet, so every node of the first layer: its rows are the page's
+            by_node = layers.first_rows(pi, trail, reading)
+            rows = [by_node[uc][0] for uc, _node in nodes] + [by_node[uc][1] for uc in middle_nodes]
+        else:
+            rows = layers.ranked_steps([(c, items) for c, _node, items in finals + middles])
         ends.extend(_best_ends(finals, rows[:len(finals)], CHAIN_KEEP, len(ends)))
         ends.sort(key=lambda e: (-e[0], e[1]))
         del ends[CHAIN_KEEP:]
