@@ -264,7 +264,7 @@ def search(text: str, i: int, lm: CharLM, layers: Optional[Layers] = None,
         prefix.read(k)
         got = prefix.recall()
         if got is None:
-            states = _step_at(text, k, states, done, lm, layers)
+            states = _step_at(text, k, states, done, lm, layers, k + 1 - i)
             if len(done) > 4 * RERANK:
                 done[:] = heapq.nlargest(2 * RERANK, done, key=lambda ep: ep[1][0])
             prefix.keep(states, seeds, done)
@@ -274,6 +274,7 @@ def search(text: str, i: int, lm: CharLM, layers: Optional[Layers] = None,
     best: dict = {}
     context: dict = {}
     for end, path in done:
+        end += i
         last = path[2][-1:]
         extra = context.get((end, last))
         if extra is None:
@@ -316,12 +317,12 @@ class _Prefix:
         states, seeds, done = got
         i = self.i
         return ({key: list(paths) for key, paths in states.items()},
-                {i + k: list(v) for k, v in seeds.items()}, [(i + end, path) for end, path in done])
+                {i + k: list(v) for k, v in seeds.items()}, list(done))
 
     def keep(self, states: dict, seeds: dict, done: list) -> None:
         i = self.i
         self.memo[self._key()] = ({key: list(paths) for key, paths in states.items()},
-                                  {k - i: list(v) for k, v in seeds.items()}, [(end - i, path) for end, path in done])
+                                  {k - i: list(v) for k, v in seeds.items()}, list(done))
 
 
 def _start(text: str, i: int, lm: CharLM) -> tuple:
@@ -341,19 +342,20 @@ def _start(text: str, i: int, lm: CharLM) -> tuple:
     if at_line_start and (p0, p1) == (0xA1, 0xA3):
         for k, pi, last, path in _openings(text, i, lm, left):
             seeds.setdefault(k, []).append(((pi, last), path))
-    done: list = []  # (end, path)
+    done: list = []  # (end relative to the '?', path)
     if text[i + 1:i + 3] == "?。":
         # '??。' can also be a character (L, A3) before a '。' (A1 A3): the mirror cut before
         # A3 A1 and before A1 A3, so the second '?' is the piece of one byte A3 between the
         # cuts, and the '。' was read in step: the character alone is the restoration
         lone = [ch for _a, ch in by_trail.get(0xA3, [])]
         for ch, sc in zip(lone, first_scores if p0 == 0xA3 else lm.score_each(lone, left).tolist()):
-            done.append((i + 2, _path(sc, ch, 0)))
+            done.append((2, _path(sc, ch, 0)))
     return states, seeds, done
 
 
-def _step_at(text: str, k: int, states: dict, done: list, lm: CharLM, layers: Layers) -> dict:
-    """The states after the damaged character at k; complete paths are added to done."""
+def _step_at(text: str, k: int, states: dict, done: list, lm: CharLM, layers: Layers, end: int) -> dict:
+    """The states after the damaged character at k; complete paths are added to done, as
+    (end, path): end is k + 1 relative to the run's '?'."""
     step = lm.step
     d = text[k]
     end_of_piece = k + 1 >= len(text) or text[k + 1] in "\r\n " or text[k + 1] in PUNCT_BYTES
@@ -380,7 +382,7 @@ def _step_at(text: str, k: int, states: dict, done: list, lm: CharLM, layers: La
                         for path in paths:
                             _add(nxt, key, path)
                     elif 0x20 <= q < 0x7F:  # the pair's second byte was ASCII: back in step
-                        done.extend((k + 1, path) for path in _extend(paths, chr(q), 0.0))
+                        done.extend((end, path) for path in _extend(paths, chr(q), 0.0))
             elif kind == "single":
                 (a,) = b
                 if not 0x40 <= a <= 0x7E:
@@ -388,9 +390,9 @@ def _step_at(text: str, k: int, states: dict, done: list, lm: CharLM, layers: La
                 ch = gbk_pair(pi, a)
                 if ch is not None and plausible(ch):
                     for last, paths in group.items():
-                        done.extend((k + 1, path) for path in _extend(paths, ch, step(last, ch)))
+                        done.extend((end, path) for path in _extend(paths, ch, step(last, ch)))
                 for _cf, paths in _chains(layers, lm, pi, group, a):
-                    done.extend((k + 1, path) for path in paths)
+                    done.extend((end, path) for path in paths)
             else:  # '?': the decoder read an original trail byte T as a lead
                 annotation = None if end_of_piece else _PINYIN_NEXT.match(text, k + 1)
                 reading = annotation.group()[:-1] if annotation else None
@@ -399,11 +401,11 @@ def _step_at(text: str, k: int, states: dict, done: list, lm: CharLM, layers: La
                     ends = heapq.nlargest(ROW_N, ((step(last, ch) + (step(ch, y) if y else 0.0), ch + y)
                                                   for _t, ch in layers.row(pi, reading) for y in ys))
                     for cost, tail in ends:
-                        done.extend((k + 1, path) for path in _extend(paths, tail, cost))
+                        done.extend((end, path) for path in _extend(paths, tail, cost))
                 # or a chain of dropped pairs came first: the lost trail is the chain's last
                 for cf, paths in _chains(layers, lm, pi, group, None, reading):
                     for y in heapq.nlargest(3, ys, key=lambda y, cf=cf: step(cf, y) if y else 0.0):
-                        done.extend((k + 1, path) for path in _extend(paths, y, step(cf, y) if y else 0.0))
+                        done.extend((end, path) for path in _extend(paths, y, step(cf, y) if y else 0.0))
     return dict(heapq.nlargest(BEAM, nxt.items(), key=lambda kv: kv[1][0][0]))
 
 
