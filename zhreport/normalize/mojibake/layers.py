@@ -63,6 +63,7 @@ class Layers:
         self._memo: dict = {}
         self._steps: dict = {}  # (prev char, id(items)) -> (steps, items)
         self._rows: dict = {}  # (prev char, id(items)) -> ranked_steps row
+        self._char_codes: dict = {}  # id(items) -> (their characters' code points, items)
         self._weights: dict = {}
         # the page's characters, as tables() holds the code table's
         self._doc_by_lead: dict = {}
@@ -164,9 +165,7 @@ class Layers:
             todo = list(missing.values())
             lens = [len(items) for _prev, items in todo]
             prev_codes = np.repeat([ord(prev) for prev, _items in todo], lens)
-            codes = np.fromiter((ord(it[-1]) for _prev, items in todo for it in items), dtype=np.int64,
-                                count=sum(lens))
-            costs = self.lm.step_array(prev_codes, codes)
+            costs = self.lm.step_array(prev_codes, np.concatenate([self._codes(items) for _prev, items in todo]))
             # every row ranked in one sort: by row, then best first, ties in item order
             row_of = np.repeat(np.arange(len(todo)), lens)
             ranked = np.lexsort((-costs, row_of))
@@ -179,3 +178,14 @@ class Layers:
                 at += n
         empty = ((), (), ())
         return [got.get((prev, id(items)), empty) for prev, items in rows]
+
+    def _codes(self, items: tuple):
+        """The code points of the items' characters, as an array (memoised per page: a list of
+        items is scored from many characters)."""
+        got = self._char_codes.get(id(items))
+        if got is None:
+            import numpy as np
+
+            # the items are kept with their codes: the key is their id
+            got = self._char_codes[id(items)] = (np.array([ord(it[-1]) for it in items], dtype=np.int64), items)
+        return got[0]
