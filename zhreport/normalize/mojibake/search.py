@@ -12,6 +12,7 @@ chains of dropped pairs are expanded layer by layer (layers.py).
 from __future__ import annotations
 
 import heapq
+from functools import partial
 from typing import Optional
 
 import regex
@@ -84,6 +85,32 @@ def _best_states(group: dict) -> list:
     return heapq.nlargest(ENTRY_N, group.items(), key=lambda kv: kv[1][0][0])
 
 
+class _Node:
+    """A node of a chain's layer: its best key, and its paths, made only when a returned
+    chain ends there (most nodes only rank and prune)."""
+
+    __slots__ = ("top", "_make", "_paths", "_open_top")
+
+    def __init__(self, top: float, make, open_top=False):
+        self.top, self._make, self._paths, self._open_top = top, make, None, open_top
+
+    def paths(self) -> list:
+        if self._paths is None:
+            self._paths = self._make()
+        return self._paths
+
+    def open_paths(self) -> list:
+        """The paths that may still assume a dropped pair."""
+        return [p for p in self.paths() if p[3] < MAX_DROPS]
+
+    def open_top(self) -> Optional[float]:
+        """The best key of open_paths (None when there is none)."""
+        if self._open_top is False:
+            ok = self.open_paths()
+            self._open_top = ok[0][0] if ok else None
+        return self._open_top
+
+
 def _chains(layers: Layers, lm: CharLM, pi: int, group: dict, trail: Optional[int],
             reading: Optional[str] = None) -> list:
     """Paths that end in a chain of 1..MAX_CHAIN dropped pairs and a character (v, trail).
@@ -97,50 +124,63 @@ def _chains(layers: Layers, lm: CharLM, pi: int, group: dict, trail: Optional[in
     entering = [(last, ok) for last, paths in _best_states(group)
                 if (ok := [p for p in paths if p[3] < MAX_DROPS])]
     first = layers.first(pi)
-    layer: dict = {}  # (trail byte, char) -> paths ending in that char, before a dropped pair
-    if entering:
-        costs = [layers.steps(last, first) for last, _ok in entering]
-        per_char = WEIGHTS.per_char
-        for j, (u1, c1) in enumerate(first):
-            # heapq.nlargest(PATHS, ...), cheaper on so few paths (no key: equal tuples are equal)
-            layer[(u1, c1)] = sorted([
-                (p[0] + (cost[j] + per_char), p[1] + cost[j], p[2] + c1, p[3] + 1)
-                for (_last, ok), cost in zip(entering, costs) for p in ok], reverse=True)[:PATHS]
+    if not entering or not first:
+        return []
+    costs = [layers.steps(last, first) for last, _ok in entering]
+    per_char = WEIGHTS.per_char
+
+    def first_paths(j: int, c1: str) -> list:
+        # heapq.nlargest(PATHS, ...), cheaper on so few paths (no key: equal tuples are equal)
+        return sorted([(p[0] + (cost[j] + per_char), p[1] + cost[j], p[2] + c1, p[3] + 1)
+                       for (_last, ok), cost in zip(entering, costs) for p in ok], reverse=True)[:PATHS]
+
+    # a path list's first path has the best key, and adding a cost keeps the order of keys
+    bests = [ok[0][0] for _last, ok in entering]
+    all_open = max(p[3] for _last, ok in entering for p in ok) < MAX_DROPS - 1
+    layer = []  # ((trail byte, char), node) of the characters before a dropped pair
+    for j, uc in enumerate(first):
+        top = max(b + (cost[j] + per_char) for b, cost in zip(bests, costs))
+        layer.append((uc, _Node(top, partial(first_paths, j, uc[1]), top if all_open else False)))
     # Only the CHAIN_KEEP best ends can survive the beam (it keeps BEAM states), and a
     # step costs at most 0 (a log-probability): a node whose best path is already below
     # the CHAIN_KEEP-th end found is not expanded. A node's steps are ranked once per page
     # (layers.ranked_steps), so the expansions of a layer are read best first, by merging.
     ends: list = []  # (key before the last per-char bonus, order found, char, node, cost)
-    per_char = WEIGHTS.per_char
     for depth in range(1, MAX_CHAIN + 1):
         if not layer:
             break
-        nodes = sorted(layer.items(), key=lambda kv: -kv[1][0][0])
+        nodes = sorted(layer, key=lambda un: -un[1].top)
         floor = ends[CHAIN_KEEP - 1][0] if len(ends) >= CHAIN_KEEP else None
         finals = [(c, node, layers.final(u, trail, reading)) for (u, c), node in nodes
-                  if floor is None or node[0][0] > floor]
+                  if floor is None or node.top > floor]
         middles, middle_nodes = [], []
         if depth < MAX_CHAIN:  # ranked with the finals (one call), pruned once the ends are known
             for uc, node in nodes:
-                ok = [p for p in node if p[3] < MAX_DROPS]
-                if ok:
-                    middles.append((uc[1], ok, layers.middle(uc[0])))
+                top = node.open_top()
+                if top is not None:
+                    middles.append((node, top, layers.middle(uc[0])))
                     middle_nodes.append(uc)
         if depth == 1:  # no end found yet, so every node of the first layer: its rows are the page's
             by_node = layers.first_rows(pi, trail, reading)
             rows = [by_node[uc][0] for uc, _node in nodes] + [by_node[uc][1] for uc in middle_nodes]
         else:
-            rows = layers.ranked_steps([(c, items) for c, _node, items in finals + middles])
+            rows = layers.ranked_steps([(c, items) for c, _node, items in finals]
+                                       + [(uc[1], items) for uc, (_n, _t, items) in zip(middle_nodes, middles)])
         ends.extend(_best_ends(finals, rows[:len(finals)], CHAIN_KEEP, len(ends)))
         ends.sort(key=lambda e: (-e[0], e[1]))
         del ends[CHAIN_KEEP:]
         if depth == MAX_CHAIN:
             break
         floor = ends[CHAIN_KEEP - 1][0] if len(ends) >= CHAIN_KEEP else None
-        open_ = [floor is None or ok[0][0] + per_char > floor for _c, ok, _items in middles]
-        layer = {(u2, m): _extend(ok, m, cost, 1)
-                 for m, ok, cost, u2 in _best_middles(middles, rows[len(finals):], open_, MIDDLE_N)}
-    return [(cf, _extend(node, cf, cost)) for _sc, _o, cf, node, cost in ends]
+        open_ = [floor is None or top + per_char > floor for _node, top, _items in middles]
+        layer = [((u2, m), _Node(top + (cost + per_char), partial(_inner_paths, node, m, cost)))
+                 for m, node, top, cost, u2 in _best_middles(middles, rows[len(finals):], open_, MIDDLE_N)]
+    return [(cf, _extend(node.paths(), cf, cost)) for _sc, _o, cf, node, cost in ends]
+
+
+def _inner_paths(node: _Node, m: str, cost: float) -> list:
+    """The paths of a node inside a chain: those of the node before it, through m."""
+    return _extend(node.open_paths(), m, cost, 1)
 
 
 def _merged(tops: list, rows: list):
@@ -168,29 +208,29 @@ def _best_ends(finals: list, rows: list, n: int, found: int) -> list:
     out, seen = [], set()
     if n <= 0:
         return out
-    for key, e, j in _merged([node[0][0] for _c, node, _items in finals], rows):
+    for key, e, j in _merged([node.top for _c, node, _items in finals], rows):
         c, node, items = finals[e]
         cf = items[j][-1]
         if cf in seen:
             continue
         seen.add(cf)
-        out.append((key, found + len(out), cf, node, key - node[0][0]))
+        out.append((key, found + len(out), cf, node, key - node.top))
         if len(out) >= n:
             break
     return out
 
 
 def _best_middles(middles: list, rows: list, open_: list, n: int) -> list:
-    """The n best distinct characters inside chains [(char, paths, middle items)] from the
-    expansions still open: (char, paths, cost, trail byte)."""
+    """The n best distinct characters inside chains [(node, its open top, middle items)] from
+    the expansions still open: (char, node, open top, cost, trail byte)."""
     out, seen = [], set()
-    for key, e, j in _merged([ok[0][0] if o else None for (_c, ok, _items), o in zip(middles, open_)], rows):
-        c, ok, items = middles[e]
+    for key, e, j in _merged([top if o else None for (_node, top, _items), o in zip(middles, open_)], rows):
+        node, top, items = middles[e]
         _v, u2, m = items[j]
         if m in seen:
             continue
         seen.add(m)
-        out.append((m, ok, key - ok[0][0], u2))
+        out.append((m, node, top, key - top, u2))
         if len(out) >= n:
             break
     return out
