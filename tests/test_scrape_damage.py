@@ -171,3 +171,23 @@ def test_damaged_dev_lines_come_back(dev_cases):
             total += 1
             same += got.strip() == exp
     assert same / total >= 0.95  # measured: 643 of 649
+
+
+def test_mojibake_run_resumed_from_an_earlier_run_of_the_page_finds_what_it_finds_alone():
+    """Runs that open alike (a form's rows) share the search of their common start (search.py
+    _Prefix): the later run's candidates must be those of a search of its own."""
+    from zhreport.normalize.lm import CharLM
+    from zhreport.normalize.mojibake.search import Layers, search
+
+    page = damage_text("二、主動公開情況\n\u3000（二）通過不同渠道和方式公開\n"
+                       "\u3000（二）通過不同渠道發布信息\n\u3000（二）申請辦結數\n")
+    starts = find_runs(page)
+    assert len(starts) == 3
+    lm = CharLM(page)
+    prefixes: dict = {}
+    shared = [search(page, i, lm, Layers(lm), prefixes) for i in starts]
+    own = [{} for _ in starts]
+    alone = [search(page, i, lm, Layers(lm), memo) for i, memo in zip(starts, own)]
+    assert len(prefixes) < sum(map(len, own))  # the later runs resumed: fewer searches kept
+    assert [[(c.end, c.restored, c.bigram) for c in cs] for cs in shared] == \
+           [[(c.end, c.restored, c.bigram) for c in cs] for cs in alone]

@@ -63,6 +63,7 @@ class Layers:
         self._memo: dict = {}
         self._steps: dict = {}  # (prev char, id(items)) -> (steps, items)
         self._rows: dict = {}  # (prev char, id(items)) -> ranked_steps row
+        self._char_codes: dict = {}  # id(items) -> (their characters' code points, items)
         self._weights: dict = {}
         # the page's characters, as tables() holds the code table's
         self._doc_by_lead: dict = {}
@@ -108,23 +109,37 @@ class Layers:
 
     def first(self, lead: int) -> tuple:
         """(u, char): the character before a chain, whose trail u opens the first dropped pair."""
-        return self._top("first", lead, None, FIRST_N)
+        got = self._memo.get(("first", lead, None))
+        return self._top("first", lead, None, FIRST_N) if got is None else got
 
     def middle(self, u: int) -> tuple:
         """(v, u2, char) after a dropped (u, v): a character inside a chain."""
-        return self._top("middle", u, None, MIDDLE_N)
+        got = self._memo.get(("middle", u, None))
+        return self._top("middle", u, None, MIDDLE_N) if got is None else got
 
     def final(self, u: int, trail: Optional[int], reading: Optional[str] = None) -> tuple:
         """(v, char) after a dropped (u, v): the character that ends a chain."""
+        got = self._memo.get(("final", u, reading if reading is not None else trail))
+        if got is not None:
+            return got
         if reading is not None:  # trail lost, but the page's pinyin names the character
-            key = ("final", u, reading)
-            got = self._memo.get(key)
-            if got is None:
-                f = unmapped_flags()
-                got = self._memo[key] = tuple((ld, c) for ld, t, c in read_as(reading)
-                                              if f[u * 256 + ld] and t >= 0x81)
+            f = unmapped_flags()
+            got = self._memo[("final", u, reading)] = tuple((ld, c) for ld, t, c in read_as(reading)
+                                                            if f[u * 256 + ld] and t >= 0x81)
             return got
         return self._top("final", u, trail, FINAL_N if trail is not None else ANY_N)
+
+    def first_rows(self, lead: int, trail: Optional[int], reading: Optional[str]) -> dict:
+        """{(u, char) of first(lead): (its ranked_steps row to final(u, trail, reading), its row
+        to middle(u))}: the first layer of a chain is the same for every group of the page."""
+        key = ("first_rows", lead, reading if reading is not None else trail)
+        got = self._memo.get(key)
+        if got is None:
+            first = self.first(lead)
+            rows = self.ranked_steps([(c, self.final(u, trail, reading)) for u, c in first]
+                                     + [(c, self.middle(u)) for u, c in first])
+            got = self._memo[key] = {uc: (rows[j], rows[len(first) + j]) for j, uc in enumerate(first)}
+        return got
 
     def steps(self, prev: str, items: tuple) -> list:
         """lm.steps from prev to the items' characters (memoised per page)."""
@@ -150,15 +165,27 @@ class Layers:
             todo = list(missing.values())
             lens = [len(items) for _prev, items in todo]
             prev_codes = np.repeat([ord(prev) for prev, _items in todo], lens)
-            codes = np.fromiter((ord(it[-1]) for _prev, items in todo for it in items), dtype=np.int64,
-                                count=sum(lens))
-            costs = self.lm.step_array(prev_codes, codes)
+            costs = self.lm.step_array(prev_codes, np.concatenate([self._codes(items) for _prev, items in todo]))
+            # every row ranked in one sort: by row, then best first, ties in item order
+            row_of = np.repeat(np.arange(len(todo)), lens)
+            ranked = np.lexsort((-costs, row_of))
+            ranked_costs = costs[ranked].tolist()
+            ranked = ranked.tolist()
             at = 0
             for key, (prev, items), n in zip(missing, todo, lens):
-                row = costs[at:at + n]
-                order = np.argsort(-row, kind="stable")
                 # the items are kept with the row: the key holds their id
-                got[key] = (row[order].tolist(), order.tolist(), items)
+                got[key] = (ranked_costs[at:at + n], [j - at for j in ranked[at:at + n]], items)
                 at += n
         empty = ((), (), ())
         return [got.get((prev, id(items)), empty) for prev, items in rows]
+
+    def _codes(self, items: tuple):
+        """The code points of the items' characters, as an array (memoised per page: a list of
+        items is scored from many characters)."""
+        got = self._char_codes.get(id(items))
+        if got is None:
+            import numpy as np
+
+            # the items are kept with their codes: the key is their id
+            got = self._char_codes[id(items)] = (np.array([ord(it[-1]) for it in items], dtype=np.int64), items)
+        return got[0]

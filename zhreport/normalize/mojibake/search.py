@@ -12,6 +12,7 @@ chains of dropped pairs are expanded layer by layer (layers.py).
 from __future__ import annotations
 
 import heapq
+from functools import partial
 from typing import Optional
 
 import regex
@@ -54,10 +55,11 @@ def run_candidates(text: str, lm: Optional[CharLM] = None) -> list[tuple[int, li
     lm.set_script(_page_script(clean))
     layers = Layers(lm)
     out = []
+    prefixes: dict = {}  # the searches of the page so far, by the text they read
     # a run costs milliseconds: past MAX_SEARCHED_RUNS (a hostile or huge input)
     # the runs are still reported, with no candidate
     for n, i in enumerate(starts):
-        cands = search(text, i, lm, layers) if n < MAX_SEARCHED_RUNS else []
+        cands = search(text, i, lm, layers, prefixes) if n < MAX_SEARCHED_RUNS else []
         describe(text, cands)
         out.append((i, cands))
     return out
@@ -83,6 +85,32 @@ def _best_states(group: dict) -> list:
     return heapq.nlargest(ENTRY_N, group.items(), key=lambda kv: kv[1][0][0])
 
 
+class _Node:
+    """A node of a chain's layer: its best key, and its paths, made only when a returned
+    chain ends there (most nodes only rank and prune)."""
+
+    __slots__ = ("top", "_make", "_paths", "_open_top")
+
+    def __init__(self, top: float, make, open_top=False):
+        self.top, self._make, self._paths, self._open_top = top, make, None, open_top
+
+    def paths(self) -> list:
+        if self._paths is None:
+            self._paths = self._make()
+        return self._paths
+
+    def open_paths(self) -> list:
+        """The paths that may still assume a dropped pair."""
+        return [p for p in self.paths() if p[3] < MAX_DROPS]
+
+    def open_top(self) -> Optional[float]:
+        """The best key of open_paths (None when there is none)."""
+        if self._open_top is False:
+            ok = self.open_paths()
+            self._open_top = ok[0][0] if ok else None
+        return self._open_top
+
+
 def _chains(layers: Layers, lm: CharLM, pi: int, group: dict, trail: Optional[int],
             reading: Optional[str] = None) -> list:
     """Paths that end in a chain of 1..MAX_CHAIN dropped pairs and a character (v, trail).
@@ -96,44 +124,63 @@ def _chains(layers: Layers, lm: CharLM, pi: int, group: dict, trail: Optional[in
     entering = [(last, ok) for last, paths in _best_states(group)
                 if (ok := [p for p in paths if p[3] < MAX_DROPS])]
     first = layers.first(pi)
-    layer: dict = {}  # (trail byte, char) -> paths ending in that char, before a dropped pair
-    if entering:
-        costs = [layers.steps(last, first) for last, _ok in entering]
-        per_char = WEIGHTS.per_char
-        for j, (u1, c1) in enumerate(first):
-            layer[(u1, c1)] = heapq.nlargest(PATHS, [
-                (p[0] + (cost[j] + per_char), p[1] + cost[j], p[2] + c1, p[3] + 1)
-                for (_last, ok), cost in zip(entering, costs) for p in ok])
+    if not entering or not first:
+        return []
+    costs = [layers.steps(last, first) for last, _ok in entering]
+    per_char = WEIGHTS.per_char
+
+    def first_paths(j: int, c1: str) -> list:
+        # heapq.nlargest(PATHS, ...), cheaper on so few paths (no key: equal tuples are equal)
+        return sorted([(p[0] + (cost[j] + per_char), p[1] + cost[j], p[2] + c1, p[3] + 1)
+                       for (_last, ok), cost in zip(entering, costs) for p in ok], reverse=True)[:PATHS]
+
+    # a path list's first path has the best key, and adding a cost keeps the order of keys
+    bests = [ok[0][0] for _last, ok in entering]
+    all_open = max(p[3] for _last, ok in entering for p in ok) < MAX_DROPS - 1
+    layer = []  # ((trail byte, char), node) of the characters before a dropped pair
+    for j, uc in enumerate(first):
+        top = max(b + (cost[j] + per_char) for b, cost in zip(bests, costs))
+        layer.append((uc, _Node(top, partial(first_paths, j, uc[1]), top if all_open else False)))
     # Only the CHAIN_KEEP best ends can survive the beam (it keeps BEAM states), and a
     # step costs at most 0 (a log-probability): a node whose best path is already below
     # the CHAIN_KEEP-th end found is not expanded. A node's steps are ranked once per page
     # (layers.ranked_steps), so the expansions of a layer are read best first, by merging.
     ends: list = []  # (key before the last per-char bonus, order found, char, node, cost)
-    per_char = WEIGHTS.per_char
     for depth in range(1, MAX_CHAIN + 1):
         if not layer:
             break
-        nodes = sorted(layer.items(), key=lambda kv: -kv[1][0][0])
+        nodes = sorted(layer, key=lambda un: -un[1].top)
         floor = ends[CHAIN_KEEP - 1][0] if len(ends) >= CHAIN_KEEP else None
         finals = [(c, node, layers.final(u, trail, reading)) for (u, c), node in nodes
-                  if floor is None or node[0][0] > floor]
-        middles = []
+                  if floor is None or node.top > floor]
+        middles, middle_nodes = [], []
         if depth < MAX_CHAIN:  # ranked with the finals (one call), pruned once the ends are known
-            for (u, c), node in nodes:
-                ok = [p for p in node if p[3] < MAX_DROPS]
-                if ok:
-                    middles.append((c, ok, layers.middle(u)))
-        rows = layers.ranked_steps([(c, items) for c, _node, items in finals + middles])
+            for uc, node in nodes:
+                top = node.open_top()
+                if top is not None:
+                    middles.append((node, top, layers.middle(uc[0])))
+                    middle_nodes.append(uc)
+        if depth == 1:  # no end found yet, so every node of the first layer: its rows are the page's
+            by_node = layers.first_rows(pi, trail, reading)
+            rows = [by_node[uc][0] for uc, _node in nodes] + [by_node[uc][1] for uc in middle_nodes]
+        else:
+            rows = layers.ranked_steps([(c, items) for c, _node, items in finals]
+                                       + [(uc[1], items) for uc, (_n, _t, items) in zip(middle_nodes, middles)])
         ends.extend(_best_ends(finals, rows[:len(finals)], CHAIN_KEEP, len(ends)))
         ends.sort(key=lambda e: (-e[0], e[1]))
         del ends[CHAIN_KEEP:]
         if depth == MAX_CHAIN:
             break
         floor = ends[CHAIN_KEEP - 1][0] if len(ends) >= CHAIN_KEEP else None
-        open_ = [floor is None or ok[0][0] + per_char > floor for _c, ok, _items in middles]
-        layer = {(u2, m): _extend(ok, m, cost, 1)
-                 for m, ok, cost, u2 in _best_middles(middles, rows[len(finals):], open_, MIDDLE_N)}
-    return [(cf, _extend(node, cf, cost)) for _sc, _o, cf, node, cost in ends]
+        open_ = [floor is None or top + per_char > floor for _node, top, _items in middles]
+        layer = [((u2, m), _Node(top + (cost + per_char), partial(_inner_paths, node, m, cost)))
+                 for m, node, top, cost, u2 in _best_middles(middles, rows[len(finals):], open_, MIDDLE_N)]
+    return [(cf, _extend(node.paths(), cf, cost)) for _sc, _o, cf, node, cost in ends]
+
+
+def _inner_paths(node: _Node, m: str, cost: float) -> list:
+    """The paths of a node inside a chain: those of the node before it, through m."""
+    return _extend(node.open_paths(), m, cost, 1)
 
 
 def _merged(tops: list, rows: list):
@@ -161,29 +208,29 @@ def _best_ends(finals: list, rows: list, n: int, found: int) -> list:
     out, seen = [], set()
     if n <= 0:
         return out
-    for key, e, j in _merged([node[0][0] for _c, node, _items in finals], rows):
+    for key, e, j in _merged([node.top for _c, node, _items in finals], rows):
         c, node, items = finals[e]
         cf = items[j][-1]
         if cf in seen:
             continue
         seen.add(cf)
-        out.append((key, found + len(out), cf, node, key - node[0][0]))
+        out.append((key, found + len(out), cf, node, key - node.top))
         if len(out) >= n:
             break
     return out
 
 
 def _best_middles(middles: list, rows: list, open_: list, n: int) -> list:
-    """The n best distinct characters inside chains [(char, paths, middle items)] from the
-    expansions still open: (char, paths, cost, trail byte)."""
+    """The n best distinct characters inside chains [(node, its open top, middle items)] from
+    the expansions still open: (char, node, open top, cost, trail byte)."""
     out, seen = [], set()
-    for key, e, j in _merged([ok[0][0] if o else None for (_c, ok, _items), o in zip(middles, open_)], rows):
-        c, ok, items = middles[e]
+    for key, e, j in _merged([top if o else None for (_node, top, _items), o in zip(middles, open_)], rows):
+        node, top, items = middles[e]
         _v, u2, m = items[j]
         if m in seen:
             continue
         seen.add(m)
-        out.append((m, ok, key - ok[0][0], u2))
+        out.append((m, node, top, key - top, u2))
         if len(out) >= n:
             break
     return out
@@ -233,10 +280,93 @@ def _openings(text: str, i: int, lm: CharLM, left: str) -> list:
     return out
 
 
-def search(text: str, i: int, lm: CharLM, layers: Optional[Layers] = None) -> list[Candidate]:
-    """Complete candidates for the run whose '?' is at i, best first (features not yet filled in)."""
+def search(text: str, i: int, lm: CharLM, layers: Optional[Layers] = None,
+           prefixes: Optional[dict] = None) -> list[Candidate]:
+    """Complete candidates for the run whose '?' is at i, best first (features not yet filled in).
+
+    prefixes: the page's searches so far, by the text they read (see _Prefix): a run that
+    opens like an earlier one (a form's rows: '?。ǘ┩...') resumes where their text parts.
+    """
     layers = layers or Layers(lm)
-    step = lm.step
+    prefix = _Prefix(text, i, {} if prefixes is None else prefixes)
+    got = prefix.recall()
+    if got is None:
+        states, seeds, done = _start(text, i, lm)
+        prefix.keep(states, seeds, done)
+    else:
+        states, seeds, done = got
+    k = i + 2
+    for _step in range(MAX_UNITS):
+        for key, path in seeds.pop(k, ()):
+            _add(states, key, path)
+        if not states or k >= len(text) or text[k] in "\r\n":
+            break
+        prefix.read(k)
+        got = prefix.recall()
+        if got is None:
+            states = _step_at(text, k, states, done, lm, layers, k + 1 - i)
+            if len(done) > 4 * RERANK:
+                done[:] = heapq.nlargest(2 * RERANK, done, key=lambda ep: ep[1][0])
+            prefix.keep(states, seeds, done)
+        else:
+            states, seeds, done = got
+        k += 1
+    best: dict = {}
+    context: dict = {}
+    for end, path in done:
+        end += i
+        last = path[2][-1:]
+        extra = context.get((end, last))
+        if extra is None:
+            after = text[end:end + 2]
+            if after and after[0] not in "\r\n":
+                extra = lm.score(after, last)
+            else:  # the restoration ends the line: table labels and headings do, mid-phrase words do not
+                extra = lm.end_of_line(last)
+            context[(end, last)] = extra
+        key = (path[2], end)
+        sc = path[1] + extra
+        if key not in best or best[key][1].bigram < sc:
+            best[key] = (path[0] + extra, Candidate(i, end, path[2], sc))
+    return [c for _k, c in heapq.nlargest(RERANK, best.values(), key=lambda kc: kc[0])]
+
+
+class _Prefix:
+    """The search of a run so far, by the text it has read: the states, the seeds not yet
+    used and the complete paths after each damaged character, positions relative to the '?'.
+    A step reads its character and the next; a lost trail byte also a pinyin annotation."""
+
+    def __init__(self, text: str, i: int, memo: dict):
+        self.text, self.i, self.memo = text, i, memo
+        self.end = i + 4  # the start reads the run's punctuation, '?。' and an opening '（N）'
+        self.recalling = True  # until the first prefix not seen
+
+    def read(self, k: int) -> None:
+        self.end = max(self.end, k + 2, k + 8 if self.text[k] in "?\ufffd" else 0)
+
+    def _key(self) -> tuple:
+        return self.i == 0, self.text[max(0, self.i - 1):self.end]
+
+    def recall(self):
+        if not self.recalling:
+            return None
+        got = self.memo.get(self._key())
+        if got is None:
+            self.recalling = False
+            return None
+        states, seeds, done = got
+        i = self.i
+        return ({key: list(paths) for key, paths in states.items()},
+                {i + k: list(v) for k, v in seeds.items()}, list(done))
+
+    def keep(self, states: dict, seeds: dict, done: list) -> None:
+        i = self.i
+        self.memo[self._key()] = ({key: list(paths) for key, paths in states.items()},
+                                  {k - i: list(v) for k, v in seeds.items()}, list(done))
+
+
+def _start(text: str, i: int, lm: CharLM) -> tuple:
+    """The states after the run's '?' and punctuation, the seeds by position, the complete paths."""
     p0, p1 = PUNCT_BYTES[text[i + 1]]
     _by_lead, by_trail = tables()
     left = text[max(0, i - 3):i]
@@ -252,90 +382,71 @@ def search(text: str, i: int, lm: CharLM, layers: Optional[Layers] = None) -> li
     if at_line_start and (p0, p1) == (0xA1, 0xA3):
         for k, pi, last, path in _openings(text, i, lm, left):
             seeds.setdefault(k, []).append(((pi, last), path))
-    done: list = []  # (end, path)
+    done: list = []  # (end relative to the '?', path)
     if text[i + 1:i + 3] == "?。":
         # '??。' can also be a character (L, A3) before a '。' (A1 A3): the mirror cut before
         # A3 A1 and before A1 A3, so the second '?' is the piece of one byte A3 between the
         # cuts, and the '。' was read in step: the character alone is the restoration
         lone = [ch for _a, ch in by_trail.get(0xA3, [])]
         for ch, sc in zip(lone, first_scores if p0 == 0xA3 else lm.score_each(lone, left).tolist()):
-            done.append((i + 2, _path(sc, ch, 0)))
-    k = i + 2
-    for _step in range(MAX_UNITS):
-        for key, path in seeds.pop(k, ()):
-            _add(states, key, path)
-        if not states or k >= len(text) or text[k] in "\r\n":
-            break
-        d = text[k]
-        end_of_piece = k + 1 >= len(text) or text[k + 1] in "\r\n " or text[k + 1] in PUNCT_BYTES
-        groups: dict = {}
-        for (pi, last), paths in states.items():
-            groups.setdefault(pi, {})[last] = paths
-        nxt: dict = {}
-        for pi, group in groups.items():
-            for kind, b in units(d):
-                if kind == "pair":
-                    p, q = b
-                    ch = gbk_pair(pi, p)
-                    extended = []
-                    if ch is not None and plausible(ch):
-                        for last, paths in group.items():
-                            extended.append((ch, _extend(paths, ch, step(last, ch))))
-                    extended += _chains(layers, lm, pi, group, p)
-                    for last, paths in extended:
-                        if q >= 0x81:
-                            key = (q, last)
-                            if key not in nxt:  # paths of one extension: distinct, best first
-                                nxt[key] = paths
-                                continue
-                            for path in paths:
-                                _add(nxt, key, path)
-                        elif 0x20 <= q < 0x7F:  # the pair's second byte was ASCII: back in step
-                            done.extend((k + 1, path) for path in _extend(paths, chr(q), 0.0))
-                elif kind == "single":
-                    (a,) = b
-                    if not 0x40 <= a <= 0x7E:
-                        continue
-                    ch = gbk_pair(pi, a)
-                    if ch is not None and plausible(ch):
-                        for last, paths in group.items():
-                            done.extend((k + 1, path) for path in _extend(paths, ch, step(last, ch)))
-                    for _cf, paths in _chains(layers, lm, pi, group, a):
-                        done.extend((k + 1, path) for path in paths)
-                else:  # '?': the decoder read an original trail byte T as a lead
-                    annotation = None if end_of_piece else _PINYIN_NEXT.match(text, k + 1)
-                    reading = annotation.group()[:-1] if annotation else None
-                    ys = ("",) if end_of_piece else ("(",) if annotation else tuple(_SWALLOWED)
-                    for last, paths in _best_states(group):
-                        ends = heapq.nlargest(ROW_N, ((step(last, ch) + (step(ch, y) if y else 0.0), ch + y)
-                                                      for _t, ch in layers.row(pi, reading) for y in ys))
-                        for cost, tail in ends:
-                            done.extend((k + 1, path) for path in _extend(paths, tail, cost))
-                    # or a chain of dropped pairs came first: the lost trail is the chain's last
-                    for cf, paths in _chains(layers, lm, pi, group, None, reading):
-                        for y in heapq.nlargest(3, ys, key=lambda y, cf=cf: step(cf, y) if y else 0.0):
-                            done.extend((k + 1, path) for path in _extend(paths, y, step(cf, y) if y else 0.0))
-        states = dict(heapq.nlargest(BEAM, nxt.items(), key=lambda kv: kv[1][0][0]))
-        if len(done) > 4 * RERANK:
-            done = heapq.nlargest(2 * RERANK, done, key=lambda ep: ep[1][0])
-        k += 1
-    best: dict = {}
-    context: dict = {}
-    for end, path in done:
-        last = path[2][-1:]
-        extra = context.get((end, last))
-        if extra is None:
-            after = text[end:end + 2]
-            if after and after[0] not in "\r\n":
-                extra = lm.score(after, last)
-            else:  # the restoration ends the line: table labels and headings do, mid-phrase words do not
-                extra = lm.end_of_line(last)
-            context[(end, last)] = extra
-        key = (path[2], end)
-        sc = path[1] + extra
-        if key not in best or best[key][1].bigram < sc:
-            best[key] = (path[0] + extra, Candidate(i, end, path[2], sc))
-    return [c for _k, c in heapq.nlargest(RERANK, best.values(), key=lambda kc: kc[0])]
+            done.append((2, _path(sc, ch, 0)))
+    return states, seeds, done
+
+
+def _step_at(text: str, k: int, states: dict, done: list, lm: CharLM, layers: Layers, end: int) -> dict:
+    """The states after the damaged character at k; complete paths are added to done, as
+    (end, path): end is k + 1 relative to the run's '?'."""
+    step = lm.step
+    d = text[k]
+    end_of_piece = k + 1 >= len(text) or text[k + 1] in "\r\n " or text[k + 1] in PUNCT_BYTES
+    groups: dict = {}
+    for (pi, last), paths in states.items():
+        groups.setdefault(pi, {})[last] = paths
+    nxt: dict = {}
+    for pi, group in groups.items():
+        for kind, b in units(d):
+            if kind == "pair":
+                p, q = b
+                ch = gbk_pair(pi, p)
+                extended = []
+                if ch is not None and plausible(ch):
+                    for last, paths in group.items():
+                        extended.append((ch, _extend(paths, ch, step(last, ch))))
+                extended += _chains(layers, lm, pi, group, p)
+                for last, paths in extended:
+                    if q >= 0x81:
+                        key = (q, last)
+                        if key not in nxt:  # paths of one extension: distinct, best first
+                            nxt[key] = paths
+                            continue
+                        for path in paths:
+                            _add(nxt, key, path)
+                    elif 0x20 <= q < 0x7F:  # the pair's second byte was ASCII: back in step
+                        done.extend((end, path) for path in _extend(paths, chr(q), 0.0))
+            elif kind == "single":
+                (a,) = b
+                if not 0x40 <= a <= 0x7E:
+                    continue
+                ch = gbk_pair(pi, a)
+                if ch is not None and plausible(ch):
+                    for last, paths in group.items():
+                        done.extend((end, path) for path in _extend(paths, ch, step(last, ch)))
+                for _cf, paths in _chains(layers, lm, pi, group, a):
+                    done.extend((end, path) for path in paths)
+            else:  # '?': the decoder read an original trail byte T as a lead
+                annotation = None if end_of_piece else _PINYIN_NEXT.match(text, k + 1)
+                reading = annotation.group()[:-1] if annotation else None
+                ys = ("",) if end_of_piece else ("(",) if annotation else tuple(_SWALLOWED)
+                for last, paths in _best_states(group):
+                    ends = heapq.nlargest(ROW_N, ((step(last, ch) + (step(ch, y) if y else 0.0), ch + y)
+                                                  for _t, ch in layers.row(pi, reading) for y in ys))
+                    for cost, tail in ends:
+                        done.extend((end, path) for path in _extend(paths, tail, cost))
+                # or a chain of dropped pairs came first: the lost trail is the chain's last
+                for cf, paths in _chains(layers, lm, pi, group, None, reading):
+                    for y in heapq.nlargest(3, ys, key=lambda y, cf=cf: step(cf, y) if y else 0.0):
+                        done.extend((end, path) for path in _extend(paths, y, step(cf, y) if y else 0.0))
+    return dict(heapq.nlargest(BEAM, nxt.items(), key=lambda kv: kv[1][0][0]))
 
 
 def _page_script(clean: str) -> str:
