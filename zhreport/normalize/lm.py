@@ -169,6 +169,8 @@ class CharLM:
             shared = _SHARED_STEPS.setdefault(self.script, {})
             got = shared.get(key)
             if got is None:
+                if len(shared) >= _SHARED_STEPS_MAX:  # a long batch of damaged pages: start afresh
+                    shared.clear()
                 got = shared[key] = self._logp(a, b, False) + script_penalty(self.script, ch)
         self._steps[key] = got
         return got
@@ -251,6 +253,7 @@ class CharLM:
 
 
 _SHARED_STEPS: dict = {}  # script -> {pair: log P}, for pairs no page cache touches
+_SHARED_STEPS_MAX = 300_000  # pairs per script (some 40 MB); a page scores some tens of thousands
 
 
 class _Arrays:

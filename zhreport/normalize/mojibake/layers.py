@@ -93,7 +93,8 @@ class Layers:
             if not own and not any(simplified_char(it[-1]) in self.lm.cache_uni for it in shared):
                 got = shared  # the page changes no weight: the process-wide order stands
             else:
-                got = tuple(heapq.nlargest(n, set(shared).union(own), key=self._weight))
+                # sorted first: equal weights keep one order whatever the process's string hashing
+                got = tuple(heapq.nlargest(n, sorted(set(shared).union(own)), key=self._weight))
             self._memo[key] = got
         return got
 
