@@ -122,3 +122,44 @@ def test_shipped_rules_load():
 
     for t in ("gov2008", "gov2019", "gov2021"):
         assert load_rules(t).rules
+
+
+def test_the_joined_indicator_pattern_only_skips_rules_that_cannot_match(dev_cases):
+    """The one search per unit that rules out numbers no rule can map gives the same fields as
+    trying every rule: on every number of the development reports, in both scripts."""
+    from zhreport import pipeline
+    from zhreport.forms.mapping import load_rules
+
+    calls = []
+    real = pipeline.link_indicators
+
+    def record(text, q, *rest):
+        found = real(text, q, *rest)
+        calls.extend((text, ind.text, q) for ind in found)
+        return found
+
+    pipeline.link_indicators = record
+    try:
+        for c in dev_cases:
+            for text in (c["text"], to_traditional_chars(c["text"])):
+                zhreport.extract(text)
+    finally:
+        pipeline.link_indicators = real
+    assert len(calls) > 300
+    for tid in ("gov2008", "gov2019", "gov2021"):
+        rules = load_rules(tid)
+
+        def fields():
+            out = []
+            for text, ind, q in calls:
+                m = rules.field_for(text, ind, q.number_start, q.number_end, q.unit, q.end)
+                out.append(None if m is None else (m.field, m.sign, m.money))
+            return out
+
+        gated = fields()
+        saved, rules.any_ind = rules.any_ind, {}
+        try:
+            assert fields() == gated
+        finally:
+            rules.any_ind = saved
+        assert sum(f is not None for f in gated) > 100
