@@ -147,8 +147,9 @@ def _table_facts(norm: NormalizedText, cells: list[TableCell], tpl) -> tuple[lis
     statements: list[Statement] = []
     for c in cells:
         fact = None
+        span = norm.source_span(c.start, c.end)
         if c.value is not None and "imputed" not in c.flags:
-            s, e = norm.source_span(c.start, c.end)
+            s, e = span
             fld = tpl.fields[c.field] if c.field else None
             fact = len(facts)
             facts.append(Fact(start=s, end=e, text=norm.original[s:e], value=c.value, unit=c.unit, approx=None,
@@ -156,8 +157,7 @@ def _table_facts(norm: NormalizedText, cells: list[TableCell], tpl) -> tuple[lis
                               indicator_span=norm.source_span(*c.label_span), field=c.field, source="table",
                               confidence=c.confidence))
         if c.field is not None:
-            statements.append(Statement(c.field, form_value(c, tpl), "table", norm.source_span(c.start, c.end),
-                                        fact, list(c.flags)))
+            statements.append(Statement(c.field, form_value(c, tpl), "table", span, fact, list(c.flags)))
     return facts, statements
 
 

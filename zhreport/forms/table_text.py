@@ -179,7 +179,7 @@ def scan(text: str) -> TableText:
             if line:  # a cell of its own that holds only spaces or &nbsp;: an empty cell; '' is a layout gap
                 cur.append(Token("empty", "", ls, ls, n))
             continue
-        if _PAGE_MARK.match(line) or _RULE_LINE.match(line):
+        if _PAGE_MARK.match(line) or ("---" in line and _RULE_LINE.match(line)):
             continue
         cur.extend(_line_tokens(text, ls, le, n))
     if cur:
