@@ -107,7 +107,8 @@ def test_formula_cells_are_neutralised_in_the_written_file(tmp_path):
     conn.executescript("""
       CREATE TABLE documents (source TEXT, sha256 TEXT, report TEXT);
       CREATE TABLE checks (source TEXT, rule TEXT, severity TEXT, fields TEXT, message TEXT);
-      CREATE TABLE errors (source TEXT, status TEXT, reason TEXT);""")
+      CREATE TABLE errors (source TEXT, status TEXT, reason TEXT);
+      CREATE TABLE export_rows (source TEXT, sha256 TEXT, version TEXT, forms_row TEXT, values_rows TEXT);""")
     report = {"source": "a.txt", "sha256": "0" * 64, "year": 2020, "template": "gov2019",
               "issuer": "=HYPERLINK(\"http://x\")", "issuer_level": None, "region": None, "facts": [],
               "form": {"meta.filing_unit": {"value": "@SUM(A1)", "facts": [], "source": "table"},
@@ -124,3 +125,21 @@ def test_formula_cells_are_neutralised_in_the_written_file(tmp_path):
     assert values["meta.filing_unit"]["text"] == "'@SUM(A1)"
     assert open(tmp_path / "checks.csv", encoding="utf-8").read().splitlines()[1].endswith("'+1 more than the parts")
     assert safe_cell(-3) == -3 and safe_cell("-x") == "'-x" and safe_cell("ok") == "ok"
+
+
+def test_rows_the_workers_rendered_equal_rows_rendered_from_the_report(out, tmp_path):
+    """The export writes the rows the workers rendered; a store of another version (rows of other
+    columns, or none) gives the same files, rendered again from each report."""
+    import shutil
+
+    shutil.copy(out / "zhreport.sqlite", tmp_path / "store.sqlite")  # the module's store stays as written
+    conn = sqlite3.connect(str(tmp_path / "store.sqlite"))
+    stored = conn.execute("SELECT count(*) FROM export_rows WHERE version IS NOT NULL").fetchone()[0]
+    assert stored == conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 3
+    names = ("forms.csv", "values.csv", "reports.jsonl")
+    as_written = {n: (out / n).read_bytes() for n in names}
+    conn.execute("UPDATE export_rows SET version = 'other columns', forms_row = 'x', values_rows = 'y' "
+                 "WHERE rowid = (SELECT min(rowid) FROM export_rows)")
+    conn.execute("DELETE FROM export_rows WHERE rowid = (SELECT max(rowid) FROM export_rows)")
+    export(conn, tmp_path)
+    assert {n: (tmp_path / n).read_bytes() for n in names} == as_written

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from .errors import ReadError, SkipFile, ZhReportError
-from .exports import export
+from .exports import columns_version, document_rows, export
 from .reader import display_name
 from .types import report_dict
 from .readers import read_document
@@ -58,13 +58,16 @@ CREATE TABLE IF NOT EXISTS facts (
   unit TEXT, approx TEXT, indicator TEXT, field TEXT, origin TEXT, confidence REAL);
 CREATE TABLE IF NOT EXISTS form (source TEXT, sha256 TEXT, field TEXT, value TEXT, origin TEXT);
 CREATE TABLE IF NOT EXISTS checks (source TEXT, sha256 TEXT, rule TEXT, severity TEXT, fields TEXT, message TEXT);
+CREATE TABLE IF NOT EXISTS export_rows (
+  source TEXT NOT NULL, sha256 TEXT NOT NULL, version TEXT, forms_row TEXT, values_rows TEXT,
+  PRIMARY KEY (source, sha256));
 CREATE TABLE IF NOT EXISTS errors (
   source TEXT NOT NULL, sha256 TEXT NOT NULL, status TEXT, reason TEXT, PRIMARY KEY (source, sha256));
 CREATE INDEX IF NOT EXISTS facts_doc ON facts (source, sha256);
 CREATE INDEX IF NOT EXISTS form_doc ON form (source, sha256);
 CREATE INDEX IF NOT EXISTS checks_doc ON checks (source, sha256);
 """
-_TABLES = ("documents", "facts", "form", "checks", "errors")
+_TABLES = ("documents", "facts", "form", "checks", "errors", "export_rows")
 
 
 class OutputLocked(ZhReportError):
@@ -147,6 +150,7 @@ def prepare(res: dict) -> dict:
                      f["indicator"], f["field"], f["source"], f["confidence"]) for i, f in enumerate(r["facts"])]
     out["form"] = [(src, sha, k, json.dumps(v["value"], ensure_ascii=False), v["source"]) for k, v in r["form"].items()]
     out["checks"] = [(src, sha, c["rule"], c["severity"], ",".join(c["fields"]), c["message"]) for c in r["checks"]]
+    out["export_rows"] = (src, sha, columns_version(), *document_rows(r))
     return out
 
 
@@ -217,6 +221,7 @@ def _write(conn: sqlite3.Connection, results: list[dict], replace: set) -> None:
         conn.executemany("INSERT INTO facts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", [x for r in docs for x in r["facts"]])
         conn.executemany("INSERT INTO form VALUES (?,?,?,?,?)", [x for r in docs for x in r["form"]])
         conn.executemany("INSERT INTO checks VALUES (?,?,?,?,?,?)", [x for r in docs for x in r["checks"]])
+        conn.executemany("INSERT OR REPLACE INTO export_rows VALUES (?,?,?,?,?)", [r["export_rows"] for r in docs])
 
 
 class _Progress:

@@ -24,13 +24,14 @@ Every table is sorted by source, so the same input gives the same files.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import sqlite3
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
-__all__ = ["export", "column_name", "field_columns", "codebook_rows", "safe_cell", "FORMS_KEY", "VALUES_COLUMNS"]
+__all__ = ["export", "document_rows", "columns_version", "column_name", "field_columns", "codebook_rows", "safe_cell", "FORMS_KEY", "VALUES_COLUMNS"]
 
 FORMS_KEY = ["source", "sha256", "year", "template", "issuer", "issuer_level",
              "region_code", "region_name", "region_level"]
@@ -231,7 +232,35 @@ def _writer(fh):
 
 
 def _row(values: Iterable[Any]) -> list:
-    return ["" if v is None else safe_cell(v) for v in values]
+    # safe_cell inlined: a document's rows are hundreds of cells
+    return ["" if v is None else "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v
+            for v in values]
+
+
+@lru_cache(maxsize=1)
+def columns_version() -> str:
+    """A digest of forms.csv's and values.csv's columns: rows rendered under other columns (a store
+    written by another version) are rendered again from their report."""
+    import hashlib
+
+    spec = json.dumps([FORMS_KEY, field_columns(), VALUES_COLUMNS], ensure_ascii=False)
+    return hashlib.sha256(spec.encode("utf-8")).hexdigest()[:16]
+
+
+def document_rows(report: dict) -> tuple[str, str]:
+    """A document's forms.csv row and values.csv rows as CSV text: rendered by the batch workers,
+    so the export only writes them (and renders them itself only for a store of another version)."""
+    fields = field_columns()
+    region = report.get("region") or {}
+    form = report.get("form", {})
+    key = [report["source"], report["sha256"], report.get("year"), report.get("template"), report.get("issuer"),
+           report.get("issuer_level"), region.get("code"), region.get("name"), region.get("level")]
+    forms_fh, values_fh = io.StringIO(), io.StringIO()
+    _writer(forms_fh).writerow(_row(key + [(form.get(fid) or {}).get("value") for fid, _col in fields]))
+    values = _writer(values_fh)
+    for row in _value_rows(report, dict(fields)):
+        values.writerow(_row(row))
+    return forms_fh.getvalue(), values_fh.getvalue()
 
 
 def export(conn: sqlite3.Connection, out_dir: Path) -> dict:
@@ -240,23 +269,21 @@ def export(conn: sqlite3.Connection, out_dir: Path) -> dict:
     names = ("reports.jsonl", "forms.csv", "values.csv", "codebook.csv", "checks.csv", "errors.csv")
     paths = {name: out_dir / name for name in names}
     fields = field_columns()
-    columns = dict(fields)
+    version = columns_version()
     with open(paths["reports.jsonl"], "w", encoding="utf-8") as reports, \
             open(paths["forms.csv"], "w", encoding="utf-8", newline="") as forms_fh, \
             open(paths["values.csv"], "w", encoding="utf-8", newline="") as values_fh:
-        forms, values = _writer(forms_fh), _writer(values_fh)
-        forms.writerow(FORMS_KEY + [col for _fid, col in fields])
-        values.writerow(VALUES_COLUMNS)
-        for (text,) in conn.execute("SELECT report FROM documents ORDER BY source, sha256"):
+        _writer(forms_fh).writerow(FORMS_KEY + [col for _fid, col in fields])
+        _writer(values_fh).writerow(VALUES_COLUMNS)
+        for text, rows_version, forms_row, values_rows in conn.execute(
+                "SELECT d.report, e.version, e.forms_row, e.values_rows FROM documents d "
+                "LEFT JOIN export_rows e ON e.source = d.source AND e.sha256 = d.sha256 "
+                "ORDER BY d.source, d.sha256"):
             reports.write(text + "\n")
-            r = json.loads(text)
-            region = r.get("region") or {}
-            form = r.get("form", {})
-            key = [r["source"], r["sha256"], r.get("year"), r.get("template"), r.get("issuer"),
-                   r.get("issuer_level"), region.get("code"), region.get("name"), region.get("level")]
-            forms.writerow(_row(key + [(form.get(fid) or {}).get("value") for fid, _col in fields]))
-            for row in _value_rows(r, columns):
-                values.writerow(_row(row))
+            if rows_version != version:
+                forms_row, values_rows = document_rows(json.loads(text))
+            forms_fh.write(forms_row)
+            values_fh.write(values_rows)
     with open(paths["codebook.csv"], "w", encoding="utf-8", newline="") as fh:
         w = _writer(fh)
         w.writerow(CODEBOOK_COLUMNS)
