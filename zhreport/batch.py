@@ -263,7 +263,7 @@ class _Progress:
 
 
 def _warm_up() -> None:
-    """Load jieba, OpenCC and the data tables once, before the workers are forked (they share them)."""
+    """Load the segmenter, OpenCC and the data tables once, before the workers are forked (they share them)."""
     from .normalize.mojibake import preload
     from .pipeline import extract_text
 
