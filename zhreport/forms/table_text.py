@@ -85,6 +85,22 @@ def _cell_tokens(text: str, s: int, e: int, line: int) -> list[Token]:
         e -= 1
     if s >= e:
         return [Token("empty", "", s, s, line)]
+    # the same cells recur on every page of a form: read once per text (and the character before
+    # it, which the label patterns look behind at), then placed
+    shape = _cell_shape(text[s - 1] if s else "", text[s:e])
+    return [Token(kind, text[s + a:s + b], s + a, s + b, line, unit) for kind, a, b, unit in shape]
+
+
+@lru_cache(maxsize=8192)
+def _cell_shape(before: str, cell: str) -> tuple:
+    """(kind, start, end, unit) of each token of a cell, relative to the cell's start."""
+    k = len(before)
+    return tuple((t.kind, t.start - k, t.end - k, t.unit) for t in _read_cell(before + cell, k, k + len(cell)))
+
+
+def _read_cell(text: str, s: int, e: int) -> list[Token]:
+    """_cell_tokens' reading of the trimmed, non-empty cell text[s:e] (line numbers left 0)."""
+    line = 0
     cell = text[s:e]
     pat = _patterns()
     m = pat.value.match(cell)  # the commonest cell first
