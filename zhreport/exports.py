@@ -31,7 +31,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
-__all__ = ["export", "document_rows", "columns_version", "column_name", "field_columns", "codebook_rows", "safe_cell", "FORMS_KEY", "VALUES_COLUMNS"]
+__all__ = ["export", "document_rows", "columns_version", "column_name", "field_columns", "codebook_rows", "safe_cell",
+           "FORMS_KEY", "VALUES_COLUMNS"]
 
 FORMS_KEY = ["source", "sha256", "year", "template", "issuer", "issuer_level",
              "region_code", "region_name", "region_level"]
@@ -232,9 +233,7 @@ def _writer(fh):
 
 
 def _row(values: Iterable[Any]) -> list:
-    # safe_cell inlined: a document's rows are hundreds of cells
-    return ["" if v is None else "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v
-            for v in values]
+    return ["" if v is None else safe_cell(v) for v in values]
 
 
 @lru_cache(maxsize=1)
