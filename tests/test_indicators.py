@@ -55,3 +55,32 @@ def test_list_is_not_cut_to_its_last_item():
     text = "教育、社会保障、农村、计生类信息10条。"
     (ind,) = link_indicators(text, quantity(text, "10"))
     assert ind.text == "教育、社会保障、农村、计生类信息"
+
+
+def test_trimming_reads_the_words_only_when_a_stop_word_may_open_or_close_the_clause(monkeypatch):
+    """_trim skips segmentation when no lead word opens the clause and no trail word closes it
+    (as strings): on clauses built of stop words, digits, spaces, quotes and other words, the
+    result equals that of always reading the words."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from zhreport import indicators
+
+    lead, trail, leads, trails = indicators._stopwords()
+    pieces = sorted(lead | trail) + ["政府信息", "公开", "申请", "2019", "年", "月", " ", "“", "》", "（", "）",
+                                     "行政复议", "案件", "达", "率", "12"]
+
+    def always_segmenting(text, s, e):
+        monkeypatch.setattr(indicators, "_stopwords", lambda: (lead, trail, ("",), trails))
+        try:
+            return indicators._trim(text, s, e)
+        finally:
+            monkeypatch.undo()
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.sampled_from(pieces), min_size=1, max_size=6), st.integers(0, 3))
+    def check(parts, pad):
+        text = "，" * pad + "".join(parts) + "。"
+        assert indicators._trim(text, pad, len(text) - 1) == always_segmenting(text, pad, len(text) - 1)
+
+    check()

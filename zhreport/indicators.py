@@ -50,8 +50,9 @@ class Indicator:
 
 
 @lru_cache(maxsize=1)
-def _stopwords() -> tuple[frozenset, frozenset]:
-    """The lead and trail words an indicator sheds (whole words: looked up as sets)."""
+def _stopwords() -> tuple[frozenset, frozenset, tuple, tuple]:
+    """The lead and trail words an indicator sheds (whole words: looked up as sets), and the
+    same as tuples for str.startswith/endswith."""
     lead, trail, cur = [], [], None
     for line in load_lines("lexicons", "indicator_stop.txt"):
         if line == "[lead]":
@@ -60,7 +61,7 @@ def _stopwords() -> tuple[frozenset, frozenset]:
             cur = trail
         elif cur is not None:
             cur.append(line)
-    return frozenset(lead), frozenset(trail)
+    return frozenset(lead), frozenset(trail), tuple(lead), tuple(trail)
 
 
 @lru_cache(maxsize=1)
@@ -73,6 +74,14 @@ def _words() -> dict[str, frozenset]:
         elif cur is not None:
             cur.append(line)
     return {k: frozenset(v) for k, v in sections.items()}
+
+
+@lru_cache(maxsize=1)
+def _noun_end_at() -> "regex.Pattern":
+    """Where a word that starts what the counted thing does may stand (a substring of the text:
+    only then need the words be read)."""
+    words = sorted(_words().get("noun_end", frozenset()), key=len, reverse=True)
+    return regex.compile("|".join(regex.escape(w) for w in words) or "(?!)")
 
 
 # how far back a clause is read: a clause without punctuation can be a whole page, and
@@ -126,14 +135,17 @@ def is_structure_count(text: str, q: Quantity) -> bool:
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     """Drop leading/trailing function words, time words, quotes and spaces (whole jieba words only)."""
-    lead_set, trail_set = _stopwords()
+    lead_set, trail_set, leads, trails = _stopwords()
     while s < e and (text[s].isspace() or text[s] in _QUOTES):
         s += 1
     while e > s and (text[e - 1].isspace() or text[e - 1] in _QUOTES):
         e -= 1
     if e <= s:
         return s, s
-    words = [w for w in segment(text, s, e)]
+    if text.startswith(leads, s, e) or text[s].isdigit() or text.endswith(trails, s, e):
+        words = segment(text, s, e)  # a word to shed may open or close it: the words decide
+    else:  # the first word is no lead word and the last no trail word: nothing to shed
+        words = [(text[s:e], s, e)]
     i, j = 0, len(words)
     while i < j:
         w = words[i][0]
@@ -163,10 +175,11 @@ def _after(text: str, q: Quantity) -> tuple[int, int]:
     while j < len(text) and text[j] not in _BOUNDARY and j - q.end < 20:
         j += 1
     ends = _words().get("noun_end", frozenset())
-    for w, ws, _we in segment(text, q.end, j):
-        if w in ends and ws > q.end:
-            j = ws
-            break
+    if _noun_end_at().search(text, q.end + 1, j):  # else no such word can start there
+        for w, ws, _we in segment(text, q.end, j):
+            if w in ends and ws > q.end:
+                j = ws
+                break
     return _trim(text, q.end, j)
 
 

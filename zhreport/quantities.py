@@ -414,14 +414,15 @@ _LARGEST = Decimal(10) ** 20  # no report counts more: a longer run of digits is
 
 
 def _quantity(text: str, m, t: _Tables) -> Optional[Quantity]:
-    if m.group("unit") is None and not m.group("pct") and t.big.keys().isdisjoint(m.group("num")):
+    pre, sign_mark, pct, num, unit, post = m.groups()  # one call: most matches are rejected at once
+    if unit is None and not pct and t.big.keys().isdisjoint(num):
         return None  # a bare number (most matches: codes, ordinals, years), told apart cheaply
     ns, ne = m.span("num")
-    num = run = text[ns:ne]
-    unit = m.group("unit")
+    run = num
     unit_end = m.end("unit") if unit else ne
-    post = m.group("post") if unit else None
-    if m.group("pct"):
+    if not unit:
+        post = None
+    if pct:
         unit, unit_end, post = "%", ne, None
     unit = t.aliases.get(unit, unit)
     arabic = any(c.isdigit() for c in num)
@@ -440,31 +441,31 @@ def _quantity(text: str, m, t: _Tables) -> Optional[Quantity]:
     if r is None:
         return None
     value, approx, upper = r
-    if unit is not None and not m.group("pct"):
-        after = text[unit_end:unit_end + 4]
-        if post is None and after.startswith(t.not_followed.get(unit, ())):
+    if unit is not None and not pct:
+        if post is None and text.startswith(t.not_followed.get(unit, ()), unit_end, unit_end + 4):
             return None
-    before = text[max(0, m.start() - 4):m.start()] if m.group("pre") else text[max(0, ns - 4):ns]
+    qs = m.start()
+    before = text[max(0, qs - 4):qs] if pre else text[max(0, ns - 4):ns]
     if before.endswith(t.not_after):
         return None
     if before.endswith("计") and text[unit_end:unit_end + 1] in (")", "）"):
         return None  # counting notes inside labels: "(不同渠道和方式公开相同信息计1条)"
-    if not arabic and not m.group("pct"):
+    if not arabic and not pct:
         if run == "一" and unit not in t.bare_one_units:
             return None  # the article: 作为一项日常性工作
-        if _in_words(text, m.start(), unit_end, unit, t):
+        if _in_words(text, qs, unit_end, unit, t):
             return None
-    if m.group("pre"):
-        approx = t.approx_before[m.group("pre")]
+    if pre:
+        approx = t.approx_before[pre]
     if post:
         approx = t.approx_after_unit[post]
     sign = 1
     number_start = ns
-    if m.group("sign"):
-        sign = t.signs[m.group("sign")]
+    if sign_mark:
+        sign = t.signs[sign_mark]
         number_start = m.start("sign")
     return Quantity(
-        start=m.start(), end=unit_end + (len(post) if post else 0),
+        start=qs, end=unit_end + (len(post) if post else 0),
         number_start=number_start, number_end=ne, value=value * sign, unit=unit, approx=approx,
         number_text=text[number_start:ne], upper=None if upper is None else upper * sign)
 

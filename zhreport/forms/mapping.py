@@ -99,6 +99,17 @@ class NarrativeRules:
         self.implied = [(regex.compile(i["pattern"]), i["field"], i["from"], _compile(i.get("only_if")))
                         for i in data.get("implied") or [] if keep(i["field"])]
         self.similar = similar
+        # the rules an indicator text admits (its unit's rules whose ind matches and none does
+        # not), with their signs: indicators recur within a report and across a batch
+        self.admitting = lru_cache(maxsize=8192)(self._admitting)
+
+    def _admitting(self, unit: Optional[str], indicator: str) -> tuple:
+        either = self.any_ind.get(unit)
+        if either is not None and not either.search(indicator):
+            return ()
+        return tuple((r, -1 if r.sign is not None and r.sign.search(indicator) else 1)
+                     for r in self.by_unit.get(unit, self.any_unit)
+                     if r.ind.search(indicator) and (r.none is None or not r.none.search(indicator)))
 
     # -------------------------------------------------------------- numeric facts
     def topic_at(self, text: str, pos: int, group: str) -> Optional[str]:
@@ -119,25 +130,21 @@ class NarrativeRules:
         ce = m.start() if m else len(text)
         ctx = text[ss:ce]
         after = text[qe:ce]
-        m = _SENTENCE_END_AT.search(text, ce, ce + _REST_WINDOW)
-        se = m.start() if m else min(len(text), ce + _REST_WINDOW)
-        rest = text[qe:se]
+        rest = None  # the sentence after the number, read when a rule asks (none_next)
         topic_cache: dict = {}
-        either = self.any_ind.get(unit)
-        rules = self.by_unit.get(unit, self.any_unit) if either is None or either.search(indicator) else ()
-        for r in rules:
-            if not r.ind.search(indicator):
-                continue
-            if r.none is not None and r.none.search(indicator):
-                continue
+        for r, sign in self.admitting(unit, indicator):
             if r.ctx is not None and not r.ctx.search(ctx):
                 continue
             if r.none_ctx is not None and r.none_ctx.search(ctx):
                 continue
             if r.after is not None and not r.after.search(after):
                 continue
-            if r.none_next is not None and r.none_next.search(rest):
-                continue
+            if r.none_next is not None:
+                if rest is None:
+                    m = _SENTENCE_END_AT.search(text, ce, ce + _REST_WINDOW)
+                    rest = text[qe:m.start() if m else min(len(text), ce + _REST_WINDOW)]
+                if r.none_next.search(rest):
+                    continue
             ok = True
             for group, want in r.topic.items():
                 if group not in topic_cache:
@@ -147,7 +154,6 @@ class NarrativeRules:
                     break
             if not ok:
                 continue
-            sign = -1 if r.sign is not None and r.sign.search(indicator) else 1
             return FieldMatch(r.field, sign, r.money)
         if self.similar is not None:
             fid = self.similar.best(indicator, unit, ctx)
