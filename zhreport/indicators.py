@@ -130,7 +130,12 @@ def is_structure_count(text: str, q: Quantity) -> bool:
     while j < len(text) and text[j].isspace():
         j += 1
     nouns = _words().get("structure", frozenset())
-    return text.startswith(tuple(nouns), j) and (q.unit in (None, "个") or q.unit in nouns)
+    return text.startswith(_structure_nouns(), j) and (q.unit in (None, "个") or q.unit in nouns)
+
+
+@lru_cache(maxsize=1)
+def _structure_nouns() -> tuple:
+    return tuple(_words().get("structure", frozenset()))
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:

@@ -280,7 +280,8 @@ class _Similar:
         self.units = units
 
     def _score(self, indicator: str) -> list[tuple[float, str]]:
-        ib = _bigrams(indicator)
+        """Each field's best similarity to the indicator's core, best first."""
+        ib = _bigrams(_core(indicator))
         if not ib:
             return []
         shared: dict[tuple[str, int], list] = {}
@@ -298,7 +299,7 @@ class _Similar:
     def best(self, indicator: str, unit: Optional[str], ctx: str) -> Optional[str]:
         if unit not in self.units or len(indicator) < 3:
             return None
-        ranked = self.score(_core(indicator))
+        ranked = self.score(indicator)
         if not ranked or ranked[0][0] < self.threshold:
             return None
         if len(ranked) > 1 and ranked[0][0] - ranked[1][0] < self.margin:
