@@ -23,6 +23,7 @@ __all__ = ["Indicator", "link_indicators", "clause_bounds", "is_structure_count"
 # characters that end a clause for the purpose of "what is counted"
 _BOUNDARY = set("，,。；;！!？?\n、：:（(）)|\t")
 _LAST_BOUNDARY = regex.compile("[" + regex.escape("".join(sorted(_BOUNDARY))) + "]", regex.REVERSE)
+_NEXT_BOUNDARY = regex.compile("[" + regex.escape("".join(sorted(_BOUNDARY))) + "]")
 _SENTENCE_END = set("。；;！!？?\n")
 _QUOTES = "“”\"'‘’《》「」"
 _SHARED_TAIL = regex.compile(r"(?:均|都|分别|各)(?:达到|达|为|是)?$")
@@ -176,9 +177,8 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
 
 def _after(text: str, q: Quantity) -> tuple[int, int]:
     """The counted noun after the number, up to the clause end or a word that starts what it does."""
-    j = q.end
-    while j < len(text) and text[j] not in _BOUNDARY and j - q.end < 20:
-        j += 1
+    m = _NEXT_BOUNDARY.search(text, q.end, q.end + 20)
+    j = m.start() if m else min(len(text), q.end + 20)
     ends = _words().get("noun_end", frozenset())
     if _noun_end_at().search(text, q.end + 1, j):  # else no such word can start there
         for w, ws, _we in segment(text, q.end, j):
@@ -208,8 +208,10 @@ def _list_start(text: str, cs: int) -> int:
 
 def _share(text: str, q: Quantity, cs: int, s: int, e: int) -> "Indicator | None":
     """'办事指南2条，占5%' -> 办事指南占比: the numerator is the clause before the share."""
+    if q.unit != "%" or cs == 0 or text[cs - 1] not in "，,、":
+        return None
     m = _SHARE.match(text[s:e])
-    if m is None or q.unit != "%" or cs == 0 or text[cs - 1] not in "，,、":
+    if m is None:
         return None
     ps = clause_bounds(text, cs - 1)
     body = text[ps:cs - 1]
