@@ -20,6 +20,7 @@ _SKIP = {"script", "style", "head", "title", "noscript", "template", "iframe", "
 _BLOCK = {"p", "div", "br", "tr", "table", "tbody", "thead", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol",
           "section", "article", "header", "footer", "caption", "dd", "dt", "blockquote", "pre", "hr"}
 _CELL = {"td", "th"}
+_ROW_LEVEL = ("table", "tr")  # block elements that part lines even inside a cell
 
 
 def looks_like_html(text: str) -> bool:
@@ -38,7 +39,10 @@ def _chunks(root) -> tuple[list[tuple[str, str]], int]:
     Inside a table cell, block elements (<p>, <div>, <br>) only part words: a cell's text
     stays on its row's line, so a row is one ' | '-separated line however its cells wrap.
     """
+    from lxml import etree
+
     out: list[tuple[str, str]] = []
+    append = out.append
 
     def sep(s: str, merge: bool = True) -> None:
         if merge and out and out[-1][0] == "sep":
@@ -46,59 +50,69 @@ def _chunks(root) -> tuple[list[tuple[str, str]], int]:
             if _SEP_RANK[s] > _SEP_RANK[out[-1][1]]:
                 out[-1] = ("sep", s)
             return
-        out.append(("sep", s))
+        append(("sep", s))
 
-    # iterative: a page may nest thousands of elements (deeper than Python's recursion limit)
-    stack: list = [(root, False, False, 1)]  # (element, inside a cell, closing, depth)
+    # lxml's walk keeps the stack in C: a page may nest thousands of elements (deeper than
+    # Python's recursion limit), and a Python stack of element proxies cost ~3 µs an element
+    walk = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
+    open_tags: list = []  # per open element: its lower-case tag, or None when its content is skipped
+    has_element_child = [True]  # per open element (and above the root): an element child has started
+    cells_open = 0  # open <td>/<th> elements
     deepest = 0
-    while stack:
-        el, in_cell, closing, depth = stack.pop()
-        deepest = max(deepest, depth)
-        tag = el.tag.lower() if isinstance(el.tag, str) else ""
-        block = tag in _BLOCK and not (in_cell and tag not in ("table", "tr"))
-        if closing:
-            if block:
-                sep("\n")
+    for event, el in walk:
+        if event == "start":
+            first = not has_element_child[-1]
+            has_element_child[-1] = True
+            has_element_child.append(False)
+            if len(open_tags) >= deepest:
+                deepest = len(open_tags) + 1
+            tag = el.tag.lower()
+            if tag in _SKIP:
+                walk.skip_subtree()
+                open_tags.append(None)
+                continue
+            open_tags.append(tag)
+            if tag in _BLOCK:
+                sep("\n" if not cells_open or tag in _ROW_LEVEL else " ")
+            elif tag in _CELL:
+                sep("\n" if first else " | ", merge=first)
+                cells_open += 1
+            if el.text:
+                append(("text", el.text))
+        elif event == "end":
+            has_element_child.pop()
+            tag = open_tags.pop()
+            if tag in _CELL:
+                cells_open -= 1
             elif tag in _BLOCK:
-                sep(" ")
+                sep("\n" if not cells_open or tag in _ROW_LEVEL else " ")
             if el.tail:
-                out.append(("text", el.tail))
-            continue
-        if tag in _SKIP or not tag:
+                append(("text", el.tail))
+        else:  # a comment or processing instruction (when the parser keeps them): only its tail is text
+            if len(open_tags) >= deepest:
+                deepest = len(open_tags) + 1
             if el.tail:
-                out.append(("text", el.tail))
-            continue
-        if block:
-            sep("\n")
-        elif tag in _BLOCK:
-            sep(" ")
-        elif tag in _CELL:
-            parent = el.getparent()
-            first = parent is not None and next((c for c in parent if isinstance(c.tag, str)), None) is el
-            sep("\n" if first else " | ", merge=first)
-        if el.text:
-            out.append(("text", el.text))
-        stack.append((el, in_cell, True, depth))
-        stack.extend((child, in_cell or tag in _CELL, False, depth + 1) for child in reversed(el))
+                append(("text", el.tail))
     return out, deepest
 
 
 def html_edits(source: str) -> list[Edit] | None:
     """Edits that turn the HTML source into its visible text; None when it cannot be parsed."""
     try:
-        import lxml.html
         from lxml import etree
     except ImportError:
         return None
-    # huge_tree: libxml2 otherwise drops everything below 256 nested elements
-    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True,
-                                  huge_tree=True, recover=True)
+    # huge_tree: libxml2 otherwise drops everything below 256 nested elements. lxml.etree's parser,
+    # not lxml.html's: the same tree, without a Python class lookup for every element
+    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True,
+                              huge_tree=True, recover=True)
+    if _XML_DECLARATION.match(source, 0, 50):
+        return None  # keep offsets simple: an XML declaration is rare in report pages
     try:
-        src = regex.sub(r"^\s*<\?xml[^>]*\?>", "", source[:50], count=1) + source[50:]
-        if src != source:
-            return None  # keep offsets simple: an XML declaration is rare in report pages
-        root = lxml.html.document_fromstring(source, parser=parser)
+        root = etree.fromstring(source, parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        return None
+    if root is None:  # an empty document
         return None
     chunks, deepest = _chunks(root)
     if deepest >= _DEEP:  # libxml2 drops what lies deeper than its limit: compare with a flat tag scan
@@ -147,6 +161,7 @@ def html_edits(source: str) -> list[Edit] | None:
 
 
 _WINDOW = 200000
+_XML_DECLARATION = regex.compile(r"\s*<\?xml[^>]*\?>")
 _COUNTED = regex.compile(r"[\p{Han}\d]")
 # one left-to-right pass: comments, CDATA, declarations, then tags (a '<' that opens no tag is text)
 _TOKEN = regex.compile(r"(?s)<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)|<[!?][^>]*(?:>|\Z)"
@@ -236,8 +251,15 @@ _ANY_TAG = regex.compile(_TAG)
 _MARKUP_RUN = regex.compile(rf"(?is)(?:{_SCRIPT}|{_COMMENT}|{_TAG}|\s)*")  # markup from a position on
 
 
+# the common case of _markup_only, in one match: plain tags and line breaks ('</td><td>');
+# removing scripts and comments from it could only remove whole tags
+_PLAIN_TAGS = regex.compile(r"(?:<[^<>]*>|[ \t\r\n])*")
+
+
 def _markup_only(source: str, a: int, b: int) -> bool:
     """Is source[a:b] only tags, comments, scripts/styles and whitespace (no text of its own)?"""
+    if _PLAIN_TAGS.fullmatch(source, a, b):
+        return True
     seg = _SCRIPTS.sub("", source[a:b])
     seg = _COMMENTS.sub("", seg)
     return _ANY_TAG.sub("", seg).strip() == ""
