@@ -10,11 +10,14 @@ facts, labels and cells map back exactly.
 from __future__ import annotations
 
 import html as html_lib
+import re
+from itertools import islice
 
 import regex
 
 from .offsets import Edit, apply_edits
 
+_HEAD = 200000  # characters looked at to tell an HTML page
 _TAGS = regex.compile(r"<(?:html|body|table|tr|td|th|p|div|br|span|h[1-6]|li|ul|font|strong|tbody)\b", regex.I)
 _SKIP = {"script", "style", "head", "title", "noscript", "template", "iframe", "object", "svg"}
 _BLOCK = {"p", "div", "br", "tr", "table", "tbody", "thead", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol",
@@ -24,8 +27,10 @@ _ROW_LEVEL = ("table", "tr")  # block elements that part lines even inside a cel
 
 
 def looks_like_html(text: str) -> bool:
-    head = text[:200000]
-    return "<" in head and len(_TAGS.findall(head)) >= 3
+    """Three tags of the usual HTML elements in the first 200,000 characters."""
+    if text.find("<", 0, _HEAD) < 0:
+        return False
+    return len(list(islice(_TAGS.finditer(text, 0, _HEAD), 3))) == 3
 
 
 _SEP_RANK = {" ": 0, " | ": 1, "\n": 2}
@@ -253,7 +258,7 @@ _MARKUP_RUN = regex.compile(rf"(?is)(?:{_SCRIPT}|{_COMMENT}|{_TAG}|\s)*")  # mar
 
 # the common case of _markup_only, in one match: plain tags and line breaks ('</td><td>');
 # removing scripts and comments from it could only remove whole tags
-_PLAIN_TAGS = regex.compile(r"(?:<[^<>]*>|[ \t\r\n])*")
+_PLAIN_TAGS = re.compile(r"(?:<[^<>]*>|[ \t\r\n])*")  # explicit classes: the standard library's re, twice as fast
 
 
 def _markup_only(source: str, a: int, b: int) -> bool:
