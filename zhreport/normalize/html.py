@@ -37,26 +37,20 @@ _SEP_RANK = {" ": 0, " | ": 1, "\n": 2}
 _DEEP = 200  # nesting at which the parser may have dropped text (libxml2 stops at 256, or deeper with huge_tree)
 
 
-def _chunks(root) -> tuple[list[tuple[str, str]], int]:
-    """('text', s) and ('sep', s) chunks of the visible text, in document order, and the
-    deepest nesting met.
+def _text_nodes(root) -> tuple[list[tuple[str, str]], str, int]:
+    """The visible text as (separator before, text) pairs in document order, the separators
+    after the last text, and the deepest nesting met.
 
-    Inside a table cell, block elements (<p>, <div>, <br>) only part words: a cell's text
-    stays on its row's line, so a row is one ' | '-separated line however its cells wrap.
+    Block elements part lines, cells ' | ', an element inside a cell a space; where several
+    meet, the strongest stays (a line break, then a cell bar, then a space), except that each
+    cell after a row's first adds its bar. Inside a table cell, block elements (<p>, <div>,
+    <br>) only part words: a cell's text stays on its row's line, so a row is one
+    ' | '-separated line however its cells wrap.
     """
     from lxml import etree
 
-    out: list[tuple[str, str]] = []
-    append = out.append
-
-    def sep(s: str, merge: bool = True) -> None:
-        if merge and out and out[-1][0] == "sep":
-            # keep the stronger separator: a line break, then a cell bar, then a space
-            if _SEP_RANK[s] > _SEP_RANK[out[-1][1]]:
-                out[-1] = ("sep", s)
-            return
-        append(("sep", s))
-
+    nodes: list[tuple[str, str]] = []
+    run: list[str] = []  # the separators since the last text
     # lxml's walk keeps the stack in C: a page may nest thousands of elements (deeper than
     # Python's recursion limit), and a Python stack of element proxies cost ~3 µs an element
     walk = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
@@ -65,6 +59,7 @@ def _chunks(root) -> tuple[list[tuple[str, str]], int]:
     cells_open = 0  # open <td>/<th> elements
     deepest = 0
     for event, el in walk:
+        sep = None
         if event == "start":
             first = not has_element_child[-1]
             has_element_child[-1] = True
@@ -78,27 +73,35 @@ def _chunks(root) -> tuple[list[tuple[str, str]], int]:
                 continue
             open_tags.append(tag)
             if tag in _BLOCK:
-                sep("\n" if not cells_open or tag in _ROW_LEVEL else " ")
+                sep = "\n" if not cells_open or tag in _ROW_LEVEL else " "
             elif tag in _CELL:
-                sep("\n" if first else " | ", merge=first)
                 cells_open += 1
-            if el.text:
-                append(("text", el.text))
+                if first:
+                    sep = "\n"
+                else:
+                    run.append(" | ")
+            text = el.text
         elif event == "end":
             has_element_child.pop()
             tag = open_tags.pop()
             if tag in _CELL:
                 cells_open -= 1
             elif tag in _BLOCK:
-                sep("\n" if not cells_open or tag in _ROW_LEVEL else " ")
-            if el.tail:
-                append(("text", el.tail))
+                sep = "\n" if not cells_open or tag in _ROW_LEVEL else " "
+            text = el.tail
         else:  # a comment or processing instruction (when the parser keeps them): only its tail is text
             if len(open_tags) >= deepest:
                 deepest = len(open_tags) + 1
-            if el.tail:
-                append(("text", el.tail))
-    return out, deepest
+            text = el.tail
+        if sep is not None:
+            if not run:
+                run.append(sep)
+            elif _SEP_RANK[sep] > _SEP_RANK[run[-1]]:
+                run[-1] = sep
+        if text:
+            nodes.append((_compose("".join(run)) if run else "", text))
+            run = []
+    return nodes, "".join(run), deepest
 
 
 def html_edits(source: str) -> list[Edit] | None:
@@ -119,22 +122,15 @@ def html_edits(source: str) -> list[Edit] | None:
         return None
     if root is None:  # an empty document
         return None
-    chunks, deepest = _chunks(root)
+    nodes, trailing_sep, deepest = _text_nodes(root)
     if deepest >= _DEEP:  # libxml2 drops what lies deeper than its limit: compare with a flat tag scan
         flat = flat_edits(source)
-        if _lost_text(chunks, source, flat):
+        if _lost_text(nodes, source, flat):
             return flat  # the parser dropped text (nesting beyond its limit): tags out, text kept
     edits: list[Edit] = []
     cursor = 0
-    pending_sep = ""
     n = len(source)
-    for kind, s in chunks:
-        if kind == "sep":
-            pending_sep += s
-            continue
-        pending_sep = _compose(pending_sep)
-        if not s:
-            continue
+    for sep, s in nodes:
         # a text node starts right after a '>' (or at the very start)
         at = -1
         probe = cursor
@@ -148,7 +144,7 @@ def html_edits(source: str) -> list[Edit] | None:
                 break
             probe = k + 1
         if at >= 0 and _markup_only(source, cursor, at):
-            edits.append(Edit(cursor, at, pending_sep))
+            edits.append(Edit(cursor, at, sep))
             cursor = at + len(s)
         else:
             # entities in the node: the raw node starts after the markup at the cursor, ends at the next '<'
@@ -157,11 +153,10 @@ def html_edits(source: str) -> list[Edit] | None:
             end = lt if lt >= 0 else n
             if end <= start or html_lib.unescape(source[start:end]).strip() != s.strip():
                 return None  # cannot place this text in the source: read the page as plain text
-            edits.append(Edit(cursor, start, pending_sep))
+            edits.append(Edit(cursor, start, sep))
             edits.extend(_entity_edits(source, start, end, s))
             cursor = end
-        pending_sep = ""
-    edits.append(Edit(cursor, n, "\n" if "\n" in pending_sep else ""))
+    edits.append(Edit(cursor, n, "\n" if "\n" in trailing_sep else ""))
     return [e for e in edits if e.end > e.start or e.replacement]
 
 
@@ -207,9 +202,9 @@ def flat_edits(source: str) -> list[Edit]:
     return [e for e in edits if e.end > e.start]
 
 
-def _lost_text(chunks: list[tuple[str, str]], source: str, flat: list[Edit]) -> bool:
+def _lost_text(nodes: list[tuple[str, str]], source: str, flat: list[Edit]) -> bool:
     """Did the parser drop text the flat scan sees (Han characters and digits, entities decoded)?"""
-    parsed = sum(len(_COUNTED.findall(s)) for kind, s in chunks if kind == "text")
+    parsed = sum(len(_COUNTED.findall(s)) for _sep, s in nodes)
     seen = len(_COUNTED.findall(html_lib.unescape(apply_edits(source, flat))))
     return seen - parsed > seen // 100
 
