@@ -70,7 +70,7 @@ def detect_script(text: str, simplified: str | None = None) -> str:
         return "hans"
     simp = len(_simplified_only_class().findall(text))
     # converted characters are counted until the count settles it as 'hant' (text != simplified:
-    # at least one): a traditional text is decided in its first few hundred characters
+    # at least one): a traditional text is decided in its first chunks
     enough = max(1, 4 * simp)
     trad = 0
     for at in range(0, len(text), _CHUNK):

@@ -122,7 +122,8 @@ def fix_split_lines(text: str) -> list[tuple[Edit, str]]:
     for m in _matches_before_unit(_NUMBER_LINE, text, marks=_AFTER_NUMBER_LINE):
         found.append((Edit(m.start(), m.start() + 1, ""), "split_line"))
         found.append((Edit(m.end() - 1, m.end(), ""), "split_line"))
-    for m in _CLOSING_LINE.finditer(text) if "\n)" in text or "\n）" in text else ():
+    has_closing_line = "\n)" in text or "\n）" in text  # what _CLOSING_LINE needs
+    for m in _CLOSING_LINE.finditer(text) if has_closing_line else ():
         ls = text.rfind("\n", 0, m.start()) + 1
         line = text[ls:m.start()]
         if line.count("(") + line.count("（") > line.count(")") + line.count("）"):

@@ -41,11 +41,11 @@ def _text_nodes(root) -> tuple[list[tuple[str, str]], str, int]:
     """The visible text as (separator before, text) pairs in document order, the separators
     after the last text, and the deepest nesting met.
 
-    Block elements part lines, cells ' | ', an element inside a cell a space; where several
-    meet, the strongest stays (a line break, then a cell bar, then a space), except that each
-    cell after a row's first adds its bar. Inside a table cell, block elements (<p>, <div>,
-    <br>) only part words: a cell's text stays on its row's line, so a row is one
-    ' | '-separated line however its cells wrap.
+    Block elements part lines and cells ' | '; where several separators meet, the strongest
+    stays (a line break, then a cell bar, then a space), and each cell after a row's first
+    adds its bar. Inside a table cell, block elements (<p>, <div>, <br>) only part words: a
+    cell's text stays on its row's line, so a row is one ' | '-separated line however its
+    cells wrap.
     """
     from lxml import etree
 
