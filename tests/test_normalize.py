@@ -42,6 +42,35 @@ def test_fullwidth_digits_and_split_numbers():
     assert sorted(r.kind for r in n.repairs) == ["split_number", "width"]
 
 
+def test_opencc_t2s_dictionaries_hold_no_ascii():
+    """The split-number and split-line fixers do not convert the text ahead of a number when it
+    starts with an ASCII character that starts no unit ('\n12\n' before the next cell's '5'):
+    that holds only while no key of OpenCC's t2s dictionaries has an ASCII character."""
+    import json
+    from pathlib import Path
+
+    import marisa_trie
+    import opencc
+
+    config = next(Path(opencc.__file__).parent.rglob("t2s.json"))
+
+    def files(node):
+        if isinstance(node, dict):
+            return ([node["file"]] if "file" in node else []) + [f for v in node.values() for f in files(v)]
+        return [f for v in node for f in files(v)] if isinstance(node, list) else []
+
+    header = b"OPENCC_MARISA_0.2.5"
+    names = files(json.loads(config.read_text(encoding="utf-8")))
+    assert names and all(name.endswith(".ocd2") for name in names)
+    for name in names:
+        data = (config.parent / name).read_bytes()
+        assert data.startswith(header), name
+        keys = marisa_trie.Trie().frombytes(data[len(header):]).keys()
+        assert len(keys) > 100, name  # the trie was read
+        assert [k for k in keys if any(c.isascii() for c in k)] == [], name
+    assert to_simplified("\n12\n5\n條例") == "\n12\n5\n条例"
+
+
 def test_html_entities():
     n = normalize("收到申请&nbsp;13件&amp;答复")
     assert n.text == "收到申请 13件&答复"

@@ -169,6 +169,8 @@ def _forward(smap: StageMap, starts: list[int], a: int, b: int) -> tuple[int, in
 
 
 def _mojibake_edits(text: str, mode: str) -> tuple[list[Edit], list[Repair]]:
+    if "?" not in text and "\ufffd" not in text:  # a run opens with one of them: clean text stops here
+        return [], []
     from .mojibake import find_runs, repair_mojibake
 
     if mode == "report":

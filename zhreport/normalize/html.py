@@ -10,112 +10,127 @@ facts, labels and cells map back exactly.
 from __future__ import annotations
 
 import html as html_lib
+import re
+from itertools import islice
 
 import regex
 
 from .offsets import Edit, apply_edits
 
+_HEAD = 200000  # characters looked at to tell an HTML page
 _TAGS = regex.compile(r"<(?:html|body|table|tr|td|th|p|div|br|span|h[1-6]|li|ul|font|strong|tbody)\b", regex.I)
 _SKIP = {"script", "style", "head", "title", "noscript", "template", "iframe", "object", "svg"}
 _BLOCK = {"p", "div", "br", "tr", "table", "tbody", "thead", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol",
           "section", "article", "header", "footer", "caption", "dd", "dt", "blockquote", "pre", "hr"}
 _CELL = {"td", "th"}
+_ROW_LEVEL = ("table", "tr")  # block elements that part lines even inside a cell
 
 
 def looks_like_html(text: str) -> bool:
-    head = text[:200000]
-    return "<" in head and len(_TAGS.findall(head)) >= 3
+    """Three tags of the usual HTML elements in the first 200,000 characters."""
+    if text.find("<", 0, _HEAD) < 0:
+        return False
+    return len(list(islice(_TAGS.finditer(text, 0, _HEAD), 3))) == 3
 
 
 _SEP_RANK = {" ": 0, " | ": 1, "\n": 2}
 _DEEP = 200  # nesting at which the parser may have dropped text (libxml2 stops at 256, or deeper with huge_tree)
 
 
-def _chunks(root) -> tuple[list[tuple[str, str]], int]:
-    """('text', s) and ('sep', s) chunks of the visible text, in document order, and the
-    deepest nesting met.
+def _text_nodes(root) -> tuple[list[tuple[str, str]], str, int]:
+    """The visible text as (separator before, text) pairs in document order, the separators
+    after the last text, and the deepest nesting met.
 
-    Inside a table cell, block elements (<p>, <div>, <br>) only part words: a cell's text
-    stays on its row's line, so a row is one ' | '-separated line however its cells wrap.
+    Block elements part lines and cells ' | '; where several separators meet, the strongest
+    stays (a line break, then a cell bar, then a space), and each cell after a row's first
+    adds its bar. Inside a table cell, block elements (<p>, <div>, <br>) only part words: a
+    cell's text stays on its row's line, so a row is one ' | '-separated line however its
+    cells wrap.
     """
-    out: list[tuple[str, str]] = []
+    from lxml import etree
 
-    def sep(s: str, merge: bool = True) -> None:
-        if merge and out and out[-1][0] == "sep":
-            # keep the stronger separator: a line break, then a cell bar, then a space
-            if _SEP_RANK[s] > _SEP_RANK[out[-1][1]]:
-                out[-1] = ("sep", s)
-            return
-        out.append(("sep", s))
-
-    # iterative: a page may nest thousands of elements (deeper than Python's recursion limit)
-    stack: list = [(root, False, False, 1)]  # (element, inside a cell, closing, depth)
+    nodes: list[tuple[str, str]] = []
+    run: list[str] = []  # the separators since the last text
+    # lxml's walk keeps the stack in C: a page may nest thousands of elements (deeper than
+    # Python's recursion limit), and a Python stack of element proxies cost ~3 µs an element
+    walk = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
+    open_tags: list = []  # per open element: its lower-case tag, or None when its content is skipped
+    has_element_child = [True]  # per open element (and above the root): an element child has started
+    cells_open = 0  # open <td>/<th> elements
     deepest = 0
-    while stack:
-        el, in_cell, closing, depth = stack.pop()
-        deepest = max(deepest, depth)
-        tag = el.tag.lower() if isinstance(el.tag, str) else ""
-        block = tag in _BLOCK and not (in_cell and tag not in ("table", "tr"))
-        if closing:
-            if block:
-                sep("\n")
+    for event, el in walk:
+        sep = None
+        if event == "start":
+            first = not has_element_child[-1]
+            has_element_child[-1] = True
+            has_element_child.append(False)
+            if len(open_tags) >= deepest:
+                deepest = len(open_tags) + 1
+            tag = el.tag.lower()
+            if tag in _SKIP:
+                walk.skip_subtree()
+                open_tags.append(None)
+                continue
+            open_tags.append(tag)
+            if tag in _BLOCK:
+                sep = "\n" if not cells_open or tag in _ROW_LEVEL else " "
+            elif tag in _CELL:
+                cells_open += 1
+                if first:
+                    sep = "\n"
+                else:
+                    run.append(" | ")
+            text = el.text
+        elif event == "end":
+            has_element_child.pop()
+            tag = open_tags.pop()
+            if tag in _CELL:
+                cells_open -= 1
             elif tag in _BLOCK:
-                sep(" ")
-            if el.tail:
-                out.append(("text", el.tail))
-            continue
-        if tag in _SKIP or not tag:
-            if el.tail:
-                out.append(("text", el.tail))
-            continue
-        if block:
-            sep("\n")
-        elif tag in _BLOCK:
-            sep(" ")
-        elif tag in _CELL:
-            parent = el.getparent()
-            first = parent is not None and next((c for c in parent if isinstance(c.tag, str)), None) is el
-            sep("\n" if first else " | ", merge=first)
-        if el.text:
-            out.append(("text", el.text))
-        stack.append((el, in_cell, True, depth))
-        stack.extend((child, in_cell or tag in _CELL, False, depth + 1) for child in reversed(el))
-    return out, deepest
+                sep = "\n" if not cells_open or tag in _ROW_LEVEL else " "
+            text = el.tail
+        else:  # a comment or processing instruction (when the parser keeps them): only its tail is text
+            if len(open_tags) >= deepest:
+                deepest = len(open_tags) + 1
+            text = el.tail
+        if sep is not None:
+            if not run:
+                run.append(sep)
+            elif _SEP_RANK[sep] > _SEP_RANK[run[-1]]:
+                run[-1] = sep
+        if text:
+            nodes.append((_compose("".join(run)) if run else "", text))
+            run = []
+    return nodes, "".join(run), deepest
 
 
 def html_edits(source: str) -> list[Edit] | None:
     """Edits that turn the HTML source into its visible text; None when it cannot be parsed."""
     try:
-        import lxml.html
         from lxml import etree
     except ImportError:
         return None
-    # huge_tree: libxml2 otherwise drops everything below 256 nested elements
-    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True,
-                                  huge_tree=True, recover=True)
+    # huge_tree: libxml2 otherwise drops everything below 256 nested elements. lxml.etree's parser,
+    # not lxml.html's: the same tree, without a Python class lookup for every element
+    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True,
+                              huge_tree=True, recover=True)
+    if _XML_DECLARATION.match(source, 0, 50):
+        return None  # keep offsets simple: an XML declaration is rare in report pages
     try:
-        src = regex.sub(r"^\s*<\?xml[^>]*\?>", "", source[:50], count=1) + source[50:]
-        if src != source:
-            return None  # keep offsets simple: an XML declaration is rare in report pages
-        root = lxml.html.document_fromstring(source, parser=parser)
+        root = etree.fromstring(source, parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return None
-    chunks, deepest = _chunks(root)
+    if root is None:  # an empty document
+        return None
+    nodes, trailing_sep, deepest = _text_nodes(root)
     if deepest >= _DEEP:  # libxml2 drops what lies deeper than its limit: compare with a flat tag scan
         flat = flat_edits(source)
-        if _lost_text(chunks, source, flat):
+        if _lost_text(nodes, source, flat):
             return flat  # the parser dropped text (nesting beyond its limit): tags out, text kept
     edits: list[Edit] = []
     cursor = 0
-    pending_sep = ""
     n = len(source)
-    for kind, s in chunks:
-        if kind == "sep":
-            pending_sep += s
-            continue
-        pending_sep = _compose(pending_sep)
-        if not s:
-            continue
+    for sep, s in nodes:
         # a text node starts right after a '>' (or at the very start)
         at = -1
         probe = cursor
@@ -129,7 +144,7 @@ def html_edits(source: str) -> list[Edit] | None:
                 break
             probe = k + 1
         if at >= 0 and _markup_only(source, cursor, at):
-            edits.append(Edit(cursor, at, pending_sep))
+            edits.append(Edit(cursor, at, sep))
             cursor = at + len(s)
         else:
             # entities in the node: the raw node starts after the markup at the cursor, ends at the next '<'
@@ -138,15 +153,15 @@ def html_edits(source: str) -> list[Edit] | None:
             end = lt if lt >= 0 else n
             if end <= start or html_lib.unescape(source[start:end]).strip() != s.strip():
                 return None  # cannot place this text in the source: read the page as plain text
-            edits.append(Edit(cursor, start, pending_sep))
+            edits.append(Edit(cursor, start, sep))
             edits.extend(_entity_edits(source, start, end, s))
             cursor = end
-        pending_sep = ""
-    edits.append(Edit(cursor, n, "\n" if "\n" in pending_sep else ""))
+    edits.append(Edit(cursor, n, "\n" if "\n" in trailing_sep else ""))
     return [e for e in edits if e.end > e.start or e.replacement]
 
 
 _WINDOW = 200000
+_XML_DECLARATION = regex.compile(r"\s*<\?xml[^>]*\?>")
 _COUNTED = regex.compile(r"[\p{Han}\d]")
 # one left-to-right pass: comments, CDATA, declarations, then tags (a '<' that opens no tag is text)
 _TOKEN = regex.compile(r"(?s)<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)|<[!?][^>]*(?:>|\Z)"
@@ -187,9 +202,9 @@ def flat_edits(source: str) -> list[Edit]:
     return [e for e in edits if e.end > e.start]
 
 
-def _lost_text(chunks: list[tuple[str, str]], source: str, flat: list[Edit]) -> bool:
+def _lost_text(nodes: list[tuple[str, str]], source: str, flat: list[Edit]) -> bool:
     """Did the parser drop text the flat scan sees (Han characters and digits, entities decoded)?"""
-    parsed = sum(len(_COUNTED.findall(s)) for kind, s in chunks if kind == "text")
+    parsed = sum(len(_COUNTED.findall(s)) for _sep, s in nodes)
     seen = len(_COUNTED.findall(html_lib.unescape(apply_edits(source, flat))))
     return seen - parsed > seen // 100
 
@@ -236,8 +251,15 @@ _ANY_TAG = regex.compile(_TAG)
 _MARKUP_RUN = regex.compile(rf"(?is)(?:{_SCRIPT}|{_COMMENT}|{_TAG}|\s)*")  # markup from a position on
 
 
+# the common case of _markup_only, in one match: plain tags and line breaks ('</td><td>');
+# removing scripts and comments from it could only remove whole tags
+_PLAIN_TAGS = re.compile(r"(?:<[^<>]*>|[ \t\r\n])*")  # explicit classes: the standard library's re, twice as fast
+
+
 def _markup_only(source: str, a: int, b: int) -> bool:
     """Is source[a:b] only tags, comments, scripts/styles and whitespace (no text of its own)?"""
+    if _PLAIN_TAGS.fullmatch(source, a, b):
+        return True
     seg = _SCRIPTS.sub("", source[a:b])
     seg = _COMMENTS.sub("", seg)
     return _ANY_TAG.sub("", seg).strip() == ""

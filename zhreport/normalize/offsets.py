@@ -8,11 +8,10 @@ only, so an unchanged 50 MB text costs nothing.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Edit:
+class Edit(NamedTuple):  # a tuple: an HTML page makes one per text node, and a frozen dataclass costs 3x to build
     start: int
     end: int
     replacement: str
@@ -25,13 +24,14 @@ class StageMap:
 
     def __init__(self, edits: list[Edit]):
         self._edits: list[tuple[int, int, int, int]] = []  # src_s, src_e, out_s, out_e
+        self._out_starts: list[int] = []
         shift = 0
-        for e in edits:
-            out_s = e.start + shift
-            out_e = out_s + len(e.replacement)
-            self._edits.append((e.start, e.end, out_s, out_e))
-            shift += len(e.replacement) - (e.end - e.start)
-        self._out_starts = [t[2] for t in self._edits]
+        for start, end, replacement in edits:
+            out_s = start + shift
+            out_e = out_s + len(replacement)
+            self._edits.append((start, end, out_s, out_e))
+            self._out_starts.append(out_s)
+            shift = out_e - end
 
     def _find(self, i: int) -> int:
         # last edit whose output range starts at or before i
@@ -87,9 +87,9 @@ def apply_edits(text: str, edits: list[Edit]) -> str:
         return text
     parts = []
     pos = 0
-    for e in edits:
-        parts.append(text[pos:e.start])
-        parts.append(e.replacement)
-        pos = e.end
+    for start, end, replacement in edits:
+        parts.append(text[pos:start])
+        parts.append(replacement)
+        pos = end
     parts.append(text[pos:])
     return "".join(parts)
