@@ -51,6 +51,11 @@ class _CellPatterns:
         long_units = "|".join(regex.escape(u) for u in units if len(u) > 1)
         short_units = "".join(regex.escape(u) for u in units if len(u) == 1)
         self.unit_end = regex.compile(rf"(?<=[数额用）)\p{{Han}}])({long_units}|(?<=[数额用）)])[{short_units}])$")
+        # what a value or blank cell needs somewhere in its region: a number (it ends in a digit) or a
+        # blank mark, with at most a unit before the cell ends (every cell ends at a space, a bar or the
+        # line's end): a run of headings and titles ('一、主动公开情况', '…局2015年…报告') is no table
+        blanks = "".join(regex.escape(b) for b in sorted(_BLANKS))
+        self.value_or_blank = regex.compile(rf"(?:\d(?:{alt})?|[{blanks}])(?![\p{{L}}\p{{N}}])")
 
 
 @lru_cache(maxsize=1)
@@ -181,26 +186,38 @@ def _is_prose(line: str) -> bool:
 def scan(text: str) -> TableText:
     """Table-like regions of the text as token streams; prose lines end a region."""
     regions: list[list[Token]] = []
-    cur: list[Token] = []
+    run: list[tuple[int, int, str]] = []  # (line number, start, line) of the lines since the last prose line
     pos = 0
     for n, line in enumerate(text.split("\n")):
-        ls, le = pos, pos + len(line)
-        pos = le + 1
+        ls = pos
+        pos += len(line) + 1
         if _is_prose(line):
-            if cur:
-                regions.append(cur)
-            cur = []
-            continue
+            if run:
+                _read_run(text, run, regions)
+                run = []
+        else:
+            run.append((n, ls, line))
+    if run:
+        _read_run(text, run, regions)
+    return TableText(regions)
+
+
+def _read_run(text: str, run: list[tuple[int, int, str]], regions: list[list[Token]]) -> None:
+    """The tokens of a run of lines, appended to `regions` when they hold a value or a blank cell."""
+    last_n, last_start, last_line = run[-1]
+    if not _patterns().value_or_blank.search(text, run[0][1], last_start + len(last_line)):
+        return  # no cell of it can be a value or a blank
+    cur: list[Token] = []
+    for n, ls, line in run:
         if not line.strip():
             if line:  # a cell of its own that holds only spaces or &nbsp;: an empty cell; '' is a layout gap
                 cur.append(Token("empty", "", ls, ls, n))
             continue
         if _PAGE_MARK.match(line) or ("---" in line and _RULE_LINE.match(line)):
             continue
-        cur.extend(_line_tokens(text, ls, le, n))
-    if cur:
+        cur.extend(_line_tokens(text, ls, ls + len(line), n))
+    if any(t.kind in ("value", "blank") for t in cur):
         regions.append(cur)
-    return TableText([r for r in regions if any(t.kind in ("value", "blank") for t in r)])
 
 
 def _line_tokens(text: str, ls: int, le: int, n: int) -> list[Token]:

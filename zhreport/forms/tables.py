@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import Optional
 
 import regex
@@ -117,21 +117,24 @@ def _grams(s: str) -> frozenset:
 class _Index:
     """Bigram index of a template's printed row labels: the candidates of a label in one lookup."""
 
-    def __init__(self, specs: tuple):
-        self.specs = specs
+    def __init__(self, template_id: str):
+        self.template_id = template_id
+        self.specs = row_specs(template_id)
         self.keys: list[tuple[int, str, frozenset]] = []
         self.by_gram: dict[str, set] = {}
-        # labels repeat across pages and copies; bounded for a hostile page of distinct labels
-        self.similar = lru_cache(maxsize=20000)(self._similar)
-        for i, sp in enumerate(specs):
+        for i, sp in enumerate(self.specs):
             for k in sp.keys:
                 g = _grams(k)
                 self.keys.append((i, k, g))
                 for gram in g:
                     self.by_gram.setdefault(gram, set()).add(len(self.keys) - 1)
 
-    def _similar(self, key: str) -> dict[int, float]:
+    def similar(self, key: str) -> dict[int, float]:
         """spec index -> best Dice similarity of `key` to one of its labels (1.0 when equal)."""
+        return _similar(self.template_id, key)
+
+    def similarities(self, key: str) -> dict[int, float]:
+        """`similar`, computed."""
         if not key:
             return {}
         g = _grams(key)
@@ -150,7 +153,12 @@ class _Index:
 
 @lru_cache(maxsize=None)
 def _index(template_id: str) -> _Index:
-    return _Index(row_specs(template_id))
+    return _Index(template_id)
+
+
+@lru_cache(maxsize=20000)  # labels repeat across pages and copies; bounded for a hostile page of distinct labels
+def _similar(template_id: str, key: str) -> dict[int, float]:
+    return _index(template_id).similarities(key)
 
 
 # ---------------------------------------------------------------- printed rows
@@ -161,13 +169,17 @@ class _Row:
     context: tuple  # labels printed before it that are not its own (last ones last)
     cells: list[Token]  # the non-label tokens after the label, in order
     numbered: bool
+    # read from the cells once: every form row the row is compared with asks for them
+    unit: Optional[Token] = field(init=False)  # the first unit (or '——') cell
+    values: list[Token] = field(init=False)  # the value cells in order
+    has_value: bool = field(init=False)  # a number among the values
 
-    @cached_property
-    def unit(self) -> Optional[Token]:
-        return next((t for t in self.cells if t.kind in ("unit", "mark")), None)
+    def __post_init__(self) -> None:
+        self.unit = next((t for t in self.cells if t.kind in ("unit", "mark")), None)
+        self.values = self._values()
+        self.has_value = any(t.kind == "value" for t in self.values)
 
-    @cached_property
-    def values(self) -> list[Token]:
+    def _values(self) -> list[Token]:
         """The row's value cells in order. A line of bars is a blank cell, unless bars stand after
         every cell (a separator line: then only a second bar in a row marks a blank)."""
         cells = [t for t in self.cells if t.kind != "tail"]
@@ -258,7 +270,7 @@ def _score(row: _Row, spec: RowSpec, sim: float) -> float:
     unit = row.unit
     if not spec.columns:  # a group row: a '——' unit cell, or nothing but its label
         return sim if (unit is not None and unit.kind == "mark") or not row.values else -1.0
-    if unit is not None and unit.kind == "mark" and not any(t.kind == "value" for t in row.values):
+    if unit is not None and unit.kind == "mark" and not row.has_value:
         return -1.0
     if unit is not None and unit.kind == "unit" and spec.unit and not _unit_fits(unit.text, spec.unit):
         return -1.0
@@ -295,9 +307,8 @@ def _align(rows: list[_Row], index: _Index, threshold: float) -> list[tuple[int,
     for i, j, s in sorted(cand, key=lambda c: -c[2]):
         if i in placed_rows or j in placed_specs:
             continue
-        rivals = [c[2] for c in cand if (c[0] == i) != (c[1] == j) and c[0] not in placed_rows
-                  and c[1] not in placed_specs]
-        if s >= 0.85 or (s >= 0.5 and all(r <= s - 0.1 for r in rivals)):
+        if s >= 0.85 or (s >= 0.5 and all(c[2] <= s - 0.1 for c in cand if (c[0] == i) != (c[1] == j)
+                                          and c[0] not in placed_rows and c[1] not in placed_specs)):
             chain.append((i, j, s))
             placed_rows.add(i)
             placed_specs.add(j)
