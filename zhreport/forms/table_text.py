@@ -81,21 +81,6 @@ class TableText:
     regions: list[list[Token]]
 
 
-def _cell_tokens(text: str, s: int, e: int, line: int) -> list[Token]:
-    """Tokens of one cell text[s:e] (trimmed). A cell that is a number may carry its unit
-    ('152790元', '160.5964万元'); a number run into a label may not ('收到申请12件' is prose)."""
-    while s < e and text[s].isspace():
-        s += 1
-    while e > s and text[e - 1].isspace():
-        e -= 1
-    if s >= e:
-        return [Token("empty", "", s, s, line)]
-    # the same cells recur on every page of a form: read once per text (and the character before
-    # it, which the label patterns look behind at), then placed
-    shape = _cell_shape(text[s - 1] if s else "", text[s:e])
-    return [Token(kind, text[s + a:s + b], s + a, s + b, line, unit) for kind, a, b, unit in shape]
-
-
 @lru_cache(maxsize=8192)
 def _cell_shape(before: str, cell: str) -> tuple:
     """(kind, start, end, unit) of each token of a cell, relative to the cell's start."""
@@ -104,7 +89,7 @@ def _cell_shape(before: str, cell: str) -> tuple:
 
 
 def _read_cell(text: str, s: int, e: int) -> list[Token]:
-    """_cell_tokens' reading of the trimmed, non-empty cell text[s:e] (line numbers left 0)."""
+    """_cell_at's reading of the trimmed, non-empty cell text[s:e] (line numbers left 0)."""
     line = 0
     cell = text[s:e]
     pat = _patterns()
@@ -209,67 +194,89 @@ def _read_run(text: str, run: list[tuple[int, int, str]], regions: list[list[Tok
         return  # no cell of it can be a value or a blank
     cur: list[Token] = []
     for n, ls, line in run:
-        if not line.strip():
-            if line:  # a cell of its own that holds only spaces or &nbsp;: an empty cell; '' is a layout gap
-                cur.append(Token("empty", "", ls, ls, n))
-            continue
-        if _PAGE_MARK.match(line) or ("---" in line and _RULE_LINE.match(line)):
-            continue
-        cur.extend(_line_tokens(text, ls, ls + len(line), n))
+        cur.extend(_line_tokens(text, ls, line, n))
     if any(t.kind in ("value", "blank") for t in cur):
         regions.append(cur)
 
 
-def _line_tokens(text: str, ls: int, le: int, n: int) -> list[Token]:
-    line = text[ls:le]
+def _line_tokens(text: str, ls: int, line: str, n: int) -> list[Token]:
+    """Tokens of the line `line` starting at text[ls] (no prose line), numbered `n`."""
+    # a form's lines recur (its labels, rows of zeros, the same table in both scripts): read once
+    # per line text (and the character before it, which the cell patterns look behind at), then placed
+    shape = _line_shape(text[ls - 1] if ls else "", line)
+    return [Token(kind, text[ls + a:ls + b], ls + a, ls + b, n, unit) for kind, a, b, unit in shape]
+
+
+@lru_cache(maxsize=8192)
+def _line_shape(before: str, line: str) -> tuple:
+    """(kind, start, end, unit) of each token of a line, relative to the line's start."""
+    if not line.strip():  # a cell of its own that holds only spaces or &nbsp;: an empty cell; '' is a layout gap
+        return (("empty", 0, 0, None),) if line else ()
+    if _PAGE_MARK.match(line) or ("---" in line and _RULE_LINE.match(line)):
+        return ()
     if "|" in line or "｜" in line or "\t" in line:
-        toks: list[Token] = []
-        p = ls
-        for part in _BARS.split(line):  # every separator is one character
-            cs, ce = p, p + len(part)
-            p = ce + 1
-            core = part.strip()
-            if not core:
-                toks.append(Token("empty", "", cs, cs, n))
-            elif core.isascii() and core.isdigit():  # the commonest cell, without the general reader
-                at = cs + part.index(core)
-                toks.append(Token("value", core, at, at + len(core), n))
-            else:
-                toks.extend(_split_spaces(text, cs, ce, n))
-        # empties before the first cell carry nothing (a leading '| '); a line of bars is one empty cell;
-        # empties after the last cell are a tail ('352 | |'): a blank cell only where a row lacks its value
-        while toks and toks[0].kind == "empty":
-            toks.pop(0)
-        if not toks:  # a line of bars: one empty cell; three bars or more: empty cells run together
-            return [Token("gap" if line.count("|") + line.count("｜") >= 3 else "empty", "", ls, ls, n)]
-        if len(toks) > 1 and toks[0].kind == "value" and toks[1].kind == "label" and toks[0].text.isdigit():
-            toks[0].kind = "serial"  # a row number before the label ('3 | 其中：…'), no value of the row above
-        k = len(toks)
-        while toks[k - 1].kind == "empty":
-            k -= 1
-        for t in toks[k:]:
-            t.kind = "tail"
-        return toks
+        return _bar_cells(before, line)
     core = line.strip()
     if core.isascii() and core.isdigit():
-        at = ls + line.index(core)
-        return [Token("value", core, at, at + len(core), n)]
-    return _split_spaces(text, ls, le, n)
+        at = line.index(core)
+        return (("value", at, at + len(core), None),)
+    return tuple(_space_cells(before, line, 0, len(line)))
 
 
-def _split_spaces(text: str, s: int, e: int, n: int) -> list[Token]:
-    """Cells apart by runs of spaces (aligned columns), each read by _cell_tokens."""
-    if not text[s:e].strip():
-        return [Token("empty", "", s, s, n)]
-    parts, p = [], s
-    for m in _SPACES.finditer(text, s, e):
-        parts.append((p, m.start()))
+def _bar_cells(before: str, line: str) -> tuple:
+    """_line_shape of a line cut by '|', '｜' or tabs."""
+    toks: list[tuple] = []
+    p = 0
+    for part in _BARS.split(line):  # every separator is one character
+        cs, ce = p, p + len(part)
+        p = ce + 1
+        core = part.strip()
+        if not core:
+            toks.append(("empty", cs, cs, None))
+        elif core.isascii() and core.isdigit():  # the commonest cell, without the general reader
+            at = cs + part.index(core)
+            toks.append(("value", at, at + len(core), None))
+        else:
+            toks.extend(_space_cells(before, line, cs, ce))
+    # empties before the first cell carry nothing (a leading '| '); a line of bars is one empty cell;
+    # empties after the last cell are a tail ('352 | |'): a blank cell only where a row lacks its value
+    while toks and toks[0][0] == "empty":
+        toks.pop(0)
+    if not toks:  # a line of bars: one empty cell; three bars or more: empty cells run together
+        return (("gap" if line.count("|") + line.count("｜") >= 3 else "empty", 0, 0, None),)
+    first = toks[0]
+    if len(toks) > 1 and first[0] == "value" and toks[1][0] == "label" and line[first[1]:first[2]].isdigit():
+        toks[0] = ("serial",) + first[1:]  # a row number before the label ('3 | 其中：…'), no value of the row above
+    k = len(toks)
+    while toks[k - 1][0] == "empty":
+        k -= 1
+    return tuple(toks[:k]) + tuple(("tail",) + t[1:] for t in toks[k:])
+
+
+def _space_cells(before: str, line: str, s: int, e: int) -> list[tuple]:
+    """Shapes of the cells of line[s:e] apart by runs of spaces (aligned columns)."""
+    if not line[s:e].strip():
+        return [("empty", s, s, None)]
+    out: list[tuple] = []
+    p = s
+    for m in _SPACES.finditer(line, s, e):
+        if p < m.start():
+            out.extend(_cell_at(before, line, p, m.start()))
         p = m.end()
-    parts.append((p, e))
-    if len(parts) == 1:
-        return _cell_tokens(text, s, e, n)
-    toks: list[Token] = []
-    for ps, pe in parts:
-        if ps < pe:
-            toks.extend(_cell_tokens(text, ps, pe, n))
-    return toks
+    if p < e:
+        out.extend(_cell_at(before, line, p, e))
+    return out
+
+
+def _cell_at(before: str, line: str, s: int, e: int) -> list[tuple]:
+    """Shapes of the tokens of the cell line[s:e] (trimmed). A cell that is a number may carry its unit
+    ('152790元', '160.5964万元'); a number run into a label may not ('收到申请12件' is prose)."""
+    while s < e and line[s].isspace():
+        s += 1
+    while e > s and line[e - 1].isspace():
+        e -= 1
+    if s >= e:
+        return [("empty", s, s, None)]
+    # the same cells recur in lines that differ (a label, then this report's numbers): read once per cell
+    shape = _cell_shape(line[s - 1] if s else before, line[s:e])
+    return [(kind, s + a, s + b, unit) for kind, a, b, unit in shape]
