@@ -29,7 +29,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
+from collections import Counter
+from functools import lru_cache, partial
+import itertools
 from typing import Optional
 
 import regex
@@ -129,19 +131,16 @@ class _Index:
                 for gram in g:
                     self.by_gram.setdefault(gram, set()).add(len(self.keys) - 1)
 
-    def similar(self, key: str) -> dict[int, float]:
-        """spec index -> best Dice similarity of `key` to one of its labels (1.0 when equal)."""
-        return _similar(self.template_id, key)
+        # similar(key): spec index -> best Dice similarity of `key` to one of its labels (1.0 when equal)
+        self.similar = partial(_similar, template_id)
 
     def similarities(self, key: str) -> dict[int, float]:
         """`similar`, computed."""
         if not key:
             return {}
         g = _grams(key)
-        hits: dict[int, int] = {}
-        for gram in g:
-            for ki in self.by_gram.get(gram, ()):
-                hits[ki] = hits.get(ki, 0) + 1
+        by_gram = self.by_gram
+        hits = Counter(itertools.chain.from_iterable(by_gram[gram] for gram in g if gram in by_gram))
         out: dict[int, float] = {}
         for ki, n in hits.items():
             si, k, kg = self.keys[ki]
@@ -184,9 +183,11 @@ class _Row:
         every cell (a separator line: then only a second bar in a row marks a blank)."""
         cells = [t for t in self.cells if t.kind != "tail"]
         filled = [t for t in cells if t.kind != "empty"]
-        after = sum(1 for a, b in zip([self.label] + cells, cells) if a.kind != "empty" and b.kind == "empty")
-        if len(filled) >= 2 and after >= 0.8 * (len(filled) + 1):
-            cells = [b for a, b in zip([self.label] + cells, cells) if not (b.kind == "empty" and a.kind != "empty")]
+        if 2 <= len(filled) < len(cells):
+            after = sum(1 for a, b in zip([self.label] + cells, cells) if a.kind != "empty" and b.kind == "empty")
+            if after >= 0.8 * (len(filled) + 1):
+                cells = [b for a, b in zip([self.label] + cells, cells)
+                         if not (b.kind == "empty" and a.kind != "empty")]
         return [t for t in cells if t.kind in ("value", "blank", "mark", "empty")]
 
 
@@ -199,14 +200,15 @@ def _rows(region: list[Token], index: _Index) -> tuple[list[_Row], list[list[Tok
     rows: list[_Row] = []
     orphans: list[list[Token]] = []
     context: list[str] = []
+    is_label = [t.kind == "label" for t in region]
     i, n = 0, len(region)
     while i < n:
         j = i
-        while j < n and region[j].kind == "label":
+        while j < n and is_label[j]:
             j += 1
         labels = region[i:j]
         k = j
-        while k < n and region[k].kind != "label":
+        while k < n and not is_label[k]:
             k += 1
         cells = region[j:k]
         if not labels:
@@ -216,11 +218,9 @@ def _rows(region: list[Token], index: _Index) -> tuple[list[_Row], list[list[Tok
             continue
         # the row's own label: the last label, or the last two or three joined (a label split over lines)
         best, best_s, cut = labels[-1], -1.0, len(labels) - 1
-        for take in (1, 2, 3):
-            if take > len(labels):
-                break
+        for take in (1, 2, 3) if len(labels) > 1 else ():  # a lone label is the row's whatever its score
             part = labels[-take:]
-            if take > 1 and any(b.line - a.line > 1 for a, b in zip(part, part[1:])):
+            if take > len(labels) or (take > 1 and any(b.line - a.line > 1 for a, b in zip(part, part[1:]))):
                 break
             joined = part[0] if take == 1 else _join(part)
             sims = index.similar(_match_key(joined.text))
@@ -254,12 +254,11 @@ class TableCell:
 
 
 _UNIT_FAMILIES = ({"人", "人次", "名"}, {"次", "场"}, {"条", "件"}, {"万元", "元"})
+_FITTING_UNITS = frozenset((a, b) for fam in _UNIT_FAMILIES for a in fam for b in fam)
 
 
 def _unit_fits(printed: str, wanted: Optional[str]) -> bool:
-    if not wanted or printed == wanted:
-        return True
-    return any(printed in fam and wanted in fam for fam in _UNIT_FAMILIES)
+    return not wanted or printed == wanted or (printed, wanted) in _FITTING_UNITS
 
 
 _CONTEXT_BONUS = 0.3  # a row printed under its form group
@@ -314,9 +313,11 @@ def _align(rows: list[_Row], index: _Index, threshold: float) -> list[tuple[int,
             placed_specs.add(j)
     chain.sort()
     # rows between two matched rows whose labels did not match (mojibake): placed by position
-    monotone = [(i, j) for i, j, _s in chain]
-    anchors = [(-1, -1)] + [(i, j) for k, (i, j) in enumerate(monotone)
-                            if all(j2 < j for _i2, j2 in monotone[:k])] + [(len(rows), len(specs))]
+    anchors = [(-1, -1)]  # the matched rows whose form row lies after every one matched before
+    for i, j, _s in chain:
+        if j > anchors[-1][1]:
+            anchors.append((i, j))
+    anchors.append((len(rows), len(specs)))
     for (a0, b0), (a1, b1) in zip(anchors, anchors[1:]):
         gap_rows = [r for r in range(a0 + 1, a1) if r not in placed_rows and _GARBLED.search(rows[r].label.text)]
         gap_specs = [s for s in range(b0 + 1, b1) if s not in placed_specs]
