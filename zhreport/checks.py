@@ -20,23 +20,19 @@ def _fmt(v) -> str:
     return str(v)
 
 
-def _num(form: dict[str, FieldValue], fid: str):
-    fv = form.get(fid)
-    if fv is None or not isinstance(fv.value, Decimal):
-        return None
-    return fv.value
-
-
 def run_checks(form: dict[str, FieldValue], template: Template) -> list[Check]:
     out: list[Check] = []
+    nums = {fid: fv.value for fid, fv in form.items() if isinstance(fv.value, Decimal)}
+    if not nums:  # every check needs a number
+        return out
     for c in template.constraints:
         severity = "error" if c.get("kind") == "hard" else "warning"
         typ = c.get("type")
         if typ == "sum":
-            total = _num(form, c["total"])
+            total = nums.get(c["total"])
             if total is None:
                 continue
-            parts = [(p, _num(form, p)) for p in c["parts"]]
+            parts = [(p, nums.get(p)) for p in c["parts"]]
             known = [v for _p, v in parts if v is not None]
             if not known:
                 continue
@@ -49,14 +45,14 @@ def run_checks(form: dict[str, FieldValue], template: Template) -> list[Check]:
                                  f"{c['total']} is {_fmt(total)} but its parts add up to {_fmt(s)} "
                                  f"({names})", expected=s, found=total))
         elif typ == "le":
-            a, b = _num(form, c["a"]), _num(form, c["b"])
+            a, b = nums.get(c["a"]), nums.get(c["b"])
             if a is not None and b is not None and a > b:
                 out.append(Check("le", severity, [c["a"], c["b"]],
                                  f"{c['a']} ({_fmt(a)}) should not exceed {c['b']} ({_fmt(b)})",
                                  expected=f"<= {_fmt(b)}", found=a))
         elif typ == "balance":
-            lhs = [_num(form, f) for f in c.get("lhs", [])]
-            rhs = [_num(form, f) for f in c.get("rhs", [])]
+            lhs = [nums.get(f) for f in c.get("lhs", [])]
+            rhs = [nums.get(f) for f in c.get("rhs", [])]
             if any(v is None for v in lhs + rhs) or not lhs or not rhs:
                 continue
             sl, sr = sum(lhs, Decimal(0)), sum(rhs, Decimal(0))

@@ -45,10 +45,10 @@ def _keyword_votes(text: str) -> dict[str, int]:
     votes = {}
     for tid in TEMPLATES:
         det = load_template(tid).detect
-        hits = sum(1 for k in det.get("any", []) if k in text)
         if any(k in text for k in det.get("none", [])):
-            hits = 0
-        votes[tid] = hits
+            votes[tid] = 0
+        else:
+            votes[tid] = sum(1 for k in det.get("any", []) if k in text)
     return votes
 
 
@@ -62,7 +62,9 @@ def detect_template(text: str, year: Optional[int], tables: Optional[TableText] 
     read (the forms' keywords) count when no table is read; otherwise the year decides.
     """
     by_year = template_for_year(year)
-    for votes in (template_votes(tables if tables is not None else scan(text)), _keyword_votes(text)):
+    for count_votes in (lambda: template_votes(tables if tables is not None else scan(text)),
+                        lambda: _keyword_votes(text)):  # the keywords only when the tables do not decide
+        votes = count_votes()
         top = max(votes.values())
         leaders = [t for t, v in votes.items() if v == top]
         if top >= 2 and len(leaders) == 1:
@@ -138,6 +140,7 @@ def _before_year(head: str, need_lead: bool) -> Optional[str]:
 
 
 def _from_title(lines: list[str]) -> Optional[str]:
+    """The issuer named before the year in the title (the first eight lines, each alone or with the next)."""
     for i, line in enumerate(lines[:8]):
         joined = [line] + ([line + lines[i + 1]] if i + 1 < len(lines) else [])
         for cand in joined:
@@ -169,7 +172,8 @@ def _from_sentences(head: str) -> Optional[str]:
     """The sentence that names the report ("现公布X2019年…报告", "由X编制"), then a sentence X opens."""
     v = _issuer_vocab()
     for m in _YEAR_TITLE.finditer(head):
-        run = _HAN_TAIL.search(head[: m.start()]).group(0)
+        # the run ends at most one character (a final newline) before the year: 41 characters hold it
+        run = _HAN_TAIL.search(head[max(0, m.start() - 41): m.start()]).group(0)
         at = m.start() - len(run)
         opened = at == 0 or head[at - 1] in "《“\n"
         who = _before_year(run, need_lead=not opened)
@@ -200,9 +204,10 @@ def detect_issuer(text: str, filing_unit: Optional[str] = None) -> Optional[str]
 
     Never a word that is no organ ('关于'); None when the text names none.
     """
-    if filing_unit and _organ(filing_unit.replace(" ", "")):
-        return _organ(filing_unit.replace(" ", ""))
-    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    who = _organ(filing_unit.replace(" ", "")) if filing_unit else None
+    if who:
+        return who
+    lines = list(filter(None, map(str.strip, text.split("\n"))))  # the lines that are not blank, stripped
     head = text[:4000]
     return (_from_title(lines) or _from_signature(lines) or _from_sentences(head) or _from_meta(head)
             or _from_meta(text[-3000:]))

@@ -565,8 +565,9 @@ def form_value(cell: TableCell, template: Template) -> Decimal:
 
 # ---------------------------------------------------------------- which form the labels are
 @lru_cache(maxsize=None)
-def _own_labels() -> dict[str, frozenset]:
-    """Per template, the printed labels (rows, groups, column heads) that the other forms do not print."""
+def _own_labels() -> dict[str, str]:
+    """The printed labels (rows, groups, column heads) that one form prints and the others do not,
+    each with its form."""
     printed: dict[str, set] = {}
     for tid in TEMPLATES:
         t = load_template(tid)
@@ -577,22 +578,19 @@ def _own_labels() -> dict[str, frozenset]:
                 if part:
                     keys.add(_match_key(part))
         printed[tid] = {k for k in keys if len(k) >= 4}
-    return {tid: frozenset(k for k in keys if not any(k in printed[o] for o in TEMPLATES if o != tid))
-            for tid, keys in printed.items()}
+    return {k: tid for tid, keys in printed.items() for k in keys
+            if not any(k in printed[o] for o in TEMPLATES if o != tid)}
 
 
 def template_votes(tables: TableText) -> dict[str, int]:
     """How many printed labels of each template's own are on the page."""
     own = _own_labels()
+    labels = {t.text for region in tables.regions for t in region if t.kind == "label"}
     seen: dict[str, set] = {tid: set() for tid in TEMPLATES}
-    for region in tables.regions:
-        for t in region:
-            if t.kind != "label":
-                continue
-            key = _match_key(t.text)
-            for tid in TEMPLATES:
-                if key in own[tid]:
-                    seen[tid].add(key)
+    for key in {_match_key(label) for label in labels}:
+        tid = own.get(key)
+        if tid is not None:
+            seen[tid].add(key)
     return {tid: len(v) for tid, v in seen.items()}
 
 
