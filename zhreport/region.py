@@ -85,14 +85,19 @@ class Gazetteer:
         for name, codes in self.by_name.items():
             self.by_name[name] = {c for c in codes if not any(p in codes for p in self.by_code[c].parent_codes)}
         self.max_len = max(len(n) for n in self.by_name)
+        self.prefixes = frozenset(name[:n] for name in self.by_name for n in range(2, len(name) + 1))
 
     def names_at(self, s: str, i: int) -> Optional[tuple[str, set[str]]]:
         """The longest name starting at s[i], with its codes."""
-        for n in range(min(self.max_len, len(s) - i), 1, -1):
-            codes = self.by_name.get(s[i:i + n])
+        found = None
+        for n in range(2, min(self.max_len, len(s) - i) + 1):
+            head = s[i:i + n]
+            if head not in self.prefixes:
+                break  # no longer name starts so
+            codes = self.by_name.get(head)
             if codes:
-                return s[i:i + n], codes
-        return None
+                found = head, codes
+        return found
 
     def names_ending_at(self, s: str, j: int) -> list[tuple[str, set[str]]]:
         out = []

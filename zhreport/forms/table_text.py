@@ -65,13 +65,14 @@ def _patterns() -> _CellPatterns:
 
 @dataclass
 class Token:
+    __slots__ = ("kind", "text", "start", "end", "line", "unit")  # thousands per table
     kind: str  # label | unit | value | blank | mark | empty | tail (an empty cell after a line's last cell)
     #            | gap (a line of bars standing for empty cells whose places were lost) | serial (a row number)
     text: str
     start: int
     end: int
     line: int
-    unit: Optional[str] = None  # a value cell's own unit ('152790元')
+    unit: Optional[str]  # a value cell's own unit ('152790元'), else None
 
 
 @dataclass
@@ -81,47 +82,48 @@ class TableText:
     regions: list[list[Token]]
 
 
+# A token before it is placed in a text is its shape: (kind, start, end, unit); its text is text[start:end].
+
 @lru_cache(maxsize=8192)
 def _cell_shape(before: str, cell: str) -> tuple:
     """(kind, start, end, unit) of each token of a cell, relative to the cell's start."""
     k = len(before)
-    return tuple((t.kind, t.start - k, t.end - k, t.unit) for t in _read_cell(before + cell, k, k + len(cell)))
+    return tuple((kind, a - k, b - k, unit) for kind, a, b, unit in _read_cell(before + cell, k, k + len(cell)))
 
 
-def _read_cell(text: str, s: int, e: int) -> list[Token]:
-    """_cell_at's reading of the trimmed, non-empty cell text[s:e] (line numbers left 0)."""
-    line = 0
+def _read_cell(text: str, s: int, e: int) -> list[tuple]:
+    """_cell_at's reading of the trimmed, non-empty cell text[s:e]: the shapes of its tokens."""
     cell = text[s:e]
     pat = _patterns()
     m = pat.value.match(cell)  # the commonest cell first
     if m:
-        return [Token("value", cell, s, e, line, m.group("unit"))]
+        return [("value", s, e, m.group("unit"))]
     squeezed = "".join(cell.split())
     if squeezed in _MARKS:
-        return [Token("mark", cell, s, e, line)]
+        return [("mark", s, e, None)]
     if squeezed in _BLANKS:
-        return [Token("blank", cell, s, e, line)]
+        return [("blank", s, e, None)]
     if squeezed in pat.units:
-        return [Token("unit", cell, s, e, line)]
+        return [("unit", s, e, None)]
     # units, numbers and blank marks apart by single spaces ('件 439', '4 1 0 0 0 0 5', '条 /')
     parts = [(p.start() + s, p.end() + s) for p in _NONSPACE.finditer(cell)] if len(squeezed) < len(cell) \
         else [(s, e)]
     if len(parts) > 1:
-        toks = [_single(text, ps, pe, line) for ps, pe in parts]
+        toks = [_single(text, ps, pe) for ps, pe in parts]
         if all(t is not None for t in toks):
             return toks
     if not _HAN.search(cell):
-        return [t for t in (_single(text, ps, pe, line) for ps, pe in parts) if t is not None]
-    out: list[Token] = []
+        return [t for t in (_single(text, ps, pe) for ps, pe in parts) if t is not None]
+    out: list[tuple] = []
     # numbers (or a blank mark) can only close a cell that ends in a digit or a dash
     m = _TAIL_NUMBERS.search(cell) if cell[-1].isdigit() or cell[-1] in _TAIL_MARKS else None
     label_end = e
-    tail: list[Token] = []
+    tail: list[tuple] = []
     if m and _HAN.search(cell[:m.start()]):
         label_end = s + m.start()
         for p in _NONSPACE.finditer(m.group(0)):
             ps, pe = s + m.start() + p.start(), s + m.start() + p.end()
-            tok = _single(text, ps, pe, line)
+            tok = _single(text, ps, pe)
             if tok is not None:
                 tail.append(tok)
     le = label_end
@@ -134,34 +136,38 @@ def _read_cell(text: str, s: int, e: int) -> list[Token]:
     ls = s
     for cut in _NUMBERING_INSIDE.finditer(text, s, le):
         if ls < cut.start():
-            out.append(Token("label", text[ls:cut.start()], ls, cut.start(), line))
+            out.append(("label", ls, cut.start(), None))
         ls = cut.end()
     if ls < le:
-        out.append(Token("label", text[ls:le], ls, le, line))
+        out.append(("label", ls, le, None))
     if unit:
-        out.append(Token("unit", unit.group(1), unit.start(), unit.end(), line))
+        out.append(("unit", unit.start(), unit.end(), None))
     out.extend(tail)
     return out
 
 
-def _single(text: str, s: int, e: int, line: int) -> Optional[Token]:
+def _single(text: str, s: int, e: int) -> Optional[tuple]:
+    """The shape of a part of a cell that stands apart by spaces, when it is a unit, a mark, a blank
+    or a number without a unit."""
     t = text[s:e]
     pat = _patterns()
     if t in pat.units:
-        return Token("unit", t, s, e, line)
+        return ("unit", s, e, None)
     if t in _MARKS:
-        return Token("mark", t, s, e, line)
+        return ("mark", s, e, None)
     if t in _BLANKS:
-        return Token("blank", t, s, e, line)
+        return ("blank", s, e, None)
     if t.strip("|｜") == "":
-        return Token("empty", "", s, s, line)
+        return ("empty", s, s, None)
     m = pat.value.match(t)
     if m and not m.group("unit"):
-        return Token("value", t, s, e, line)
+        return ("value", s, e, None)
     return None
 
 
 def _is_prose(line: str) -> bool:
+    if "。" in line and "|" not in line and "\t" not in line:  # the commonest line, without stripping it
+        return True
     s = line.strip()
     if "|" in s or "\t" in s:
         return False
@@ -255,26 +261,35 @@ def _bar_cells(before: str, line: str) -> tuple:
 
 def _space_cells(before: str, line: str, s: int, e: int) -> list[tuple]:
     """Shapes of the cells of line[s:e] apart by runs of spaces (aligned columns)."""
-    if not line[s:e].strip():
+    part = line[s:e]
+    core = part.strip()
+    if not core:
         return [("empty", s, s, None)]
+    if not _SPACES.search(core):  # one cell (the commonest), without cutting and trimming
+        at = s + part.index(core)
+        return _cell_at(before, line, at, at + len(core))
     out: list[tuple] = []
     p = s
     for m in _SPACES.finditer(line, s, e):
         if p < m.start():
-            out.extend(_cell_at(before, line, p, m.start()))
+            out.extend(_cell_at(before, line, *_trimmed(line, p, m.start())))
         p = m.end()
     if p < e:
-        out.extend(_cell_at(before, line, p, e))
+        out.extend(_cell_at(before, line, *_trimmed(line, p, e)))
     return out
 
 
-def _cell_at(before: str, line: str, s: int, e: int) -> list[tuple]:
-    """Shapes of the tokens of the cell line[s:e] (trimmed). A cell that is a number may carry its unit
-    ('152790元', '160.5964万元'); a number run into a label may not ('收到申请12件' is prose)."""
+def _trimmed(line: str, s: int, e: int) -> tuple[int, int]:
     while s < e and line[s].isspace():
         s += 1
     while e > s and line[e - 1].isspace():
         e -= 1
+    return s, e
+
+
+def _cell_at(before: str, line: str, s: int, e: int) -> list[tuple]:
+    """Shapes of the tokens of the trimmed cell line[s:e]. A cell that is a number may carry its unit
+    ('152790元', '160.5964万元'); a number run into a label may not ('收到申请12件' is prose)."""
     if s >= e:
         return [("empty", s, s, None)]
     # the same cells recur in lines that differ (a label, then this report's numbers): read once per cell

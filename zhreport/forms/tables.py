@@ -113,7 +113,7 @@ def _review_columns(template_id: str) -> tuple:
 
 
 def _grams(s: str) -> frozenset:
-    return frozenset(s[i:i + 2] for i in range(len(s) - 1)) if len(s) > 1 else frozenset(s)
+    return frozenset(map(str.__add__, s, s[1:])) if len(s) > 1 else frozenset(s)
 
 
 class _Index:
@@ -122,29 +122,29 @@ class _Index:
     def __init__(self, template_id: str):
         self.template_id = template_id
         self.specs = row_specs(template_id)
-        self.keys: list[tuple[int, str, frozenset]] = []
-        self.by_gram: dict[str, set] = {}
+        self.keys: list[tuple[int, int]] = []  # (spec index, number of bigrams) of each printed label
+        self.by_gram: dict[str, list] = {}
         for i, sp in enumerate(self.specs):
             for k in sp.keys:
                 g = _grams(k)
-                self.keys.append((i, k, g))
+                self.keys.append((i, len(g)))
                 for gram in g:
-                    self.by_gram.setdefault(gram, set()).add(len(self.keys) - 1)
-
+                    self.by_gram.setdefault(gram, []).append(len(self.keys) - 1)
         # similar(key): spec index -> best Dice similarity of `key` to one of its labels (1.0 when equal)
         self.similar = partial(_similar, template_id)
 
     def similarities(self, key: str) -> dict[int, float]:
-        """`similar`, computed."""
+        """`similar`, computed (equal labels share all their bigrams: 1.0)."""
         if not key:
             return {}
         g = _grams(key)
-        by_gram = self.by_gram
-        hits = Counter(itertools.chain.from_iterable(by_gram[gram] for gram in g if gram in by_gram))
+        hits = Counter(itertools.chain.from_iterable(map(self.by_gram.get, g, itertools.repeat(()))))
+        n_key = len(g)
+        keys = self.keys
         out: dict[int, float] = {}
         for ki, n in hits.items():
-            si, k, kg = self.keys[ki]
-            s = 1.0 if k == key else 2 * n / (len(g) + len(kg))
+            si, n_label = keys[ki]
+            s = 2 * n / (n_key + n_label)
             if s > out.get(si, 0.0):
                 out[si] = s
         return out
@@ -192,7 +192,7 @@ class _Row:
 
 
 def _join(toks: list[Token]) -> Token:
-    return Token("label", "".join(t.text for t in toks), toks[0].start, toks[-1].end, toks[0].line)
+    return Token("label", "".join(t.text for t in toks), toks[0].start, toks[-1].end, toks[0].line, None)
 
 
 def _rows(region: list[Token], index: _Index) -> tuple[list[_Row], list[list[Token]]]:
@@ -303,10 +303,16 @@ def _align(rows: list[_Row], index: _Index, threshold: float) -> list[tuple[int,
     placed_specs = {j for _i, j, _s in chain}
     # matches the order did not allow (a report that prints rows in its own order): strong ones,
     # and a row and a form row that are each other's best remaining match by a clear margin
+    of_row: dict[int, list] = {}
+    of_spec: dict[int, list] = {}
+    for c in cand:
+        of_row.setdefault(c[0], []).append(c)
+        of_spec.setdefault(c[1], []).append(c)
     for i, j, s in sorted(cand, key=lambda c: -c[2]):
         if i in placed_rows or j in placed_specs:
             continue
-        if s >= 0.85 or (s >= 0.5 and all(c[2] <= s - 0.1 for c in cand if (c[0] == i) != (c[1] == j)
+        # rivals: the other candidates of the row or of the form row, neither placed yet
+        if s >= 0.85 or (s >= 0.5 and all(c[2] <= s - 0.1 for c in of_row[i] + of_spec[j] if (c[0] == i) != (c[1] == j)
                                           and c[0] not in placed_rows and c[1] not in placed_specs)):
             chain.append((i, j, s))
             placed_rows.add(i)
