@@ -161,34 +161,42 @@ def _similar(template_id: str, key: str) -> dict[int, float]:
 
 
 # ---------------------------------------------------------------- printed rows
-@dataclass
+_VALUE_KINDS = frozenset(("value", "blank", "mark", "empty"))
+
+
 class _Row:
-    label: Token  # the row's own label (joined when it was split over lines)
-    key: str
-    context: tuple  # labels printed before it that are not its own (last ones last)
-    cells: list[Token]  # the non-label tokens after the label, in order
-    numbered: bool
-    # read from the cells once: every form row the row is compared with asks for them
-    unit: Optional[Token] = field(init=False)  # the first unit (or '——') cell
-    values: list[Token] = field(init=False)  # the value cells in order
-    has_value: bool = field(init=False)  # a number among the values
+    """A printed row: its label and the tokens after it, with what every comparison asks of them."""
 
-    def __post_init__(self) -> None:
-        self.unit = next((t for t in self.cells if t.kind in ("unit", "mark")), None)
-        self.values = self._values()
+    __slots__ = ("label", "key", "context", "cells", "numbered", "unit", "values", "has_value")
+
+    def __init__(self, label: Token, key: str, context: tuple, cells: list[Token], numbered: bool):
+        self.label = label  # the row's own label (joined when it was split over lines)
+        self.key = key
+        self.context = context  # labels printed before it that are not its own (last ones last)
+        self.cells = cells  # the non-label tokens after the label, in order
+        self.numbered = numbered
+        # read once (one pass over the cells): every form row the row is compared with asks for them
+        self.unit: Optional[Token] = None  # the first unit (or '——') cell
+        kept: list[Token] = []  # the cells but a line's tail
+        empties = 0
+        for t in cells:
+            kind = t.kind
+            if kind == "tail":
+                continue
+            kept.append(t)
+            if kind == "empty":
+                empties += 1
+            elif self.unit is None and (kind == "unit" or kind == "mark"):
+                self.unit = t
+        # the value cells in order. A line of bars is a blank cell, unless bars stand after every cell
+        # (a separator line: then only a second bar in a row marks a blank)
+        filled = len(kept) - empties
+        if empties and filled >= 2:
+            after = sum(1 for a, b in zip([label] + kept, kept) if a.kind != "empty" and b.kind == "empty")
+            if after >= 0.8 * (filled + 1):
+                kept = [b for a, b in zip([label] + kept, kept) if not (b.kind == "empty" and a.kind != "empty")]
+        self.values = [t for t in kept if t.kind in _VALUE_KINDS]
         self.has_value = any(t.kind == "value" for t in self.values)
-
-    def _values(self) -> list[Token]:
-        """The row's value cells in order. A line of bars is a blank cell, unless bars stand after
-        every cell (a separator line: then only a second bar in a row marks a blank)."""
-        cells = [t for t in self.cells if t.kind != "tail"]
-        filled = [t for t in cells if t.kind != "empty"]
-        if 2 <= len(filled) < len(cells):
-            after = sum(1 for a, b in zip([self.label] + cells, cells) if a.kind != "empty" and b.kind == "empty")
-            if after >= 0.8 * (len(filled) + 1):
-                cells = [b for a, b in zip([self.label] + cells, cells)
-                         if not (b.kind == "empty" and a.kind != "empty")]
-        return [t for t in cells if t.kind in ("value", "blank", "mark", "empty")]
 
 
 def _join(toks: list[Token]) -> Token:
