@@ -132,6 +132,8 @@ class _Index:
                     self.by_gram.setdefault(gram, []).append(len(self.keys) - 1)
         # similar(key): spec index -> best Dice similarity of `key` to one of its labels (1.0 when equal)
         self.similar = partial(_similar, template_id)
+        # what _score can add to a similarity: the context bonus of a row of a group, nothing otherwise
+        self.lift = [_CONTEXT_BONUS if sp.columns and sp.groups else 0.0 for sp in self.specs]
 
     def similarities(self, key: str) -> dict[int, float]:
         """`similar`, computed (equal labels share all their bigrams: 1.0)."""
@@ -299,9 +301,10 @@ def _align(rows: list[_Row], index: _Index, threshold: float) -> list[tuple[int,
     specs = index.specs
     cand: list[tuple[int, int, float]] = []
     floor = threshold - _CONTEXT_BONUS  # no context lifts a weaker label over the threshold
+    lift = index.lift
     for i, r in enumerate(rows):
         for j, sim in index.similar(r.key).items():
-            if sim < floor:
+            if sim < floor or sim + lift[j] < threshold:  # no score of it reaches the threshold
                 continue
             s = _score(r, specs[j], sim)
             if s >= threshold:
@@ -346,39 +349,34 @@ def _align(rows: list[_Row], index: _Index, threshold: float) -> list[tuple[int,
 def _increasing_chain(cand: list[tuple[int, int, float]], m: int) -> list[tuple[int, int, float]]:
     """The heaviest set of (row, spec, score) pairs increasing in both row and spec:
     rows in order, a prefix-maximum tree over specs (O(P log m))."""
-    tree: list[tuple[float, int]] = [(0.0, -1)] * (m + 1)  # (best chain score, candidate index)
-
-    def query(j: int) -> tuple[float, int]:  # best chain over specs < j
-        best = (0.0, -1)
-        while j > 0:
-            if tree[j][0] > best[0]:
-                best = tree[j]
-            j -= j & -j
-        return best
-
-    def update(j: int, val: tuple[float, int]) -> None:
-        j += 1
-        while j <= m:
-            if val[0] > tree[j][0]:
-                tree[j] = val
-            j += j & -j
-
+    # a prefix-maximum (Fenwick) tree over specs: the best chain score and the candidate that ends it
+    tree_score = [0.0] * (m + 1)
+    tree_end = [-1] * (m + 1)
     back: list[int] = [-1] * len(cand)
     total: list[float] = [0.0] * len(cand)
     order = sorted(range(len(cand)), key=lambda k: cand[k][0])
-    k = 0
-    while k < len(order):
+    k, n = 0, len(order)
+    while k < n:
         row = cand[order[k]][0]
         group = []
-        while k < len(order) and cand[order[k]][0] == row:
+        while k < n and cand[order[k]][0] == row:
             group.append(order[k])
             k += 1
         for c in group:  # a row's candidates do not chain with each other
-            prev_score, prev = query(cand[c][1])
-            total[c] = prev_score + cand[c][2]
+            j = cand[c][1]  # the best chain over specs < j
+            best, prev = 0.0, -1
+            while j > 0:
+                if tree_score[j] > best:
+                    best, prev = tree_score[j], tree_end[j]
+                j -= j & -j
+            total[c] = best + cand[c][2]
             back[c] = prev
         for c in group:
-            update(cand[c][1], (total[c], c))
+            j, score = cand[c][1] + 1, total[c]
+            while j <= m:
+                if score > tree_score[j]:
+                    tree_score[j], tree_end[j] = score, c
+                j += j & -j
     if not cand:
         return []
     c = max(range(len(cand)), key=lambda k: total[k])
