@@ -92,12 +92,16 @@ def _issuer_vocab() -> dict:
 
     v = load_yaml("issuers.yaml")
     suffixes = sorted({s for group in v["organ_suffixes"].values() for s in group}, key=len, reverse=True)
+    verbs = "|".join(map(regex.escape, v["body_verbs"]))
     return {
         "suffixes": tuple(suffixes),
         "lead": regex.compile("|".join(sorted(map(regex.escape, v["lead_words"]), key=len, reverse=True))),
-        "body": regex.compile(
-            r"(?:^|[\n。；;]|(?:19|20)\d{2}年(?:度|以来)?[,，]?)[ \t　]*(?P<who>\p{Han}{3,30}?)(?:"
-            + "|".join(map(regex.escape, v["body_verbs"])) + ")", regex.M),
+        # a sentence that opens with the body: after a line's start, a sentence end or a year. The text's
+        # start is looked at apart ("opening"): a pattern that also matches at every line start ('^') is
+        # tried at every character, one that opens with a character set only where the set's characters are
+        "opening": regex.compile(r"[ \t　]*(?P<who>\p{Han}{3,30}?)(?:" + verbs + ")"),
+        "body": regex.compile(r"(?:[\n。；;]|(?:19|20)\d{2}年(?:度|以来)?[,，]?)[ \t　]*(?P<who>\p{Han}{3,30}?)(?:"
+                              + verbs + ")"),
         "author": regex.compile(r"由(?P<who>\p{Han}{2,40}?)(?:" + "|".join(map(regex.escape, v["author_verbs"])) + ")"),
         "meta": regex.compile(r"(?:" + "|".join(map(regex.escape, v["meta_labels"]))
                               + r")(?:[（(]盖章[)）])?\s*[:：]\s*(?P<who>\p{Han}{2,30})"),
@@ -114,7 +118,7 @@ def _organ(name: str) -> Optional[str]:
     name = _CLOSING_NOTE.sub("", name.strip(" \t　《》“”\"'"))  # 司法局（区行政复议局）
     if not (2 <= len(name) <= 40) or not _HAN_RUN.match(name) or name.startswith(("关于", "我", "本", "该")):
         return None
-    if any(w in name for w in ("年度", "报告")):
+    if "年度" in name or "报告" in name:
         return None
     return name if name.endswith(_issuer_vocab()["suffixes"]) else None
 
@@ -183,11 +187,21 @@ def _from_sentences(head: str) -> Optional[str]:
         who = _organ(m.group("who"))
         if who:
             return who
-    for m in v["body"].finditer(head):
+    for m in _openings(head):
         who = _organ(m.group("who"))
         if who and _named_place(who):
             return who
     return None
+
+
+def _openings(head: str):
+    """The sentences that open with a body, in order: a line's start is no other start than the
+    newline before it (a sentence there is found at the newline), but for the text's own start."""
+    v = _issuer_vocab()
+    first = v["opening"].match(head)
+    if first:
+        yield first
+    yield from v["body"].finditer(head, first.end() if first else 0)
 
 
 def _from_meta(head: str) -> Optional[str]:
