@@ -134,6 +134,8 @@ class _Index:
         self.similar = partial(_similar, template_id)
         # what _score can add to a similarity: the context bonus of a row of a group, nothing otherwise
         self.lift = [_CONTEXT_BONUS if sp.columns and sp.groups else 0.0 for sp in self.specs]
+        # within_reach(key, threshold): (spec index, similarity) of the form rows whose score can reach it
+        self.within_reach = partial(_within_reach, template_id)
 
     def similarities(self, key: str) -> dict[int, float]:
         """`similar`, computed (equal labels share all their bigrams: 1.0)."""
@@ -160,6 +162,14 @@ def _index(template_id: str) -> _Index:
 @lru_cache(maxsize=20000)  # labels repeat across pages and copies; bounded for a hostile page of distinct labels
 def _similar(template_id: str, key: str) -> dict[int, float]:
     return _index(template_id).similarities(key)
+
+
+@lru_cache(maxsize=20000)
+def _within_reach(template_id: str, key: str, threshold: float) -> tuple:
+    index = _index(template_id)
+    floor = threshold - _CONTEXT_BONUS  # no context lifts a weaker label over the threshold
+    return tuple((j, sim) for j, sim in index.similar(key).items()
+                 if not (sim < floor or sim + index.lift[j] < threshold))
 
 
 # ---------------------------------------------------------------- printed rows
@@ -300,12 +310,8 @@ def _align(rows: list[_Row], index: _Index, threshold: float) -> list[tuple[int,
     then garbled rows placed by position between two matched rows."""
     specs = index.specs
     cand: list[tuple[int, int, float]] = []
-    floor = threshold - _CONTEXT_BONUS  # no context lifts a weaker label over the threshold
-    lift = index.lift
     for i, r in enumerate(rows):
-        for j, sim in index.similar(r.key).items():
-            if sim < floor or sim + lift[j] < threshold:  # no score of it reaches the threshold
-                continue
+        for j, sim in index.within_reach(r.key, threshold):
             s = _score(r, specs[j], sim)
             if s >= threshold:
                 cand.append((i, j, s))
