@@ -199,23 +199,28 @@ def _read_run(text: str, run: list[tuple[int, int, str]], regions: list[list[Tok
     if not _patterns().value_or_blank.search(text, run[0][1], last_start + len(last_line)):
         return  # no cell of it can be a value or a blank
     cur: list[Token] = []
+    holds_value = False
     for n, ls, line in run:
-        cur.extend(_line_tokens(text, ls, line, n))
-    if any(t.kind in ("value", "blank") for t in cur):
+        # a form's lines recur (its labels, rows of zeros, the same table in both scripts): read once
+        # per line text (and the character before it, which the cell patterns look behind at), then placed
+        tokens, value_here = _line_shape(text[ls - 1] if ls else "", line)
+        holds_value = holds_value or value_here
+        cur.extend([Token(kind, piece, ls + a, ls + b, n, unit) for kind, piece, a, b, unit in tokens])
+    if holds_value:
         regions.append(cur)
-
-
-def _line_tokens(text: str, ls: int, line: str, n: int) -> list[Token]:
-    """Tokens of the line `line` starting at text[ls] (no prose line), numbered `n`."""
-    # a form's lines recur (its labels, rows of zeros, the same table in both scripts): read once
-    # per line text (and the character before it, which the cell patterns look behind at), then placed
-    shape = _line_shape(text[ls - 1] if ls else "", line)
-    return [Token(kind, text[ls + a:ls + b], ls + a, ls + b, n, unit) for kind, a, b, unit in shape]
 
 
 @lru_cache(maxsize=8192)
 def _line_shape(before: str, line: str) -> tuple:
-    """(kind, start, end, unit) of each token of a line, relative to the line's start."""
+    """The tokens of a line as (kind, text, start, end, unit), start and end relative to the line's
+    start; and whether one of them is a value or a blank."""
+    shapes = _read_line(before, line)
+    return (tuple((kind, line[a:b], a, b, unit) for kind, a, b, unit in shapes),
+            any(kind in ("value", "blank") for kind, _a, _b, _unit in shapes))
+
+
+def _read_line(before: str, line: str) -> tuple:
+    """The shapes of the tokens of a line that is no prose."""
     if not line.strip():  # a cell of its own that holds only spaces or &nbsp;: an empty cell; '' is a layout gap
         return (("empty", 0, 0, None),) if line else ()
     if _PAGE_MARK.match(line) or ("---" in line and _RULE_LINE.match(line)):
