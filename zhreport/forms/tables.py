@@ -63,9 +63,13 @@ _CLOSE_NOTE = regex.compile(r"^[^()（）]*[)）]")  # '…等方面的经费）
 def _match_key(label: str) -> str:
     """A printed label as compared: numbering, notes, an unclosed note ('（不包括…') and a definition
     after a colon ('规章：地方行政规章指…') dropped."""
-    s = _DEFINITION.sub("", label)
-    s = _OPEN_NOTE.sub("", s)
-    s = _CLOSE_NOTE.sub("", s)
+    s = label  # each pattern only where its colon or parenthesis is
+    if ":" in s or "：" in s:
+        s = _DEFINITION.sub("", s)
+    if "(" in s or "（" in s:
+        s = _OPEN_NOTE.sub("", s)
+    if ")" in s or "）" in s:
+        s = _CLOSE_NOTE.sub("", s)
     return label_key(s)
 
 
