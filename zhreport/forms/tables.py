@@ -140,9 +140,15 @@ class _Index:
         self.lift = [_CONTEXT_BONUS if sp.columns and sp.groups else 0.0 for sp in self.specs]
         # within_reach(key, threshold): (spec index, similarity) of the form rows whose score can reach it
         self.within_reach = partial(_within_reach, template_id)
+        # most printed labels are the form's own: their similarities computed with the index
+        self.of_form_label: dict[str, dict[int, float]] = {}
+        self.of_form_label = {k: self.similarities(k) for sp in self.specs for k in sp.keys}
 
     def similarities(self, key: str) -> dict[int, float]:
         """`similar`, computed (equal labels share all their bigrams: 1.0)."""
+        known = self.of_form_label.get(key)
+        if known is not None:
+            return known
         if not key:
             return {}
         g = _grams(key)
