@@ -45,10 +45,8 @@ def _keyword_votes(text: str) -> dict[str, int]:
     votes = {}
     for tid in TEMPLATES:
         det = load_template(tid).detect
-        if any(k in text for k in det.get("none", [])):
-            votes[tid] = 0
-        else:
-            votes[tid] = sum(1 for k in det.get("any", []) if k in text)
+        has = text.__contains__
+        votes[tid] = 0 if any(map(has, det.get("none", []))) else sum(map(has, det.get("any", [])))
     return votes
 
 
