@@ -203,20 +203,25 @@ def _read_run(text: str, run: list[tuple[int, int, str]], regions: list[list[Tok
     for n, ls, line in run:
         # a form's lines recur (its labels, rows of zeros, the same table in both scripts): read once
         # per line text (and the character before it, which the cell patterns look behind at), then placed
-        tokens, value_here = _line_shape(text[ls - 1] if ls else "", line)
+        read = _line_shape if len(line) <= _CACHED_LINE else _read_line_shape
+        tokens, value_here = read(text[ls - 1] if ls else "", line)
         holds_value = holds_value or value_here
         cur.extend([Token(kind, piece, ls + a, ls + b, n, unit) for kind, piece, a, b, unit in tokens])
     if holds_value:
         regions.append(cur)
 
 
-@lru_cache(maxsize=8192)
-def _line_shape(before: str, line: str) -> tuple:
+def _read_line_shape(before: str, line: str) -> tuple:
     """The tokens of a line as (kind, text, start, end, unit), start and end relative to the line's
     start; and whether one of them is a value or a blank."""
     shapes = _read_line(before, line)
     return (tuple((kind, line[a:b], a, b, unit) for kind, a, b, unit in shapes),
             any(kind in ("value", "blank") for kind, _a, _b, _unit in shapes))
+
+
+# the lines of a form are short; a long line (a wide table's row) seldom recurs and would weigh on memory
+_CACHED_LINE = 160
+_line_shape = lru_cache(maxsize=4096)(_read_line_shape)
 
 
 def _read_line(before: str, line: str) -> tuple:
