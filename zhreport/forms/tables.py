@@ -257,7 +257,8 @@ def _rows(region: list[Token], index: _Index) -> tuple[list[_Row], list[list[Tok
             s = max(sims.values(), default=0.0)
             if s > best_s + (0.05 if take > 1 else 0.0):
                 best, best_s, cut = joined, s, len(labels) - take
-        context.extend(_match_key(t.text) for t in labels[:cut])
+        if cut:
+            context.extend(_match_key(t.text) for t in labels[:cut])
         if cells:
             rows.append(_Row(best, _match_key(best.text), tuple(context[-3:]), cells,
                              bool(_NUMBERED.match(best.text))))
