@@ -331,14 +331,15 @@ def _align(rows: list[_Row], index: _Index, threshold: float) -> list[tuple[int,
     placed_specs = {j for _i, j, _s in chain}
     # matches the order did not allow (a report that prints rows in its own order): strong ones,
     # and a row and a form row that are each other's best remaining match by a clear margin
-    of_row: dict[int, list] = {}
+    of_row: dict[int, list] = {}  # the candidates of each row and of each form row, when a rival is looked for
     of_spec: dict[int, list] = {}
-    for c in cand:
-        of_row.setdefault(c[0], []).append(c)
-        of_spec.setdefault(c[1], []).append(c)
     for i, j, s in sorted(cand, key=lambda c: -c[2]):
         if i in placed_rows or j in placed_specs:
             continue
+        if 0.5 <= s < 0.85 and not of_row:
+            for c in cand:
+                of_row.setdefault(c[0], []).append(c)
+                of_spec.setdefault(c[1], []).append(c)
         # rivals: the other candidates of the row or of the form row, neither placed yet
         if s >= 0.85 or (s >= 0.5 and all(c[2] <= s - 0.1 for c in of_row[i] + of_spec[j] if (c[0] == i) != (c[1] == j)
                                           and c[0] not in placed_rows and c[1] not in placed_specs)):
