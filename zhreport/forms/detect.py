@@ -144,6 +144,8 @@ def _before_year(head: str, need_lead: bool) -> Optional[str]:
 def _from_title(lines: list[str]) -> Optional[str]:
     """The issuer named before the year in the title (the first eight lines, each alone or with the next)."""
     for i, line in enumerate(lines[:8]):
+        if len(line) > 80:  # a title is short: so is it with the next line
+            continue
         joined = [line] + ([line + lines[i + 1]] if i + 1 < len(lines) else [])
         for cand in joined:
             if len(cand) > 80:
