@@ -195,7 +195,7 @@ def scan(text: str) -> TableText:
 
 def _read_run(text: str, run: list[tuple[int, int, str]], regions: list[list[Token]]) -> None:
     """The tokens of a run of lines, appended to `regions` when they hold a value or a blank cell."""
-    last_n, last_start, last_line = run[-1]
+    _n, last_start, last_line = run[-1]
     if not _patterns().value_or_blank.search(text, run[0][1], last_start + len(last_line)):
         return  # no cell of it can be a value or a blank
     cur: list[Token] = []
