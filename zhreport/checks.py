@@ -20,48 +20,48 @@ def _fmt(v) -> str:
     return str(v)
 
 
-def _num(form: dict[str, FieldValue], fid: str):
-    fv = form.get(fid)
-    if fv is None or not isinstance(fv.value, Decimal):
-        return None
-    return fv.value
+def _severity(constraint: dict) -> str:
+    return "error" if constraint.get("kind") == "hard" else "warning"
 
 
 def run_checks(form: dict[str, FieldValue], template: Template) -> list[Check]:
     out: list[Check] = []
+    nums = {fid: fv.value for fid, fv in form.items() if isinstance(fv.value, Decimal)}
+    if not nums:  # every check needs a number
+        return out
     for c in template.constraints:
-        severity = "error" if c.get("kind") == "hard" else "warning"
         typ = c.get("type")
         if typ == "sum":
-            total = _num(form, c["total"])
+            total = nums.get(c["total"])
             if total is None:
                 continue
-            parts = [(p, _num(form, p)) for p in c["parts"]]
-            known = [v for _p, v in parts if v is not None]
+            values = [nums.get(p) for p in c["parts"]]
+            known = [v for v in values if v is not None]
             if not known:
                 continue
             s = sum(known, Decimal(0))
-            complete = len(known) == len(parts)
+            complete = len(known) == len(values)
             if (complete and s != total) or (not complete and s > total):
+                parts = list(zip(c["parts"], values))
                 names = " + ".join(p.rsplit(".", 1)[-1] if v is not None else f"({p.rsplit('.', 1)[-1]}?)"
                                    for p, v in parts)
-                out.append(Check("sum", severity, [c["total"]] + [p for p, _ in parts],
+                out.append(Check("sum", _severity(c), [c["total"]] + [p for p, _ in parts],
                                  f"{c['total']} is {_fmt(total)} but its parts add up to {_fmt(s)} "
                                  f"({names})", expected=s, found=total))
         elif typ == "le":
-            a, b = _num(form, c["a"]), _num(form, c["b"])
+            a, b = nums.get(c["a"]), nums.get(c["b"])
             if a is not None and b is not None and a > b:
-                out.append(Check("le", severity, [c["a"], c["b"]],
+                out.append(Check("le", _severity(c), [c["a"], c["b"]],
                                  f"{c['a']} ({_fmt(a)}) should not exceed {c['b']} ({_fmt(b)})",
                                  expected=f"<= {_fmt(b)}", found=a))
         elif typ == "balance":
-            lhs = [_num(form, f) for f in c.get("lhs", [])]
-            rhs = [_num(form, f) for f in c.get("rhs", [])]
-            if any(v is None for v in lhs + rhs) or not lhs or not rhs:
+            lhs = [nums.get(f) for f in c.get("lhs", [])]
+            rhs = [nums.get(f) for f in c.get("rhs", [])]
+            if not lhs or not rhs or None in lhs or None in rhs:
                 continue
             sl, sr = sum(lhs, Decimal(0)), sum(rhs, Decimal(0))
             if sl != sr:
-                out.append(Check("balance", severity, list(c.get("lhs", [])) + list(c.get("rhs", [])),
+                out.append(Check("balance", _severity(c), list(c.get("lhs", [])) + list(c.get("rhs", [])),
                                  f"{' + '.join(c['lhs'])} = {_fmt(sl)} but {' + '.join(c['rhs'])} = {_fmt(sr)}",
                                  expected=sl, found=sr))
     return out

@@ -85,14 +85,19 @@ class Gazetteer:
         for name, codes in self.by_name.items():
             self.by_name[name] = {c for c in codes if not any(p in codes for p in self.by_code[c].parent_codes)}
         self.max_len = max(len(n) for n in self.by_name)
+        self.prefixes = frozenset(name[:n] for name in self.by_name for n in range(2, len(name) + 1))
 
     def names_at(self, s: str, i: int) -> Optional[tuple[str, set[str]]]:
         """The longest name starting at s[i], with its codes."""
-        for n in range(min(self.max_len, len(s) - i), 1, -1):
-            codes = self.by_name.get(s[i:i + n])
+        found = None
+        for n in range(2, min(self.max_len, len(s) - i) + 1):
+            head = s[i:i + n]
+            if head not in self.prefixes:
+                break  # no longer name starts so
+            codes = self.by_name.get(head)
             if codes:
-                return s[i:i + n], codes
-        return None
+                found = head, codes
+        return found
 
     def names_ending_at(self, s: str, j: int) -> list[tuple[str, set[str]]]:
         out = []
@@ -222,14 +227,11 @@ def _place_township(g: Gazetteer, township: str, text: str) -> Optional[str]:
     return next(iter(found)) if len(found) == 1 else None
 
 
-def resolve_issuer(issuer: Optional[str], text: str = "") -> tuple[Optional[str], Optional[dict]]:
-    """(issuer_level, region) of an issuer as printed; `text` may settle an ambiguous place.
-
-    issuer_level is "<level> <kind>": level national | province | city | county | township,
-    kind government | department. region is {"code", "name", "level"} or None.
-    """
-    if not issuer:
-        return None, None
+@lru_cache(maxsize=4096)  # an office's name recurs in its reports of every year
+def _read_issuer(issuer: str) -> tuple:
+    """What an issuer's name says without the text: (places from its start, the rest, its township,
+    its kind, the codes of its deepest consistent place, that place's name, the levels of a place
+    that lies outside the one before it or None)."""
     g = gazetteer()
     i, chain = 0, []  # chain: (name, candidate codes) from the start of the name
     while i < len(issuer):
@@ -250,17 +252,30 @@ def resolve_issuer(issuer: Optional[str], text: str = "") -> tuple[Optional[str]
     # the deepest place consistent with those before it
     codes: set[str] = set()
     name = ""
-    stray_levels: Optional[set[str]] = None  # levels of a place that lies outside the one before it
+    stray_levels: Optional[frozenset] = None  # levels of a place that lies outside the one before it
     for nm, cands in chain:
         inside = {c for c in cands if not codes or any(g.within(c, {a}) for a in codes)}
         if not inside:
-            stray_levels = {g.by_code[c].level for c in cands}
+            stray_levels = frozenset(g.by_code[c].level for c in cands)
             break
         codes, name = inside, nm
-    codes = _settle(g, name, codes, text)
+    return tuple(chain), rest, township, kind, frozenset(codes), name, stray_levels
+
+
+def resolve_issuer(issuer: Optional[str], text: str = "") -> tuple[Optional[str], Optional[dict]]:
+    """(issuer_level, region) of an issuer as printed; `text` may settle an ambiguous place.
+
+    issuer_level is "<level> <kind>": level national | province | city | county | township,
+    kind government | department. region is {"code", "name", "level"} or None.
+    """
+    if not issuer:
+        return None, None
+    g = gazetteer()
+    chain, rest, township, kind, codes, name, stray_levels = _read_issuer(issuer)
+    codes = _settle(g, name, set(codes), text)
     if stray_levels is not None and township is None:
         # the places contradict each other: no region; the level only if the stray place's is one
-        level, codes = (stray_levels.pop() if len(stray_levels) == 1 else None), set()
+        level, codes = (next(iter(stray_levels)) if len(stray_levels) == 1 else None), set()
     elif township is None and chain and _UNKNOWN_COUNTY.match(rest):
         level, codes = "county", set()
     elif township is not None:

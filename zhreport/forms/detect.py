@@ -45,10 +45,8 @@ def _keyword_votes(text: str) -> dict[str, int]:
     votes = {}
     for tid in TEMPLATES:
         det = load_template(tid).detect
-        hits = sum(1 for k in det.get("any", []) if k in text)
-        if any(k in text for k in det.get("none", [])):
-            hits = 0
-        votes[tid] = hits
+        has = text.__contains__
+        votes[tid] = 0 if any(map(has, det.get("none", []))) else sum(map(has, det.get("any", [])))
     return votes
 
 
@@ -62,7 +60,9 @@ def detect_template(text: str, year: Optional[int], tables: Optional[TableText] 
     read (the forms' keywords) count when no table is read; otherwise the year decides.
     """
     by_year = template_for_year(year)
-    for votes in (template_votes(tables if tables is not None else scan(text)), _keyword_votes(text)):
+    for count_votes in (lambda: template_votes(tables if tables is not None else scan(text)),
+                        lambda: _keyword_votes(text)):  # the keywords only when the tables do not decide
+        votes = count_votes()
         top = max(votes.values())
         leaders = [t for t, v in votes.items() if v == top]
         if top >= 2 and len(leaders) == 1:
@@ -90,12 +90,16 @@ def _issuer_vocab() -> dict:
 
     v = load_yaml("issuers.yaml")
     suffixes = sorted({s for group in v["organ_suffixes"].values() for s in group}, key=len, reverse=True)
+    verbs = "|".join(map(regex.escape, v["body_verbs"]))
     return {
         "suffixes": tuple(suffixes),
         "lead": regex.compile("|".join(sorted(map(regex.escape, v["lead_words"]), key=len, reverse=True))),
-        "body": regex.compile(
-            r"(?:^|[\n。；;]|(?:19|20)\d{2}年(?:度|以来)?[,，]?)[ \t　]*(?P<who>\p{Han}{3,30}?)(?:"
-            + "|".join(map(regex.escape, v["body_verbs"])) + ")", regex.M),
+        # a sentence that opens with the body: after a line's start, a sentence end or a year. The text's
+        # start is looked at apart ("opening"): a pattern that also matches at every line start ('^') is
+        # tried at every character, one that opens with a character set only where the set's characters are
+        "opening": regex.compile(r"[ \t　]*(?P<who>\p{Han}{3,30}?)(?:" + verbs + ")"),
+        "body": regex.compile(r"(?:[\n。；;]|(?:19|20)\d{2}年(?:度|以来)?[,，]?)[ \t　]*(?P<who>\p{Han}{3,30}?)(?:"
+                              + verbs + ")"),
         "author": regex.compile(r"由(?P<who>\p{Han}{2,40}?)(?:" + "|".join(map(regex.escape, v["author_verbs"])) + ")"),
         "meta": regex.compile(r"(?:" + "|".join(map(regex.escape, v["meta_labels"]))
                               + r")(?:[（(]盖章[)）])?\s*[:：]\s*(?P<who>\p{Han}{2,30})"),
@@ -112,7 +116,7 @@ def _organ(name: str) -> Optional[str]:
     name = _CLOSING_NOTE.sub("", name.strip(" \t　《》“”\"'"))  # 司法局（区行政复议局）
     if not (2 <= len(name) <= 40) or not _HAN_RUN.match(name) or name.startswith(("关于", "我", "本", "该")):
         return None
-    if any(w in name for w in ("年度", "报告")):
+    if "年度" in name or "报告" in name:
         return None
     return name if name.endswith(_issuer_vocab()["suffixes"]) else None
 
@@ -138,7 +142,10 @@ def _before_year(head: str, need_lead: bool) -> Optional[str]:
 
 
 def _from_title(lines: list[str]) -> Optional[str]:
+    """The issuer named before the year in the title (the first eight lines, each alone or with the next)."""
     for i, line in enumerate(lines[:8]):
+        if len(line) > 80:  # a title is short: so is it with the next line
+            continue
         joined = [line] + ([line + lines[i + 1]] if i + 1 < len(lines) else [])
         for cand in joined:
             if len(cand) > 80:
@@ -169,7 +176,8 @@ def _from_sentences(head: str) -> Optional[str]:
     """The sentence that names the report ("现公布X2019年…报告", "由X编制"), then a sentence X opens."""
     v = _issuer_vocab()
     for m in _YEAR_TITLE.finditer(head):
-        run = _HAN_TAIL.search(head[: m.start()]).group(0)
+        # the run ends at most one character (a final newline) before the year: 41 characters hold it
+        run = _HAN_TAIL.search(head[max(0, m.start() - 41): m.start()]).group(0)
         at = m.start() - len(run)
         opened = at == 0 or head[at - 1] in "《“\n"
         who = _before_year(run, need_lead=not opened)
@@ -179,11 +187,21 @@ def _from_sentences(head: str) -> Optional[str]:
         who = _organ(m.group("who"))
         if who:
             return who
-    for m in v["body"].finditer(head):
+    for m in _openings(head):
         who = _organ(m.group("who"))
         if who and _named_place(who):
             return who
     return None
+
+
+def _openings(head: str):
+    """The sentences that open with a body, in order: a line's start is no other start than the
+    newline before it (a sentence there is found at the newline), but for the text's own start."""
+    v = _issuer_vocab()
+    first = v["opening"].match(head)
+    if first:
+        yield first
+    yield from v["body"].finditer(head, first.end() if first else 0)
 
 
 def _from_meta(head: str) -> Optional[str]:
@@ -200,9 +218,10 @@ def detect_issuer(text: str, filing_unit: Optional[str] = None) -> Optional[str]
 
     Never a word that is no organ ('关于'); None when the text names none.
     """
-    if filing_unit and _organ(filing_unit.replace(" ", "")):
-        return _organ(filing_unit.replace(" ", ""))
-    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    who = _organ(filing_unit.replace(" ", "")) if filing_unit else None
+    if who:
+        return who
+    lines = list(filter(None, map(str.strip, text.split("\n"))))  # the lines that are not blank, stripped
     head = text[:4000]
     return (_from_title(lines) or _from_signature(lines) or _from_sentences(head) or _from_meta(head)
             or _from_meta(text[-3000:]))

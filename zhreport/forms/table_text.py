@@ -51,6 +51,11 @@ class _CellPatterns:
         long_units = "|".join(regex.escape(u) for u in units if len(u) > 1)
         short_units = "".join(regex.escape(u) for u in units if len(u) == 1)
         self.unit_end = regex.compile(rf"(?<=[数额用）)\p{{Han}}])({long_units}|(?<=[数额用）)])[{short_units}])$")
+        # what a value or blank cell needs somewhere in its region: a number (it ends in a digit) or a
+        # blank mark, with at most a unit before the cell ends (every cell ends at a space, a bar or the
+        # line's end): a run of headings and titles ('一、主动公开情况', '…局2015年…报告') is no table
+        blanks = "".join(regex.escape(b) for b in sorted(_BLANKS))
+        self.value_or_blank = regex.compile(rf"(?:\d(?:{alt})?|[{blanks}])(?![\p{{L}}\p{{N}}])")
 
 
 @lru_cache(maxsize=1)
@@ -60,13 +65,14 @@ def _patterns() -> _CellPatterns:
 
 @dataclass
 class Token:
+    __slots__ = ("kind", "text", "start", "end", "line", "unit")  # thousands per table
     kind: str  # label | unit | value | blank | mark | empty | tail (an empty cell after a line's last cell)
     #            | gap (a line of bars standing for empty cells whose places were lost) | serial (a row number)
     text: str
     start: int
     end: int
     line: int
-    unit: Optional[str] = None  # a value cell's own unit ('152790元')
+    unit: Optional[str]  # a value cell's own unit ('152790元'), else None
 
 
 @dataclass
@@ -76,62 +82,48 @@ class TableText:
     regions: list[list[Token]]
 
 
-def _cell_tokens(text: str, s: int, e: int, line: int) -> list[Token]:
-    """Tokens of one cell text[s:e] (trimmed). A cell that is a number may carry its unit
-    ('152790元', '160.5964万元'); a number run into a label may not ('收到申请12件' is prose)."""
-    while s < e and text[s].isspace():
-        s += 1
-    while e > s and text[e - 1].isspace():
-        e -= 1
-    if s >= e:
-        return [Token("empty", "", s, s, line)]
-    # the same cells recur on every page of a form: read once per text (and the character before
-    # it, which the label patterns look behind at), then placed
-    shape = _cell_shape(text[s - 1] if s else "", text[s:e])
-    return [Token(kind, text[s + a:s + b], s + a, s + b, line, unit) for kind, a, b, unit in shape]
-
+# A token before it is placed in a text is its shape: (kind, start, end, unit); its text is text[start:end].
 
 @lru_cache(maxsize=8192)
 def _cell_shape(before: str, cell: str) -> tuple:
     """(kind, start, end, unit) of each token of a cell, relative to the cell's start."""
     k = len(before)
-    return tuple((t.kind, t.start - k, t.end - k, t.unit) for t in _read_cell(before + cell, k, k + len(cell)))
+    return tuple((kind, a - k, b - k, unit) for kind, a, b, unit in _read_cell(before + cell, k, k + len(cell)))
 
 
-def _read_cell(text: str, s: int, e: int) -> list[Token]:
-    """_cell_tokens' reading of the trimmed, non-empty cell text[s:e] (line numbers left 0)."""
-    line = 0
+def _read_cell(text: str, s: int, e: int) -> list[tuple]:
+    """_cell_at's reading of the trimmed, non-empty cell text[s:e]: the shapes of its tokens."""
     cell = text[s:e]
     pat = _patterns()
     m = pat.value.match(cell)  # the commonest cell first
     if m:
-        return [Token("value", cell, s, e, line, m.group("unit"))]
+        return [("value", s, e, m.group("unit"))]
     squeezed = "".join(cell.split())
     if squeezed in _MARKS:
-        return [Token("mark", cell, s, e, line)]
+        return [("mark", s, e, None)]
     if squeezed in _BLANKS:
-        return [Token("blank", cell, s, e, line)]
+        return [("blank", s, e, None)]
     if squeezed in pat.units:
-        return [Token("unit", cell, s, e, line)]
+        return [("unit", s, e, None)]
     # units, numbers and blank marks apart by single spaces ('件 439', '4 1 0 0 0 0 5', '条 /')
     parts = [(p.start() + s, p.end() + s) for p in _NONSPACE.finditer(cell)] if len(squeezed) < len(cell) \
         else [(s, e)]
     if len(parts) > 1:
-        toks = [_single(text, ps, pe, line) for ps, pe in parts]
+        toks = [_single(text, ps, pe) for ps, pe in parts]
         if all(t is not None for t in toks):
             return toks
     if not _HAN.search(cell):
-        return [t for t in (_single(text, ps, pe, line) for ps, pe in parts) if t is not None]
-    out: list[Token] = []
+        return [t for t in (_single(text, ps, pe) for ps, pe in parts) if t is not None]
+    out: list[tuple] = []
     # numbers (or a blank mark) can only close a cell that ends in a digit or a dash
     m = _TAIL_NUMBERS.search(cell) if cell[-1].isdigit() or cell[-1] in _TAIL_MARKS else None
     label_end = e
-    tail: list[Token] = []
+    tail: list[tuple] = []
     if m and _HAN.search(cell[:m.start()]):
         label_end = s + m.start()
         for p in _NONSPACE.finditer(m.group(0)):
             ps, pe = s + m.start() + p.start(), s + m.start() + p.end()
-            tok = _single(text, ps, pe, line)
+            tok = _single(text, ps, pe)
             if tok is not None:
                 tail.append(tok)
     le = label_end
@@ -144,34 +136,38 @@ def _read_cell(text: str, s: int, e: int) -> list[Token]:
     ls = s
     for cut in _NUMBERING_INSIDE.finditer(text, s, le):
         if ls < cut.start():
-            out.append(Token("label", text[ls:cut.start()], ls, cut.start(), line))
+            out.append(("label", ls, cut.start(), None))
         ls = cut.end()
     if ls < le:
-        out.append(Token("label", text[ls:le], ls, le, line))
+        out.append(("label", ls, le, None))
     if unit:
-        out.append(Token("unit", unit.group(1), unit.start(), unit.end(), line))
+        out.append(("unit", unit.start(), unit.end(), None))
     out.extend(tail)
     return out
 
 
-def _single(text: str, s: int, e: int, line: int) -> Optional[Token]:
+def _single(text: str, s: int, e: int) -> Optional[tuple]:
+    """The shape of a part of a cell that stands apart by spaces, when it is a unit, a mark, a blank
+    or a number without a unit."""
     t = text[s:e]
     pat = _patterns()
     if t in pat.units:
-        return Token("unit", t, s, e, line)
+        return ("unit", s, e, None)
     if t in _MARKS:
-        return Token("mark", t, s, e, line)
+        return ("mark", s, e, None)
     if t in _BLANKS:
-        return Token("blank", t, s, e, line)
+        return ("blank", s, e, None)
     if t.strip("|｜") == "":
-        return Token("empty", "", s, s, line)
+        return ("empty", s, s, None)
     m = pat.value.match(t)
     if m and not m.group("unit"):
-        return Token("value", t, s, e, line)
+        return ("value", s, e, None)
     return None
 
 
 def _is_prose(line: str) -> bool:
+    if "。" in line and "|" not in line and "\t" not in line:  # the commonest line, without stripping it
+        return True
     s = line.strip()
     if "|" in s or "\t" in s:
         return False
@@ -181,78 +177,140 @@ def _is_prose(line: str) -> bool:
 def scan(text: str) -> TableText:
     """Table-like regions of the text as token streams; prose lines end a region."""
     regions: list[list[Token]] = []
-    cur: list[Token] = []
+    run: list[tuple[int, int, str]] = []  # (line number, start, line) of the lines since the last prose line
     pos = 0
     for n, line in enumerate(text.split("\n")):
-        ls, le = pos, pos + len(line)
-        pos = le + 1
+        ls = pos
+        pos += len(line) + 1
         if _is_prose(line):
-            if cur:
-                regions.append(cur)
-            cur = []
-            continue
-        if not line.strip():
-            if line:  # a cell of its own that holds only spaces or &nbsp;: an empty cell; '' is a layout gap
-                cur.append(Token("empty", "", ls, ls, n))
-            continue
-        if _PAGE_MARK.match(line) or ("---" in line and _RULE_LINE.match(line)):
-            continue
-        cur.extend(_line_tokens(text, ls, le, n))
-    if cur:
+            if run:
+                _read_run(text, run, regions)
+                run = []
+        else:
+            run.append((n, ls, line))
+    if run:
+        _read_run(text, run, regions)
+    return TableText(regions)
+
+
+def _read_run(text: str, run: list[tuple[int, int, str]], regions: list[list[Token]]) -> None:
+    """The tokens of a run of lines, appended to `regions` when they hold a value or a blank cell."""
+    _n, last_start, last_line = run[-1]
+    if not _patterns().value_or_blank.search(text, run[0][1], last_start + len(last_line)):
+        return  # no cell of it can be a value or a blank
+    cur: list[Token] = []
+    holds_value = False
+    for n, ls, line in run:
+        # a form's lines recur (its labels, rows of zeros, the same table in both scripts): read once
+        # per line text (and the character before it, which the cell patterns look behind at), then placed
+        read = _line_shape if len(line) <= _CACHED_LINE else _read_line_shape
+        tokens, value_here = read(text[ls - 1] if ls else "", line)
+        holds_value = holds_value or value_here
+        cur.extend([Token(kind, piece, ls + a, ls + b, n, unit) for kind, piece, a, b, unit in tokens])
+    if holds_value:
         regions.append(cur)
-    return TableText([r for r in regions if any(t.kind in ("value", "blank") for t in r)])
 
 
-def _line_tokens(text: str, ls: int, le: int, n: int) -> list[Token]:
-    line = text[ls:le]
+def _read_line_shape(before: str, line: str) -> tuple:
+    """The tokens of a line as (kind, text, start, end, unit), start and end relative to the line's
+    start; and whether one of them is a value or a blank."""
+    shapes = _read_line(before, line)
+    return (tuple((kind, line[a:b], a, b, unit) for kind, a, b, unit in shapes),
+            any(kind in ("value", "blank") for kind, _a, _b, _unit in shapes))
+
+
+# the lines of a form are short; a long line (a wide table's row) seldom recurs and would weigh on memory
+_CACHED_LINE = 160
+_line_shape = lru_cache(maxsize=4096)(_read_line_shape)
+
+
+def _read_line(before: str, line: str) -> tuple:
+    """The shapes of the tokens of a line that is no prose."""
+    if not line.strip():  # a cell of its own that holds only spaces or &nbsp;: an empty cell; '' is a layout gap
+        return (("empty", 0, 0, None),) if line else ()
+    if _PAGE_MARK.match(line) or ("---" in line and _RULE_LINE.match(line)):
+        return ()
     if "|" in line or "｜" in line or "\t" in line:
-        toks: list[Token] = []
-        p = ls
-        for part in _BARS.split(line):  # every separator is one character
-            cs, ce = p, p + len(part)
-            p = ce + 1
-            core = part.strip()
-            if not core:
-                toks.append(Token("empty", "", cs, cs, n))
-            elif core.isascii() and core.isdigit():  # the commonest cell, without the general reader
-                at = cs + part.index(core)
-                toks.append(Token("value", core, at, at + len(core), n))
-            else:
-                toks.extend(_split_spaces(text, cs, ce, n))
-        # empties before the first cell carry nothing (a leading '| '); a line of bars is one empty cell;
-        # empties after the last cell are a tail ('352 | |'): a blank cell only where a row lacks its value
-        while toks and toks[0].kind == "empty":
-            toks.pop(0)
-        if not toks:  # a line of bars: one empty cell; three bars or more: empty cells run together
-            return [Token("gap" if line.count("|") + line.count("｜") >= 3 else "empty", "", ls, ls, n)]
-        if len(toks) > 1 and toks[0].kind == "value" and toks[1].kind == "label" and toks[0].text.isdigit():
-            toks[0].kind = "serial"  # a row number before the label ('3 | 其中：…'), no value of the row above
-        k = len(toks)
-        while toks[k - 1].kind == "empty":
-            k -= 1
-        for t in toks[k:]:
-            t.kind = "tail"
-        return toks
+        return _bar_cells(before, line)
     core = line.strip()
     if core.isascii() and core.isdigit():
-        at = ls + line.index(core)
-        return [Token("value", core, at, at + len(core), n)]
-    return _split_spaces(text, ls, le, n)
+        at = line.index(core)
+        return (("value", at, at + len(core), None),)
+    return tuple(_space_cells(before, line, 0, len(line)))
 
 
-def _split_spaces(text: str, s: int, e: int, n: int) -> list[Token]:
-    """Cells apart by runs of spaces (aligned columns), each read by _cell_tokens."""
-    if not text[s:e].strip():
-        return [Token("empty", "", s, s, n)]
-    parts, p = [], s
-    for m in _SPACES.finditer(text, s, e):
-        parts.append((p, m.start()))
+def _bar_cells(before: str, line: str) -> tuple:
+    """_line_shape of a line cut by '|', '｜' or tabs."""
+    toks: list[tuple] = []
+    p = 0
+    for part in _bar_parts(line):  # every separator is one character
+        cs, ce = p, p + len(part)
+        p = ce + 1
+        core = part.strip()
+        if not core:
+            toks.append(("empty", cs, cs, None))
+        elif core.isascii() and core.isdigit():  # the commonest cell, without the general reader
+            at = cs + part.index(core)
+            toks.append(("value", at, at + len(core), None))
+        else:
+            toks.extend(_space_cells(before, line, cs, ce))
+    # empties before the first cell carry nothing (a leading '| '); a line of bars is one empty cell;
+    # empties after the last cell are a tail ('352 | |'): a blank cell only where a row lacks its value
+    while toks and toks[0][0] == "empty":
+        toks.pop(0)
+    if not toks:  # a line of bars: one empty cell; three bars or more: empty cells run together
+        return (("gap" if line.count("|") + line.count("｜") >= 3 else "empty", 0, 0, None),)
+    first = toks[0]
+    if len(toks) > 1 and first[0] == "value" and toks[1][0] == "label" and line[first[1]:first[2]].isdigit():
+        toks[0] = ("serial",) + first[1:]  # a row number before the label ('3 | 其中：…'), no value of the row above
+    k = len(toks)
+    while toks[k - 1][0] == "empty":
+        k -= 1
+    return tuple(toks[:k]) + tuple(("tail",) + t[1:] for t in toks[k:])
+
+
+def _bar_parts(line: str) -> list[str]:
+    """The line cut at every '|', '｜' and tab (str.split when one of them is all it has: ~8x faster)."""
+    if "｜" not in line and "\t" not in line:
+        return line.split("|")
+    if "|" not in line and "｜" not in line:
+        return line.split("\t")
+    return _BARS.split(line)
+
+
+def _space_cells(before: str, line: str, s: int, e: int) -> list[tuple]:
+    """Shapes of the cells of line[s:e] apart by runs of spaces (aligned columns)."""
+    part = line[s:e]
+    core = part.strip()
+    if not core:
+        return [("empty", s, s, None)]
+    if not _SPACES.search(core):  # one cell (the commonest), without cutting and trimming
+        at = s + part.index(core)
+        return _cell_at(before, line, at, at + len(core))
+    out: list[tuple] = []
+    p = s
+    for m in _SPACES.finditer(line, s, e):
+        if p < m.start():
+            out.extend(_cell_at(before, line, *_trimmed(line, p, m.start())))
         p = m.end()
-    parts.append((p, e))
-    if len(parts) == 1:
-        return _cell_tokens(text, s, e, n)
-    toks: list[Token] = []
-    for ps, pe in parts:
-        if ps < pe:
-            toks.extend(_cell_tokens(text, ps, pe, n))
-    return toks
+    if p < e:
+        out.extend(_cell_at(before, line, *_trimmed(line, p, e)))
+    return out
+
+
+def _trimmed(line: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and line[s].isspace():
+        s += 1
+    while e > s and line[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def _cell_at(before: str, line: str, s: int, e: int) -> list[tuple]:
+    """Shapes of the tokens of the trimmed cell line[s:e]. A cell that is a number may carry its unit
+    ('152790元', '160.5964万元'); a number run into a label may not ('收到申请12件' is prose)."""
+    if s >= e:
+        return [("empty", s, s, None)]
+    # the same cells recur in lines that differ (a label, then this report's numbers): read once per cell
+    shape = _cell_shape(line[s - 1] if s else before, line[s:e])
+    return [(kind, s + a, s + b, unit) for kind, a, b, unit in shape]

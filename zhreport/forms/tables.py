@@ -29,7 +29,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cached_property, lru_cache
+from collections import Counter
+from functools import lru_cache, partial
+import itertools
 from typing import Optional
 
 import regex
@@ -61,9 +63,13 @@ _CLOSE_NOTE = regex.compile(r"^[^()（）]*[)）]")  # '…等方面的经费）
 def _match_key(label: str) -> str:
     """A printed label as compared: numbering, notes, an unclosed note ('（不包括…') and a definition
     after a colon ('规章：地方行政规章指…') dropped."""
-    s = _DEFINITION.sub("", label)
-    s = _OPEN_NOTE.sub("", s)
-    s = _CLOSE_NOTE.sub("", s)
+    s = label  # each pattern only where its colon or parenthesis is
+    if ":" in s or "：" in s:
+        s = _DEFINITION.sub("", s)
+    if "(" in s or "（" in s:
+        s = _OPEN_NOTE.sub("", s)
+    if ")" in s or "）" in s:
+        s = _CLOSE_NOTE.sub("", s)
     return label_key(s)
 
 
@@ -111,38 +117,48 @@ def _review_columns(template_id: str) -> tuple:
 
 
 def _grams(s: str) -> frozenset:
-    return frozenset(s[i:i + 2] for i in range(len(s) - 1)) if len(s) > 1 else frozenset(s)
+    return frozenset(map(str.__add__, s, s[1:])) if len(s) > 1 else frozenset(s)
 
 
 class _Index:
     """Bigram index of a template's printed row labels: the candidates of a label in one lookup."""
 
-    def __init__(self, specs: tuple):
-        self.specs = specs
-        self.keys: list[tuple[int, str, frozenset]] = []
-        self.by_gram: dict[str, set] = {}
-        # labels repeat across pages and copies; bounded for a hostile page of distinct labels
-        self.similar = lru_cache(maxsize=20000)(self._similar)
-        for i, sp in enumerate(specs):
+    def __init__(self, template_id: str):
+        self.template_id = template_id
+        self.specs = row_specs(template_id)
+        self.keys: list[tuple[int, int]] = []  # (spec index, number of bigrams) of each printed label
+        self.by_gram: dict[str, list] = {}
+        for i, sp in enumerate(self.specs):
             for k in sp.keys:
                 g = _grams(k)
-                self.keys.append((i, k, g))
+                self.keys.append((i, len(g)))
                 for gram in g:
-                    self.by_gram.setdefault(gram, set()).add(len(self.keys) - 1)
+                    self.by_gram.setdefault(gram, []).append(len(self.keys) - 1)
+        # similar(key): spec index -> best Dice similarity of `key` to one of its labels (1.0 when equal)
+        self.similar = partial(_similar, template_id)
+        # what _score can add to a similarity: the context bonus of a row of a group, nothing otherwise
+        self.lift = [_CONTEXT_BONUS if sp.columns and sp.groups else 0.0 for sp in self.specs]
+        # within_reach(key, threshold): (spec index, similarity) of the form rows whose score can reach it
+        self.within_reach = partial(_within_reach, template_id)
+        # most printed labels are the form's own: their similarities computed with the index
+        self.of_form_label: dict[str, dict[int, float]] = {}
+        self.of_form_label = {k: self.similarities(k) for sp in self.specs for k in sp.keys}
 
-    def _similar(self, key: str) -> dict[int, float]:
-        """spec index -> best Dice similarity of `key` to one of its labels (1.0 when equal)."""
+    def similarities(self, key: str) -> dict[int, float]:
+        """`similar`, computed (equal labels share all their bigrams: 1.0)."""
+        known = self.of_form_label.get(key)
+        if known is not None:
+            return known
         if not key:
             return {}
         g = _grams(key)
-        hits: dict[int, int] = {}
-        for gram in g:
-            for ki in self.by_gram.get(gram, ()):
-                hits[ki] = hits.get(ki, 0) + 1
+        hits = Counter(itertools.chain.from_iterable(map(self.by_gram.get, g, itertools.repeat(()))))
+        n_key = len(g)
+        keys = self.keys
         out: dict[int, float] = {}
         for ki, n in hits.items():
-            si, k, kg = self.keys[ki]
-            s = 1.0 if k == key else 2 * n / (len(g) + len(kg))
+            si, n_label = keys[ki]
+            s = 2 * n / (n_key + n_label)
             if s > out.get(si, 0.0):
                 out[si] = s
         return out
@@ -150,36 +166,63 @@ class _Index:
 
 @lru_cache(maxsize=None)
 def _index(template_id: str) -> _Index:
-    return _Index(row_specs(template_id))
+    return _Index(template_id)
+
+
+@lru_cache(maxsize=20000)  # labels repeat across pages and copies; bounded for a hostile page of distinct labels
+def _similar(template_id: str, key: str) -> dict[int, float]:
+    return _index(template_id).similarities(key)
+
+
+@lru_cache(maxsize=20000)
+def _within_reach(template_id: str, key: str, threshold: float) -> tuple:
+    index = _index(template_id)
+    floor = threshold - _CONTEXT_BONUS  # no context lifts a weaker label over the threshold
+    return tuple((j, sim) for j, sim in index.similar(key).items()
+                 if not (sim < floor or sim + index.lift[j] < threshold))
 
 
 # ---------------------------------------------------------------- printed rows
-@dataclass
+_VALUE_KINDS = frozenset(("value", "blank", "mark", "empty"))
+
+
 class _Row:
-    label: Token  # the row's own label (joined when it was split over lines)
-    key: str
-    context: tuple  # labels printed before it that are not its own (last ones last)
-    cells: list[Token]  # the non-label tokens after the label, in order
-    numbered: bool
+    """A printed row: its label and the tokens after it, with what every comparison asks of them."""
 
-    @cached_property
-    def unit(self) -> Optional[Token]:
-        return next((t for t in self.cells if t.kind in ("unit", "mark")), None)
+    __slots__ = ("label", "key", "context", "cells", "numbered", "unit", "values", "has_value")
 
-    @cached_property
-    def values(self) -> list[Token]:
-        """The row's value cells in order. A line of bars is a blank cell, unless bars stand after
-        every cell (a separator line: then only a second bar in a row marks a blank)."""
-        cells = [t for t in self.cells if t.kind != "tail"]
-        filled = [t for t in cells if t.kind != "empty"]
-        after = sum(1 for a, b in zip([self.label] + cells, cells) if a.kind != "empty" and b.kind == "empty")
-        if len(filled) >= 2 and after >= 0.8 * (len(filled) + 1):
-            cells = [b for a, b in zip([self.label] + cells, cells) if not (b.kind == "empty" and a.kind != "empty")]
-        return [t for t in cells if t.kind in ("value", "blank", "mark", "empty")]
+    def __init__(self, label: Token, key: str, context: tuple, cells: list[Token], numbered: bool):
+        self.label = label  # the row's own label (joined when it was split over lines)
+        self.key = key
+        self.context = context  # labels printed before it that are not its own (last ones last)
+        self.cells = cells  # the non-label tokens after the label, in order
+        self.numbered = numbered
+        # read once (one pass over the cells): every form row the row is compared with asks for them
+        self.unit: Optional[Token] = None  # the first unit (or '——') cell
+        kept: list[Token] = []  # the cells but a line's tail
+        empties = 0
+        for t in cells:
+            kind = t.kind
+            if kind == "tail":
+                continue
+            kept.append(t)
+            if kind == "empty":
+                empties += 1
+            elif self.unit is None and (kind == "unit" or kind == "mark"):
+                self.unit = t
+        # the value cells in order. A line of bars is a blank cell, unless bars stand after every cell
+        # (a separator line: then only a second bar in a row marks a blank)
+        filled = len(kept) - empties
+        if empties and filled >= 2:
+            after = sum(1 for a, b in zip([label] + kept, kept) if a.kind != "empty" and b.kind == "empty")
+            if after >= 0.8 * (filled + 1):
+                kept = [b for a, b in zip([label] + kept, kept) if not (b.kind == "empty" and a.kind != "empty")]
+        self.values = [t for t in kept if t.kind in _VALUE_KINDS]
+        self.has_value = any(t.kind == "value" for t in self.values)
 
 
 def _join(toks: list[Token]) -> Token:
-    return Token("label", "".join(t.text for t in toks), toks[0].start, toks[-1].end, toks[0].line)
+    return Token("label", "".join(t.text for t in toks), toks[0].start, toks[-1].end, toks[0].line, None)
 
 
 def _rows(region: list[Token], index: _Index) -> tuple[list[_Row], list[list[Token]]]:
@@ -187,14 +230,15 @@ def _rows(region: list[Token], index: _Index) -> tuple[list[_Row], list[list[Tok
     rows: list[_Row] = []
     orphans: list[list[Token]] = []
     context: list[str] = []
+    is_label = [t.kind == "label" for t in region]
     i, n = 0, len(region)
     while i < n:
         j = i
-        while j < n and region[j].kind == "label":
+        while j < n and is_label[j]:
             j += 1
         labels = region[i:j]
         k = j
-        while k < n and region[k].kind != "label":
+        while k < n and not is_label[k]:
             k += 1
         cells = region[j:k]
         if not labels:
@@ -204,18 +248,17 @@ def _rows(region: list[Token], index: _Index) -> tuple[list[_Row], list[list[Tok
             continue
         # the row's own label: the last label, or the last two or three joined (a label split over lines)
         best, best_s, cut = labels[-1], -1.0, len(labels) - 1
-        for take in (1, 2, 3):
-            if take > len(labels):
-                break
+        for take in (1, 2, 3) if len(labels) > 1 else ():  # a lone label is the row's whatever its score
             part = labels[-take:]
-            if take > 1 and any(b.line - a.line > 1 for a, b in zip(part, part[1:])):
+            if take > len(labels) or (take > 1 and any(b.line - a.line > 1 for a, b in zip(part, part[1:]))):
                 break
             joined = part[0] if take == 1 else _join(part)
             sims = index.similar(_match_key(joined.text))
             s = max(sims.values(), default=0.0)
             if s > best_s + (0.05 if take > 1 else 0.0):
                 best, best_s, cut = joined, s, len(labels) - take
-        context.extend(_match_key(t.text) for t in labels[:cut])
+        if cut:
+            context.extend(_match_key(t.text) for t in labels[:cut])
         if cells:
             rows.append(_Row(best, _match_key(best.text), tuple(context[-3:]), cells,
                              bool(_NUMBERED.match(best.text))))
@@ -242,12 +285,11 @@ class TableCell:
 
 
 _UNIT_FAMILIES = ({"人", "人次", "名"}, {"次", "场"}, {"条", "件"}, {"万元", "元"})
+_FITTING_UNITS = frozenset((a, b) for fam in _UNIT_FAMILIES for a in fam for b in fam)
 
 
 def _unit_fits(printed: str, wanted: Optional[str]) -> bool:
-    if not wanted or printed == wanted:
-        return True
-    return any(printed in fam and wanted in fam for fam in _UNIT_FAMILIES)
+    return not wanted or printed == wanted or (printed, wanted) in _FITTING_UNITS
 
 
 _CONTEXT_BONUS = 0.3  # a row printed under its form group
@@ -258,7 +300,7 @@ def _score(row: _Row, spec: RowSpec, sim: float) -> float:
     unit = row.unit
     if not spec.columns:  # a group row: a '——' unit cell, or nothing but its label
         return sim if (unit is not None and unit.kind == "mark") or not row.values else -1.0
-    if unit is not None and unit.kind == "mark" and not any(t.kind == "value" for t in row.values):
+    if unit is not None and unit.kind == "mark" and not row.has_value:
         return -1.0
     if unit is not None and unit.kind == "unit" and spec.unit and not _unit_fits(unit.text, spec.unit):
         return -1.0
@@ -279,11 +321,8 @@ def _align(rows: list[_Row], index: _Index, threshold: float) -> list[tuple[int,
     then garbled rows placed by position between two matched rows."""
     specs = index.specs
     cand: list[tuple[int, int, float]] = []
-    floor = threshold - _CONTEXT_BONUS  # no context lifts a weaker label over the threshold
     for i, r in enumerate(rows):
-        for j, sim in index.similar(r.key).items():
-            if sim < floor:
-                continue
+        for j, sim in index.within_reach(r.key, threshold):
             s = _score(r, specs[j], sim)
             if s >= threshold:
                 cand.append((i, j, s))
@@ -292,20 +331,28 @@ def _align(rows: list[_Row], index: _Index, threshold: float) -> list[tuple[int,
     placed_specs = {j for _i, j, _s in chain}
     # matches the order did not allow (a report that prints rows in its own order): strong ones,
     # and a row and a form row that are each other's best remaining match by a clear margin
+    of_row: dict[int, list] = {}  # the candidates of each row and of each form row, when a rival is looked for
+    of_spec: dict[int, list] = {}
     for i, j, s in sorted(cand, key=lambda c: -c[2]):
         if i in placed_rows or j in placed_specs:
             continue
-        rivals = [c[2] for c in cand if (c[0] == i) != (c[1] == j) and c[0] not in placed_rows
-                  and c[1] not in placed_specs]
-        if s >= 0.85 or (s >= 0.5 and all(r <= s - 0.1 for r in rivals)):
+        if 0.5 <= s < 0.85 and not of_row:
+            for c in cand:
+                of_row.setdefault(c[0], []).append(c)
+                of_spec.setdefault(c[1], []).append(c)
+        # rivals: the other candidates of the row or of the form row, neither placed yet
+        if s >= 0.85 or (s >= 0.5 and all(c[2] <= s - 0.1 for c in of_row[i] + of_spec[j] if (c[0] == i) != (c[1] == j)
+                                          and c[0] not in placed_rows and c[1] not in placed_specs)):
             chain.append((i, j, s))
             placed_rows.add(i)
             placed_specs.add(j)
     chain.sort()
     # rows between two matched rows whose labels did not match (mojibake): placed by position
-    monotone = [(i, j) for i, j, _s in chain]
-    anchors = [(-1, -1)] + [(i, j) for k, (i, j) in enumerate(monotone)
-                            if all(j2 < j for _i2, j2 in monotone[:k])] + [(len(rows), len(specs))]
+    anchors = [(-1, -1)]  # the matched rows whose form row lies after every one matched before
+    for i, j, _s in chain:
+        if j > anchors[-1][1]:
+            anchors.append((i, j))
+    anchors.append((len(rows), len(specs)))
     for (a0, b0), (a1, b1) in zip(anchors, anchors[1:]):
         gap_rows = [r for r in range(a0 + 1, a1) if r not in placed_rows and _GARBLED.search(rows[r].label.text)]
         gap_specs = [s for s in range(b0 + 1, b1) if s not in placed_specs]
@@ -320,39 +367,34 @@ def _align(rows: list[_Row], index: _Index, threshold: float) -> list[tuple[int,
 def _increasing_chain(cand: list[tuple[int, int, float]], m: int) -> list[tuple[int, int, float]]:
     """The heaviest set of (row, spec, score) pairs increasing in both row and spec:
     rows in order, a prefix-maximum tree over specs (O(P log m))."""
-    tree: list[tuple[float, int]] = [(0.0, -1)] * (m + 1)  # (best chain score, candidate index)
-
-    def query(j: int) -> tuple[float, int]:  # best chain over specs < j
-        best = (0.0, -1)
-        while j > 0:
-            if tree[j][0] > best[0]:
-                best = tree[j]
-            j -= j & -j
-        return best
-
-    def update(j: int, val: tuple[float, int]) -> None:
-        j += 1
-        while j <= m:
-            if val[0] > tree[j][0]:
-                tree[j] = val
-            j += j & -j
-
+    # a prefix-maximum (Fenwick) tree over specs: the best chain score and the candidate that ends it
+    tree_score = [0.0] * (m + 1)
+    tree_end = [-1] * (m + 1)
     back: list[int] = [-1] * len(cand)
     total: list[float] = [0.0] * len(cand)
     order = sorted(range(len(cand)), key=lambda k: cand[k][0])
-    k = 0
-    while k < len(order):
+    k, n = 0, len(order)
+    while k < n:
         row = cand[order[k]][0]
         group = []
-        while k < len(order) and cand[order[k]][0] == row:
+        while k < n and cand[order[k]][0] == row:
             group.append(order[k])
             k += 1
         for c in group:  # a row's candidates do not chain with each other
-            prev_score, prev = query(cand[c][1])
-            total[c] = prev_score + cand[c][2]
+            j = cand[c][1]  # the best chain over specs < j
+            best, prev = 0.0, -1
+            while j > 0:
+                if tree_score[j] > best:
+                    best, prev = tree_score[j], tree_end[j]
+                j -= j & -j
+            total[c] = best + cand[c][2]
             back[c] = prev
         for c in group:
-            update(cand[c][1], (total[c], c))
+            j, score = cand[c][1] + 1, total[c]
+            while j <= m:
+                if score > tree_score[j]:
+                    tree_score[j], tree_end[j] = score, c
+                j += j & -j
     if not cand:
         return []
     c = max(range(len(cand)), key=lambda k: total[k])
@@ -553,8 +595,9 @@ def form_value(cell: TableCell, template: Template) -> Decimal:
 
 # ---------------------------------------------------------------- which form the labels are
 @lru_cache(maxsize=None)
-def _own_labels() -> dict[str, frozenset]:
-    """Per template, the printed labels (rows, groups, column heads) that the other forms do not print."""
+def _own_labels() -> dict[str, str]:
+    """The printed labels (rows, groups, column heads) that one form prints and the others do not,
+    each with its form."""
     printed: dict[str, set] = {}
     for tid in TEMPLATES:
         t = load_template(tid)
@@ -565,22 +608,19 @@ def _own_labels() -> dict[str, frozenset]:
                 if part:
                     keys.add(_match_key(part))
         printed[tid] = {k for k in keys if len(k) >= 4}
-    return {tid: frozenset(k for k in keys if not any(k in printed[o] for o in TEMPLATES if o != tid))
-            for tid, keys in printed.items()}
+    return {k: tid for tid, keys in printed.items() for k in keys
+            if not any(k in printed[o] for o in TEMPLATES if o != tid)}
 
 
 def template_votes(tables: TableText) -> dict[str, int]:
     """How many printed labels of each template's own are on the page."""
     own = _own_labels()
+    labels = {t.text for region in tables.regions for t in region if t.kind == "label"}
     seen: dict[str, set] = {tid: set() for tid in TEMPLATES}
-    for region in tables.regions:
-        for t in region:
-            if t.kind != "label":
-                continue
-            key = _match_key(t.text)
-            for tid in TEMPLATES:
-                if key in own[tid]:
-                    seen[tid].add(key)
+    for key in {_match_key(label) for label in labels}:
+        tid = own.get(key)
+        if tid is not None:
+            seen[tid].add(key)
     return {tid: len(v) for tid, v in seen.items()}
 
 
