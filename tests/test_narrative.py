@@ -126,7 +126,8 @@ def test_shipped_rules_load():
 
 def test_the_joined_indicator_pattern_only_skips_rules_that_cannot_match(dev_cases):
     """The one search per unit that rules out numbers no rule can map gives the same fields as
-    trying every rule: on every number of the development reports, in both scripts."""
+    trying every rule, and so do the rules an indicator admits read lazily and kept between
+    numbers: on every number of the development reports, in both scripts."""
     from zhreport import pipeline
     from zhreport.forms.mapping import load_rules
 
@@ -149,9 +150,11 @@ def test_the_joined_indicator_pattern_only_skips_rules_that_cannot_match(dev_cas
     for tid in ("gov2008", "gov2019", "gov2021"):
         rules = load_rules(tid)
 
-        def fields():
+        def fields(fresh=False):
             out = []
             for text, ind, q in calls:
+                if fresh:  # no indicator's rules read before (they are read lazily and kept)
+                    rules.admitting.cache_clear()
                 m = rules.field_for(text, ind, q.number_start, q.number_end, q.unit, q.end)
                 out.append(None if m is None else (m.field, m.sign, m.money))
             return out
@@ -162,6 +165,7 @@ def test_the_joined_indicator_pattern_only_skips_rules_that_cannot_match(dev_cas
         rules.admitting.cache_clear()
         try:
             assert fields() == gated
+            assert fields(fresh=True) == gated
         finally:
             rules.any_ind = saved
             rules.admitting.cache_clear()

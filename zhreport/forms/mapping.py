@@ -5,6 +5,7 @@ Context decides the field: "依法纠错7件" after "行政诉讼" in the same p
 """
 from __future__ import annotations
 
+import threading
 from bisect import bisect_left
 from dataclasses import dataclass
 from decimal import Decimal
@@ -50,6 +51,37 @@ class _Rule:
     sign: Optional["regex.Pattern"] = None
     money: bool = False
     none_next: Optional["regex.Pattern"] = None
+
+
+class _Admitted:
+    """The rules an indicator admits (ind matches, none does not) with their signs, in rule
+    order, found as far as they are read: the first rule whose context fits ends a reading,
+    and the next reading of the same indicator (cached) goes on from there."""
+
+    __slots__ = ("indicator", "rules", "found", "read", "lock")
+
+    def __init__(self, indicator: str, rules):
+        self.indicator, self.rules = indicator, rules
+        self.found: list = []
+        self.read = 0  # rules read so far
+        self.lock = threading.Lock()
+
+    def __iter__(self):
+        k = 0
+        while k < len(self.found) or self._read_on(k):
+            yield self.found[k]
+            k += 1
+
+    def _read_on(self, k: int) -> bool:
+        """Read rules until the k-th admitted one is found; False when none is left."""
+        with self.lock:
+            ind = self.indicator
+            while len(self.found) <= k and self.read < len(self.rules):
+                r = self.rules[self.read]
+                self.read += 1
+                if r.ind.search(ind) and (r.none is None or not r.none.search(ind)):
+                    self.found.append((r, -1 if r.sign is not None and r.sign.search(ind) else 1))
+            return len(self.found) > k
 
 
 @dataclass
@@ -103,13 +135,11 @@ class NarrativeRules:
         # not), with their signs: indicators recur within a report and across a batch
         self.admitting = lru_cache(maxsize=8192)(self._admitting)
 
-    def _admitting(self, unit: Optional[str], indicator: str) -> tuple:
+    def _admitting(self, unit: Optional[str], indicator: str) -> "_Admitted":
         either = self.any_ind.get(unit)
         if either is not None and not either.search(indicator):
-            return ()
-        return tuple((r, -1 if r.sign is not None and r.sign.search(indicator) else 1)
-                     for r in self.by_unit.get(unit, self.any_unit)
-                     if r.ind.search(indicator) and (r.none is None or not r.none.search(indicator)))
+            return _Admitted(indicator, ())
+        return _Admitted(indicator, self.by_unit.get(unit, self.any_unit))
 
     # -------------------------------------------------------------- numeric facts
     def topic_at(self, text: str, pos: int, group: str) -> Optional[str]:
