@@ -32,6 +32,7 @@ BEAM = 8  # states kept after each damaged character (8 keeps every tune, case a
 PATHS = 3  # restorations kept per state
 ENTRY_N = 2  # states of a beam step that may open a chain of dropped pairs (2 finds what 5 found; 1 loses lines)
 CHAIN_KEEP = 4  # ends of chains kept per expansion (4 finds what BEAM=16 found on the tune, case and unseen sets)
+STOP_GAP = 10.0  # a run's search stops when its best state is this far below its best complete path (below)
 RERANK = 60  # complete candidates re-ranked with jieba's word model
 MAX_SEARCHED_RUNS = 120  # runs of one document searched; later ones are only reported
 CACHE_CHARS = 400_000  # characters of the page the document cache learns from
@@ -311,6 +312,12 @@ def search(text: str, i: int, lm: CharLM, layers: Optional[Layers] = None,
         else:
             states, seeds, done = got
         k += 1
+        # past the damage the run's text is read in step: the states read it as rare characters and
+        # fall ever further behind the complete paths (a gap of 10 kept every tune, case and unseen
+        # figure, 2 too; -5 applied a wrong repair)
+        if done and states and not any(at > k for at in seeds) and \
+                max(paths[0][0] for paths in states.values()) < max(path[0] for _end, path in done) - STOP_GAP:
+            break
     best: dict = {}
     context: dict = {}
     for end, path in done:
