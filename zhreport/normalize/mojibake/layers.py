@@ -38,6 +38,19 @@ def layer_items(kind: str, arg: int, trail: Optional[int], by_lead: dict, by_tra
     return [(v, c) for v, c in by_trail.get(trail, ()) if f[arg * 256 + v]]
 
 
+@lru_cache(maxsize=1)
+def drop_classes() -> dict:
+    """byte u -> the first byte of its class: the bytes after which the same bytes v make a dropped
+    pair (u, v). A layer after u depends only on u's class (23 bytes, 11 classes), so pages share
+    its lists and their scores across the bytes of a class."""
+    f = unmapped_flags()
+    first: dict = {}
+    out = {}
+    for u in range(0x81, 0xFF):
+        out[u] = first.setdefault(bytes(f[u * 256 + 0x81:u * 256 + 0xFF]), u)
+    return out
+
+
 @lru_cache(maxsize=None)
 def global_top(kind: str, arg: int, trail: Optional[int], script: str, n: int) -> tuple:
     """The n likeliest items of a layer, by base weight (shared by all pages of a script)."""
@@ -52,7 +65,7 @@ def preload(scripts=("hant", "hans")) -> None:
         for lead in sorted(by_lead):
             global_top("row", lead, None, script, ROW_N)
             global_top("first", lead, None, script, FIRST_N)
-        for u in sorted(drop_first()):
+        for u in sorted({drop_classes()[u] for u in drop_first()}):
             global_top("middle", u, None, script, MIDDLE_N)
             global_top("final", u, None, script, ANY_N)
 
@@ -117,11 +130,13 @@ class Layers:
 
     def middle(self, u: int) -> tuple:
         """(v, u2, char) after a dropped (u, v): a character inside a chain."""
+        u = drop_classes()[u]
         got = self._memo.get(("middle", u, None))
         return self._top("middle", u, None, MIDDLE_N) if got is None else got
 
     def final(self, u: int, trail: Optional[int], reading: Optional[str] = None) -> tuple:
         """(v, char) after a dropped (u, v): the character that ends a chain."""
+        u = drop_classes()[u]
         got = self._memo.get(("final", u, reading if reading is not None else trail))
         if got is not None:
             return got
