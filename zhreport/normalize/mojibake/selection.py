@@ -88,12 +88,13 @@ def _best_and_rival(text: str, ranked: list[Candidate], shown) -> tuple:
     wrong somewhere in its line), but it still counts as a rival: when it outscores the
     best sound candidate, the evidence is not clear and the margin (negative) says so.
     """
-    sound = [c for c in ranked if not c.misreads(text)]
-    best = next((c for c in sound if not c.unbalances(text) and _verified(text, c)), None)
+    # the features are computed only as far down the ranking as the search reads (each is kept)
+    best = next((c for c in ranked if not c.misreads(text) and not c.unbalances(text) and _verified(text, c)),
+                None)
     if best is None:
         return None, None
-    rival = next((c for c in sound if c is not best and (shown(c) != shown(best) or c.end != best.end)
-                  and _verified(text, c)), None)
+    rival = next((c for c in ranked if c is not best and not c.misreads(text)
+                  and (shown(c) != shown(best) or c.end != best.end) and _verified(text, c)), None)
     return best, rival
 
 
