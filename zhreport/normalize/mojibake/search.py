@@ -28,7 +28,7 @@ from .selection import WEIGHTS
 MAX_UNITS = 16  # damaged characters read before a run is given up
 MAX_DROPS = 5  # dropped pairs in one run
 MAX_CHAIN = 2  # dropped pairs in a row
-BEAM = 8  # states kept after each damaged character (8 keeps every tune, case and unseen figure of 16; 6 loses lines)
+BEAM = 8  # states kept after each damaged character (8 keeps every tune, case and unseen figure of 16; 6 too, saving nothing measurable)
 PATHS = 3  # restorations kept per state
 ENTRY_N = 2  # states of a beam step that may open a chain of dropped pairs (2 finds what 5 found; 1 loses lines)
 CHAIN_KEEP = 3  # ends of chains kept per expansion into the beam (3: tune 146/150, unseen 81/100)
