@@ -38,6 +38,7 @@ END_KEEP = 16
 # characters inside chains expanded further: 2 to 8 found more exact lines than 16 (tune 145/150, unseen
 # 81/100, not 143 and 80): the ends through fewer of them leave the CHAIN_KEEP places to one-pair chains
 MIDDLE_KEEP = 4
+START_N = 16  # states kept after a run's first character, of some 120 (4 kept every tune, case and unseen figure)
 STOP_GAP = 10.0  # a run's search stops when its best state is this far below its best complete path (below)
 RERANK = 60  # complete candidates re-ranked with jieba's word model
 MAX_SEARCHED_RUNS = 120  # runs of one document searched; later ones are only reported
@@ -391,6 +392,7 @@ def _start(text: str, i: int, lm: CharLM) -> tuple:
         if at_line_start and ch == "\u3000":
             sc += INDENT_BONUS
         _add(states, (p1, ch), _path(sc, ch, 0))
+    states = dict(heapq.nlargest(START_N, states.items(), key=lambda kv: kv[1][0][0]))
     seeds: dict = {}
     if at_line_start and (p0, p1) == (0xA1, 0xA3):
         for k, pi, last, path in _openings(text, i, lm, left):
