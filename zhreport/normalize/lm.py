@@ -108,8 +108,7 @@ class CharLM:
         s = to_simplified(text).translate(_WIDEN).replace("\n", EOL)
         for run in _TEXT_RUN.findall(s):  # counted by the C loop of Counter.update
             self.cache_uni.update(run)
-            if len(run) > 1:
-                self.cache_bi.update(run[j:j + 2] for j in range(len(run) - 1))
+            self.cache_bi.update(map(str.__add__, run, run[1:]))  # its pairs
         self._cache_total = max(1, sum(self.cache_uni.values()))
         self.doc_chars.update(_HAN_CHAR.findall(text))
 

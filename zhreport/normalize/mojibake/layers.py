@@ -189,11 +189,12 @@ class Layers:
             row_of = np.repeat(np.arange(len(todo)), lens)
             ranked = np.lexsort((-costs, row_of))
             ranked_costs = costs[ranked].tolist()
-            ranked = ranked.tolist()
+            starts = np.cumsum(lens) - lens
+            order = (ranked - starts[row_of]).tolist()  # item indexes within their row
             at = 0
             for key, (prev, items), n in zip(missing, todo, lens):
                 # the items are kept with the row: the key holds their id
-                got[key] = (ranked_costs[at:at + n], [j - at for j in ranked[at:at + n]], items)
+                got[key] = (ranked_costs[at:at + n], order[at:at + n], items)
                 at += n
         empty = ((), (), ())
         return [got.get((prev, id(items)), empty) for prev, items in rows]

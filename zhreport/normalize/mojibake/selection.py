@@ -2,6 +2,7 @@
 exactly the input, and apply the best only when it beats the runner-up by a clear margin."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Optional
 
@@ -121,6 +122,9 @@ def verifies(text: str, c: Candidate) -> bool:
     return False
 
 
+_FULLWIDTH = re.compile("[\uff01-\uff5e]")
+
+
 def _uses_halfwidth(text: str) -> bool:
     """The mirror folded full-width ASCII; restored text follows when the page has none left."""
-    return not any("\uff01" <= c <= "\uff5e" for c in text)
+    return not _FULLWIDTH.search(text)
