@@ -8,6 +8,7 @@ from the document's own undamaged text, which knows the page's vocabulary best.
 from __future__ import annotations
 
 import math
+import re
 from array import array
 from bisect import bisect_left
 from collections import Counter
@@ -105,14 +106,11 @@ class CharLM:
         self._steps.clear()
         self._arrays = None
         s = to_simplified(text).translate(_WIDEN).replace("\n", EOL)
-        for a, b in zip(s, s[1:]):
-            if is_text(a) and is_text(b):
-                self.cache_bi[a + b] += 1
-        for c in s:
-            if is_text(c):
-                self.cache_uni[c] += 1
+        for run in _TEXT_RUN.findall(s):  # counted by the C loop of Counter.update
+            self.cache_uni.update(run)
+            self.cache_bi.update(map(str.__add__, run, run[1:]))  # its pairs
         self._cache_total = max(1, sum(self.cache_uni.values()))
-        self.doc_chars.update(c for c in text if _is_han(c))
+        self.doc_chars.update(_HAN_CHAR.findall(text))
 
     def _logp(self, a: str, b: str, cached: bool) -> float:
         """log P(b | a) for model characters (a may be ''): bigram interpolated with the unigram,
@@ -396,10 +394,9 @@ def _lm_char(c: str) -> str:
     return simplified_char(c.translate(_WIDEN))
 
 
-def is_text(c: str) -> bool:
-    """Han and the full-width/CJK punctuation of running text."""
-    return (_is_han(c) or c == EOL or "\u2010" <= c <= "\u206f" or "\u3000" < c <= "\u303f"
-            or "\uff01" <= c <= "\uff5e")
+# runs of running text: Han, the end of a line and the full-width/CJK punctuation
+_TEXT_RUN = re.compile(f"[\u4e00-\u9fff\u3400-\u4dbf{EOL}\u2010-\u206f\u3001-\u303f\uff01-\uff5e]+")
+_HAN_CHAR = re.compile("[\u4e00-\u9fff\u3400-\u4dbf]")
 
 
 def _is_han(c: str) -> bool:

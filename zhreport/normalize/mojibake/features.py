@@ -42,7 +42,7 @@ class Candidate:
 
 
 NUMBERING = regex.compile(r"^[\u3000 ]*[（(][一二三四五六七八九十]{1,3}[）)]")
-_HAN_RUN = regex.compile(r"[\u4e00-\u9fff]+|.", regex.S)
+_HAN_SPLIT = regex.compile(r"([\u4e00-\u9fff]+)")
 _CELL_END = regex.compile(r"\||\t| {2,}|\d")
 _ANNOTATED = regex.compile(r"(\p{Han})[(（]([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7})[)）]")
 _SYLLABLE_CLOSE = regex.compile(r"([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7})[)）]")
@@ -77,21 +77,27 @@ def word_scores(texts: list[str]) -> list[float]:
     from ...segment import get_segmenter
 
     best_logp = get_segmenter().best_logp
-    seen: dict = {}
+    seen: dict = {}  # Han run -> its segmentation's log P
+    other: dict = {}  # other character -> its cost
     out = []
     # a text per line: OpenCC's phrases never cross a line, nor a non-Han character
     for text, simp in zip(texts, to_simplified("\n".join(texts)).split("\n")):
         total = 0.0
-        for m in _HAN_RUN.finditer(text):
-            seg = m.group()
-            if "\u4e00" <= seg[0] <= "\u9fff":
-                s = simp[m.start():m.end()]
+        at = 0
+        for j, part in enumerate(_HAN_SPLIT.split(text)):  # other characters, a Han run, others, ...
+            if j % 2:
+                s = simp[at:at + len(part)]
                 got = seen.get(s)
                 if got is None:
                     got = seen[s] = best_logp(s)
                 total += got
             else:
-                total += symbol_logp(simplified_char(seg))
+                for ch in part:
+                    got = other.get(ch)
+                    if got is None:
+                        got = other[ch] = symbol_logp(simplified_char(ch))
+                    total += got
+            at += len(part)
         out.append(total)
     return out
 

@@ -15,8 +15,11 @@ from typing import Optional
 from ..lm import CharLM, base_char_weight, simplified_char
 from .gbk import drop_first, plausible, read_as, tables, unmapped_flags
 
-FIRST_N, MIDDLE_N, FINAL_N, ROW_N = 10, 16, 24, 24  # characters tried per layer
-ANY_N = 100  # characters tried for a last character whose trail byte is lost
+# characters tried per layer: FIRST_N 8, FINAL_N 10, ROW_N 16 and ANY_N 50 keep every tune, case and
+# unseen figure of 10, 24, 24 and 100; FIRST_N 6 loses tune lines (143/150, not 145), MIDDLE_N 12
+# loses lines and applies wrong repairs, and the seed page comes out otherwise
+FIRST_N, MIDDLE_N, FINAL_N, ROW_N = 8, 16, 10, 16
+ANY_N = 50  # characters tried for a last character whose trail byte is lost
 
 
 def layer_items(kind: str, arg: int, trail: Optional[int], by_lead: dict, by_trail: dict) -> list:
@@ -36,6 +39,19 @@ def layer_items(kind: str, arg: int, trail: Optional[int], by_lead: dict, by_tra
     return [(v, c) for v, c in by_trail.get(trail, ()) if f[arg * 256 + v]]
 
 
+@lru_cache(maxsize=1)
+def drop_classes() -> dict:
+    """byte u -> the first byte of its class: the bytes after which the same bytes v make a dropped
+    pair (u, v). A layer after u depends only on u's class (23 bytes, 11 classes), so pages share
+    its lists and their scores across the bytes of a class."""
+    f = unmapped_flags()
+    first: dict = {}
+    out = {}
+    for u in range(0x81, 0xFF):
+        out[u] = first.setdefault(bytes(f[u * 256 + 0x81:u * 256 + 0xFF]), u)
+    return out
+
+
 @lru_cache(maxsize=None)
 def global_top(kind: str, arg: int, trail: Optional[int], script: str, n: int) -> tuple:
     """The n likeliest items of a layer, by base weight (shared by all pages of a script)."""
@@ -50,7 +66,7 @@ def preload(scripts=("hant", "hans")) -> None:
         for lead in sorted(by_lead):
             global_top("row", lead, None, script, ROW_N)
             global_top("first", lead, None, script, FIRST_N)
-        for u in sorted(drop_first()):
+        for u in sorted({drop_classes()[u] for u in drop_first()}):
             global_top("middle", u, None, script, MIDDLE_N)
             global_top("final", u, None, script, ANY_N)
 
@@ -115,11 +131,13 @@ class Layers:
 
     def middle(self, u: int) -> tuple:
         """(v, u2, char) after a dropped (u, v): a character inside a chain."""
+        u = drop_classes()[u]
         got = self._memo.get(("middle", u, None))
         return self._top("middle", u, None, MIDDLE_N) if got is None else got
 
     def final(self, u: int, trail: Optional[int], reading: Optional[str] = None) -> tuple:
         """(v, char) after a dropped (u, v): the character that ends a chain."""
+        u = drop_classes()[u]
         got = self._memo.get(("final", u, reading if reading is not None else trail))
         if got is not None:
             return got
@@ -171,11 +189,12 @@ class Layers:
             row_of = np.repeat(np.arange(len(todo)), lens)
             ranked = np.lexsort((-costs, row_of))
             ranked_costs = costs[ranked].tolist()
-            ranked = ranked.tolist()
+            starts = np.cumsum(lens) - lens
+            order = (ranked - starts[row_of]).tolist()  # item indexes within their row
             at = 0
             for key, (prev, items), n in zip(missing, todo, lens):
                 # the items are kept with the row: the key holds their id
-                got[key] = (ranked_costs[at:at + n], [j - at for j in ranked[at:at + n]], items)
+                got[key] = (ranked_costs[at:at + n], order[at:at + n], items)
                 at += n
         empty = ((), (), ())
         return [got.get((prev, id(items)), empty) for prev, items in rows]

@@ -22,16 +22,24 @@ from ..lm import CharLM
 from .features import Candidate, describe
 from .forward import fold
 from .gbk import PUNCT_BYTES, gbk_pair, plausible, tables, units
-from .layers import MIDDLE_N, ROW_N, Layers
+from .layers import ROW_N, Layers
 from .selection import WEIGHTS
 
 MAX_UNITS = 16  # damaged characters read before a run is given up
 MAX_DROPS = 5  # dropped pairs in one run
 MAX_CHAIN = 2  # dropped pairs in a row
-BEAM = 16  # states kept after each damaged character (24 found nothing more on the tune, case and unseen sets)
+BEAM = 8  # states kept after each damaged character (8 keeps every tune, case and unseen figure of 16; 6 too, saving nothing measurable)
 PATHS = 3  # restorations kept per state
-ENTRY_N = 5  # states of a beam step that may open a chain of dropped pairs
-CHAIN_KEEP = BEAM  # ends of chains kept per expansion
+ENTRY_N = 2  # states of a beam step that may open a chain of dropped pairs (2 finds what 5 found; 1 loses lines)
+CHAIN_KEEP = 3  # ends of chains kept per expansion into the beam (3: tune 146/150, unseen 81/100)
+# ends of chains that complete a run's restoration: they are the candidates and their rivals, and
+# the margin rule needs the rivals (fewer applied a wrong repair on lines of another generator seed)
+END_KEEP = 16
+# characters inside chains expanded further: 2 to 8 found more exact lines than 16 (tune 145/150, unseen
+# 81/100, not 143 and 80): the ends through fewer of them leave the CHAIN_KEEP places to one-pair chains
+MIDDLE_KEEP = 4
+START_N = 16  # states kept after a run's first character, of some 120 (4 kept every tune, case and unseen figure)
+STOP_GAP = 10.0  # a run's search stops when its best state is this far below its best complete path (below)
 RERANK = 60  # complete candidates re-ranked with jieba's word model
 MAX_SEARCHED_RUNS = 120  # runs of one document searched; later ones are only reported
 CACHE_CHARS = 400_000  # characters of the page the document cache learns from
@@ -112,12 +120,12 @@ class _Node:
 
 
 def _chains(layers: Layers, lm: CharLM, pi: int, group: dict, trail: Optional[int],
-            reading: Optional[str] = None) -> list:
+            reading: Optional[str] = None, keep: int = CHAIN_KEEP) -> list:
     """Paths that end in a chain of 1..MAX_CHAIN dropped pairs and a character (v, trail).
 
     group: {last character: [paths]} of the states whose pending lead is pi.
-    Returns (char, [paths]) with the chain's characters appended. A node keeps the
-    best paths of several histories: the chain's own cost does not depend on them.
+    Returns the `keep` best (char, [paths]) with the chain's characters appended. A node
+    keeps the best paths of several histories: the chain's own cost does not depend on them.
     """
     # layer 0: (pi, u1), entered from the best states of the group (their paths are
     # distinct restorations: they end in different characters)
@@ -141,16 +149,16 @@ def _chains(layers: Layers, lm: CharLM, pi: int, group: dict, trail: Optional[in
     for j, uc in enumerate(first):
         top = max(b + (cost[j] + per_char) for b, cost in zip(bests, costs))
         layer.append((uc, _Node(top, partial(first_paths, j, uc[1]), top if all_open else False)))
-    # Only the CHAIN_KEEP best ends can survive the beam (it keeps BEAM states), and a
-    # step costs at most 0 (a log-probability): a node whose best path is already below
-    # the CHAIN_KEEP-th end found is not expanded. A node's steps are ranked once per page
-    # (layers.ranked_steps), so the expansions of a layer are read best first, by merging.
+    # Only the `keep` best ends are returned, and a step costs at most 0 (a log-probability):
+    # a node whose best path is already below the keep-th end found is not expanded. A node's
+    # steps are ranked once per page (layers.ranked_steps), so the expansions of a layer are
+    # read best first, by merging.
     ends: list = []  # (key before the last per-char bonus, order found, char, node, cost)
     for depth in range(1, MAX_CHAIN + 1):
         if not layer:
             break
         nodes = sorted(layer, key=lambda un: -un[1].top)
-        floor = ends[CHAIN_KEEP - 1][0] if len(ends) >= CHAIN_KEEP else None
+        floor = ends[keep - 1][0] if len(ends) >= keep else None
         finals = [(c, node, layers.final(u, trail, reading)) for (u, c), node in nodes
                   if floor is None or node.top > floor]
         middles, middle_nodes = [], []
@@ -166,15 +174,15 @@ def _chains(layers: Layers, lm: CharLM, pi: int, group: dict, trail: Optional[in
         else:
             rows = layers.ranked_steps([(c, items) for c, _node, items in finals]
                                        + [(uc[1], items) for uc, (_n, _t, items) in zip(middle_nodes, middles)])
-        ends.extend(_best_ends(finals, rows[:len(finals)], CHAIN_KEEP, len(ends)))
+        ends.extend(_best_ends(finals, rows[:len(finals)], keep, len(ends)))
         ends.sort(key=lambda e: (-e[0], e[1]))
-        del ends[CHAIN_KEEP:]
+        del ends[keep:]
         if depth == MAX_CHAIN:
             break
-        floor = ends[CHAIN_KEEP - 1][0] if len(ends) >= CHAIN_KEEP else None
+        floor = ends[keep - 1][0] if len(ends) >= keep else None
         open_ = [floor is None or top + per_char > floor for _node, top, _items in middles]
         layer = [((u2, m), _Node(top + (cost + per_char), partial(_inner_paths, node, m, cost)))
-                 for m, node, top, cost, u2 in _best_middles(middles, rows[len(finals):], open_, MIDDLE_N)]
+                 for m, node, top, cost, u2 in _best_middles(middles, rows[len(finals):], open_, MIDDLE_KEEP)]
     return [(cf, _extend(node.paths(), cf, cost)) for _sc, _o, cf, node, cost in ends]
 
 
@@ -311,6 +319,12 @@ def search(text: str, i: int, lm: CharLM, layers: Optional[Layers] = None,
         else:
             states, seeds, done = got
         k += 1
+        # past the damage the run's text is read in step: the states read it as rare characters and
+        # fall ever further behind the complete paths (a gap of 10 kept every tune, case and unseen
+        # figure, 2 too; -5 applied a wrong repair)
+        if done and states and not any(at > k for at in seeds) and \
+                max(paths[0][0] for paths in states.values()) < max(path[0] for _end, path in done) - STOP_GAP:
+            break
     best: dict = {}
     context: dict = {}
     for end, path in done:
@@ -378,6 +392,7 @@ def _start(text: str, i: int, lm: CharLM) -> tuple:
         if at_line_start and ch == "\u3000":
             sc += INDENT_BONUS
         _add(states, (p1, ch), _path(sc, ch, 0))
+    states = dict(heapq.nlargest(START_N, states.items(), key=lambda kv: kv[1][0][0]))
     seeds: dict = {}
     if at_line_start and (p0, p1) == (0xA1, 0xA3):
         for k, pi, last, path in _openings(text, i, lm, left):
@@ -431,7 +446,7 @@ def _step_at(text: str, k: int, states: dict, done: list, lm: CharLM, layers: La
                 if ch is not None and plausible(ch):
                     for last, paths in group.items():
                         done.extend((end, path) for path in _extend(paths, ch, step(last, ch)))
-                for _cf, paths in _chains(layers, lm, pi, group, a):
+                for _cf, paths in _chains(layers, lm, pi, group, a, keep=END_KEEP):
                     done.extend((end, path) for path in paths)
             else:  # '?': the decoder read an original trail byte T as a lead
                 annotation = None if end_of_piece else _PINYIN_NEXT.match(text, k + 1)
@@ -443,7 +458,7 @@ def _step_at(text: str, k: int, states: dict, done: list, lm: CharLM, layers: La
                     for cost, tail in ends:
                         done.extend((end, path) for path in _extend(paths, tail, cost))
                 # or a chain of dropped pairs came first: the lost trail is the chain's last
-                for cf, paths in _chains(layers, lm, pi, group, None, reading):
+                for cf, paths in _chains(layers, lm, pi, group, None, reading, keep=END_KEEP):
                     for y in heapq.nlargest(3, ys, key=lambda y, cf=cf: step(cf, y) if y else 0.0):
                         done.extend((end, path) for path in _extend(paths, y, step(cf, y) if y else 0.0))
     return dict(heapq.nlargest(BEAM, nxt.items(), key=lambda kv: kv[1][0][0]))

@@ -2,6 +2,7 @@
 exactly the input, and apply the best only when it beats the runner-up by a clear margin."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Optional
 
@@ -88,12 +89,13 @@ def _best_and_rival(text: str, ranked: list[Candidate], shown) -> tuple:
     wrong somewhere in its line), but it still counts as a rival: when it outscores the
     best sound candidate, the evidence is not clear and the margin (negative) says so.
     """
-    sound = [c for c in ranked if not c.misreads(text)]
-    best = next((c for c in sound if not c.unbalances(text) and _verified(text, c)), None)
+    # the features are computed only as far down the ranking as the search reads (each is kept)
+    best = next((c for c in ranked if not c.misreads(text) and not c.unbalances(text) and _verified(text, c)),
+                None)
     if best is None:
         return None, None
-    rival = next((c for c in sound if c is not best and (shown(c) != shown(best) or c.end != best.end)
-                  and _verified(text, c)), None)
+    rival = next((c for c in ranked if c is not best and not c.misreads(text)
+                  and (shown(c) != shown(best) or c.end != best.end) and _verified(text, c)), None)
     return best, rival
 
 
@@ -120,6 +122,9 @@ def verifies(text: str, c: Candidate) -> bool:
     return False
 
 
+_FULLWIDTH = re.compile("[\uff01-\uff5e]")
+
+
 def _uses_halfwidth(text: str) -> bool:
     """The mirror folded full-width ASCII; restored text follows when the page has none left."""
-    return not any("\uff01" <= c <= "\uff5e" for c in text)
+    return not _FULLWIDTH.search(text)
