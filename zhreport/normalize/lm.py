@@ -282,8 +282,9 @@ _BMP = "".join(chr(o) for o in range(0x80, 0x10000) if not 0xD800 <= o < 0xE000 
 def load_arrays(scripts=("hant", "hans")) -> None:
     """Build the array form of the model (step_array, score_each) ahead of the first page."""
     _base_arrays()
+    _simplified_table()
     for script in scripts:
-        _penalty_array(script)
+        _penalty_list(script)
 
 
 @lru_cache(maxsize=1)
@@ -308,6 +309,23 @@ def _base_arrays():
     symbol = np.array([symbol_logp(chr(o)) if not 0xD800 <= o < 0xE000 else -16.0 for o in range(0x10000)])
     return _Arrays(lm_code=lm_code, uni=uni_arr, in_uni=in_uni, pb=(uni_arr + 1) / (_total + 20000),
                    symbol=symbol, bi_keys=keys, bi_vals=vals)
+
+
+@lru_cache(maxsize=1)
+def _simplified_table() -> list:
+    """simplified_char of every BMP character, indexed by code point (one OpenCC call for all:
+    a search asks for some thousands a page, and one call per character dominated)."""
+    table = [chr(o) for o in range(0x10000)]
+    for c, s in zip(_BMP, _bmp_map(_BMP, to_simplified)):
+        if len(s) == 1:
+            table[ord(c)] = s
+    return table
+
+
+@lru_cache(maxsize=4)
+def _penalty_list(script: str) -> list:
+    """_penalty_array as a list of floats (one character at a time)."""
+    return _penalty_array(script).tolist()
 
 
 def _pair_arrays(counts: dict):
@@ -341,9 +359,10 @@ def _penalty_array(script: str):
     return pen
 
 
-@lru_cache(maxsize=65536)
 def script_penalty(script: str, ch: str) -> float:
     """log-cost of ch on a page of `script`: 0, or OTHER_SCRIPT_PENALTY for the other script's characters."""
+    if ord(ch) < 0x10000:
+        return _penalty_list(script)[ord(ch)]
     if script == "hant" and _is_simplified_only(ch):
         return OTHER_SCRIPT_PENALTY
     if script == "hans" and simplified_char(ch) != ch:
@@ -375,9 +394,10 @@ def _is_simplified_only(c: str) -> bool:
     return len(t) == 1 and t != c
 
 
-@lru_cache(maxsize=65536)
 def simplified_char(c: str) -> str:
     """c in simplified script (itself when conversion would not give one character)."""
+    if ord(c) < 0x10000:
+        return _simplified_table()[ord(c)]
     s = to_simplified(c)
     return s if len(s) == 1 else c
 
@@ -389,9 +409,11 @@ EOL = "\u2424"  # the end of a line, as the model file writes it
 _WIDEN = {c: c + 0xFEE0 for c in range(0x21, 0x7F)}
 
 
-@lru_cache(maxsize=65536)
 def _lm_char(c: str) -> str:
-    return simplified_char(c.translate(_WIDEN))
+    o = ord(c)
+    if 0x21 <= o < 0x7F:  # ASCII is read as its full-width form
+        o += 0xFEE0
+    return simplified_char(chr(o)) if o >= 0x10000 else _simplified_table()[o]
 
 
 # runs of running text: Han, the end of a line and the full-width/CJK punctuation
