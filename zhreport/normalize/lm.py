@@ -284,7 +284,7 @@ def load_arrays(scripts=("hant", "hans")) -> None:
     _base_arrays()
     _simplified_table()
     for script in scripts:
-        _penalty_list(script)
+        _penalised(script)
 
 
 @lru_cache(maxsize=1)
@@ -312,20 +312,20 @@ def _base_arrays():
 
 
 @lru_cache(maxsize=1)
-def _simplified_table() -> list:
+def _simplified_table() -> str:
     """simplified_char of every BMP character, indexed by code point (one OpenCC call for all:
     a search asks for some thousands a page, and one call per character dominated)."""
     table = [chr(o) for o in range(0x10000)]
     for c, s in zip(_BMP, _bmp_map(_BMP, to_simplified)):
         if len(s) == 1:
             table[ord(c)] = s
-    return table
+    return "".join(table)
 
 
 @lru_cache(maxsize=4)
-def _penalty_list(script: str) -> list:
-    """_penalty_array as a list of floats (one character at a time)."""
-    return _penalty_array(script).tolist()
+def _penalised(script: str) -> bytes:
+    """1 for each BMP character that _penalty_array penalises, else 0 (one character at a time)."""
+    return (_penalty_array(script) != 0).astype("uint8").tobytes()
 
 
 def _pair_arrays(counts: dict):
@@ -362,7 +362,7 @@ def _penalty_array(script: str):
 def script_penalty(script: str, ch: str) -> float:
     """log-cost of ch on a page of `script`: 0, or OTHER_SCRIPT_PENALTY for the other script's characters."""
     if ord(ch) < 0x10000:
-        return _penalty_list(script)[ord(ch)]
+        return OTHER_SCRIPT_PENALTY if _penalised(script)[ord(ch)] else 0.0
     if script == "hant" and _is_simplified_only(ch):
         return OTHER_SCRIPT_PENALTY
     if script == "hans" and simplified_char(ch) != ch:
