@@ -195,28 +195,28 @@ class CharLM:
 
     def _logp_array(self, a, b, always_cached: bool):
         """_logp over arrays of model code points; the document cache is used for every pair
-        (`always_cached`, as score() does) or where a pair touches it (as step() does)."""
+        (`always_cached`, as score() does) or where a pair touches it (as step() does).
+
+        The arrays are small (tens to hundreds of pairs), so the cost is the number of numpy
+        operations: divisors are read from tables with 1 for 0 (a pair count is 0 where its
+        first character's count is), and each intermediate is computed once."""
         import numpy as np
 
         t = _base_arrays()
         page = self._page_arrays()
-        known_a = page.known[a]
-        known_b = page.known[b]
-        pb = t.pb[b]
-        n_a = t.uni[a]
-        n_ab = _lookup(t.bi_keys, t.bi_vals, (a << 21) | b)
-        ratio = np.divide(n_ab, n_a, out=np.zeros_like(n_ab), where=n_a != 0)
-        p = np.where(known_a, BIGRAM_LAMBDA * ratio + (1 - BIGRAM_LAMBDA) * pb, pb)
+        pair = (a << 21) | b
+        ratio = _lookup(t.bi_keys, t.bi_vals, pair) / t.uni_or_1[a]
+        p = np.where(page.known[a], BIGRAM_LAMBDA * ratio + t.pb_rest[b], t.pb[b])
         if page.has_cache:
-            doc_a, doc_b = page.uni[a], page.uni[b]
-            p_doc = doc_b / self._cache_total
-            c_ab = _lookup(page.bi_keys, page.bi_vals, (a << 21) | b)
+            doc_a = page.has[a]
+            p_doc = CACHE_UNIGRAM * (page.uni[b] / self._cache_total)
             with_bigram = ((1 - CACHE_BIGRAM - CACHE_UNIGRAM) * p
-                           + np.divide(CACHE_BIGRAM * c_ab, doc_a, out=np.zeros_like(c_ab), where=doc_a != 0)
-                           + CACHE_UNIGRAM * p_doc)
-            cached = np.where(doc_a != 0, with_bigram, (1 - CACHE_UNIGRAM) * p + CACHE_UNIGRAM * p_doc)
-            p = cached if always_cached else np.where((doc_a != 0) | (doc_b != 0), cached, p)
-        return np.where(known_b, np.log(np.where(known_b, p, 1.0)), t.symbol[b])
+                           + CACHE_BIGRAM * _lookup(page.bi_keys, page.bi_vals, pair) / page.uni_or_1[a]
+                           + p_doc)
+            cached = np.where(doc_a, with_bigram, (1 - CACHE_UNIGRAM) * p + p_doc)
+            p = cached if always_cached else np.where(doc_a | page.has[b], cached, p)
+        # p > 0 everywhere: the log of the pairs of unknown characters is computed and not used
+        return np.where(page.known[b], np.log(p), t.symbol[b])
 
     def _page_arrays(self):
         if self._arrays is None:
@@ -229,7 +229,9 @@ class CharLM:
             keys, vals = _pair_arrays(self.cache_bi)
             known = _base_arrays().in_uni | (uni > 0)
             known[:0x80] = False
-            self._arrays = _Arrays(uni=uni, known=known, has_cache=bool(self.cache_uni), bi_keys=keys, bi_vals=vals)
+            has = uni > 0
+            self._arrays = _Arrays(uni=uni, known=known, has_cache=bool(self.cache_uni), bi_keys=keys, bi_vals=vals,
+                                   has=has, uni_or_1=np.where(has, uni, 1.0))
         return self._arrays
 
     def score(self, text: str, left: str = "") -> float:
@@ -265,9 +267,10 @@ def _lookup(keys, vals, query):
 
     if not len(keys):
         return np.zeros(len(query))
-    # the queries come by hundreds (a search's rows): sorting them first costs more than it saves
-    idx = np.minimum(np.searchsorted(keys, query), len(keys) - 1)
-    return np.where(keys[idx] == query, vals[idx], 0.0)
+    # the queries come by hundreds (a search's rows): sorting them first costs more than it saves;
+    # searching all keys but the last gives an index in range (a query past them all meets the last)
+    idx = keys[:-1].searchsorted(query)
+    return vals[idx] * (keys[idx] == query)
 
 
 def _bmp_map(chars: str, convert) -> list[str]:
@@ -307,8 +310,9 @@ def _base_arrays():
             in_uni[ord(c)] = True
     keys, vals = bi.keys, bi.vals
     symbol = np.array([symbol_logp(chr(o)) if not 0xD800 <= o < 0xE000 else -16.0 for o in range(0x10000)])
-    return _Arrays(lm_code=lm_code, uni=uni_arr, in_uni=in_uni, pb=(uni_arr + 1) / (_total + 20000),
-                   symbol=symbol, bi_keys=keys, bi_vals=vals)
+    pb = (uni_arr + 1) / (_total + 20000)
+    return _Arrays(lm_code=lm_code, uni=uni_arr, in_uni=in_uni, pb=pb, pb_rest=(1 - BIGRAM_LAMBDA) * pb,
+                   uni_or_1=np.where(uni_arr != 0, uni_arr, 1.0), symbol=symbol, bi_keys=keys, bi_vals=vals)
 
 
 @lru_cache(maxsize=1)
