@@ -184,17 +184,16 @@ class Layers:
             todo = list(missing.values())
             lens = [len(items) for _prev, items in todo]
             prev_codes = np.repeat([ord(prev) for prev, _items in todo], lens)
-            costs = self.lm.step_array(prev_codes, np.concatenate([self._codes(items) for _prev, items in todo]))
-            # every row ranked in one sort: by row, then best first, ties in item order
-            row_of = np.repeat(np.arange(len(todo)), lens)
-            ranked = np.lexsort((-costs, row_of))
-            ranked_costs = costs[ranked].tolist()
-            starts = np.cumsum(lens) - lens
-            order = (ranked - starts[row_of]).tolist()  # item indexes within their row
+            costs = self.lm.step_array(prev_codes,
+                                       np.concatenate([self._codes(items) for _prev, items in todo])).tolist()
             at = 0
             for key, (prev, items), n in zip(missing, todo, lens):
+                row = costs[at:at + n]
+                # best first, ties in item order (the sort is stable, also reversed); a row is
+                # short, so sorting it in Python costs less than numpy's fixed charge per call
+                order = sorted(range(n), key=row.__getitem__, reverse=True)
                 # the items are kept with the row: the key holds their id
-                got[key] = (ranked_costs[at:at + n], order[at:at + n], items)
+                got[key] = ([row[j] for j in order], order, items)
                 at += n
         empty = ((), (), ())
         return [got.get((prev, id(items)), empty) for prev, items in rows]
