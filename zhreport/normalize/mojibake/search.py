@@ -387,14 +387,11 @@ def _start(text: str, i: int, lm: CharLM) -> tuple:
     _by_lead, by_trail = tables()
     left = text[max(0, i - 3):i]
     at_line_start = i == 0 or text[i - 1] == "\n"
-    states: dict = {}
-    firsts = [ch for _a, ch in by_trail.get(p0, [])]
+    firsts = [ch for _a, ch in by_trail.get(p0, [])]  # distinct characters: a state each
     first_scores = lm.score_each(firsts, left).tolist() if firsts else []
-    for ch, sc in zip(firsts, first_scores):
-        if at_line_start and ch == "\u3000":
-            sc += INDENT_BONUS
-        _add(states, (p1, ch), _path(sc, ch, 0))
-    states = dict(heapq.nlargest(START_N, states.items(), key=lambda kv: kv[1][0][0]))
+    paths = [_path(sc + INDENT_BONUS if at_line_start and ch == "\u3000" else sc, ch, 0)
+             for ch, sc in zip(firsts, first_scores)]
+    states = {(p1, path[2]): [path] for path in heapq.nlargest(START_N, paths, key=lambda path: path[0])}
     seeds: dict = {}
     if at_line_start and (p0, p1) == (0xA1, 0xA3):
         for k, pi, last, path in _openings(text, i, lm, left):
