@@ -220,7 +220,7 @@ def test_mojibake_run_resumed_from_an_earlier_run_of_the_page_finds_what_it_find
     """Runs that open alike (a form's rows) share the search of their common start (search.py
     _Prefix): the later run's candidates must be those of a search of its own."""
     from zhreport.normalize.lm import CharLM
-    from zhreport.normalize.mojibake.search import Layers, search
+    from zhreport.normalize.mojibake.search import Layers, run_candidates, search
 
     page = damage_text("二、主動公開情況\n\u3000（二）通過不同渠道和方式公開\n"
                        "\u3000（二）通過不同渠道發布信息\n\u3000（二）申請辦結數\n")
@@ -233,4 +233,11 @@ def test_mojibake_run_resumed_from_an_earlier_run_of_the_page_finds_what_it_find
     alone = [search(page, i, lm, Layers(lm), memo) for i, memo in zip(starts, own)]
     assert len(prefixes) < sum(map(len, own))  # the later runs resumed: fewer searches kept
     assert [[(c.end, c.restored, c.bigram) for c in cs] for cs in shared] == \
+           [[(c.end, c.restored, c.bigram) for c in cs] for cs in alone]
+    # the page's runs searched side by side (run_candidates, which sets the model's script):
+    # each waits for the steps it shares with another
+    lm = CharLM(page)
+    side_by_side = [cs for _i, cs in run_candidates(page, lm)]
+    alone = [search(page, i, lm, Layers(lm), {}) for i in starts]
+    assert [[(c.end, c.restored, c.bigram) for c in cs] for cs in side_by_side] == \
            [[(c.end, c.restored, c.bigram) for c in cs] for cs in alone]

@@ -155,10 +155,23 @@ class Layers:
         got = self._memo.get(key)
         if got is None:
             first = self.first(lead)
-            rows = self.ranked_steps([(c, self.final(u, trail, reading)) for u, c in first]
-                                     + [(c, self.middle(u)) for u, c in first])
+            rows = self.ranked_steps(self._first_rows_asked(first, trail, reading))
             got = self._memo[key] = {uc: (rows[j], rows[len(first) + j]) for j, uc in enumerate(first)}
         return got
+
+    def first_rows_asked(self, lead: int, trail: Optional[int], reading: Optional[str]) -> list:
+        """The rows first_rows scores, [] once it is known."""
+        if ("first_rows", lead, reading if reading is not None else trail) in self._memo:
+            return []
+        return self._first_rows_asked(self.first(lead), trail, reading)
+
+    def _first_rows_asked(self, first: tuple, trail: Optional[int], reading: Optional[str]) -> list:
+        return [(c, self.final(u, trail, reading)) for u, c in first] + [(c, self.middle(u)) for u, c in first]
+
+    def unscored(self, rows: list) -> bool:
+        """Whether ranked_steps has not yet scored some of the rows."""
+        got = self._rows
+        return any(items and (prev, id(items)) not in got for prev, items in rows)
 
     def steps(self, prev: str, items: tuple) -> list:
         """lm.steps from prev to the items' characters (memoised per page)."""

@@ -7,7 +7,8 @@ dropped and shows nothing. So the original character between two shown pairs
 chain (q1, u1) (v1, u2) ... (vj, p2) with every (u, v) unmapped when j pairs were.
 The search is a beam over the damaged characters whose states are (pending lead
 byte, last original character), so hypotheses that agree on both are merged;
-chains of dropped pairs are expanded layer by layer (layers.py).
+chains of dropped pairs are expanded layer by layer (layers.py). A page's runs are searched
+side by side (_lockstep), so that each round scores the step costs all of them need in one call.
 """
 from __future__ import annotations
 
@@ -64,15 +65,43 @@ def run_candidates(text: str, lm: Optional[CharLM] = None) -> list[tuple[int, li
         lm = CharLM(clean)
     lm.set_script(_page_script(clean))
     layers = Layers(lm)
-    out = []
-    prefixes: dict = {}  # the searches of the page so far, by the text they read
+    prefixes: dict = {}  # the searches of the page, by the text they read
     # a run costs milliseconds: past MAX_SEARCHED_RUNS (a hostile or huge input)
     # the runs are still reported, with no candidate
-    for n, i in enumerate(starts):
-        cands = search(text, i, lm, layers, prefixes) if n < MAX_SEARCHED_RUNS else []
+    found = _lockstep([_search(text, i, lm, layers, prefixes) for i in starts[:MAX_SEARCHED_RUNS]], layers)
+    out = []
+    for i, cands in zip(starts, found + [[]] * (len(starts) - len(found))):
         describe(text, cands)
         out.append((i, cands))
     return out
+
+
+def _lockstep(searches: list, layers: Layers) -> list:
+    """The results of searches (generators that yield the rows of step costs they need next, see
+    _scored), run side by side: each round scores the rows all of them asked for in one call.
+    Scoring a row costs mostly a fixed charge per call (numpy on tens of pairs), and a page's
+    runs ask for some hundred rows each; a row's costs do not depend on the rows scored with it."""
+    out = [None] * len(searches)
+    active = list(enumerate(searches))
+    while active:
+        asked, going = [], []
+        for n, run in active:
+            try:
+                asked.extend(run.send(None))
+                going.append((n, run))
+            except StopIteration as stop:
+                out[n] = stop.value
+        if asked:
+            layers.ranked_steps(asked)
+        active = going
+    return out
+
+
+def _scored(layers: Layers, rows: list):
+    """layers.ranked_steps(rows), once the rows not yet scored were asked for (yielded)."""
+    if layers.unscored(rows):
+        yield rows
+    return layers.ranked_steps(rows)
 
 
 # A path is a tuple (key, score, chars, drops): the restoration so far, its model score,
@@ -136,6 +165,7 @@ def _chains(layers: Layers, lm: CharLM, pi: int, group: dict, trail: Optional[in
     first = layers.first(pi)
     if not entering or not first:
         return []
+    yield from ()  # a generator (see _lockstep) even when it returns at once
     costs = [layers.steps(last, first) for last, _ok in entering]
     per_char = WEIGHTS.per_char
 
@@ -171,11 +201,12 @@ def _chains(layers: Layers, lm: CharLM, pi: int, group: dict, trail: Optional[in
                     middles.append((node, top, layers.middle(uc[0])))
                     middle_nodes.append(uc)
         if depth == 1:  # no end found yet, so every node of the first layer: its rows are the page's
+            yield from _scored(layers, layers.first_rows_asked(pi, trail, reading))
             by_node = layers.first_rows(pi, trail, reading)
             rows = [by_node[uc][0] for uc, _node in nodes] + [by_node[uc][1] for uc in middle_nodes]
         else:
-            rows = layers.ranked_steps([(c, items) for c, _node, items in finals]
-                                       + [(uc[1], items) for uc, (_n, _t, items) in zip(middle_nodes, middles)])
+            rows = yield from _scored(layers, [(c, items) for c, _node, items in finals]
+                                      + [(uc[1], items) for uc, (_n, _t, items) in zip(middle_nodes, middles)])
         ends.extend(_best_ends(finals, rows[:len(finals)], keep, len(ends)))
         ends.sort(key=lambda e: (-e[0], e[1]))
         del ends[keep:]
@@ -298,7 +329,12 @@ def search(text: str, i: int, lm: CharLM, layers: Optional[Layers] = None,
     opens like an earlier one (a form's rows: '?。ǘ┩...') resumes where their text parts.
     """
     layers = layers or Layers(lm)
-    prefix = _Prefix(text, i, {} if prefixes is None else prefixes)
+    return _lockstep([_search(text, i, lm, layers, {} if prefixes is None else prefixes)], layers)[0]
+
+
+def _search(text: str, i: int, lm: CharLM, layers: Layers, prefixes: dict):
+    """search() as a generator of the rows it needs scored (see _lockstep)."""
+    prefix = _Prefix(text, i, prefixes)
     got = prefix.recall()
     if got is None:
         states, seeds, done = _start(text, i, lm)
@@ -312,9 +348,11 @@ def search(text: str, i: int, lm: CharLM, layers: Optional[Layers] = None,
         if not states or k >= len(text) or text[k] in "\r\n":
             break
         prefix.read(k)
+        while prefix.pending():  # a run side by side with this one reads the same text: its step will do
+            yield ()
         got = prefix.recall()
         if got is None:
-            states = _step_at(text, k, states, done, lm, layers, k + 1 - i)
+            states = yield from _step_at(text, k, states, done, lm, layers, k + 1 - i)
             if len(done) > 4 * RERANK:
                 done[:] = heapq.nlargest(2 * RERANK, done, key=lambda ep: ep[1][0])
             prefix.keep(states, seeds, done)
@@ -347,28 +385,41 @@ def search(text: str, i: int, lm: CharLM, layers: Optional[Layers] = None,
     return [c for _k, c in heapq.nlargest(RERANK, best.values(), key=lambda kc: kc[0])]
 
 
+_PENDING = ()  # a step claimed by a run, not yet kept
+
+
 class _Prefix:
     """The search of a run so far, by the text it has read: the states, the seeds not yet
     used and the complete paths after each damaged character, positions relative to the '?'.
-    A step reads its character and the next; a lost trail byte also a pinyin annotation."""
+    A step reads its character and the next; a lost trail byte also a pinyin annotation.
+    The key holds the step as well as the text: successive steps can have read the same text,
+    and a run side by side with another must recall the very step it is at."""
 
     def __init__(self, text: str, i: int, memo: dict):
         self.text, self.i, self.memo = text, i, memo
         self.end = i + 4  # the start reads the run's punctuation, '?。' and an opening '（N）'
+        self.at = 0  # the damaged character last read, relative to the '?' (0: the start)
         self.recalling = True  # until the first prefix not seen
 
     def read(self, k: int) -> None:
         self.end = max(self.end, k + 2, k + 8 if self.text[k] in "?\ufffd" else 0)
+        self.at = k - self.i
 
     def _key(self) -> tuple:
-        return self.i == 0, self.text[max(0, self.i - 1):self.end]
+        return self.i == 0, self.at, self.text[max(0, self.i - 1):self.end]
+
+    def pending(self) -> bool:
+        """Whether another run is computing the step this one would recall."""
+        return self.recalling and self.memo.get(self._key()) is _PENDING
 
     def recall(self):
-        if not self.recalling:
-            return None
-        got = self.memo.get(self._key())
+        """The search so far when a run read the same text, else None; then the step to come is
+        claimed (pending) until kept, so that runs side by side compute it once."""
+        key = self._key()
+        got = self.memo.get(key) if self.recalling else None
         if got is None:
             self.recalling = False
+            self.memo.setdefault(key, _PENDING)
             return None
         states, seeds, done = got
         i = self.i
@@ -426,7 +477,7 @@ def _step_at(text: str, k: int, states: dict, done: list, lm: CharLM, layers: La
                 if ch is not None and plausible(ch):
                     for last, paths in group.items():
                         extended.append((ch, _extend(paths, ch, step(last, ch))))
-                extended += _chains(layers, lm, pi, group, p)
+                extended += yield from _chains(layers, lm, pi, group, p)
                 for last, paths in extended:
                     if q >= 0x81:
                         key = (q, last)
@@ -445,7 +496,7 @@ def _step_at(text: str, k: int, states: dict, done: list, lm: CharLM, layers: La
                 if ch is not None and plausible(ch):
                     for last, paths in group.items():
                         done.extend((end, path) for path in _extend(paths, ch, step(last, ch)))
-                for _cf, paths in _chains(layers, lm, pi, group, a, keep=END_KEEP):
+                for _cf, paths in (yield from _chains(layers, lm, pi, group, a, keep=END_KEEP)):
                     done.extend((end, path) for path in paths)
             else:  # '?': the decoder read an original trail byte T as a lead
                 annotation = None if end_of_piece else _PINYIN_NEXT.match(text, k + 1)
@@ -457,7 +508,7 @@ def _step_at(text: str, k: int, states: dict, done: list, lm: CharLM, layers: La
                     for cost, tail in ends:
                         done.extend((end, path) for path in _extend(paths, tail, cost))
                 # or a chain of dropped pairs came first: the lost trail is the chain's last
-                for cf, paths in _chains(layers, lm, pi, group, None, reading, keep=END_KEEP):
+                for cf, paths in (yield from _chains(layers, lm, pi, group, None, reading, keep=END_KEEP)):
                     for y in heapq.nlargest(3, ys, key=lambda y, cf=cf: step(cf, y) if y else 0.0):
                         done.extend((end, path) for path in _extend(paths, y, step(cf, y) if y else 0.0))
     return dict(heapq.nlargest(BEAM, nxt.items(), key=lambda kv: kv[1][0][0]))
