@@ -20,6 +20,7 @@ from .gbk import drop_first, plausible, read_as, tables, unmapped_flags
 # loses lines and applies wrong repairs, and the seed page comes out otherwise
 FIRST_N, MIDDLE_N, FINAL_N, ROW_N = 8, 16, 10, 16
 ANY_N = 50  # characters tried for a last character whose trail byte is lost
+_NO_ROW = ((), (), ())  # the ranked_steps row of no items
 
 
 def layer_items(kind: str, arg: int, trail: Optional[int], by_lead: dict, by_trail: dict) -> list:
@@ -168,11 +169,6 @@ class Layers:
     def _first_rows_asked(self, first: tuple, trail: Optional[int], reading: Optional[str]) -> list:
         return [(c, self.final(u, trail, reading)) for u, c in first] + [(c, self.middle(u)) for u, c in first]
 
-    def unscored(self, rows: list) -> bool:
-        """Whether ranked_steps has not yet scored some of the rows."""
-        got = self._rows
-        return any(items and (prev, id(items)) not in got for prev, items in rows)
-
     def steps(self, prev: str, items: tuple) -> list:
         """lm.steps from prev to the items' characters (memoised per page)."""
         key = (prev, id(items))
@@ -185,31 +181,36 @@ class Layers:
         """For each (prev char, items): the model's step costs from prev to the items' characters,
         best first, as (costs, item indexes), ties in item order. Memoised per page (a row recurs
         across the runs and steps of a page); the missing rows are scored in one call."""
-        got = self._rows
+        out = self.scored_rows(rows)
+        if all(out):
+            return out
         missing = {}
-        for prev, items in rows:
-            key = (prev, id(items))
-            if key not in got and key not in missing and items:
-                missing[key] = (prev, items)
-        if missing:
-            import numpy as np
+        for (prev, items), row in zip(rows, out):
+            if row is None:
+                missing.setdefault((prev, id(items)), (prev, items))
+        import numpy as np
 
-            todo = list(missing.values())
-            lens = [len(items) for _prev, items in todo]
-            prev_codes = np.repeat([ord(prev) for prev, _items in todo], lens)
-            costs = self.lm.step_array(prev_codes,
-                                       np.concatenate([self._codes(items) for _prev, items in todo])).tolist()
-            at = 0
-            for key, (prev, items), n in zip(missing, todo, lens):
-                row = costs[at:at + n]
-                # best first, ties in item order (the sort is stable, also reversed); a row is
-                # short, so sorting it in Python costs less than numpy's fixed charge per call
-                order = sorted(range(n), key=row.__getitem__, reverse=True)
-                # the items are kept with the row: the key holds their id
-                got[key] = ([row[j] for j in order], order, items)
-                at += n
-        empty = ((), (), ())
-        return [got.get((prev, id(items)), empty) for prev, items in rows]
+        todo = list(missing.values())
+        lens = [len(items) for _prev, items in todo]
+        prev_codes = np.repeat([ord(prev) for prev, _items in todo], lens)
+        costs = self.lm.step_array(prev_codes,
+                                   np.concatenate([self._codes(items) for _prev, items in todo])).tolist()
+        got = self._rows
+        at = 0
+        for key, (prev, items), n in zip(missing, todo, lens):
+            row = costs[at:at + n]
+            # best first, ties in item order (the sort is stable, also reversed); a row is
+            # short, so sorting it in Python costs less than numpy's fixed charge per call
+            order = sorted(range(n), key=row.__getitem__, reverse=True)
+            # the items are kept with the row: the key holds their id
+            got[key] = ([row[j] for j in order], order, items)
+            at += n
+        return self.scored_rows(rows)
+
+    def scored_rows(self, rows: list) -> list:
+        """ranked_steps of the rows scored so far, None for the others."""
+        got = self._rows
+        return [got.get((prev, id(items))) if items else _NO_ROW for prev, items in rows]
 
     def _codes(self, items: tuple):
         """The code points of the items' characters, as an array (memoised per page: a list of

@@ -99,8 +99,10 @@ def _lockstep(searches: list, layers: Layers) -> list:
 
 def _scored(layers: Layers, rows: list):
     """layers.ranked_steps(rows), once the rows not yet scored were asked for (yielded)."""
-    if layers.unscored(rows):
-        yield rows
+    got = layers.scored_rows(rows)
+    if all(got):
+        return got
+    yield rows
     return layers.ranked_steps(rows)
 
 
