@@ -120,18 +120,18 @@ class CharLM:
         The dictionary's bigrams are word-internal and the corpus is small, so a word
         boundary must not cost much more than starting afresh after punctuation.
         """
-        if not self._known(b):
+        uni, cache_uni = self.uni, self.cache_uni  # a model character: not ASCII, counted
+        if b.isascii() or (b not in uni and b not in cache_uni):
             return symbol_logp(b)
-        pb = (self.uni.get(b, 0) + 1) / (self.total + 20000)
-        if a and self._known(a):
-            n_a = self.uni.get(a, 0)
-            n_ab = self.bi.get(a, b)
-            p = BIGRAM_LAMBDA * (n_ab / n_a if n_a else 0.0) + (1 - BIGRAM_LAMBDA) * pb
+        pb = (uni.get(b, 0) + 1) / (self.total + 20000)
+        if a and not a.isascii() and (a in uni or a in cache_uni):
+            n_a = uni.get(a, 0)
+            p = BIGRAM_LAMBDA * (self.bi.get(a, b) / n_a if n_a else 0.0) + (1 - BIGRAM_LAMBDA) * pb
         else:
             p = pb
-        if cached and self.cache_uni:
-            doc_a = self.cache_uni.get(a, 0) if a else 0
-            p_doc = self.cache_uni.get(b, 0) / self._cache_total
+        if cached and cache_uni:
+            doc_a = cache_uni.get(a, 0) if a else 0
+            p_doc = cache_uni.get(b, 0) / self._cache_total
             if doc_a:
                 p = ((1 - CACHE_BIGRAM - CACHE_UNIGRAM) * p + CACHE_BIGRAM * self.cache_bi.get(a + b, 0) / doc_a
                      + CACHE_UNIGRAM * p_doc)
@@ -247,9 +247,6 @@ class CharLM:
     def end_of_line(self, last: str) -> float:
         """log P(the line ends | last character): labels and headings end lines, words rarely."""
         return self._logp(_lm_char(last) if last else "", EOL, bool(self.cache_uni))
-
-    def _known(self, c: str) -> bool:
-        return not c.isascii() and (c in self.uni or c in self.cache_uni)
 
 
 _SHARED_STEPS: dict = {}  # script -> {pair: log P}, for pairs no page cache touches
