@@ -106,9 +106,14 @@ class CharLM:
         self._steps.clear()
         self._arrays = None
         s = to_simplified(text).translate(_WIDEN).replace("\n", EOL)
-        for run in _TEXT_RUN.findall(s):  # counted by the C loop of Counter.update
-            self.cache_uni.update(run)
-            self.cache_bi.update(map(str.__add__, run, run[1:]))  # its pairs
+        # the runs counted at once by the C loop of Counter.update (a page has a thousand), joined
+        # by a character no run holds, whose counts are then dropped
+        runs = "\0".join(_TEXT_RUN.findall(s))
+        self.cache_uni.update(runs)
+        self.cache_bi.update(map(str.__add__, runs, runs[1:]))  # their pairs
+        self.cache_uni.pop("\0", None)
+        for pair in [pair for pair in self.cache_bi if "\0" in pair]:
+            del self.cache_bi[pair]
         self._cache_total = max(1, sum(self.cache_uni.values()))
         self.doc_chars.update(_HAN_CHAR.findall(text))
 
