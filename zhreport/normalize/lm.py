@@ -228,9 +228,10 @@ class CharLM:
             import numpy as np
 
             uni = np.zeros(0x10000)
-            for c, n in self.cache_uni.items():
-                if len(c) == 1 and ord(c) < 0x10000:
-                    uni[ord(c)] = n
+            codes = _code_points("".join(self.cache_uni))  # its keys are single characters
+            counts = np.fromiter(self.cache_uni.values(), dtype=np.float64, count=len(codes))
+            bmp = codes < 0x10000
+            uni[codes[bmp]] = counts[bmp]
             keys, vals = _pair_arrays(self.cache_bi)
             known = _base_arrays().in_uni | (uni > 0)
             known[:0x80] = False
@@ -334,11 +335,19 @@ def _penalised(script: str) -> bytes:
     return (_penalty_array(script) != 0).astype("uint8").tobytes()
 
 
+def _code_points(text: str):
+    """The code points of text, as an int64 array (read at once from its UTF-32 encoding)."""
+    import numpy as np
+
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+
+
 def _pair_arrays(counts: dict):
     """Bigram counts as sorted keys (a << 21 | b) and their values."""
     import numpy as np
 
-    keys = np.fromiter(((ord(k[0]) << 21) | ord(k[1]) for k in counts), dtype=np.int64, count=len(counts))
+    pairs = _code_points("".join(counts)).reshape(-1, 2)  # every key is two characters
+    keys = (pairs[:, 0] << 21) | pairs[:, 1]
     vals = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
     order = np.argsort(keys, kind="stable")
     return keys[order], vals[order]
