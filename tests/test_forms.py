@@ -152,7 +152,6 @@ def test_issuer_of_an_html_page():
     assert zhreport.extract(page).issuer == "柞水县人民政府办公室"
 
 
-
 def test_label_similarities_come_in_the_same_order_in_every_process():
     """A printed label's similarities to the form's rows come in form order, not in the order of
     its bigram set (which PYTHONHASHSEED changes per process): the alignment breaks ties by it."""
