@@ -11,6 +11,7 @@
 """
 from __future__ import annotations
 
+import re
 import sys
 import types
 from bisect import bisect_left, bisect_right
@@ -41,6 +42,7 @@ class NormalizedText:
 
 
 MOJIBAKE_MODES = ("report", "repair", "off")
+_LINE_END = re.compile("\r\n?")
 # a fixer's edits per text: far beyond any real report, and a bound on the memory a flood of
 # damage ('&lt;x' a million times) can take; the rest of that damage is left as it is
 MAX_STAGE_EDITS = 100_000
@@ -59,6 +61,10 @@ def normalize(original: str, fixers: tuple[str, ...] = DEFAULT_FIXERS, mojibake:
     text = original
     offsets = OffsetMap()
     repairs: list[Repair] = []
+    if "\r" in text:  # Windows and old Mac line ends: one "\n", as every later stage (and lxml) reads lines
+        edits = [Edit(m.start(), m.end(), "\n") for m in _LINE_END.finditer(text)]
+        text = apply_edits(text, edits)
+        offsets = offsets.then(StageMap(edits))
     if looks_like_html(text):
         edits = html_edits(text)
         if edits:
