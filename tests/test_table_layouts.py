@@ -91,3 +91,41 @@ def test_blank_bar_cells_do_not_shift_a_row():
     assert f["requests.received.legal_person.legal_service"] == 2 and f["requests.received.total"] == 58
     assert "blank_cell" in r.form["requests.received.legal_person.commercial"].flags
     assert not [c for c in r.checks if c.rule == "text_vs_table"]
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+@pytest.mark.parametrize("layout", ["aligned_spaces", "pdf_text_layer", "pipe", "tab", "html"])
+def test_line_ends_and_stray_whitespace_change_no_cell(template, layout):
+    """Windows line ends, and a stray form feed after the spaces that close a line (PDF text
+    layers), are no cells: the same facts and form as the page with plain line ends, and the
+    facts point into the original."""
+    tables, _expected = form_tables(template, seed=zlib.crc32(f"{template}{layout}ends".encode()))
+    text = f"{TEMPLATES[template]}年政府信息公开工作年度报告\n" + TEXT_LAYOUTS[layout](tables)
+
+    def summary(report):
+        return ([(f.value, f.unit, f.field, f.indicator) for f in report.facts],
+                {k: (v.value, v.flags) for k, v in report.form.items()})
+
+    plain = summary(zhreport.extract(text, year=TEMPLATES[template]))
+    assert len(plain[1]) > 20
+    variants = {"crlf": text.replace("\n", "\r\n"), "cr": text.replace("\n", "\r")}
+    if layout != "html":
+        variants["form feed"] = "\n".join(line + "  \x0c" for line in text.split("\n"))
+    for name, original in variants.items():
+        report = zhreport.extract(original, year=TEMPLATES[template])
+        assert summary(report) == plain, (layout, template, name)
+        assert all(original[f.start:f.end] == f.text for f in report.facts)
+
+
+@pytest.mark.xfail(strict=True, reason="an HTML row's empty last cell leaves no bar: the row's line ends "
+                                       "with its unit, so a gov2008 row whose value cell is blank gives no 0")
+def test_a_blank_last_cell_of_an_html_row_is_read_as_zero():
+    rows = "".join(f"<tr><td>{label}</td><td>件</td><td>{value}</td></tr>"
+                   for label, value in (("1.当面申请数", "2"), ("2.传真申请数", "0"), ("3.网络申请数", ""),
+                                        ("4.信函申请数", "3")))
+    page = ("<html><body><p>2017年政府信息公开工作年度报告</p><table><tr><td>三、依申请公开情况</td><td>——</td><td></td></tr>"
+            f"<tr><td>（一）收到申请数</td><td>件</td><td>5</td></tr>{rows}</table></body></html>")
+    report = zhreport.extract(page, year=2017)
+    assert report.form["requests.received.by_channel.in_person"].value == 2
+    online = report.form.get("requests.received.by_channel.online")
+    assert online is not None and online.value == 0

@@ -288,8 +288,8 @@ def _space_cells(before: str, line: str, s: int, e: int) -> list[tuple]:
         at = s + part.index(core)
         return _cell_at(before, line, at, at + len(core))
     out: list[tuple] = []
-    p = s
-    for m in _SPACES.finditer(line, s, e):
+    p, e = _trimmed(line, s, e)  # whitespace at the ends (a stray form feed after the last run) is no cell
+    for m in _SPACES.finditer(line, p, e):
         if p < m.start():
             out.extend(_cell_at(before, line, *_trimmed(line, p, m.start())))
         p = m.end()

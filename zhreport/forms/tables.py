@@ -161,7 +161,9 @@ class _Index:
             s = 2 * n / (n_key + n_label)
             if s > out.get(si, 0.0):
                 out[si] = s
-        return out
+        # in form order: the bigrams came in their set's order, which changes with the hash seed
+        # (and callers break ties by order)
+        return dict(sorted(out.items()))
 
 
 @lru_cache(maxsize=None)

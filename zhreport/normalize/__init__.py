@@ -11,6 +11,7 @@
 """
 from __future__ import annotations
 
+import re
 import sys
 import types
 from bisect import bisect_left, bisect_right
@@ -22,7 +23,7 @@ from .fixes import FIXERS
 from .html import html_edits, looks_like_html
 from .offsets import Edit, OffsetMap, StageMap, apply_edits
 
-__all__ = ["NormalizedText", "normalize", "DEFAULT_FIXERS"]
+__all__ = ["NormalizedText", "normalize", "DEFAULT_FIXERS", "apply_repairs", "fold_line_ends"]
 
 # order matters: entities first (they can hide digits), pinyin before width folding
 DEFAULT_FIXERS = ("entity", "crlf", "pinyin", "width", "split_number", "split_line", "date")
@@ -41,6 +42,13 @@ class NormalizedText:
 
 
 MOJIBAKE_MODES = ("report", "repair", "off")
+_LINE_END = re.compile("\r\n?")
+
+
+def fold_line_ends(text: str) -> str:
+    """`text` with CRLF and CR line ends as '\n', as normalize reads them first (not a repair:
+    replaying the repairs on the original and folding its line ends gives the repaired text)."""
+    return _LINE_END.sub("\n", text)
 # a fixer's edits per text: far beyond any real report, and a bound on the memory a flood of
 # damage ('&lt;x' a million times) can take; the rest of that damage is left as it is
 MAX_STAGE_EDITS = 100_000
@@ -59,6 +67,10 @@ def normalize(original: str, fixers: tuple[str, ...] = DEFAULT_FIXERS, mojibake:
     text = original
     offsets = OffsetMap()
     repairs: list[Repair] = []
+    if "\r" in text:  # Windows and old Mac line ends: one "\n", as every later stage (and lxml) reads lines
+        edits = [Edit(m.start(), m.end(), "\n") for m in _LINE_END.finditer(text)]
+        text = apply_edits(text, edits)
+        offsets = offsets.then(StageMap(edits))
     if looks_like_html(text):
         edits = html_edits(text)
         if edits:
