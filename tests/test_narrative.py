@@ -224,3 +224,20 @@ def test_the_first_character_index_only_skips_rules_that_cannot_match(dev_cases)
             del rules._candidates
             rules.admitting.cache_clear()
         assert sum(f is not None for f in gated) > 100
+
+
+def test_similarity_ranks_the_two_best_fields_as_a_full_ranking_does(dev_cases):
+    """The paraphrase scorer's two best (score, field) pairs, found from the bigrams an indicator
+    shares, are the first two of every field ranked by its best Dice coefficient."""
+    from zhreport.forms.mapping import _bigrams, _core, load_rules
+
+    for tid in ("gov2008", "gov2019"):
+        sim = load_rules(tid).similar
+        for c in dev_cases[:6]:
+            text = c["text"]
+            for i in range(0, len(text) - 8, 7):
+                indicator = text[i:i + 3 + i % 6]
+                ib = _bigrams(_core(indicator))
+                full = sorted(((max((2 * len(ib & pb) / (len(ib) + len(pb)) for _p, pb in phrases), default=0.0), fid)
+                               for fid, phrases in sim.targets.items()), reverse=True)
+                assert sim.score(indicator) == (full[:2] if ib else [])

@@ -5,6 +5,7 @@ Context decides the field: "依法纠错7件" after "行政诉讼" in the same p
 """
 from __future__ import annotations
 
+import heapq
 import threading
 from bisect import bisect_left
 from dataclasses import dataclass
@@ -464,6 +465,7 @@ class _Similar:
             for k, (_p, pb) in enumerate(phrases):
                 for gram in pb:
                     self.by_gram.setdefault(gram, []).append((fid, k, len(pb)))
+        self.fields_last_first = sorted(self.targets, reverse=True)
         self.needs = needs
         self.score = lru_cache(maxsize=4096)(self._score)  # indicators recur within a report and a batch
         self.threshold = threshold
@@ -471,7 +473,8 @@ class _Similar:
         self.units = units
 
     def _score(self, indicator: str) -> list[tuple[float, str]]:
-        """Each field's best similarity to the indicator's core, best first."""
+        """The two best (similarity to the indicator's core, field) pairs, best first (as a sort of
+        every field's pair would give them; a field sharing no bigram scores 0)."""
         ib = _bigrams(_core(indicator))
         if not ib:
             return []
@@ -480,12 +483,18 @@ class _Similar:
             for fid, k, size in self.by_gram.get(gram, ()):
                 hit = shared.setdefault((fid, k), [0, size])
                 hit[0] += 1
-        best = dict.fromkeys(self.targets, 0.0)
+        best: dict[str, float] = {}
         for (fid, _k), (n, size) in shared.items():
             s = 2 * n / (len(ib) + size)
-            if s > best[fid]:
+            if s > best.get(fid, 0.0):
                 best[fid] = s
-        return sorted(((v, fid) for fid, v in best.items()), reverse=True)
+        ranked = heapq.nlargest(2, ((v, fid) for fid, v in best.items()))
+        for fid in self.fields_last_first:  # fewer than two fields scored: the last fields score 0
+            if len(ranked) >= 2:
+                break
+            if fid not in best:
+                ranked.append((0.0, fid))
+        return ranked
 
     def best(self, indicator: str, unit: Optional[str], ctx: str) -> Optional[str]:
         if unit not in self.units or len(indicator) < 3:
