@@ -241,3 +241,29 @@ def test_similarity_ranks_the_two_best_fields_as_a_full_ranking_does(dev_cases):
                 full = sorted(((max((2 * len(ib & pb) / (len(ib) + len(pb)) for _p, pb in phrases), default=0.0), fid)
                                for fid, phrases in sim.targets.items()), reverse=True)
                 assert sim.score(indicator) == (full[:2] if ib else [])
+
+
+def test_zero_statements_found_from_the_first_place_any_can_start(dev_cases):
+    """Each zero pattern searched from the joined pattern's first match finds what a search of the
+    whole text finds (lookbehinds still read the text before that match), on every development
+    report in both scripts."""
+    from zhreport.forms.mapping import NarrativeRules, load_rules
+    from zhreport.normalize import normalize
+
+    made = NarrativeRules({"zeros": [{"pattern": "(?<=本年度)未收到[^。]{0,6}申请", "fields": ["a"]},
+                                     {"pattern": "^无复议", "fields": ["b"]},
+                                     {"pattern": "无诉讼", "fields": ["c"]}]})
+    text = "本年度未收到政府信息公开申请。无复议，无诉讼。"
+    assert made.any_zero is not None
+    assert [(c.field, text[c.start:c.end]) for c in made.zero_claims(text)] == [("a", "未收到政府信息公开申请"),
+                                                                                 ("c", "无诉讼")]
+    texts = [normalize(t).text for c in dev_cases for t in (c["text"], to_traditional_chars(c["text"]))]
+    for tid in ("gov2008", "gov2019", "gov2021"):
+        rules = load_rules(tid)
+        joined = [rules.zero_claims(t) for t in texts]
+        saved, rules.any_zero = rules.any_zero, None
+        try:
+            assert [rules.zero_claims(t) for t in texts] == joined
+        finally:
+            rules.any_zero = saved
+        assert sum(map(len, joined)) > 20

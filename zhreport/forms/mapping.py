@@ -244,6 +244,18 @@ def _char_class(p: str, i: int):
         chars = None if chars is None or one is None else chars | one
 
 
+def _joined(sources: list[str]) -> Optional["regex.Pattern"]:
+    """A pattern that matches where one of the patterns matches (None when they cannot be joined:
+    a pattern with back-references or global flags keeps its own search)."""
+    sources = list(dict.fromkeys(sources))
+    if not sources or any(regex.search(r"\\[1-9]|\\g<|\(\?P=|\(\?[a-zA-Z]+\)", p) for p in sources):
+        return None
+    try:
+        return regex.compile("|".join(f"(?:{p})" for p in sources))
+    except regex.error:
+        return None
+
+
 def _first_index(rules: list) -> tuple[dict, tuple]:
     """The rules (by number) whose indicator pattern may start with each character, and those
     that may start with any: an indicator holding none of a rule's first characters fails its search."""
@@ -280,6 +292,8 @@ class NarrativeRules:
         self.any_unit_index = _first_index(self.any_unit)
         self.zeros = [(regex.compile(z["pattern"]), [f for f in z["fields"] if keep(f)])
                       for z in data.get("zeros") or []]
+        # one search finds where the first zero statement may start: most texts hold one late or none
+        self.any_zero = _joined([z.pattern for z, _f in self.zeros])
         self.implied = [(regex.compile(i["pattern"]), i["field"], i["from"], _compile(i.get("only_if")))
                         for i in data.get("implied") or [] if keep(i["field"])]
         self.similar = similar
@@ -355,9 +369,17 @@ class NarrativeRules:
 
     # -------------------------------------------------------------- statements in words
     def zero_claims(self, text: str) -> list[Claim]:
-        out = []
+        out: list[Claim] = []
+        start = 0
+        if self.any_zero is not None:
+            # no pattern matches before the joined pattern's first match (the searches from there
+            # still see the text before it: lookbehinds and '^' read the whole text)
+            first = self.any_zero.search(text)
+            if first is None:
+                return out
+            start = first.start()
         for pat, fields in self.zeros:
-            for m in pat.finditer(text):
+            for m in pat.finditer(text, start):
                 out.extend(Claim(f, Decimal(0), m.start(), m.end(), "zero") for f in fields)
         return out
 
