@@ -243,10 +243,10 @@ def test_similarity_ranks_the_two_best_fields_as_a_full_ranking_does(dev_cases):
                 assert sim.score(indicator) == (full[:2] if ib else [])
 
 
-def test_zero_statements_found_from_the_first_place_any_can_start(dev_cases):
-    """Each zero pattern searched from the joined pattern's first match finds what a search of the
-    whole text finds (lookbehinds still read the text before that match), on every development
-    report in both scripts."""
+def test_words_statements_found_from_the_first_place_any_can_start(dev_cases):
+    """Each zero (and implied) pattern searched from the joined patterns' first match finds what a
+    search of the whole text finds (lookbehinds still read the text before that match), on every
+    development report in both scripts."""
     from zhreport.forms.mapping import NarrativeRules, load_rules
     from zhreport.normalize import normalize
 
@@ -267,3 +267,28 @@ def test_zero_statements_found_from_the_first_place_any_can_start(dev_cases):
         finally:
             rules.any_zero = saved
         assert sum(map(len, joined)) > 20
+
+    calls = []  # (rules, text, stated) of every report's implied statements
+    real = NarrativeRules.implied_claims
+
+    def record(self, text, stated):
+        calls.append((self, text, list(stated)))
+        return real(self, text, stated)
+
+    NarrativeRules.implied_claims = record
+    try:
+        for c in dev_cases:
+            for t in (c["text"], to_traditional_chars(c["text"])):
+                zhreport.extract(t)
+    finally:
+        NarrativeRules.implied_claims = real
+    joined = [rules.implied_claims(text, stated) for rules, text, stated in calls]
+    saved = {id(r): (r, r.any_implied) for r, _t, _s in calls}
+    for r, _joined in saved.values():
+        r.any_implied = None
+    try:
+        assert [rules.implied_claims(text, stated) for rules, text, stated in calls] == joined
+    finally:
+        for r, pattern in saved.values():
+            r.any_implied = pattern
+    assert sum(map(len, joined)) > 5

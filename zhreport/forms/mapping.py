@@ -256,6 +256,16 @@ def _joined(sources: list[str]) -> Optional["regex.Pattern"]:
         return None
 
 
+def _first_start(joined: Optional["regex.Pattern"], text: str) -> int:
+    """Where the first match of any of the joined patterns starts (-1: none; 0 when they are not
+    joined): no pattern matches before it, and its searches from there find what searches of the
+    whole text find (lookbehinds and '^' still read the text before it)."""
+    if joined is None:
+        return 0
+    first = joined.search(text)
+    return -1 if first is None else first.start()
+
+
 def _first_index(rules: list) -> tuple[dict, tuple]:
     """The rules (by number) whose indicator pattern may start with each character, and those
     that may start with any: an indicator holding none of a rule's first characters fails its search."""
@@ -296,6 +306,7 @@ class NarrativeRules:
         self.any_zero = _joined([z.pattern for z, _f in self.zeros])
         self.implied = [(regex.compile(i["pattern"]), i["field"], i["from"], _compile(i.get("only_if")))
                         for i in data.get("implied") or [] if keep(i["field"])]
+        self.any_implied = _joined([i[0].pattern for i in self.implied])  # as any_zero
         self.similar = similar
         # the rules an indicator text admits (its unit's rules whose ind matches and none does
         # not), with their signs: indicators recur within a report and across a batch
@@ -370,14 +381,9 @@ class NarrativeRules:
     # -------------------------------------------------------------- statements in words
     def zero_claims(self, text: str) -> list[Claim]:
         out: list[Claim] = []
-        start = 0
-        if self.any_zero is not None:
-            # no pattern matches before the joined pattern's first match (the searches from there
-            # still see the text before it: lookbehinds and '^' read the whole text)
-            first = self.any_zero.search(text)
-            if first is None:
-                return out
-            start = first.start()
+        start = _first_start(self.any_zero, text)
+        if start < 0:
+            return out
         for pat, fields in self.zeros:
             for m in pat.finditer(text, start):
                 out.extend(Claim(f, Decimal(0), m.start(), m.end(), "zero") for f in fields)
@@ -401,12 +407,17 @@ class NarrativeRules:
         for items in by_field.values():
             in_order = in_order and all(a[0] <= b[0] for a, b in zip(items, items[1:]))
             items.sort(key=lambda t: (t[0], t[1]))
+        start = None  # where the first implied statement may start, found when a pattern is read
         for pat, fld, src, only_if in self.implied:
             items = by_field.get(src)
             if not items:
                 continue
+            if start is None:
+                start = _first_start(self.any_implied, text)
+            if start < 0:
+                break
             positions = [t[0] for t in items]
-            for m in pat.finditer(text):
+            for m in pat.finditer(text, start):
                 if not ends:
                     ends = [e.start() for e in _SENTENCE_BREAK.finditer(text)] or [len(text)]
                 k = bisect_left(ends, m.start())
