@@ -5,12 +5,13 @@ Context decides the field: "依法纠错7件" after "行政诉讼" in the same p
 """
 from __future__ import annotations
 
-import heapq
 import threading
 from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from itertools import chain, repeat
 from typing import Optional
 
 import regex
@@ -323,9 +324,7 @@ class NarrativeRules:
             rules, (by_char, unfiltered) = self.any_unit, self.any_unit_index
         else:
             by_char, unfiltered = self.first_index[unit]
-        picked = set(unfiltered)
-        for c in set(indicator):
-            picked.update(by_char.get(c, ()))
+        picked = set(unfiltered).union(*map(by_char.get, set(indicator), repeat(())))
         return [rules[k] for k in sorted(picked)]
 
     # -------------------------------------------------------------- numeric facts
@@ -511,17 +510,14 @@ class _Similar:
         ib = _bigrams(_core(indicator))
         if not ib:
             return []
-        shared: dict[tuple[str, int], list] = {}
-        for gram in ib:
-            for fid, k, size in self.by_gram.get(gram, ()):
-                hit = shared.setdefault((fid, k), [0, size])
-                hit[0] += 1
+        # how many of its bigrams each phrase shares with the indicator (counted in C)
+        shared = Counter(chain.from_iterable(map(self.by_gram.get, ib, repeat(()))))
         best: dict[str, float] = {}
-        for (fid, _k), (n, size) in shared.items():
+        for (fid, _k, size), n in shared.items():
             s = 2 * n / (len(ib) + size)
             if s > best.get(fid, 0.0):
                 best[fid] = s
-        ranked = heapq.nlargest(2, ((v, fid) for fid, v in best.items()))
+        ranked = sorted([(v, fid) for fid, v in best.items()], reverse=True)[:2]  # the few fields sharing one
         for fid in self.fields_last_first:  # fewer than two fields scored: the last fields score 0
             if len(ranked) >= 2:
                 break
@@ -556,7 +552,7 @@ def _core(text: str) -> str:
 
 def _bigrams(text: str) -> frozenset:
     t = _NOT_HAN.sub("", text)
-    return frozenset(t[i:i + 2] for i in range(len(t) - 1))
+    return frozenset(map(str.__add__, t, t[1:]))  # each character joined to the next
 
 
 _COLUMN_WORDS = regex.compile(r"^(?:总计)$")
