@@ -194,3 +194,17 @@ def test_written_integers_read_back(n, form):
     assert parse_number(written) == n, written
     (q,) = extract_quantities("共受理" + written + "件，")
     assert q.value == n and q.number_text == written
+
+
+def test_the_number_groups_read_by_position_are_the_named_ones():
+    """_quantity reads the match's spans by group number (one attribute read): the numbers must
+    be those of the pattern's named groups, and the spans those the names give."""
+    from zhreport import quantities
+
+    t = quantities._tables()
+    names = t.pattern.groupindex
+    assert (names["sign"], names["num"], names["unit"]) == (quantities._SIGN, quantities._NUM, quantities._UNIT)
+    m = t.pattern.search("减少－3件以上")
+    assert m.regs[quantities._SIGN] == m.span("sign") == (2, 3)
+    assert m.regs[quantities._NUM] == m.span("num") == (3, 4)
+    assert m.regs[quantities._UNIT] == m.span("unit") == (4, 5)

@@ -388,6 +388,9 @@ def read_numbers(text: str, start: int = 0, end: Optional[int] = None) -> list[N
     return out
 
 
+_SIGN, _NUM, _UNIT = 2, 4, 5  # the number pattern's groups (pre, sign, pct, num, unit, post) read by position
+
+
 def _matches(text: str, start: int, end: int, t: _Tables):
     pos = start
     while True:
@@ -395,7 +398,8 @@ def _matches(text: str, start: int, end: int, t: _Tables):
         if m is None:
             return
         yield m
-        pos = max(m.end("num"), m.start() + 1)
+        spans = m.regs  # every group's span in one attribute read (cheaper than two calls)
+        pos = max(spans[_NUM][1], spans[0][0] + 1)
 
 
 def extract_quantities(text: str, start: int = 0, end: Optional[int] = None) -> list[Quantity]:
@@ -417,16 +421,18 @@ def _quantity(text: str, m, t: _Tables) -> Optional[Quantity]:
     pre, sign_mark, pct, num, unit, post = m.groups()  # one call: most matches are rejected at once
     if unit is None and not pct and t.big.keys().isdisjoint(num):
         return None  # a bare number (most matches: codes, ordinals, years), told apart cheaply
-    ns, ne = m.span("num")
+    spans = m.regs
+    qs = spans[0][0]
+    ns, ne = spans[_NUM]
     run = num
-    unit_end = m.end("unit") if unit else ne
+    unit_end = spans[_UNIT][1] if unit else ne
     if not unit:
         post = None
     if pct:
         unit, unit_end, post = "%", ne, None
     unit = t.aliases.get(unit, unit)
-    arabic = any(c.isdigit() for c in num)
-    if unit is None and not (arabic and any(c in t.big for c in num)):
+    arabic = any(map(str.isdigit, num))
+    if unit is None and not (arabic and not t.big.keys().isdisjoint(num)):
         return None  # a bare number: a code, an ordinal, a year (万/亿 after digits make a count)
     if unit == "元":  # 48.6万元, 五万元, 4.78万亿元: the magnitude before 元 is part of the money unit
         k = len(num)
@@ -444,7 +450,6 @@ def _quantity(text: str, m, t: _Tables) -> Optional[Quantity]:
     if unit is not None and not pct:
         if post is None and text.startswith(t.not_followed.get(unit, ()), unit_end, unit_end + 4):
             return None
-    qs = m.start()
     before = text[max(0, qs - 4):qs] if pre else text[max(0, ns - 4):ns]
     if before.endswith(t.not_after):
         return None
@@ -463,7 +468,7 @@ def _quantity(text: str, m, t: _Tables) -> Optional[Quantity]:
     number_start = ns
     if sign_mark:
         sign = t.signs[sign_mark]
-        number_start = m.start("sign")
+        number_start = spans[_SIGN][0]
     return Quantity(
         start=qs, end=unit_end + (len(post) if post else 0),
         number_start=number_start, number_end=ne, value=value * sign, unit=unit, approx=approx,
