@@ -103,8 +103,10 @@ def _tables() -> _Tables:
         rf"(?P<sign>{_alt(num['signs'])})?"
         rf"(?P<pct>{regex.escape(num['percent_before'])})?"
         rf"(?P<num>{number})"
-        rf"(?P<unit>{_alt(list(units) + list(aliases))})?"
-        rf"(?P<post>{_alt(data['approx']['after_unit'])})?")
+        # what follows is read ahead, not taken: the next match is searched from the number's end
+        # (a unit or 余 can hold number characters: 百分点, 万元) with one finditer
+        rf"(?=(?P<unit>{_alt(list(units) + list(aliases))})?"
+        rf"(?P<post>{_alt(data['approx']['after_unit'])})?)")
     return _Tables(
         pattern=pattern,
         digits={k: Decimal(v) for k, v in num["digits"].items()},
@@ -376,7 +378,7 @@ def read_numbers(text: str, start: int = 0, end: Optional[int] = None) -> list[N
     t = _tables()
     end = len(text) if end is None else end
     out: list[NumberReading] = []
-    for m in _matches(text, start, end, t):
+    for m in t.pattern.finditer(text, start, end):
         r = _read(m.group("num"), t)
         if r is None:
             continue
@@ -391,23 +393,12 @@ def read_numbers(text: str, start: int = 0, end: Optional[int] = None) -> list[N
 _SIGN, _NUM, _UNIT = 2, 4, 5  # the number pattern's groups (pre, sign, pct, num, unit, post) read by position
 
 
-def _matches(text: str, start: int, end: int, t: _Tables):
-    pos = start
-    while True:
-        m = t.pattern.search(text, pos, end)
-        if m is None:
-            return
-        yield m
-        spans = m.regs  # every group's span in one attribute read (cheaper than two calls)
-        pos = max(spans[_NUM][1], spans[0][0] + 1)
-
-
 def extract_quantities(text: str, start: int = 0, end: Optional[int] = None) -> list[Quantity]:
     """Every counted quantity in text[start:end]; years, dates, codes, ordinals and names are left out."""
     t = _tables()
     end = len(text) if end is None else end
     out: list[Quantity] = []
-    for m in _matches(text, start, end, t):
+    for m in t.pattern.finditer(text, start, end):
         q = _quantity(text, m, t)
         if q is not None and abs(q.value) < _LARGEST:
             out.append(q)
