@@ -261,9 +261,8 @@ def link_indicators(text: str, q: Quantity, prev_end: int = 0) -> list[Indicator
                 j = k
         return inds
     # nothing before the number: what follows it ("共205人参加了业务培训")
-    s, e = _after(text, q)
-    if e > s:
-        return [Indicator(text[s:e], s, e)]
+    if a_e > a_s:
+        return [Indicator(text[a_s:a_e], a_s, a_e)]
     return []
 
 
