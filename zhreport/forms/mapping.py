@@ -109,13 +109,13 @@ class _GiveUp(Exception):
 
 
 def first_chars(pattern: str) -> Optional[frozenset]:
-    """The characters every match of `pattern` starts with, or None when a match may be empty or
-    start with any character, or when the pattern uses syntax this small reader does not know
-    (flags, back-references, Unicode properties, ...). Where a set is given, a text holding none
-    of its characters has no match: the search can be skipped."""
+    """The characters every match of `pattern` (compiled without flags) starts with, or None when
+    a match may be empty or start with any character, or when the pattern uses syntax this small
+    reader does not know (flags, back-references, Unicode properties, ...). Where a set is given,
+    a text holding none of its characters has no match: the search can be skipped."""
     try:
         first, nullable, i = _alternation(pattern, 0)
-    except _GiveUp:
+    except (_GiveUp, ValueError):  # ValueError: a group name left open
         return None
     if i != len(pattern) or nullable or first is None:
         return None
