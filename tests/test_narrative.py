@@ -117,6 +117,60 @@ def test_broken_rule_is_an_error_naming_file_and_line(text, words):
         assert w in str(exc.value)
 
 
+@pytest.mark.parametrize("pattern, first", [
+    ("维持|驳回", {"维", "驳"}),
+    ("上一?年度?(?:的)?(?:结转|转结)", {"上"}),
+    ("(?:共)?(?:公开|发布)信息$", {"共", "公", "发"}),
+    ("当面(?:申请|提交)?$|^当面", {"当"}),
+    ("收取[^，,]*费|收费", {"收"}),
+    ("(?P<a>[a-c])x{2,}", {"a", "b", "c"}),
+    ("(?<=申请)公开", {"公"}),
+    ("a{0,3}b", {"a", "b"}),
+    (r"\.5|\n", {".", "\n"}),
+    ("^$", None),  # matches the empty text
+    ("(?:其他)?", None),
+    ("[^，]x", None),  # any character may open a match
+    (r"\d+件", None),
+    ("(?i)ab", None),  # syntax the reader does not know: no prefilter
+    (r"(申请)\1", None),
+    (r"\p{Han}", None),
+    ("x{}", None),
+])
+def test_first_characters_of_a_pattern(pattern, first):
+    from zhreport.forms.mapping import first_chars
+
+    assert first_chars(pattern) == (None if first is None else frozenset(first))
+
+
+def test_a_text_without_a_patterns_first_characters_has_no_match():
+    """first_chars is exact: every match of every shipped indicator pattern starts with one of its
+    characters, on texts made of the patterns' own words and characters."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    import regex
+
+    from zhreport.forms.mapping import first_chars, load_rules
+
+    patterns = sorted({r.ind.pattern for t in ("gov2008", "gov2019", "gov2021") for r in load_rules(t).rules})
+    assert sum(first_chars(p) is not None for p in patterns) >= len(patterns) - 1  # all but '^$'
+    pieces = sorted({w for p in patterns for w in regex.findall(r"[^\\|()\[\]?*+{}^$.:]+", p)}
+                    | {c for p in patterns for c in p} | set("，的了 "))
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.lists(st.sampled_from(pieces), max_size=5).map("".join), st.sampled_from(patterns))
+    def check(text, source):
+        pat, first = regex.compile(source), first_chars(source)
+        if first is None:
+            return
+        for m in pat.finditer(text, overlapped=True):
+            assert m.end() > m.start() and text[m.start()] in first
+        if first.isdisjoint(text):
+            assert pat.search(text) is None
+
+    check()
+
+
 def test_shipped_rules_load():
     from zhreport.forms.mapping import load_rules
 
@@ -124,10 +178,10 @@ def test_shipped_rules_load():
         assert load_rules(t).rules
 
 
-def test_the_joined_indicator_pattern_only_skips_rules_that_cannot_match(dev_cases):
-    """The one search per unit that rules out numbers no rule can map gives the same fields as
-    trying every rule, and so do the rules an indicator admits read lazily and kept between
-    numbers: on every number of the development reports, in both scripts."""
+def test_the_first_character_index_only_skips_rules_that_cannot_match(dev_cases):
+    """Reading only the rules whose indicator pattern may start with one of the indicator's
+    characters gives the same fields as trying every rule, and so do the rules an indicator admits
+    read lazily and kept between numbers: on every number of the development reports, in both scripts."""
     from zhreport import pipeline
     from zhreport.forms.mapping import load_rules
 
@@ -161,12 +215,80 @@ def test_the_joined_indicator_pattern_only_skips_rules_that_cannot_match(dev_cas
 
         rules.admitting.cache_clear()
         gated = fields()
-        saved, rules.any_ind = rules.any_ind, {}
+        rules._candidates = lambda unit, ind: rules.by_unit.get(unit, rules.any_unit)  # every rule
         rules.admitting.cache_clear()
         try:
             assert fields() == gated
             assert fields(fresh=True) == gated
         finally:
-            rules.any_ind = saved
+            del rules._candidates
             rules.admitting.cache_clear()
         assert sum(f is not None for f in gated) > 100
+
+
+def test_similarity_ranks_the_two_best_fields_as_a_full_ranking_does(dev_cases):
+    """The paraphrase scorer's two best (score, field) pairs, found from the bigrams an indicator
+    shares, are the first two of every field ranked by its best Dice coefficient."""
+    from zhreport.forms.mapping import _bigrams, _core, load_rules
+
+    for tid in ("gov2008", "gov2019"):
+        sim = load_rules(tid).similar
+        for c in dev_cases[:6]:
+            text = c["text"]
+            for i in range(0, len(text) - 8, 7):
+                indicator = text[i:i + 3 + i % 6]
+                ib = _bigrams(_core(indicator))
+                full = sorted(((max((2 * len(ib & pb) / (len(ib) + len(pb)) for _p, pb in phrases), default=0.0), fid)
+                               for fid, phrases in sim.targets.items()), reverse=True)
+                assert sim.score(indicator) == (full[:2] if ib else [])
+
+
+def test_words_statements_found_from_the_first_place_any_can_start(dev_cases):
+    """Each zero (and implied) pattern searched from the joined patterns' first match finds what a
+    search of the whole text finds (lookbehinds still read the text before that match), on every
+    development report in both scripts."""
+    from zhreport.forms.mapping import NarrativeRules, load_rules
+    from zhreport.normalize import normalize
+
+    made = NarrativeRules({"zeros": [{"pattern": "(?<=本年度)未收到[^。]{0,6}申请", "fields": ["a"]},
+                                     {"pattern": "^无复议", "fields": ["b"]},
+                                     {"pattern": "无诉讼", "fields": ["c"]}]})
+    text = "本年度未收到政府信息公开申请。无复议，无诉讼。"
+    assert made.any_zero is not None
+    assert [(c.field, text[c.start:c.end]) for c in made.zero_claims(text)] == [("a", "未收到政府信息公开申请"),
+                                                                                 ("c", "无诉讼")]
+    texts = [normalize(t).text for c in dev_cases for t in (c["text"], to_traditional_chars(c["text"]))]
+    for tid in ("gov2008", "gov2019", "gov2021"):
+        rules = load_rules(tid)
+        joined = [rules.zero_claims(t) for t in texts]
+        saved, rules.any_zero = rules.any_zero, None
+        try:
+            assert [rules.zero_claims(t) for t in texts] == joined
+        finally:
+            rules.any_zero = saved
+        assert sum(map(len, joined)) > 20
+
+    calls = []  # (rules, text, stated) of every report's implied statements
+    real = NarrativeRules.implied_claims
+
+    def record(self, text, stated):
+        calls.append((self, text, list(stated)))
+        return real(self, text, stated)
+
+    NarrativeRules.implied_claims = record
+    try:
+        for c in dev_cases:
+            for t in (c["text"], to_traditional_chars(c["text"])):
+                zhreport.extract(t)
+    finally:
+        NarrativeRules.implied_claims = real
+    joined = [rules.implied_claims(text, stated) for rules, text, stated in calls]
+    saved = {id(r): (r, r.any_implied) for r, _t, _s in calls}
+    for r, _joined in saved.values():
+        r.any_implied = None
+    try:
+        assert [rules.implied_claims(text, stated) for rules, text, stated in calls] == joined
+    finally:
+        for r, pattern in saved.values():
+            r.any_implied = pattern
+    assert sum(map(len, joined)) > 5

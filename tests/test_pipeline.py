@@ -157,3 +157,34 @@ def test_extract_never_raises_on_mutated_report(seed_text):
             assert text[f.start:f.end] == f.text
         r.to_dict()
     check()
+
+
+def test_table_spans_are_the_lines_of_each_rows_label_and_value(dev_cases):
+    """The tables' spans (the last line found reused for the next cell) are the merged lines from
+    each cell's label to its value, as found line by line for every cell."""
+    from zhreport import pipeline
+    from zhreport.forms.schema import load_template
+    from zhreport.forms.table_text import scan
+    from zhreport.forms.tables import read_cells
+    from zhreport.normalize import normalize
+
+    def line_of(text, pos):
+        return text.rfind("\n", 0, pos) + 1, (text.find("\n", pos) + 1 or len(text) + 1) - 1
+
+    checked = 0
+    for c in dev_cases:
+        text = normalize(c["text"]).text
+        tables = scan(text)
+        tid, _notes = pipeline._template(text, pipeline.detect_year(text), None, tables)
+        cells = read_cells(tables, load_template(tid)) if tid else []
+        lines = sorted((line_of(text, min(x.label_span[0], x.start))[0], line_of(text, max(x.label_span[1], x.end))[1])
+                       for x in cells)
+        merged = []
+        for s, e in lines:
+            if merged and s <= merged[-1][1] + 1:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+            else:
+                merged.append((s, e))
+        assert pipeline._table_spans(text, cells) == merged
+        checked += len(cells)
+    assert checked > 200

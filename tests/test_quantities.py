@@ -194,3 +194,63 @@ def test_written_integers_read_back(n, form):
     assert parse_number(written) == n, written
     (q,) = extract_quantities("共受理" + written + "件，")
     assert q.value == n and q.number_text == written
+
+
+def test_the_number_groups_read_by_position_are_the_named_ones():
+    """_quantity reads the match's spans by group number (one attribute read): the numbers must
+    be those of the pattern's named groups, and the spans those the names give."""
+    from zhreport import quantities
+
+    t = quantities._tables()
+    names = t.pattern.groupindex
+    assert (names["sign"], names["num"], names["unit"]) == (quantities._SIGN, quantities._NUM, quantities._UNIT)
+    m = t.pattern.search("减少－3件以上")
+    assert m.regs[quantities._SIGN] == m.span("sign") == (2, 3)
+    assert m.regs[quantities._NUM] == m.span("num") == (3, 4)
+    assert m.regs[quantities._UNIT] == m.span("unit") == (4, 5)
+
+
+def test_one_finditer_finds_what_searches_from_each_numbers_end_find(dev_cases):
+    """The unit and approximation after a number are read ahead, not taken, so that one finditer
+    goes on from the number's end: the same matches (spans and groups) as a pattern that takes
+    them, searched again from each number's end, on the development reports and on runs of
+    numerals, units and approximation words."""
+    import regex
+
+    from zhreport import quantities
+    from zhreport.normalize import normalize
+
+    t = quantities._tables()
+    source = t.pattern.pattern
+    assert "(?=(?P<unit>" in source and source.endswith(")")
+    taking = regex.compile(source.replace("(?=(?P<unit>", "(?P<unit>")[:-1])
+
+    def searched(text):
+        out, pos = [], 0
+        while True:
+            m = taking.search(text, pos)
+            if m is None:
+                return out
+            out.append((m.start(), m.regs[1:], m.groups()))
+            pos = max(m.end("num"), m.start() + 1)
+
+    def found(text):
+        return [(m.start(), m.regs[1:], m.groups()) for m in t.pattern.finditer(text)]
+
+    # the 百 of a unit is searched again (a finditer of the taking pattern would skip it)
+    assert found("增长2个百分点") == searched("增长2个百分点") and len(found("增长2个百分点")) == 2
+    n = 0
+    for c in dev_cases:
+        text = normalize(c["text"]).text
+        assert found(text) == searched(text)
+        n += len(found(text))
+    assert n > 1000
+    pieces = ["1", "20", "3.5", "1,234", "百分之", "约", "近", "-", "一", "十", "百", "万", "亿", "余", "多", "几",
+              "点", "五", "件", "个百分点", "百分点", "万元", "人次", "以上", "左右", "%", "年", "，", "a", " "]
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.sampled_from(pieces), max_size=8).map("".join))
+    def check(text):
+        assert found(text) == searched(text)
+
+    check()

@@ -148,25 +148,25 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
         e -= 1
     if e <= s:
         return s, s
+    # a word to shed may open or close it: the words decide; else (the text opens with no lead
+    # word nor digit, a year's start, and ends with no trail word) no word of it can be shed
     if text.startswith(leads, s, e) or text[s].isdigit() or text.endswith(trails, s, e):
-        words = segment(text, s, e)  # a word to shed may open or close it: the words decide
-    else:  # the first word is no lead word and the last no trail word: nothing to shed
-        words = [(text[s:e], s, e)]
-    i, j = 0, len(words)
-    while i < j:
-        w = words[i][0]
-        if w in lead_set or w.isspace() or w in _QUOTES or _YEARISH.fullmatch(w) or \
-                (w.isdigit() and i + 1 < j and words[i + 1][0] in ("年", "年度", "月")):
-            i += 1
-        elif w in ("年", "年度", "月") and i > 0 and words[i - 1][0].isdigit():
-            i += 1
-        else:
-            break
-    while j > i and (words[j - 1][0] in trail_set or words[j - 1][0].isspace() or words[j - 1][0] in _QUOTES):
-        j -= 1
-    if i >= j:
-        return s, s
-    s, e = words[i][1], words[j - 1][2]
+        words = segment(text, s, e)
+        i, j = 0, len(words)
+        while i < j:
+            w = words[i][0]
+            if w in lead_set or w.isspace() or w in _QUOTES or _YEARISH.fullmatch(w) or \
+                    (w.isdigit() and i + 1 < j and words[i + 1][0] in ("年", "年度", "月")):
+                i += 1
+            elif w in ("年", "年度", "月") and i > 0 and words[i - 1][0].isdigit():
+                i += 1
+            else:
+                break
+        while j > i and (words[j - 1][0] in trail_set or words[j - 1][0].isspace() or words[j - 1][0] in _QUOTES):
+            j -= 1
+        if i >= j:
+            return s, s
+        s, e = words[i][1], words[j - 1][2]
     m = _TRAILING_VERB.search(text, s, e)
     if m is not None:
         e = m.start()
@@ -261,9 +261,8 @@ def link_indicators(text: str, q: Quantity, prev_end: int = 0) -> list[Indicator
                 j = k
         return inds
     # nothing before the number: what follows it ("共205人参加了业务培训")
-    s, e = _after(text, q)
-    if e > s:
-        return [Indicator(text[s:e], s, e)]
+    if a_e > a_s:
+        return [Indicator(text[a_s:a_e], a_s, a_e)]
     return []
 
 

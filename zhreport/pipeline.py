@@ -169,9 +169,13 @@ def _table_spans(text: str, cells: list[TableCell]) -> list[tuple[int, int]]:
     """The lines the tables were read from, each row from its label to its value (normalised
     offsets, sorted, merged): no narrative facts there."""
     spans = []
+    line = (0, -1)  # the last line found: a row's cells mostly stand on it
     for c in cells:
         first, last = min(c.label_span[0], c.start), max(c.label_span[1], c.end)
-        spans.append((_line_span(text, first)[0], _line_span(text, last)[1]))
+        s = line[0] if line[0] <= first <= line[1] else _line_span(text, first)[0]
+        if not line[0] <= last <= line[1]:
+            line = _line_span(text, last)
+        spans.append((s, line[1]))
     merged: list[tuple[int, int]] = []
     for s, e in sorted(spans):
         if merged and s <= merged[-1][1] + 1:

@@ -103,8 +103,10 @@ def _tables() -> _Tables:
         rf"(?P<sign>{_alt(num['signs'])})?"
         rf"(?P<pct>{regex.escape(num['percent_before'])})?"
         rf"(?P<num>{number})"
-        rf"(?P<unit>{_alt(list(units) + list(aliases))})?"
-        rf"(?P<post>{_alt(data['approx']['after_unit'])})?")
+        # what follows is read ahead, not taken: the next match is searched from the number's end
+        # (a unit or 余 can hold number characters: 百分点, 万元) with one finditer
+        rf"(?=(?P<unit>{_alt(list(units) + list(aliases))})?"
+        rf"(?P<post>{_alt(data['approx']['after_unit'])})?)")
     return _Tables(
         pattern=pattern,
         digits={k: Decimal(v) for k, v in num["digits"].items()},
@@ -376,7 +378,7 @@ def read_numbers(text: str, start: int = 0, end: Optional[int] = None) -> list[N
     t = _tables()
     end = len(text) if end is None else end
     out: list[NumberReading] = []
-    for m in _matches(text, start, end, t):
+    for m in t.pattern.finditer(text, start, end):
         r = _read(m.group("num"), t)
         if r is None:
             continue
@@ -388,14 +390,7 @@ def read_numbers(text: str, start: int = 0, end: Optional[int] = None) -> list[N
     return out
 
 
-def _matches(text: str, start: int, end: int, t: _Tables):
-    pos = start
-    while True:
-        m = t.pattern.search(text, pos, end)
-        if m is None:
-            return
-        yield m
-        pos = max(m.end("num"), m.start() + 1)
+_SIGN, _NUM, _UNIT = 2, 4, 5  # the number pattern's groups (pre, sign, pct, num, unit, post) read by position
 
 
 def extract_quantities(text: str, start: int = 0, end: Optional[int] = None) -> list[Quantity]:
@@ -403,7 +398,7 @@ def extract_quantities(text: str, start: int = 0, end: Optional[int] = None) -> 
     t = _tables()
     end = len(text) if end is None else end
     out: list[Quantity] = []
-    for m in _matches(text, start, end, t):
+    for m in t.pattern.finditer(text, start, end):
         q = _quantity(text, m, t)
         if q is not None and abs(q.value) < _LARGEST:
             out.append(q)
@@ -417,16 +412,18 @@ def _quantity(text: str, m, t: _Tables) -> Optional[Quantity]:
     pre, sign_mark, pct, num, unit, post = m.groups()  # one call: most matches are rejected at once
     if unit is None and not pct and t.big.keys().isdisjoint(num):
         return None  # a bare number (most matches: codes, ordinals, years), told apart cheaply
-    ns, ne = m.span("num")
+    spans = m.regs
+    qs = spans[0][0]
+    ns, ne = spans[_NUM]
     run = num
-    unit_end = m.end("unit") if unit else ne
+    unit_end = spans[_UNIT][1] if unit else ne
     if not unit:
         post = None
     if pct:
         unit, unit_end, post = "%", ne, None
     unit = t.aliases.get(unit, unit)
-    arabic = any(c.isdigit() for c in num)
-    if unit is None and not (arabic and any(c in t.big for c in num)):
+    arabic = any(map(str.isdigit, num))
+    if unit is None and not (arabic and not t.big.keys().isdisjoint(num)):
         return None  # a bare number: a code, an ordinal, a year (万/亿 after digits make a count)
     if unit == "元":  # 48.6万元, 五万元, 4.78万亿元: the magnitude before 元 is part of the money unit
         k = len(num)
@@ -444,7 +441,6 @@ def _quantity(text: str, m, t: _Tables) -> Optional[Quantity]:
     if unit is not None and not pct:
         if post is None and text.startswith(t.not_followed.get(unit, ()), unit_end, unit_end + 4):
             return None
-    qs = m.start()
     before = text[max(0, qs - 4):qs] if pre else text[max(0, ns - 4):ns]
     if before.endswith(t.not_after):
         return None
@@ -463,7 +459,7 @@ def _quantity(text: str, m, t: _Tables) -> Optional[Quantity]:
     number_start = ns
     if sign_mark:
         sign = t.signs[sign_mark]
-        number_start = m.start("sign")
+        number_start = spans[_SIGN][0]
     return Quantity(
         start=qs, end=unit_end + (len(post) if post else 0),
         number_start=number_start, number_end=ne, value=value * sign, unit=unit, approx=approx,

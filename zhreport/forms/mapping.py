@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import threading
 from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from itertools import chain, repeat
 from typing import Optional
 
 import regex
@@ -51,6 +53,7 @@ class _Rule:
     sign: Optional["regex.Pattern"] = None
     money: bool = False
     none_next: Optional["regex.Pattern"] = None
+    ind_first: Optional[frozenset] = None  # the characters a match of ind can start with (None: any)
 
 
 class _Admitted:
@@ -95,16 +98,187 @@ def _compile(p: Optional[str]):
     return regex.compile(p) if p else None
 
 
-def _either(rules: list) -> Optional["regex.Pattern"]:
-    """A pattern that matches wherever one of the rules' indicator patterns matches (None when
-    they cannot be joined: a pattern with back-references or global flags keeps its own search)."""
-    sources = list(dict.fromkeys(r.ind.pattern for r in rules))
-    if not sources or any(regex.search(r"\\[1-9]|\(\?[a-zA-Z]+\)", p) for p in sources):
+# ---------------------------------------------------------------- first characters of a pattern
+_ANY_ESCAPES = set("dDwWsS")  # classes that hold (nearly) any character: no prefilter
+_BOUNDS = regex.compile(r"\{(\d*)(?:,\d*)?\}")  # a repetition's bounds: {2}, {0,10}, {1,}
+_LITERAL_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "f": "\f", "v": "\v"}
+
+
+class _GiveUp(Exception):
+    pass
+
+
+def first_chars(pattern: str) -> Optional[frozenset]:
+    """The characters every match of `pattern` (compiled without flags) starts with, or None when
+    a match may be empty or start with any character, or when the pattern uses syntax this small
+    reader does not know (flags, back-references, Unicode properties, ...). Where a set is given,
+    a text holding none of its characters has no match: the search can be skipped."""
+    try:
+        first, nullable, i = _alternation(pattern, 0)
+    except (_GiveUp, ValueError):  # ValueError: a group name left open
+        return None
+    if i != len(pattern) or nullable or first is None:
+        return None
+    return frozenset(first)
+
+
+def _alternation(p: str, i: int):
+    """(first characters or None for any, can be empty, position after) of `a|b|…` up to ')' or the end."""
+    first, nullable, i = _sequence(p, i)
+    while i < len(p) and p[i] == "|":
+        f2, n2, i = _sequence(p, i + 1)
+        first = None if first is None or f2 is None else first | f2
+        nullable = nullable or n2
+    return first, nullable, i
+
+
+def _sequence(p: str, i: int):
+    first: Optional[set] = set()
+    nullable = True
+    while i < len(p) and p[i] not in "|)":
+        f, n, i = _item(p, i)
+        if nullable:  # every item before could be empty: this one's characters may open a match
+            first = None if first is None or f is None else first | f
+            nullable = n
+    return first, nullable, i
+
+
+def _item(p: str, i: int):
+    first, nullable, i = _atom(p, i)
+    if i < len(p) and p[i] in "?*+{":
+        c = p[i]
+        if c == "{":
+            m = _BOUNDS.match(p, i)
+            if m is None or m.group() in ("{}", "{,}"):  # no bounds: literal text
+                raise _GiveUp
+            least = int(m.group(1) or 0)
+            i = m.end()
+        else:
+            least = 1 if c == "+" else 0
+            i += 1
+        if least == 0:
+            nullable = True
+        if i < len(p) and p[i] in "?+":  # lazy or possessive: the same characters
+            i += 1
+    return first, nullable, i
+
+
+def _atom(p: str, i: int):
+    c = p[i]
+    if c == "(":
+        if p.startswith("(?:", i):
+            i += 3
+        elif p.startswith("(?P<", i):
+            i = p.index(">", i) + 1
+        elif p.startswith(("(?=", "(?!", "(?<=", "(?<!"), i):  # consumes nothing
+            _f, _n, i = _alternation(p, i + (4 if p[i + 2] == "<" else 3))
+            if i >= len(p) or p[i] != ")":
+                raise _GiveUp
+            return set(), True, i + 1
+        elif p.startswith("(?", i):
+            raise _GiveUp  # flags, atomic groups, conditionals, ...
+        else:
+            i += 1
+        first, nullable, i = _alternation(p, i)
+        if i >= len(p) or p[i] != ")":
+            raise _GiveUp
+        return first, nullable, i + 1
+    if c == "[":
+        return _char_class(p, i)
+    if c in "^$":
+        return set(), True, i + 1
+    if c == ".":
+        return None, False, i + 1
+    if c == "\\":
+        ch, i = _escape(p, i)
+        return ch, False, i
+    if c in "*+?{)|":
+        raise _GiveUp
+    return {c}, False, i + 1
+
+
+def _escape(p: str, i: int):
+    """One escape at p[i] ('\\'): (its characters or None for a class of any, position after)."""
+    if i + 1 >= len(p):
+        raise _GiveUp
+    c = p[i + 1]
+    if c in _ANY_ESCAPES:
+        return None, i + 2
+    if c in _LITERAL_ESCAPES:
+        return {_LITERAL_ESCAPES[c]}, i + 2
+    if c.isascii() and not c.isalnum():
+        return {c}, i + 2
+    raise _GiveUp  # back-references, Unicode properties, word boundaries, code points, ...
+
+
+def _char_class(p: str, i: int):
+    i += 1
+    negated = i < len(p) and p[i] == "^"  # holds nearly any character
+    i += negated
+    chars: Optional[set] = set()
+    start = i
+    while True:
+        if i >= len(p):
+            raise _GiveUp
+        c = p[i]
+        if c == "]" and i > start:
+            return None if negated else chars, False, i + 1
+        if c == "[":
+            raise _GiveUp  # nested sets (regex's version 1) or a POSIX class
+        if c == "\\":
+            one, i = _escape(p, i)
+        else:
+            one, i = {c}, i + 1
+        if one is not None and len(one) == 1 and i + 1 < len(p) and p[i] == "-" and p[i + 1] != "]":
+            lo = next(iter(one))
+            if p[i + 1] == "\\":
+                hi, i = _escape(p, i + 1)
+            else:
+                hi, i = {p[i + 1]}, i + 2
+            if hi is None or len(hi) != 1:
+                raise _GiveUp
+            hi_c = next(iter(hi))
+            if ord(hi_c) - ord(lo) > 4096:
+                one = None
+            else:
+                one = {chr(k) for k in range(ord(lo), ord(hi_c) + 1)}
+        chars = None if chars is None or one is None else chars | one
+
+
+def _joined(sources: list[str]) -> Optional["regex.Pattern"]:
+    """A pattern that matches where one of the patterns matches (None when they cannot be joined:
+    a pattern with back-references or global flags keeps its own search)."""
+    sources = list(dict.fromkeys(sources))
+    if not sources or any(regex.search(r"\\[1-9]|\\g<|\(\?P=|\(\?[a-zA-Z]+\)", p) for p in sources):
         return None
     try:
         return regex.compile("|".join(f"(?:{p})" for p in sources))
     except regex.error:
         return None
+
+
+def _first_start(joined: Optional["regex.Pattern"], text: str) -> int:
+    """Where the first match of any of the joined patterns starts (-1: none; 0 when they are not
+    joined): no pattern matches before it, and its searches from there find what searches of the
+    whole text find (lookbehinds and '^' still read the text before it)."""
+    if joined is None:
+        return 0
+    first = joined.search(text)
+    return -1 if first is None else first.start()
+
+
+def _first_index(rules: list) -> tuple[dict, tuple]:
+    """The rules (by number) whose indicator pattern may start with each character, and those
+    that may start with any: an indicator holding none of a rule's first characters fails its search."""
+    by_char: dict[str, list[int]] = {}
+    unfiltered = []
+    for k, r in enumerate(rules):
+        if r.ind_first is None:
+            unfiltered.append(k)
+        else:
+            for c in r.ind_first:
+                by_char.setdefault(c, []).append(k)
+    return {c: tuple(ks) for c, ks in by_char.items()}, tuple(unfiltered)
 
 
 class NarrativeRules:
@@ -117,29 +291,41 @@ class NarrativeRules:
                   none=_compile(r.get("none")), none_ctx=_compile(r.get("none_ctx")),
                   topic=_plain(r.get("topic") or {}), units=frozenset(r["unit"]) if r.get("unit") else None,
                   after=_compile(r.get("after")), sign=_compile(r.get("sign")), money=bool(r.get("money")),
-                  none_next=_compile(r.get("none_next")))
+                  none_next=_compile(r.get("none_next")), ind_first=first_chars(r["ind"]))
             for r in data.get("rules") or [] if keep(r["field"])]
         # the rules a unit can meet, in their order: a number's unit rules most of them out at once
         units = {u for r in self.rules if r.units is not None for u in r.units}
         self.by_unit = {u: [r for r in self.rules if r.units is None or u in r.units] for u in units}
         self.any_unit = [r for r in self.rules if r.units is None]
-        # per unit, one pattern that matches where any of its rules' indicator patterns does: half the
-        # numbers meet no rule, and one search tells so instead of one per rule
-        self.any_ind = {u: _either(rs) for u, rs in self.by_unit.items()}
+        # per unit, its rules by the characters their indicator patterns start with: most indicators
+        # hold the first characters of a few rules only, and the others need no search
+        self.first_index = {u: _first_index(rs) for u, rs in self.by_unit.items()}
+        self.any_unit_index = _first_index(self.any_unit)
         self.zeros = [(regex.compile(z["pattern"]), [f for f in z["fields"] if keep(f)])
                       for z in data.get("zeros") or []]
+        # one search finds where the first zero statement may start: most texts hold one late or none
+        self.any_zero = _joined([z.pattern for z, _f in self.zeros])
         self.implied = [(regex.compile(i["pattern"]), i["field"], i["from"], _compile(i.get("only_if")))
                         for i in data.get("implied") or [] if keep(i["field"])]
+        self.any_implied = _joined([i[0].pattern for i in self.implied])  # as any_zero
         self.similar = similar
         # the rules an indicator text admits (its unit's rules whose ind matches and none does
         # not), with their signs: indicators recur within a report and across a batch
         self.admitting = lru_cache(maxsize=8192)(self._admitting)
 
     def _admitting(self, unit: Optional[str], indicator: str) -> "_Admitted":
-        either = self.any_ind.get(unit)
-        if either is not None and not either.search(indicator):
-            return _Admitted(indicator, ())
-        return _Admitted(indicator, self.by_unit.get(unit, self.any_unit))
+        return _Admitted(indicator, self._candidates(unit, indicator))
+
+    def _candidates(self, unit: Optional[str], indicator: str) -> list:
+        """The unit's rules, in order, whose indicator pattern may match: those that may start with
+        one of the indicator's characters (or with any)."""
+        rules = self.by_unit.get(unit)
+        if rules is None:
+            rules, (by_char, unfiltered) = self.any_unit, self.any_unit_index
+        else:
+            by_char, unfiltered = self.first_index[unit]
+        picked = set(unfiltered).union(*map(by_char.get, set(indicator), repeat(())))
+        return [rules[k] for k in sorted(picked)]
 
     # -------------------------------------------------------------- numeric facts
     def topic_at(self, text: str, pos: int, group: str) -> Optional[str]:
@@ -193,9 +379,12 @@ class NarrativeRules:
 
     # -------------------------------------------------------------- statements in words
     def zero_claims(self, text: str) -> list[Claim]:
-        out = []
+        out: list[Claim] = []
+        start = _first_start(self.any_zero, text)
+        if start < 0:
+            return out
         for pat, fields in self.zeros:
-            for m in pat.finditer(text):
+            for m in pat.finditer(text, start):
                 out.extend(Claim(f, Decimal(0), m.start(), m.end(), "zero") for f in fields)
         return out
 
@@ -217,12 +406,17 @@ class NarrativeRules:
         for items in by_field.values():
             in_order = in_order and all(a[0] <= b[0] for a, b in zip(items, items[1:]))
             items.sort(key=lambda t: (t[0], t[1]))
+        start = None  # where the first implied statement may start, found when a pattern is read
         for pat, fld, src, only_if in self.implied:
             items = by_field.get(src)
             if not items:
                 continue
+            if start is None:
+                start = _first_start(self.any_implied, text)
+            if start < 0:
+                break
             positions = [t[0] for t in items]
-            for m in pat.finditer(text):
+            for m in pat.finditer(text, start):
                 if not ends:
                     ends = [e.start() for e in _SENTENCE_BREAK.finditer(text)] or [len(text)]
                 k = bisect_left(ends, m.start())
@@ -303,6 +497,7 @@ class _Similar:
             for k, (_p, pb) in enumerate(phrases):
                 for gram in pb:
                     self.by_gram.setdefault(gram, []).append((fid, k, len(pb)))
+        self.fields_last_first = sorted(self.targets, reverse=True)
         self.needs = needs
         self.score = lru_cache(maxsize=4096)(self._score)  # indicators recur within a report and a batch
         self.threshold = threshold
@@ -310,21 +505,25 @@ class _Similar:
         self.units = units
 
     def _score(self, indicator: str) -> list[tuple[float, str]]:
-        """Each field's best similarity to the indicator's core, best first."""
+        """The two best (similarity to the indicator's core, field) pairs, best first (as a sort of
+        every field's pair would give them; a field sharing no bigram scores 0)."""
         ib = _bigrams(_core(indicator))
         if not ib:
             return []
-        shared: dict[tuple[str, int], list] = {}
-        for gram in ib:
-            for fid, k, size in self.by_gram.get(gram, ()):
-                hit = shared.setdefault((fid, k), [0, size])
-                hit[0] += 1
-        best = dict.fromkeys(self.targets, 0.0)
-        for (fid, _k), (n, size) in shared.items():
+        # how many of its bigrams each phrase shares with the indicator (counted in C)
+        shared = Counter(chain.from_iterable(map(self.by_gram.get, ib, repeat(()))))
+        best: dict[str, float] = {}
+        for (fid, _k, size), n in shared.items():
             s = 2 * n / (len(ib) + size)
-            if s > best[fid]:
+            if s > best.get(fid, 0.0):
                 best[fid] = s
-        return sorted(((v, fid) for fid, v in best.items()), reverse=True)
+        ranked = sorted([(v, fid) for fid, v in best.items()], reverse=True)[:2]  # the few fields sharing one
+        for fid in self.fields_last_first:  # fewer than two fields scored: the last fields score 0
+            if len(ranked) >= 2:
+                break
+            if fid not in best:
+                ranked.append((0.0, fid))
+        return ranked
 
     def best(self, indicator: str, unit: Optional[str], ctx: str) -> Optional[str]:
         if unit not in self.units or len(indicator) < 3:
@@ -353,7 +552,7 @@ def _core(text: str) -> str:
 
 def _bigrams(text: str) -> frozenset:
     t = _NOT_HAN.sub("", text)
-    return frozenset(t[i:i + 2] for i in range(len(t) - 1))
+    return frozenset(map(str.__add__, t, t[1:]))  # each character joined to the next
 
 
 _COLUMN_WORDS = regex.compile(r"^(?:总计)$")
