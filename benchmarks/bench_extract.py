@@ -52,12 +52,13 @@ def clear_text_caches() -> int:
                     n += 1
     from zhreport.forms import mapping
 
-    for tid in ("gov2008", "gov2019", "gov2021"):  # per-template similarity caches live on the rules object
-        rules = mapping.load_rules(tid)
-        for v in vars(rules).values():
-            if isinstance(v, functools._lru_cache_wrapper):
-                v.cache_clear()
-                n += 1
+    for tid in ("gov2008", "gov2019", "gov2021"):  # per-template caches live on the rules object
+        rules = mapping.load_rules(tid)  # and on its paraphrase matcher
+        for owner in (rules, rules.similar):
+            for v in vars(owner).values() if owner is not None else ():
+                if isinstance(v, functools._lru_cache_wrapper):
+                    v.cache_clear()
+                    n += 1
     return n
 
 
