@@ -20,7 +20,7 @@ from .gbk import drop_first, plausible, read_as, tables, unmapped_flags
 # loses lines and applies wrong repairs, and the seed page comes out otherwise
 FIRST_N, MIDDLE_N, FINAL_N, ROW_N = 8, 16, 10, 16
 ANY_N = 50  # characters tried for a last character whose trail byte is lost
-_NO_ROW = ((), (), ())  # the ranked_steps row of no items
+_NO_ROW = ((), (), (), ())  # the ranked_steps row of no items
 
 
 def layer_items(kind: str, arg: int, trail: Optional[int], by_lead: dict, by_trail: dict) -> list:
@@ -78,7 +78,6 @@ class Layers:
     def __init__(self, lm: CharLM):
         self.lm = lm
         self._memo: dict = {}
-        self._steps: dict = {}  # (prev char, id(items)) -> (steps, items)
         self._rows: dict = {}  # (prev char, id(items)) -> ranked_steps row
         self._char_codes: dict = {}  # id(items) -> (their characters' code points, items)
         self._weights: dict = {}
@@ -169,18 +168,11 @@ class Layers:
     def _first_rows_asked(self, first: tuple, trail: Optional[int], reading: Optional[str]) -> list:
         return [(c, self.final(u, trail, reading)) for u, c in first] + [(c, self.middle(u)) for u, c in first]
 
-    def steps(self, prev: str, items: tuple) -> list:
-        """lm.steps from prev to the items' characters (memoised per page)."""
-        key = (prev, id(items))
-        got = self._steps.get(key)
-        if got is None:
-            got = self._steps[key] = (self.lm.steps(prev, [it[-1] for it in items]), items)
-        return got[0]
-
     def ranked_steps(self, rows: list) -> list:
         """For each (prev char, items): the model's step costs from prev to the items' characters,
-        best first, as (costs, item indexes), ties in item order. Memoised per page (a row recurs
-        across the runs and steps of a page); the missing rows are scored in one call."""
+        best first, as (costs, item indexes, items, the costs in item order), ties in item order.
+        Memoised per page (a row recurs across the runs and steps of a page); the missing rows are
+        scored in one call."""
         out = self.scored_rows(rows)
         if all(out):
             return out
@@ -203,7 +195,7 @@ class Layers:
             # short, so sorting it in Python costs less than numpy's fixed charge per call
             order = sorted(range(n), key=row.__getitem__, reverse=True)
             # the items are kept with the row: the key holds their id
-            got[key] = ([row[j] for j in order], order, items)
+            got[key] = ([row[j] for j in order], order, items, row)
             at += n
         return self.scored_rows(rows)
 

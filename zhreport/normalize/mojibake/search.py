@@ -169,7 +169,11 @@ def _chains(layers: Layers, lm: CharLM, pi: int, group: dict, trail: Optional[in
     if not entering or not first:
         return []
     yield from ()  # a generator (see _lockstep) even when it returns at once
-    costs = [layers.steps(last, first) for last, _ok in entering]
+    # the steps into the first layer, and the first layer's rows (the page's: the same for every
+    # group), scored in one round
+    rows = yield from _scored(layers, [(last, first) for last, _ok in entering]
+                              + layers.first_rows_asked(pi, trail, reading))
+    costs = [row[3] for row in rows[:len(entering)]]
     per_char = WEIGHTS.per_char
 
     def first_paths(j: int, c1: str) -> list:
@@ -203,8 +207,7 @@ def _chains(layers: Layers, lm: CharLM, pi: int, group: dict, trail: Optional[in
                 if top is not None:
                     middles.append((node, top, layers.middle(uc[0])))
                     middle_nodes.append(uc)
-        if depth == 1:  # no end found yet, so every node of the first layer: its rows are the page's
-            yield from _scored(layers, layers.first_rows_asked(pi, trail, reading))
+        if depth == 1:  # no end found yet, so every node of the first layer: its rows, scored above
             by_node = layers.first_rows(pi, trail, reading)
             rows = [by_node[uc][0] for uc, _node in nodes] + [by_node[uc][1] for uc in middle_nodes]
         else:
@@ -232,7 +235,7 @@ def _merged(tops: list, rows: list):
     first, ties in expansion then item order; rows[e] is a ranked_steps row, tops[e] None
     for an expansion left out."""
     heap = []
-    for e, (top, (costs, order, _items)) in enumerate(zip(tops, rows)):
+    for e, (top, (costs, order, _items, _raw)) in enumerate(zip(tops, rows)):
         if top is not None and costs:
             heap.append((-(top + costs[0]), e, order[0], 0))
     heapq.heapify(heap)
@@ -240,7 +243,7 @@ def _merged(tops: list, rows: list):
         neg, e, j, at = heap[0]
         yield -neg, e, j
         at += 1
-        costs, order, _items = rows[e]
+        costs, order, _items, _raw = rows[e]
         if at < len(costs):
             heapq.heapreplace(heap, (-(tops[e] + costs[at]), e, order[at], at))
         else:
