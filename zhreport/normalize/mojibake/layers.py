@@ -72,6 +72,18 @@ def preload(scripts=("hant", "hans")) -> None:
             global_top("final", u, None, script, ANY_N)
 
 
+class _CharWeights(dict):
+    """char -> its weight on the page, computed when first asked for."""
+
+    def __init__(self, weight):
+        super().__init__()
+        self.weight = weight
+
+    def __missing__(self, ch: str) -> float:
+        got = self[ch] = self.weight(ch)
+        return got
+
+
 class Layers:
     """The characters each layer may try on one page (memoised per page)."""
 
@@ -80,7 +92,7 @@ class Layers:
         self._memo: dict = {}
         self._rows: dict = {}  # (prev char, id(items)) -> ranked_steps row
         self._char_codes: dict = {}  # id(items) -> (their characters' code points, items)
-        self._weights: dict = {}
+        self._weights = _CharWeights(lm.char_weight)
         # the page's characters, as tables() holds the code table's
         self._doc_by_lead: dict = {}
         self._doc_by_trail: dict = {}
@@ -93,13 +105,6 @@ class Layers:
                 self._doc_by_lead.setdefault(b[0], []).append((b[1], c))
                 self._doc_by_trail.setdefault(b[1], []).append((b[0], c))
 
-    def _weight(self, item: tuple) -> float:
-        ch = item[-1]
-        got = self._weights.get(ch)
-        if got is None:
-            got = self._weights[ch] = self.lm.char_weight(ch)
-        return got
-
     def _top(self, kind: str, arg: int, trail: Optional[int], n: int) -> tuple:
         key = (kind, arg, trail)
         got = self._memo.get(key)
@@ -109,8 +114,11 @@ class Layers:
             if not own and not any(simplified_char(it[-1]) in self.lm.cache_uni for it in shared):
                 got = shared  # the page changes no weight: the process-wide order stands
             else:
-                # sorted first: equal weights keep one order whatever the process's string hashing
-                got = tuple(heapq.nlargest(n, sorted(set(shared).union(own)), key=self._weight))
+                # the n likeliest, equal weights in item order: one order whatever the process's
+                # string hashing (a sort of (-weight, item): nlargest over the sorted items, at once)
+                weights = self._weights
+                ranked = sorted([(-weights[it[-1]], it) for it in set(shared).union(own)])
+                got = tuple([it for _w, it in ranked[:n]])
             self._memo[key] = got
         return got
 
