@@ -20,7 +20,6 @@ from .gbk import drop_first, plausible, read_as, tables, unmapped_flags
 # loses lines and applies wrong repairs, and the seed page comes out otherwise
 FIRST_N, MIDDLE_N, FINAL_N, ROW_N = 8, 16, 10, 16
 ANY_N = 50  # characters tried for a last character whose trail byte is lost
-_NO_ROW = ((), (), (), ())  # the ranked_steps row of no items
 
 
 def layer_items(kind: str, arg: int, trail: Optional[int], by_lead: dict, by_trail: dict) -> list:
@@ -72,6 +71,34 @@ def preload(scripts=("hant", "hans")) -> None:
             global_top("final", u, None, script, ANY_N)
 
 
+class Row:
+    """The model's step costs from one character to a list of items' characters (a row of a
+    layer), in item order (costs); their ranking, best first, is made when first read past the
+    best: most rows are read only at their best item (a search merges many rows and stops early)."""
+
+    __slots__ = ("costs", "items", "best", "first", "_ranked")
+
+    def __init__(self, costs: list, items: tuple):
+        self.costs, self.items = costs, items
+        if costs:
+            self.best = max(costs)
+            self.first = costs.index(self.best)  # ties in item order
+        self._ranked = None
+
+    def ranked(self) -> tuple:
+        """(costs best first, their item indexes), ties in item order."""
+        if self._ranked is None:
+            costs = self.costs
+            # the sort is stable, also reversed; a row is short, so sorting it in Python costs
+            # less than numpy's fixed charge per call
+            self._ranked = (sorted(costs, reverse=True),
+                            sorted(range(len(costs)), key=costs.__getitem__, reverse=True))
+        return self._ranked
+
+
+_NO_ROW = Row([], ())  # the row of no items
+
+
 class _CharWeights(dict):
     """char -> its weight on the page, computed when first asked for."""
 
@@ -90,7 +117,7 @@ class Layers:
     def __init__(self, lm: CharLM):
         self.lm = lm
         self._memo: dict = {}
-        self._rows: dict = {}  # (prev char, id(items)) -> ranked_steps row
+        self._rows: dict = {}  # (prev char, id(items)) -> its Row
         self._char_codes: dict = {}  # id(items) -> (their characters' code points, items)
         self._weights = _CharWeights(lm.char_weight)
         # the page's characters, as tables() holds the code table's
@@ -157,13 +184,15 @@ class Layers:
         return self._top("final", u, trail, FINAL_N if trail is not None else ANY_N)
 
     def first_rows(self, lead: int, trail: Optional[int], reading: Optional[str]) -> dict:
-        """{(u, char) of first(lead): (its ranked_steps row to final(u, trail, reading), its row
-        to middle(u))}: the first layer of a chain is the same for every group of the page."""
+        """{(u, char) of first(lead): (its row to final(u, trail, reading), its row to middle(u))}:
+        the first layer of a chain is the same for every group of the page."""
         key = ("first_rows", lead, reading if reading is not None else trail)
         got = self._memo.get(key)
         if got is None:
             first = self.first(lead)
-            rows = self.ranked_steps(self._first_rows_asked(first, trail, reading))
+            asked = self._first_rows_asked(first, trail, reading)
+            self.score(asked)
+            rows = self.scored_rows(asked)
             got = self._memo[key] = {uc: (rows[j], rows[len(first) + j]) for j, uc in enumerate(first)}
         return got
 
@@ -176,18 +205,18 @@ class Layers:
     def _first_rows_asked(self, first: tuple, trail: Optional[int], reading: Optional[str]) -> list:
         return [(c, self.final(u, trail, reading)) for u, c in first] + [(c, self.middle(u)) for u, c in first]
 
-    def ranked_steps(self, rows: list) -> list:
-        """For each (prev char, items): the model's step costs from prev to the items' characters,
-        best first, as (costs, item indexes, items, the costs in item order), ties in item order.
-        Memoised per page (a row recurs across the runs and steps of a page); the missing rows are
-        scored in one call."""
-        out = self.scored_rows(rows)
-        if all(out):
-            return out
+    def score(self, rows: list) -> None:
+        """Score the rows (prev char, items) not scored yet, in one call of the array model
+        (memoised per page: a row recurs across the runs and steps of a page)."""
+        got = self._rows
         missing = {}
-        for (prev, items), row in zip(rows, out):
-            if row is None:
-                missing.setdefault((prev, id(items)), (prev, items))
+        for prev, items in rows:
+            if items:
+                key = (prev, id(items))
+                if key not in got:
+                    missing[key] = (prev, items)
+        if not missing:
+            return
         import numpy as np
 
         todo = list(missing.values())
@@ -195,20 +224,14 @@ class Layers:
         prev_codes = np.repeat([ord(prev) for prev, _items in todo], lens)
         costs = self.lm.step_array(prev_codes,
                                    np.concatenate([self._codes(items) for _prev, items in todo])).tolist()
-        got = self._rows
         at = 0
-        for key, (prev, items), n in zip(missing, todo, lens):
-            row = costs[at:at + n]
-            # best first, ties in item order (the sort is stable, also reversed); a row is
-            # short, so sorting it in Python costs less than numpy's fixed charge per call
-            order = sorted(range(n), key=row.__getitem__, reverse=True)
+        for key, (_prev, items), n in zip(missing, todo, lens):
             # the items are kept with the row: the key holds their id
-            got[key] = ([row[j] for j in order], order, items, row)
+            got[key] = Row(costs[at:at + n], items)
             at += n
-        return self.scored_rows(rows)
 
     def scored_rows(self, rows: list) -> list:
-        """ranked_steps of the rows scored so far, None for the others."""
+        """The Row of each (prev char, items) scored so far, None for the others."""
         got = self._rows
         return [got.get((prev, id(items))) if items else _NO_ROW for prev, items in rows]
 

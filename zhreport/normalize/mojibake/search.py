@@ -93,18 +93,18 @@ def _lockstep(searches: list, layers: Layers) -> list:
             except StopIteration as stop:
                 out[n] = stop.value
         if asked:
-            layers.ranked_steps(asked)
+            layers.score(asked)
         active = going
     return out
 
 
 def _scored(layers: Layers, rows: list):
-    """layers.ranked_steps(rows), once the rows not yet scored were asked for (yielded)."""
+    """layers.scored_rows(rows), once the rows not yet scored were asked for (yielded)."""
     got = layers.scored_rows(rows)
     if all(got):
         return got
-    yield rows
-    return layers.ranked_steps(rows)
+    yield [row for row, scored in zip(rows, got) if scored is None]
+    return layers.scored_rows(rows)
 
 
 # A path is a tuple (key, score, chars, drops): the restoration so far, its model score,
@@ -173,7 +173,7 @@ def _chains(layers: Layers, lm: CharLM, pi: int, group: dict, trail: Optional[in
     # group), scored in one round
     rows = yield from _scored(layers, [(last, first) for last, _ok in entering]
                               + layers.first_rows_asked(pi, trail, reading))
-    costs = [row[3] for row in rows[:len(entering)]]
+    costs = [row.costs for row in rows[:len(entering)]]
     per_char = WEIGHTS.per_char
 
     def first_paths(j: int, c1: str) -> list:
@@ -190,7 +190,7 @@ def _chains(layers: Layers, lm: CharLM, pi: int, group: dict, trail: Optional[in
         layer.append((uc, _Node(top, partial(first_paths, j, uc[1]), top if all_open else False)))
     # Only the `keep` best ends are returned, and a step costs at most 0 (a log-probability):
     # a node whose best path is already below the keep-th end found is not expanded. A node's
-    # steps are ranked once per page (layers.ranked_steps), so the expansions of a layer are
+    # steps are ranked once per page (layers.Row), so the expansions of a layer are
     # read best first, by merging.
     ends: list = []  # (key before the last per-char bonus, order found, char, node, cost)
     for depth in range(1, MAX_CHAIN + 1):
@@ -232,18 +232,18 @@ def _inner_paths(node: _Node, m: str, cost: float) -> list:
 
 def _merged(tops: list, rows: list):
     """(key, expansion, item) of expansions e with keys tops[e] + rows[e]'s step costs, best
-    first, ties in expansion then item order; rows[e] is a ranked_steps row, tops[e] None
-    for an expansion left out."""
+    first, ties in expansion then item order; rows[e] is a layers.Row, tops[e] None for an
+    expansion left out."""
     heap = []
-    for e, (top, (costs, order, _items, _raw)) in enumerate(zip(tops, rows)):
-        if top is not None and costs:
-            heap.append((-(top + costs[0]), e, order[0], 0))
+    for e, (top, row) in enumerate(zip(tops, rows)):
+        if top is not None and row.costs:
+            heap.append((-(top + row.best), e, row.first, 0))
     heapq.heapify(heap)
     while heap:
         neg, e, j, at = heap[0]
         yield -neg, e, j
         at += 1
-        costs, order, _items, _raw = rows[e]
+        costs, order = rows[e].ranked()
         if at < len(costs):
             heapq.heapreplace(heap, (-(tops[e] + costs[at]), e, order[at], at))
         else:
