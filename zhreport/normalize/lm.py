@@ -75,7 +75,8 @@ class CharLM:
     costs OTHER_SCRIPT_PENALTY in `step` and `char_weight`.
     """
 
-    def __init__(self, document: str = "", cache_weight: float = 2000.0, script: str = "mixed"):
+    def __init__(self, document: str = "", cache_weight: float = 2000.0, script: str = "mixed",
+                 simplified: str = ""):
         self.uni, self.bi, self.total = load_base()
         self.cache_bi: Counter = Counter()
         self.cache_uni: Counter = Counter()
@@ -86,7 +87,7 @@ class CharLM:
         self._arrays = None  # the page's counts as arrays, built by the first step_array call
         self.script = script
         if document:
-            self.add_document(document)
+            self.add_document(document, simplified)
 
     def set_script(self, script: str) -> None:
         self.script = script
@@ -102,10 +103,11 @@ class CharLM:
         n = self.uni.get(s, 0) + on_page * self.cache_weight
         return math.log(n + 1) + script_penalty(self.script, ch)
 
-    def add_document(self, text: str) -> None:
+    def add_document(self, text: str, simplified: str = "") -> None:
+        """Learn the page's text; `simplified` is to_simplified(text) when the caller has it."""
         self._steps.clear()
         self._arrays = None
-        s = to_simplified(text).translate(_WIDEN).replace("\n", EOL)
+        s = (simplified or to_simplified(text)).translate(_WIDEN).replace("\n", EOL)
         # the runs counted at once by the C loop of Counter.update (a page has a thousand), joined
         # by a character no run holds, whose counts are then dropped
         runs = "\0".join(_TEXT_RUN.findall(s))
@@ -242,13 +244,26 @@ class CharLM:
 
     def score(self, text: str, left: str = "") -> float:
         """log P of `text` (any script) given the character before it (no script penalty)."""
-        chars = to_simplified(left[-1:] + text).translate(_WIDEN)
-        prev = chars[0] if left else ""
-        total = 0.0
-        for c in chars[1:] if left else chars:
-            total += self._logp(prev, c, bool(self.cache_uni))
-            prev = c
-        return total
+        return self.scores([(text, left)])[0]
+
+    def scores(self, texts: list) -> list[float]:
+        """[score(text, left) for text, left in texts], converted in one OpenCC call (a text per
+        line: OpenCC's phrases never cross a line, and it keeps each line's length)."""
+        pieces = [left[-1:] + text for text, left in texts]
+        simplified = to_simplified("\n".join(pieces)).translate(_WIDEN)
+        cached = bool(self.cache_uni)
+        out = []
+        at = 0
+        for (_text, left), piece in zip(texts, pieces):
+            chars = simplified[at:at + len(piece)]
+            at += len(piece) + 1
+            prev = chars[0] if left else ""
+            total = 0.0
+            for c in chars[1:] if left else chars:
+                total += self._logp(prev, c, cached)
+                prev = c
+            out.append(total)
+        return out
 
     def end_of_line(self, last: str) -> float:
         """log P(the line ends | last character): labels and headings end lines, words rarely."""

@@ -117,6 +117,7 @@ class Layers:
     def __init__(self, lm: CharLM):
         self.lm = lm
         self._memo: dict = {}
+        self._class = drop_classes()
         self._rows: dict = {}  # (prev char, id(items)) -> its Row
         self._char_codes: dict = {}  # id(items) -> (their characters' code points, items)
         self._weights = _CharWeights(lm.char_weight)
@@ -166,13 +167,13 @@ class Layers:
 
     def middle(self, u: int) -> tuple:
         """(v, u2, char) after a dropped (u, v): a character inside a chain."""
-        u = drop_classes()[u]
+        u = self._class[u]
         got = self._memo.get(("middle", u, None))
         return self._top("middle", u, None, MIDDLE_N) if got is None else got
 
     def final(self, u: int, trail: Optional[int], reading: Optional[str] = None) -> tuple:
         """(v, char) after a dropped (u, v): the character that ends a chain."""
-        u = drop_classes()[u]
+        u = self._class[u]
         got = self._memo.get(("final", u, reading if reading is not None else trail))
         if got is not None:
             return got

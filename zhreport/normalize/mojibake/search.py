@@ -62,9 +62,10 @@ def run_candidates(text: str, lm: Optional[CharLM] = None) -> list[tuple[int, li
         return []
     # the page's own text teaches the model its vocabulary; a window is plenty
     clean = _mask_runs(text[:CACHE_CHARS], [i for i in starts if i < CACHE_CHARS])
+    simplified = to_simplified(clean)
     if lm is None:
-        lm = CharLM(clean)
-    lm.set_script(_page_script(clean))
+        lm = CharLM(clean, simplified=simplified)
+    lm.set_script(_page_script(clean, simplified))
     layers = Layers(lm)
     prefixes: dict = {}  # the searches of the page, by the text they read
     # a run costs milliseconds: past MAX_SEARCHED_RUNS (a hostile or huge input)
@@ -371,19 +372,20 @@ def _search(text: str, i: int, lm: CharLM, layers: Layers, prefixes: dict):
         if done and states and not any(at > k for at in seeds) and \
                 max(paths[0][0] for paths in states.values()) < max(path[0] for _end, path in done) - STOP_GAP:
             break
+    # the score of the text after each end, given the restoration's last character
+    context = dict.fromkeys((end + i, path[2][-1:]) for end, path in done)
+    within = []  # (end, last) followed by text on the line
+    for end, last in context:
+        if text[end:end + 1] not in ("", "\r", "\n"):
+            within.append((end, last))
+        else:  # the restoration ends the line: table labels and headings do, mid-phrase words do not
+            context[(end, last)] = lm.end_of_line(last)
+    for key, extra in zip(within, lm.scores([(text[end:end + 2], last) for end, last in within])):
+        context[key] = extra
     best: dict = {}
-    context: dict = {}
     for end, path in done:
         end += i
-        last = path[2][-1:]
-        extra = context.get((end, last))
-        if extra is None:
-            after = text[end:end + 2]
-            if after and after[0] not in "\r\n":
-                extra = lm.score(after, last)
-            else:  # the restoration ends the line: table labels and headings do, mid-phrase words do not
-                extra = lm.end_of_line(last)
-            context[(end, last)] = extra
+        extra = context[(end, path[2][-1:])]
         key = (path[2], end)
         sc = path[1] + extra
         if key not in best or best[key][1].bigram < sc:
@@ -520,10 +522,10 @@ def _step_at(text: str, k: int, states: dict, done: list, lm: CharLM, layers: La
     return dict(heapq.nlargest(BEAM, nxt.items(), key=lambda kv: kv[1][0][0]))
 
 
-def _page_script(clean: str) -> str:
-    """Script of the page's undamaged text; with too little evidence, traditional: the mirror
-    pipeline that cuts GBK bytes converts pages to traditional script first (artifacts notes)."""
-    simplified = to_simplified(clean)
+def _page_script(clean: str, simplified: str) -> str:
+    """Script of the page's undamaged text (simplified: its simplified form); with too little
+    evidence, traditional: the mirror pipeline that cuts GBK bytes converts pages to traditional
+    script first (artifacts notes)."""
     trad = sum(1 for a, b in zip(clean, simplified) if a != b)
     if trad >= 5:
         return detect_script(clean, simplified)
