@@ -4,6 +4,8 @@ brackets left unmatched, pinyin annotations that contradict the restored charact
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import reduce
+from operator import add
 from typing import Optional
 
 import regex
@@ -78,7 +80,7 @@ def word_scores(texts: list[str]) -> list[float]:
 
     best_logp = get_segmenter().best_logp
     seen: dict = {}  # Han run -> its segmentation's log P
-    other: dict = {}  # other character -> its cost
+    other = _SymbolCosts()  # other character -> its cost
     out = []
     # a text per line: OpenCC's phrases never cross a line, nor a non-Han character
     for text, simp in zip(texts, to_simplified("\n".join(texts)).split("\n")):
@@ -91,15 +93,19 @@ def word_scores(texts: list[str]) -> list[float]:
                 if got is None:
                     got = seen[s] = best_logp(s)
                 total += got
-            else:
-                for ch in part:
-                    got = other.get(ch)
-                    if got is None:
-                        got = other[ch] = symbol_logp(simplified_char(ch))
-                    total += got
+            else:  # total += each character's cost, in order
+                total = reduce(add, map(other.__getitem__, part), total)
             at += len(part)
         out.append(total)
     return out
+
+
+class _SymbolCosts(dict):
+    """character -> symbol_logp of its simplified form, computed when first asked for."""
+
+    def __missing__(self, ch: str) -> float:
+        got = self[ch] = symbol_logp(simplified_char(ch))
+        return got
 
 
 def form_labels(lines: list[str]) -> list[bool]:

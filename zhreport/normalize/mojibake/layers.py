@@ -99,18 +99,6 @@ class Row:
 _NO_ROW = Row([], ())  # the row of no items
 
 
-class _CharWeights(dict):
-    """char -> its weight on the page, computed when first asked for."""
-
-    def __init__(self, weight):
-        super().__init__()
-        self.weight = weight
-
-    def __missing__(self, ch: str) -> float:
-        got = self[ch] = self.weight(ch)
-        return got
-
-
 class Layers:
     """The characters each layer may try on one page (memoised per page)."""
 
@@ -120,7 +108,7 @@ class Layers:
         self._class = drop_classes()
         self._rows: dict = {}  # (prev char, id(items)) -> its Row
         self._char_codes: dict = {}  # id(items) -> (their characters' code points, items)
-        self._weights = _CharWeights(lm.char_weight)
+        self._weights: dict = {}  # char -> lm.char_weights
         # the page's characters, as tables() holds the code table's
         self._doc_by_lead: dict = {}
         self._doc_by_trail: dict = {}
@@ -144,8 +132,12 @@ class Layers:
             else:
                 # the n likeliest, equal weights in item order: one order whatever the process's
                 # string hashing (a sort of (-weight, item): nlargest over the sorted items, at once)
+                items = set(shared).union(own)
                 weights = self._weights
-                ranked = sorted([(-weights[it[-1]], it) for it in set(shared).union(own)])
+                new = [it[-1] for it in items if it[-1] not in weights]
+                if new:
+                    weights.update(zip(new, self.lm.char_weights(new)))
+                ranked = sorted([(-weights[it[-1]], it) for it in items])
                 got = tuple([it for _w, it in ranked[:n]])
             self._memo[key] = got
         return got
