@@ -198,18 +198,22 @@ def _chains(layers: Layers, lm: CharLM, pi: int, group: dict, trail: Optional[in
         if not layer:
             break
         nodes = sorted(layer, key=lambda un: -un[1].top)
-        floor = ends[keep - 1][0] if len(ends) >= keep else None
-        finals = [(c, node, layers.final(u, trail, reading)) for (u, c), node in nodes
-                  if floor is None or node.top > floor]
+        if depth == 1:  # no end found yet, so every node of the first layer: its lists and rows are
+            # the page's, scored above
+            by_node = layers.first_rows(pi, trail, reading)
+            finals = [(uc[1], node, by_node[uc][0].items) for uc, node in nodes]
+        else:
+            floor = ends[keep - 1][0] if len(ends) >= keep else None
+            finals = [(c, node, layers.final(u, trail, reading)) for (u, c), node in nodes
+                      if floor is None or node.top > floor]
         middles, middle_nodes = [], []
         if depth < MAX_CHAIN:  # ranked with the finals (one call), pruned once the ends are known
             for uc, node in nodes:
                 top = node.open_top()
                 if top is not None:
-                    middles.append((node, top, layers.middle(uc[0])))
+                    middles.append((node, top, by_node[uc][1].items if depth == 1 else layers.middle(uc[0])))
                     middle_nodes.append(uc)
-        if depth == 1:  # no end found yet, so every node of the first layer: its rows, scored above
-            by_node = layers.first_rows(pi, trail, reading)
+        if depth == 1:
             rows = [by_node[uc][0] for uc, _node in nodes] + [by_node[uc][1] for uc in middle_nodes]
         else:
             rows = yield from _scored(layers, [(c, items) for c, _node, items in finals]
