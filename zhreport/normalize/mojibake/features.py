@@ -4,7 +4,7 @@ brackets left unmatched, pinyin annotations that contradict the restored charact
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import reduce
+from functools import lru_cache, reduce
 from operator import add
 from typing import Optional
 
@@ -76,10 +76,6 @@ def word_score(text: str) -> float:
 def word_scores(texts: list[str]) -> list[float]:
     """word_score of each text; the texts are converted in one call and a Han run that
     recurs (the context around a run's candidates) is segmented once."""
-    from ...segment import get_segmenter
-
-    best_logp = get_segmenter().best_logp
-    seen: dict = {}  # Han run -> its segmentation's log P
     other = _SymbolCosts()  # other character -> its cost
     out = []
     # a text per line: OpenCC's phrases never cross a line, nor a non-Han character
@@ -88,16 +84,20 @@ def word_scores(texts: list[str]) -> list[float]:
         at = 0
         for j, part in enumerate(_HAN_SPLIT.split(text)):  # other characters, a Han run, others, ...
             if j % 2:
-                s = simp[at:at + len(part)]
-                got = seen.get(s)
-                if got is None:
-                    got = seen[s] = best_logp(s)
-                total += got
+                total += han_logp(simp[at:at + len(part)])
             else:  # total += each character's cost, in order
                 total = reduce(add, map(other.__getitem__, part), total)
             at += len(part)
         out.append(total)
     return out
+
+
+@lru_cache(maxsize=4096)  # a page's runs share their contexts, and pages share phrases
+def han_logp(run: str) -> float:
+    """log P of jieba's best segmentation of a run of Han characters."""
+    from ...segment import get_segmenter
+
+    return get_segmenter().best_logp(run)
 
 
 class _SymbolCosts(dict):

@@ -142,6 +142,16 @@ class Layers:
             self._memo[key] = got
         return got
 
+    def opening(self, trail: int, left: str) -> tuple:
+        """([char], [score]) of the characters whose trail byte is `trail` (a run's first character,
+        read after the lost lead byte), scored after the text `left` (its last character)."""
+        key = ("opening", trail, left[-1:])
+        got = self._memo.get(key)
+        if got is None:
+            chars = [ch for _a, ch in tables()[1].get(trail, [])]
+            got = self._memo[key] = (chars, self.lm.score_each(chars, left).tolist() if chars else [])
+        return got
+
     def row(self, lead: int, reading: Optional[str] = None) -> tuple:
         """(trail, char) of the lead byte's row: a character whose trail byte was lost."""
         if reading is None:

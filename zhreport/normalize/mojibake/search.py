@@ -22,7 +22,7 @@ from ..convert import detect_script, to_simplified
 from ..lm import CharLM
 from .features import Candidate, describe
 from .forward import fold
-from .gbk import PUNCT_BYTES, gbk_pair, plausible, tables, units
+from .gbk import PUNCT_BYTES, gbk_pair, plausible, units
 from .layers import ROW_N, Layers
 from .selection import WEIGHTS
 
@@ -348,7 +348,7 @@ def _search(text: str, i: int, lm: CharLM, layers: Layers, prefixes: dict):
     prefix = _Prefix(text, i, prefixes)
     got = prefix.recall()
     if got is None:
-        states, seeds, done = _start(text, i, lm)
+        states, seeds, done = _start(text, i, lm, layers)
         prefix.keep(states, seeds, done)
     else:
         states, seeds, done = got
@@ -444,14 +444,12 @@ class _Prefix:
                                   {k - i: list(v) for k, v in seeds.items()}, list(done))
 
 
-def _start(text: str, i: int, lm: CharLM) -> tuple:
+def _start(text: str, i: int, lm: CharLM, layers: Layers) -> tuple:
     """The states after the run's '?' and punctuation, the seeds by position, the complete paths."""
     p0, p1 = PUNCT_BYTES[text[i + 1]]
-    _by_lead, by_trail = tables()
     left = text[max(0, i - 3):i]
     at_line_start = i == 0 or text[i - 1] == "\n"
-    firsts = [ch for _a, ch in by_trail.get(p0, [])]  # distinct characters: a state each
-    first_scores = lm.score_each(firsts, left).tolist() if firsts else []
+    firsts, first_scores = layers.opening(p0, left)  # distinct characters: a state each
     paths = [_path(sc + INDENT_BONUS if at_line_start and ch == "\u3000" else sc, ch, 0)
              for ch, sc in zip(firsts, first_scores)]
     states = {(p1, path[2]): [path] for path in heapq.nlargest(START_N, paths, key=lambda path: path[0])}
@@ -464,8 +462,7 @@ def _start(text: str, i: int, lm: CharLM) -> tuple:
         # '??。' can also be a character (L, A3) before a '。' (A1 A3): the mirror cut before
         # A3 A1 and before A1 A3, so the second '?' is the piece of one byte A3 between the
         # cuts, and the '。' was read in step: the character alone is the restoration
-        lone = [ch for _a, ch in by_trail.get(0xA3, [])]
-        for ch, sc in zip(lone, first_scores if p0 == 0xA3 else lm.score_each(lone, left).tolist()):
+        for ch, sc in zip(*layers.opening(0xA3, left)):
             done.append((2, _path(sc, ch, 0)))
     return states, seeds, done
 
