@@ -97,15 +97,22 @@ class CharLM:
         """How likely the page holds each character (log count, the page's own characters weighted
         cache_weight), for choosing which characters a search tries first."""
         cache_uni, uni, script, weight = self.cache_uni, self.uni, self.script, self.cache_weight
+        table = _simplified_table()
         out = []
         for ch in chars:
-            s = simplified_char(ch)
+            o = ord(ch)
+            s = table[o] if o < 0x10000 else simplified_char(ch)
             on_page = cache_uni.get(s, 0)
             if not on_page:  # the same figure as for any page: shared by the process
                 out.append(base_char_weight(ch, script))
             else:
                 out.append(math.log(uni.get(s, 0) + on_page * weight + 1) + script_penalty(script, ch))
         return out
+
+    def holds_any(self, chars) -> bool:
+        """Whether the page's text holds any of the characters (in simplified script)."""
+        cache_uni, table = self.cache_uni, _simplified_table()
+        return any((table[o] if (o := ord(ch)) < 0x10000 else simplified_char(ch)) in cache_uni for ch in chars)
 
     def add_document(self, text: str, simplified: str = "") -> None:
         """Learn the page's text; `simplified` is to_simplified(text) when the caller has it."""

@@ -12,7 +12,7 @@ import heapq
 from functools import lru_cache
 from typing import Optional
 
-from ..lm import CharLM, base_char_weight, simplified_char
+from ..lm import CharLM, base_char_weight
 from .gbk import drop_first, plausible, read_as, tables, unmapped_flags
 
 # characters tried per layer: FIRST_N 8, FINAL_N 10, ROW_N 16 and ANY_N 50 keep every tune, case and
@@ -107,7 +107,7 @@ class Layers:
         self._memo: dict = {}
         self._class = drop_classes()
         self._rows: dict = {}  # (prev char, id(items)) -> its Row
-        self._char_codes: dict = {}  # id(items) -> (their characters' code points, items)
+        self._item_chars: dict = {}  # id(items) -> (their characters as a string, items)
         self._weights: dict = {}  # char -> lm.char_weights
         # the page's characters, as tables() holds the code table's
         self._doc_by_lead: dict = {}
@@ -127,7 +127,7 @@ class Layers:
         if got is None:
             shared = global_top(kind, arg, trail, self.lm.script, n)
             own = layer_items(kind, arg, trail, self._doc_by_lead, self._doc_by_trail)
-            if not own and not any(simplified_char(it[-1]) in self.lm.cache_uni for it in shared):
+            if not own and not self.lm.holds_any([it[-1] for it in shared]):
                 got = shared  # the page changes no weight: the process-wide order stands
             else:
                 # the n likeliest, equal weights in item order: one order whatever the process's
@@ -225,8 +225,9 @@ class Layers:
         todo = list(missing.values())
         lens = [len(items) for _prev, items in todo]
         prev_codes = np.repeat([ord(prev) for prev, _items in todo], lens)
-        costs = self.lm.step_array(prev_codes,
-                                   np.concatenate([self._codes(items) for _prev, items in todo])).tolist()
+        # the items' characters read at once, as code points (UTF-32)
+        chars = "".join([self._chars(items) for _prev, items in todo]).encode("utf-32-le")
+        costs = self.lm.step_array(prev_codes, np.frombuffer(chars, dtype=np.uint32).astype(np.int64)).tolist()
         at = 0
         for key, (_prev, items), n in zip(missing, todo, lens):
             # the items are kept with the row: the key holds their id
@@ -238,13 +239,11 @@ class Layers:
         got = self._rows
         return [got.get((prev, id(items))) if items else _NO_ROW for prev, items in rows]
 
-    def _codes(self, items: tuple):
-        """The code points of the items' characters, as an array (memoised per page: a list of
-        items is scored from many characters)."""
-        got = self._char_codes.get(id(items))
+    def _chars(self, items: tuple) -> str:
+        """The items' characters as a string (memoised per page: a list of items is scored from
+        many characters)."""
+        got = self._item_chars.get(id(items))
         if got is None:
-            import numpy as np
-
-            # the items are kept with their codes: the key is their id
-            got = self._char_codes[id(items)] = (np.array([ord(it[-1]) for it in items], dtype=np.int64), items)
+            # the items are kept with their characters: the key is their id
+            got = self._item_chars[id(items)] = ("".join([it[-1] for it in items]), items)
         return got[0]
