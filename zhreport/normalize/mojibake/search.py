@@ -104,8 +104,11 @@ def _scored(layers: Layers, rows: list):
     got = layers.scored_rows(rows)
     if all(got):
         return got
-    yield [row for row, scored in zip(rows, got) if scored is None]
-    return layers.scored_rows(rows)
+    missing = [j for j, row in enumerate(got) if row is None]
+    yield [rows[j] for j in missing]
+    for j, row in zip(missing, layers.scored_rows([rows[j] for j in missing])):
+        got[j] = row
+    return got
 
 
 # A path is a tuple (key, score, chars, drops): the restoration so far, its model score,
@@ -185,10 +188,12 @@ def _chains(layers: Layers, lm: CharLM, pi: int, group: dict, trail: Optional[in
     # a path list's first path has the best key, and adding a cost keeps the order of keys
     bests = [ok[0][0] for _last, ok in entering]
     all_open = max(p[3] for _last, ok in entering for p in ok) < MAX_DROPS - 1
-    layer = []  # ((trail byte, char), node) of the characters before a dropped pair
-    for j, uc in enumerate(first):
-        top = max(b + (cost[j] + per_char) for b, cost in zip(bests, costs))
-        layer.append((uc, _Node(top, partial(first_paths, j, uc[1]), top if all_open else False)))
+    # each first character's best key over the entering states
+    by_state = [[b + (c + per_char) for c in cost] for b, cost in zip(bests, costs)]
+    tops = by_state[0] if len(by_state) == 1 else list(map(max, *by_state))
+    # ((trail byte, char), node) of the characters before a dropped pair
+    layer = [(uc, _Node(top, partial(first_paths, j, uc[1]), top if all_open else False))
+             for j, (uc, top) in enumerate(zip(first, tops))]
     # Only the `keep` best ends are returned, and a step costs at most 0 (a log-probability):
     # a node whose best path is already below the keep-th end found is not expanded. A node's
     # steps are ranked once per page (layers.Row), so the expansions of a layer are
