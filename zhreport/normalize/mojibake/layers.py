@@ -194,8 +194,10 @@ class Layers:
         if got is None:
             first = self.first(lead)
             asked = self._first_rows_asked(first, trail, reading)
-            self.score(asked)
-            rows = self.scored_rows(asked)
+            rows = self.scored_rows(asked)  # a search asks for them first (first_rows_asked)
+            if not all(rows):
+                self.score(asked)
+                rows = self.scored_rows(asked)
             got = self._memo[key] = {uc: (rows[j], rows[len(first) + j]) for j, uc in enumerate(first)}
         return got
 
