@@ -72,12 +72,13 @@ class CharLM:
     """log P of simplified text under base counts + a document cache.
 
     `script` ('hant', 'hans' or 'mixed') is the page's: a character of the other script
-    costs OTHER_SCRIPT_PENALTY in `step` and `char_weight`.
+    costs OTHER_SCRIPT_PENALTY in `step` and `char_weights`.
     """
 
-    def __init__(self, document: str = "", cache_weight: float = 2000.0, script: str = "mixed"):
+    def __init__(self, document: str = "", cache_weight: float = 2000.0, script: str = "mixed",
+                 simplified: str = ""):
         self.uni, self.bi, self.total = load_base()
-        self.cache_bi: Counter = Counter()
+        self.cache_bi: Counter = Counter()  # by pair_code
         self.cache_uni: Counter = Counter()
         self.doc_chars: set = set()  # the document's characters as written (either script)
         self.cache_weight = cache_weight  # a page character's weight when choosing which characters to try
@@ -86,36 +87,50 @@ class CharLM:
         self._arrays = None  # the page's counts as arrays, built by the first step_array call
         self.script = script
         if document:
-            self.add_document(document)
+            self.add_document(document, simplified)
 
     def set_script(self, script: str) -> None:
         self.script = script
         self._steps.clear()
 
-    def char_weight(self, ch: str) -> float:
-        """How likely the page holds ch (log count, the page's own characters weighted
+    def char_weights(self, chars) -> list[float]:
+        """How likely the page holds each character (log count, the page's own characters weighted
         cache_weight), for choosing which characters a search tries first."""
-        s = simplified_char(ch)
-        on_page = self.cache_uni.get(s, 0)
-        if not on_page:  # the same figure as for any page: shared by the process
-            return base_char_weight(ch, self.script)
-        n = self.uni.get(s, 0) + on_page * self.cache_weight
-        return math.log(n + 1) + script_penalty(self.script, ch)
+        cache_uni, uni, script, weight = self.cache_uni, self.uni, self.script, self.cache_weight
+        table = _simplified_table()
+        out = []
+        for ch in chars:
+            o = ord(ch)
+            s = table[o] if o < 0x10000 else simplified_char(ch)
+            on_page = cache_uni.get(s, 0)
+            if not on_page:  # the same figure as for any page: shared by the process
+                out.append(base_char_weight(ch, script))
+            else:
+                out.append(math.log(uni.get(s, 0) + on_page * weight + 1) + script_penalty(script, ch))
+        return out
 
-    def add_document(self, text: str) -> None:
+    def holds_any(self, chars) -> bool:
+        """Whether the page's text holds any of the characters (in simplified script)."""
+        cache_uni, table = self.cache_uni, _simplified_table()
+        return any((table[o] if (o := ord(ch)) < 0x10000 else simplified_char(ch)) in cache_uni for ch in chars)
+
+    def add_document(self, text: str, simplified: str = "") -> None:
+        """Learn the page's text; `simplified` is to_simplified(text) when the caller has it."""
         self._steps.clear()
         self._arrays = None
-        s = to_simplified(text).translate(_WIDEN).replace("\n", EOL)
-        # the runs counted at once by the C loop of Counter.update (a page has a thousand), joined
-        # by a character no run holds, whose counts are then dropped
-        runs = "\0".join(_TEXT_RUN.findall(s))
-        self.cache_uni.update(runs)
-        self.cache_bi.update(map(str.__add__, runs, runs[1:]))  # their pairs
-        self.cache_uni.pop("\0", None)
-        for pair in [pair for pair in self.cache_bi if "\0" in pair]:
-            del self.cache_bi[pair]
+        s = (simplified or to_simplified(text)).translate(_WIDEN).replace("\n", EOL)
+        # the runs counted at once (a page has a thousand), as code points: joined by a character
+        # no run holds, which is left out of the counts and of the pairs
+        import numpy as np
+
+        codes = _code_points("\0".join(_TEXT_RUN.findall(s)))
+        chars, counts = np.unique(codes[codes != 0], return_counts=True)
+        self.cache_uni.update(dict(zip(map(chr, chars.tolist()), counts.tolist())))
+        pairs = ((codes[:-1] << 21) | codes[1:])[(codes[:-1] != 0) & (codes[1:] != 0)]  # pair_code
+        pairs, counts = np.unique(pairs, return_counts=True)
+        self.cache_bi.update(dict(zip(pairs.tolist(), counts.tolist())))
         self._cache_total = max(1, sum(self.cache_uni.values()))
-        self.doc_chars.update(_HAN_CHAR.findall(text))
+        self.doc_chars.update(filter(_is_han, set(text)))
 
     def _logp(self, a: str, b: str, cached: bool) -> float:
         """log P(b | a) for model characters (a may be ''): bigram interpolated with the unigram,
@@ -138,7 +153,7 @@ class CharLM:
             doc_a = cache_uni.get(a, 0) if a else 0
             p_doc = cache_uni.get(b, 0) / self._cache_total
             if doc_a:
-                p = ((1 - CACHE_BIGRAM - CACHE_UNIGRAM) * p + CACHE_BIGRAM * self.cache_bi.get(a + b, 0) / doc_a
+                p = ((1 - CACHE_BIGRAM - CACHE_UNIGRAM) * p + CACHE_BIGRAM * self.cache_bi.get(pair_code(a, b), 0) / doc_a
                      + CACHE_UNIGRAM * p_doc)
             else:
                 p = (1 - CACHE_UNIGRAM) * p + CACHE_UNIGRAM * p_doc
@@ -242,13 +257,26 @@ class CharLM:
 
     def score(self, text: str, left: str = "") -> float:
         """log P of `text` (any script) given the character before it (no script penalty)."""
-        chars = to_simplified(left[-1:] + text).translate(_WIDEN)
-        prev = chars[0] if left else ""
-        total = 0.0
-        for c in chars[1:] if left else chars:
-            total += self._logp(prev, c, bool(self.cache_uni))
-            prev = c
-        return total
+        return self.scores([(text, left)])[0]
+
+    def scores(self, texts: list) -> list[float]:
+        """[score(text, left) for text, left in texts], converted in one OpenCC call (a text per
+        line: OpenCC's phrases never cross a line, and it keeps each line's length)."""
+        pieces = [left[-1:] + text for text, left in texts]
+        simplified = to_simplified("\n".join(pieces)).translate(_WIDEN)
+        cached = bool(self.cache_uni)
+        out = []
+        at = 0
+        for (_text, left), piece in zip(texts, pieces):
+            chars = simplified[at:at + len(piece)]
+            at += len(piece) + 1
+            prev = chars[0] if left else ""
+            total = 0.0
+            for c in chars[1:] if left else chars:
+                total += self._logp(prev, c, cached)
+                prev = c
+            out.append(total)
+        return out
 
     def end_of_line(self, last: str) -> float:
         """log P(the line ends | last character): labels and headings end lines, words rarely."""
@@ -343,11 +371,10 @@ def _code_points(text: str):
 
 
 def _pair_arrays(counts: dict):
-    """Bigram counts as sorted keys (a << 21 | b) and their values."""
+    """Bigram counts by pair_code as sorted keys and their values."""
     import numpy as np
 
-    pairs = _code_points("".join(counts)).reshape(-1, 2)  # every key is two characters
-    keys = (pairs[:, 0] << 21) | pairs[:, 1]
+    keys = np.fromiter(counts, dtype=np.int64, count=len(counts))
     vals = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
     order = np.argsort(keys, kind="stable")
     return keys[order], vals[order]
@@ -433,7 +460,6 @@ def _lm_char(c: str) -> str:
 
 # runs of running text: Han, the end of a line and the full-width/CJK punctuation
 _TEXT_RUN = re.compile(f"[\u4e00-\u9fff\u3400-\u4dbf{EOL}\u2010-\u206f\u3001-\u303f\uff01-\uff5e]+")
-_HAN_CHAR = re.compile("[\u4e00-\u9fff\u3400-\u4dbf]")
 
 
 def _is_han(c: str) -> bool:

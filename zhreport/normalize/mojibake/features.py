@@ -4,6 +4,8 @@ brackets left unmatched, pinyin annotations that contradict the restored charact
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache, reduce
+from operator import add
 from typing import Optional
 
 import regex
@@ -74,11 +76,7 @@ def word_score(text: str) -> float:
 def word_scores(texts: list[str]) -> list[float]:
     """word_score of each text; the texts are converted in one call and a Han run that
     recurs (the context around a run's candidates) is segmented once."""
-    from ...segment import get_segmenter
-
-    best_logp = get_segmenter().best_logp
-    seen: dict = {}  # Han run -> its segmentation's log P
-    other: dict = {}  # other character -> its cost
+    other = _SymbolCosts()  # other character -> its cost
     out = []
     # a text per line: OpenCC's phrases never cross a line, nor a non-Han character
     for text, simp in zip(texts, to_simplified("\n".join(texts)).split("\n")):
@@ -86,20 +84,28 @@ def word_scores(texts: list[str]) -> list[float]:
         at = 0
         for j, part in enumerate(_HAN_SPLIT.split(text)):  # other characters, a Han run, others, ...
             if j % 2:
-                s = simp[at:at + len(part)]
-                got = seen.get(s)
-                if got is None:
-                    got = seen[s] = best_logp(s)
-                total += got
-            else:
-                for ch in part:
-                    got = other.get(ch)
-                    if got is None:
-                        got = other[ch] = symbol_logp(simplified_char(ch))
-                    total += got
+                total += han_logp(simp[at:at + len(part)])
+            else:  # total += each character's cost, in order
+                total = reduce(add, map(other.__getitem__, part), total)
             at += len(part)
         out.append(total)
     return out
+
+
+@lru_cache(maxsize=4096)  # a page's runs share their contexts, and pages share phrases
+def han_logp(run: str) -> float:
+    """log P of jieba's best segmentation of a run of Han characters."""
+    from ...segment import get_segmenter
+
+    return get_segmenter().best_logp(run)
+
+
+class _SymbolCosts(dict):
+    """character -> symbol_logp of its simplified form, computed when first asked for."""
+
+    def __missing__(self, ch: str) -> float:
+        got = self[ch] = symbol_logp(simplified_char(ch))
+        return got
 
 
 def form_labels(lines: list[str]) -> list[bool]:

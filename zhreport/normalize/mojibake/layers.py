@@ -12,7 +12,7 @@ import heapq
 from functools import lru_cache
 from typing import Optional
 
-from ..lm import CharLM, base_char_weight, simplified_char
+from ..lm import CharLM, base_char_weight
 from .gbk import drop_first, plausible, read_as, tables, unmapped_flags
 
 # characters tried per layer: FIRST_N 8, FINAL_N 10, ROW_N 16 and ANY_N 50 keep every tune, case and
@@ -20,7 +20,6 @@ from .gbk import drop_first, plausible, read_as, tables, unmapped_flags
 # loses lines and applies wrong repairs, and the seed page comes out otherwise
 FIRST_N, MIDDLE_N, FINAL_N, ROW_N = 8, 16, 10, 16
 ANY_N = 50  # characters tried for a last character whose trail byte is lost
-_NO_ROW = ((), (), ())  # the ranked_steps row of no items
 
 
 def layer_items(kind: str, arg: int, trail: Optional[int], by_lead: dict, by_trail: dict) -> list:
@@ -72,16 +71,44 @@ def preload(scripts=("hant", "hans")) -> None:
             global_top("final", u, None, script, ANY_N)
 
 
+class Row:
+    """The model's step costs from one character to a list of items' characters (a row of a
+    layer), in item order (costs); their ranking, best first, is made when first read past the
+    best: most rows are read only at their best item (a search merges many rows and stops early)."""
+
+    __slots__ = ("costs", "items", "best", "first", "_ranked")
+
+    def __init__(self, costs: list, items: tuple):
+        self.costs, self.items = costs, items
+        if costs:
+            self.best = max(costs)
+            self.first = costs.index(self.best)  # ties in item order
+        self._ranked = None
+
+    def ranked(self) -> tuple:
+        """(costs best first, their item indexes), ties in item order."""
+        if self._ranked is None:
+            costs = self.costs
+            # the sort is stable, also reversed; a row is short, so sorting it in Python costs
+            # less than numpy's fixed charge per call
+            self._ranked = (sorted(costs, reverse=True),
+                            sorted(range(len(costs)), key=costs.__getitem__, reverse=True))
+        return self._ranked
+
+
+_NO_ROW = Row([], ())  # the row of no items
+
+
 class Layers:
     """The characters each layer may try on one page (memoised per page)."""
 
     def __init__(self, lm: CharLM):
         self.lm = lm
         self._memo: dict = {}
-        self._steps: dict = {}  # (prev char, id(items)) -> (steps, items)
-        self._rows: dict = {}  # (prev char, id(items)) -> ranked_steps row
-        self._char_codes: dict = {}  # id(items) -> (their characters' code points, items)
-        self._weights: dict = {}
+        self._class = drop_classes()
+        self._rows: dict = {}  # (prev char, id(items)) -> its Row
+        self._item_chars: dict = {}  # id(items) -> (their characters as a string, items)
+        self._weights: dict = {}  # char -> lm.char_weights
         # the page's characters, as tables() holds the code table's
         self._doc_by_lead: dict = {}
         self._doc_by_trail: dict = {}
@@ -94,25 +121,35 @@ class Layers:
                 self._doc_by_lead.setdefault(b[0], []).append((b[1], c))
                 self._doc_by_trail.setdefault(b[1], []).append((b[0], c))
 
-    def _weight(self, item: tuple) -> float:
-        ch = item[-1]
-        got = self._weights.get(ch)
-        if got is None:
-            got = self._weights[ch] = self.lm.char_weight(ch)
-        return got
-
     def _top(self, kind: str, arg: int, trail: Optional[int], n: int) -> tuple:
         key = (kind, arg, trail)
         got = self._memo.get(key)
         if got is None:
             shared = global_top(kind, arg, trail, self.lm.script, n)
             own = layer_items(kind, arg, trail, self._doc_by_lead, self._doc_by_trail)
-            if not own and not any(simplified_char(it[-1]) in self.lm.cache_uni for it in shared):
+            if not own and not self.lm.holds_any([it[-1] for it in shared]):
                 got = shared  # the page changes no weight: the process-wide order stands
             else:
-                # sorted first: equal weights keep one order whatever the process's string hashing
-                got = tuple(heapq.nlargest(n, sorted(set(shared).union(own)), key=self._weight))
+                # the n likeliest, equal weights in item order: one order whatever the process's
+                # string hashing (a sort of (-weight, item): nlargest over the sorted items, at once)
+                items = set(shared).union(own)
+                weights = self._weights
+                new = [it[-1] for it in items if it[-1] not in weights]
+                if new:
+                    weights.update(zip(new, self.lm.char_weights(new)))
+                ranked = sorted([(-weights[it[-1]], it) for it in items])
+                got = tuple([it for _w, it in ranked[:n]])
             self._memo[key] = got
+        return got
+
+    def opening(self, trail: int, left: str) -> tuple:
+        """([char], [score]) of the characters whose trail byte is `trail` (a run's first character,
+        read after the lost lead byte), scored after the text `left` (its last character)."""
+        key = ("opening", trail, left[-1:])
+        got = self._memo.get(key)
+        if got is None:
+            chars = [ch for _a, ch in tables()[1].get(trail, [])]
+            got = self._memo[key] = (chars, self.lm.score_each(chars, left).tolist() if chars else [])
         return got
 
     def row(self, lead: int, reading: Optional[str] = None) -> tuple:
@@ -132,13 +169,13 @@ class Layers:
 
     def middle(self, u: int) -> tuple:
         """(v, u2, char) after a dropped (u, v): a character inside a chain."""
-        u = drop_classes()[u]
+        u = self._class[u]
         got = self._memo.get(("middle", u, None))
         return self._top("middle", u, None, MIDDLE_N) if got is None else got
 
     def final(self, u: int, trail: Optional[int], reading: Optional[str] = None) -> tuple:
         """(v, char) after a dropped (u, v): the character that ends a chain."""
-        u = drop_classes()[u]
+        u = self._class[u]
         got = self._memo.get(("final", u, reading if reading is not None else trail))
         if got is not None:
             return got
@@ -150,13 +187,17 @@ class Layers:
         return self._top("final", u, trail, FINAL_N if trail is not None else ANY_N)
 
     def first_rows(self, lead: int, trail: Optional[int], reading: Optional[str]) -> dict:
-        """{(u, char) of first(lead): (its ranked_steps row to final(u, trail, reading), its row
-        to middle(u))}: the first layer of a chain is the same for every group of the page."""
+        """{(u, char) of first(lead): (its row to final(u, trail, reading), its row to middle(u))}:
+        the first layer of a chain is the same for every group of the page."""
         key = ("first_rows", lead, reading if reading is not None else trail)
         got = self._memo.get(key)
         if got is None:
             first = self.first(lead)
-            rows = self.ranked_steps(self._first_rows_asked(first, trail, reading))
+            asked = self._first_rows_asked(first, trail, reading)
+            rows = self.scored_rows(asked)  # a search asks for them first (first_rows_asked)
+            if not all(rows):
+                self.score(asked)
+                rows = self.scored_rows(asked)
             got = self._memo[key] = {uc: (rows[j], rows[len(first) + j]) for j, uc in enumerate(first)}
         return got
 
@@ -169,56 +210,42 @@ class Layers:
     def _first_rows_asked(self, first: tuple, trail: Optional[int], reading: Optional[str]) -> list:
         return [(c, self.final(u, trail, reading)) for u, c in first] + [(c, self.middle(u)) for u, c in first]
 
-    def steps(self, prev: str, items: tuple) -> list:
-        """lm.steps from prev to the items' characters (memoised per page)."""
-        key = (prev, id(items))
-        got = self._steps.get(key)
-        if got is None:
-            got = self._steps[key] = (self.lm.steps(prev, [it[-1] for it in items]), items)
-        return got[0]
-
-    def ranked_steps(self, rows: list) -> list:
-        """For each (prev char, items): the model's step costs from prev to the items' characters,
-        best first, as (costs, item indexes), ties in item order. Memoised per page (a row recurs
-        across the runs and steps of a page); the missing rows are scored in one call."""
-        out = self.scored_rows(rows)
-        if all(out):
-            return out
+    def score(self, rows: list) -> None:
+        """Score the rows (prev char, items) not scored yet, in one call of the array model
+        (memoised per page: a row recurs across the runs and steps of a page)."""
+        got = self._rows
         missing = {}
-        for (prev, items), row in zip(rows, out):
-            if row is None:
-                missing.setdefault((prev, id(items)), (prev, items))
+        for prev, items in rows:
+            if items:
+                key = (prev, id(items))
+                if key not in got:
+                    missing[key] = (prev, items)
+        if not missing:
+            return
         import numpy as np
 
         todo = list(missing.values())
         lens = [len(items) for _prev, items in todo]
         prev_codes = np.repeat([ord(prev) for prev, _items in todo], lens)
-        costs = self.lm.step_array(prev_codes,
-                                   np.concatenate([self._codes(items) for _prev, items in todo])).tolist()
-        got = self._rows
+        # the items' characters read at once, as code points (UTF-32)
+        chars = "".join([self._chars(items) for _prev, items in todo]).encode("utf-32-le")
+        costs = self.lm.step_array(prev_codes, np.frombuffer(chars, dtype=np.uint32).astype(np.int64)).tolist()
         at = 0
-        for key, (prev, items), n in zip(missing, todo, lens):
-            row = costs[at:at + n]
-            # best first, ties in item order (the sort is stable, also reversed); a row is
-            # short, so sorting it in Python costs less than numpy's fixed charge per call
-            order = sorted(range(n), key=row.__getitem__, reverse=True)
+        for key, (_prev, items), n in zip(missing, todo, lens):
             # the items are kept with the row: the key holds their id
-            got[key] = ([row[j] for j in order], order, items)
+            got[key] = Row(costs[at:at + n], items)
             at += n
-        return self.scored_rows(rows)
 
     def scored_rows(self, rows: list) -> list:
-        """ranked_steps of the rows scored so far, None for the others."""
+        """The Row of each (prev char, items) scored so far, None for the others."""
         got = self._rows
         return [got.get((prev, id(items))) if items else _NO_ROW for prev, items in rows]
 
-    def _codes(self, items: tuple):
-        """The code points of the items' characters, as an array (memoised per page: a list of
-        items is scored from many characters)."""
-        got = self._char_codes.get(id(items))
+    def _chars(self, items: tuple) -> str:
+        """The items' characters as a string (memoised per page: a list of items is scored from
+        many characters)."""
+        got = self._item_chars.get(id(items))
         if got is None:
-            import numpy as np
-
-            # the items are kept with their codes: the key is their id
-            got = self._char_codes[id(items)] = (np.array([ord(it[-1]) for it in items], dtype=np.int64), items)
+            # the items are kept with their characters: the key is their id
+            got = self._item_chars[id(items)] = ("".join([it[-1] for it in items]), items)
         return got[0]

@@ -22,7 +22,7 @@ from ..convert import detect_script, to_simplified
 from ..lm import CharLM
 from .features import Candidate, describe
 from .forward import fold
-from .gbk import PUNCT_BYTES, gbk_pair, plausible, tables, units
+from .gbk import PUNCT_BYTES, gbk_pair, plausible, units
 from .layers import ROW_N, Layers
 from .selection import WEIGHTS
 
@@ -41,7 +41,7 @@ END_KEEP = 8
 # 81/100, not 143 and 80): the ends through fewer of them leave the CHAIN_KEEP places to one-pair chains
 MIDDLE_KEEP = 4
 START_N = 16  # states kept after a run's first character, of some 120 (4 kept every tune, case and unseen figure)
-STOP_GAP = 10.0  # a run's search stops when its best state is this far below its best complete path (below)
+STOP_GAP = 2.0  # a run's search stops when its best state is this far below its best complete path (below)
 # complete candidates re-ranked with jieba's word model: 30 chose as 60 did on 897 runs (tune, cases, unseen,
 # dev lines of generator seeds 11 and 99, 7 pages); only runners-up beyond the margin's cap differ. 20 changes more
 RERANK = 30
@@ -62,9 +62,10 @@ def run_candidates(text: str, lm: Optional[CharLM] = None) -> list[tuple[int, li
         return []
     # the page's own text teaches the model its vocabulary; a window is plenty
     clean = _mask_runs(text[:CACHE_CHARS], [i for i in starts if i < CACHE_CHARS])
+    simplified = to_simplified(clean)
     if lm is None:
-        lm = CharLM(clean)
-    lm.set_script(_page_script(clean))
+        lm = CharLM(clean, simplified=simplified)
+    lm.set_script(_page_script(clean, simplified))
     layers = Layers(lm)
     prefixes: dict = {}  # the searches of the page, by the text they read
     # a run costs milliseconds: past MAX_SEARCHED_RUNS (a hostile or huge input)
@@ -93,18 +94,21 @@ def _lockstep(searches: list, layers: Layers) -> list:
             except StopIteration as stop:
                 out[n] = stop.value
         if asked:
-            layers.ranked_steps(asked)
+            layers.score(asked)
         active = going
     return out
 
 
 def _scored(layers: Layers, rows: list):
-    """layers.ranked_steps(rows), once the rows not yet scored were asked for (yielded)."""
+    """layers.scored_rows(rows), once the rows not yet scored were asked for (yielded)."""
     got = layers.scored_rows(rows)
     if all(got):
         return got
-    yield rows
-    return layers.ranked_steps(rows)
+    missing = [j for j, row in enumerate(got) if row is None]
+    yield [rows[j] for j in missing]
+    for j, row in zip(missing, layers.scored_rows([rows[j] for j in missing])):
+        got[j] = row
+    return got
 
 
 # A path is a tuple (key, score, chars, drops): the restoration so far, its model score,
@@ -169,7 +173,11 @@ def _chains(layers: Layers, lm: CharLM, pi: int, group: dict, trail: Optional[in
     if not entering or not first:
         return []
     yield from ()  # a generator (see _lockstep) even when it returns at once
-    costs = [layers.steps(last, first) for last, _ok in entering]
+    # the steps into the first layer, and the first layer's rows (the page's: the same for every
+    # group), scored in one round
+    rows = yield from _scored(layers, [(last, first) for last, _ok in entering]
+                              + layers.first_rows_asked(pi, trail, reading))
+    costs = [row.costs for row in rows[:len(entering)]]
     per_char = WEIGHTS.per_char
 
     def first_paths(j: int, c1: str) -> list:
@@ -180,32 +188,37 @@ def _chains(layers: Layers, lm: CharLM, pi: int, group: dict, trail: Optional[in
     # a path list's first path has the best key, and adding a cost keeps the order of keys
     bests = [ok[0][0] for _last, ok in entering]
     all_open = max(p[3] for _last, ok in entering for p in ok) < MAX_DROPS - 1
-    layer = []  # ((trail byte, char), node) of the characters before a dropped pair
-    for j, uc in enumerate(first):
-        top = max(b + (cost[j] + per_char) for b, cost in zip(bests, costs))
-        layer.append((uc, _Node(top, partial(first_paths, j, uc[1]), top if all_open else False)))
+    # each first character's best key over the entering states
+    by_state = [[b + (c + per_char) for c in cost] for b, cost in zip(bests, costs)]
+    tops = by_state[0] if len(by_state) == 1 else list(map(max, *by_state))
+    # ((trail byte, char), node) of the characters before a dropped pair
+    layer = [(uc, _Node(top, partial(first_paths, j, uc[1]), top if all_open else False))
+             for j, (uc, top) in enumerate(zip(first, tops))]
     # Only the `keep` best ends are returned, and a step costs at most 0 (a log-probability):
     # a node whose best path is already below the keep-th end found is not expanded. A node's
-    # steps are ranked once per page (layers.ranked_steps), so the expansions of a layer are
+    # steps are ranked once per page (layers.Row), so the expansions of a layer are
     # read best first, by merging.
     ends: list = []  # (key before the last per-char bonus, order found, char, node, cost)
     for depth in range(1, MAX_CHAIN + 1):
         if not layer:
             break
         nodes = sorted(layer, key=lambda un: -un[1].top)
-        floor = ends[keep - 1][0] if len(ends) >= keep else None
-        finals = [(c, node, layers.final(u, trail, reading)) for (u, c), node in nodes
-                  if floor is None or node.top > floor]
+        if depth == 1:  # no end found yet, so every node of the first layer: its lists and rows are
+            # the page's, scored above
+            by_node = layers.first_rows(pi, trail, reading)
+            finals = [(uc[1], node, by_node[uc][0].items) for uc, node in nodes]
+        else:
+            floor = ends[keep - 1][0] if len(ends) >= keep else None
+            finals = [(c, node, layers.final(u, trail, reading)) for (u, c), node in nodes
+                      if floor is None or node.top > floor]
         middles, middle_nodes = [], []
         if depth < MAX_CHAIN:  # ranked with the finals (one call), pruned once the ends are known
             for uc, node in nodes:
                 top = node.open_top()
                 if top is not None:
-                    middles.append((node, top, layers.middle(uc[0])))
+                    middles.append((node, top, by_node[uc][1].items if depth == 1 else layers.middle(uc[0])))
                     middle_nodes.append(uc)
-        if depth == 1:  # no end found yet, so every node of the first layer: its rows are the page's
-            yield from _scored(layers, layers.first_rows_asked(pi, trail, reading))
-            by_node = layers.first_rows(pi, trail, reading)
+        if depth == 1:
             rows = [by_node[uc][0] for uc, _node in nodes] + [by_node[uc][1] for uc in middle_nodes]
         else:
             rows = yield from _scored(layers, [(c, items) for c, _node, items in finals]
@@ -229,18 +242,18 @@ def _inner_paths(node: _Node, m: str, cost: float) -> list:
 
 def _merged(tops: list, rows: list):
     """(key, expansion, item) of expansions e with keys tops[e] + rows[e]'s step costs, best
-    first, ties in expansion then item order; rows[e] is a ranked_steps row, tops[e] None
-    for an expansion left out."""
+    first, ties in expansion then item order; rows[e] is a layers.Row, tops[e] None for an
+    expansion left out."""
     heap = []
-    for e, (top, (costs, order, _items)) in enumerate(zip(tops, rows)):
-        if top is not None and costs:
-            heap.append((-(top + costs[0]), e, order[0], 0))
+    for e, (top, row) in enumerate(zip(tops, rows)):
+        if top is not None and row.costs:
+            heap.append((-(top + row.best), e, row.first, 0))
     heapq.heapify(heap)
     while heap:
         neg, e, j, at = heap[0]
         yield -neg, e, j
         at += 1
-        costs, order, _items = rows[e]
+        costs, order = rows[e].ranked()
         if at < len(costs):
             heapq.heapreplace(heap, (-(tops[e] + costs[at]), e, order[at], at))
         else:
@@ -340,7 +353,7 @@ def _search(text: str, i: int, lm: CharLM, layers: Layers, prefixes: dict):
     prefix = _Prefix(text, i, prefixes)
     got = prefix.recall()
     if got is None:
-        states, seeds, done = _start(text, i, lm)
+        states, seeds, done = _start(text, i, lm, layers)
         prefix.keep(states, seeds, done)
     else:
         states, seeds, done = got
@@ -363,24 +376,26 @@ def _search(text: str, i: int, lm: CharLM, layers: Layers, prefixes: dict):
             states, seeds, done = got
         k += 1
         # past the damage the run's text is read in step: the states read it as rare characters and
-        # fall ever further behind the complete paths (a gap of 10 kept every tune, case and unseen
-        # figure, 2 too; -5 applied a wrong repair)
+        # fall ever further behind the complete paths (a gap of 2 chose as 10 did on 2,378 runs: the seed,
+        # damaged dev pages, tune, unseen and dev lines of 7 other generator seeds; 0 chose otherwise on 2,
+        # -5 applied a wrong repair)
         if done and states and not any(at > k for at in seeds) and \
                 max(paths[0][0] for paths in states.values()) < max(path[0] for _end, path in done) - STOP_GAP:
             break
+    # the score of the text after each end, given the restoration's last character
+    context = dict.fromkeys((end + i, path[2][-1:]) for end, path in done)
+    within = []  # (end, last) followed by text on the line
+    for end, last in context:
+        if text[end:end + 1] not in ("", "\r", "\n"):
+            within.append((end, last))
+        else:  # the restoration ends the line: table labels and headings do, mid-phrase words do not
+            context[(end, last)] = lm.end_of_line(last)
+    for key, extra in zip(within, lm.scores([(text[end:end + 2], last) for end, last in within])):
+        context[key] = extra
     best: dict = {}
-    context: dict = {}
     for end, path in done:
         end += i
-        last = path[2][-1:]
-        extra = context.get((end, last))
-        if extra is None:
-            after = text[end:end + 2]
-            if after and after[0] not in "\r\n":
-                extra = lm.score(after, last)
-            else:  # the restoration ends the line: table labels and headings do, mid-phrase words do not
-                extra = lm.end_of_line(last)
-            context[(end, last)] = extra
+        extra = context[(end, path[2][-1:])]
         key = (path[2], end)
         sc = path[1] + extra
         if key not in best or best[key][1].bigram < sc:
@@ -435,14 +450,12 @@ class _Prefix:
                                   {k - i: list(v) for k, v in seeds.items()}, list(done))
 
 
-def _start(text: str, i: int, lm: CharLM) -> tuple:
+def _start(text: str, i: int, lm: CharLM, layers: Layers) -> tuple:
     """The states after the run's '?' and punctuation, the seeds by position, the complete paths."""
     p0, p1 = PUNCT_BYTES[text[i + 1]]
-    _by_lead, by_trail = tables()
     left = text[max(0, i - 3):i]
     at_line_start = i == 0 or text[i - 1] == "\n"
-    firsts = [ch for _a, ch in by_trail.get(p0, [])]  # distinct characters: a state each
-    first_scores = lm.score_each(firsts, left).tolist() if firsts else []
+    firsts, first_scores = layers.opening(p0, left)  # distinct characters: a state each
     paths = [_path(sc + INDENT_BONUS if at_line_start and ch == "\u3000" else sc, ch, 0)
              for ch, sc in zip(firsts, first_scores)]
     states = {(p1, path[2]): [path] for path in heapq.nlargest(START_N, paths, key=lambda path: path[0])}
@@ -455,8 +468,7 @@ def _start(text: str, i: int, lm: CharLM) -> tuple:
         # '??。' can also be a character (L, A3) before a '。' (A1 A3): the mirror cut before
         # A3 A1 and before A1 A3, so the second '?' is the piece of one byte A3 between the
         # cuts, and the '。' was read in step: the character alone is the restoration
-        lone = [ch for _a, ch in by_trail.get(0xA3, [])]
-        for ch, sc in zip(lone, first_scores if p0 == 0xA3 else lm.score_each(lone, left).tolist()):
+        for ch, sc in zip(*layers.opening(0xA3, left)):
             done.append((2, _path(sc, ch, 0)))
     return states, seeds, done
 
@@ -517,10 +529,10 @@ def _step_at(text: str, k: int, states: dict, done: list, lm: CharLM, layers: La
     return dict(heapq.nlargest(BEAM, nxt.items(), key=lambda kv: kv[1][0][0]))
 
 
-def _page_script(clean: str) -> str:
-    """Script of the page's undamaged text; with too little evidence, traditional: the mirror
-    pipeline that cuts GBK bytes converts pages to traditional script first (artifacts notes)."""
-    simplified = to_simplified(clean)
+def _page_script(clean: str, simplified: str) -> str:
+    """Script of the page's undamaged text (simplified: its simplified form); with too little
+    evidence, traditional: the mirror pipeline that cuts GBK bytes converts pages to traditional
+    script first (artifacts notes)."""
     trad = sum(1 for a, b in zip(clean, simplified) if a != b)
     if trad >= 5:
         return detect_script(clean, simplified)
