@@ -78,9 +78,28 @@ class Segmenter:
                 best[k], ends[k] = b, x
         return best, ends
 
-    def best_logp(self, s: str) -> float:
-        """log P of jieba's best dictionary segmentation of s (its route[0][0])."""
-        return self._route(s)[0][0]
+    def best_logp(self, s: str, suffixes: Optional[dict] = None) -> float:
+        """log P of jieba's best dictionary segmentation of s (its route[0][0]).
+
+        suffixes: {text: its best_logp} of texts seen before, where s's suffixes are looked up
+        and added (texts that end alike share them): _route's sums, so the same value."""
+        if suffixes is None:
+            return self._route(s)[0][0]
+        n = len(s)
+        best = [0.0] * (n + 1)
+        logp, prefixes, max_len, unknown = self._logp, self._prefixes, self._max_len, self._unknown
+        for k in range(n - 1, -1, -1):
+            rest = s[k:]
+            got = suffixes.get(rest)
+            if got is None:
+                b = None
+                for word, key in prefixes(rest[:max_len]):
+                    p = logp[key] + best[k + len(word)]
+                    if b is None or p >= b:
+                        b = p
+                got = suffixes[rest] = unknown + best[k + 1] if b is None else b
+            best[k] = got
+        return best[0]
 
     # ------------------------------------------------------------ cutting
     def cut(self, text: str, hmm: bool = True) -> list[str]:

@@ -92,12 +92,24 @@ def word_scores(texts: list[str]) -> list[float]:
     return out
 
 
-@lru_cache(maxsize=4096)  # a page's runs share their contexts, and pages share phrases
 def han_logp(run: str) -> float:
     """log P of jieba's best segmentation of a run of Han characters."""
-    from ...segment import get_segmenter
+    suffixes = _han_logps()
+    got = suffixes.get(run)
+    if got is None:
+        from ...segment import get_segmenter
 
-    return get_segmenter().best_logp(run)
+        if len(suffixes) > 50_000:  # a long batch of pages: start afresh
+            suffixes.clear()
+        got = get_segmenter().best_logp(run, suffixes)
+    return got
+
+
+@lru_cache(maxsize=8)  # emptied with the other caches (benchmarks)
+def _han_logps() -> dict:
+    """{Han run: han_logp} of the runs segmented so far and of their suffixes: a page's runs share
+    their contexts, pages share phrases, and a run's candidates end in the same context."""
+    return {}
 
 
 class _SymbolCosts(dict):
