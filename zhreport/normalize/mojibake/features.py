@@ -78,17 +78,21 @@ def word_scores(texts: list[str]) -> list[float]:
     """word_score of each text; the texts are converted in one call and a Han run that
     recurs (the context around a run's candidates) is segmented once."""
     other = _SymbolCosts()  # other character -> its cost
+    known = _han_logps()
     out = []
     # a text per line: OpenCC's phrases never cross a line, nor a non-Han character
     for text, simp in zip(texts, to_simplified("\n".join(texts)).split("\n")):
         total = 0.0
         at = 0
         for j, part in enumerate(_HAN_SPLIT.split(text)):  # other characters, a Han run, others, ...
+            n = len(part)
             if j % 2:
-                total += han_logp(simp[at:at + len(part)])
-            else:  # total += each character's cost, in order
+                run = simp[at:at + n]
+                got = known.get(run)  # most runs: han_logp without a call
+                total += han_logp(run) if got is None else got
+            elif n:  # total += each character's cost, in order
                 total = reduce(add, map(other.__getitem__, part), total)
-            at += len(part)
+            at += n
         out.append(total)
     return out
 
