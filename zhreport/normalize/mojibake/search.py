@@ -533,7 +533,12 @@ def _page_script(clean: str, simplified: str) -> str:
     """Script of the page's undamaged text (simplified: its simplified form); with too little
     evidence, traditional: the mirror pipeline that cuts GBK bytes converts pages to traditional
     script first (artifacts notes)."""
-    trad = sum(1 for a, b in zip(clean, simplified) if a != b)
+    import numpy as np
+
+    # the characters conversion changed, compared as code points at once
+    a, b = (np.frombuffer(t.encode("utf-32-le"), dtype=np.uint32) for t in (clean, simplified))
+    n = min(len(a), len(b))
+    trad = int(np.count_nonzero(a[:n] != b[:n]))
     if trad >= 5:
         return detect_script(clean, simplified)
     han = sum(1 for c in clean if "\u4e00" <= c <= "\u9fff")
