@@ -118,12 +118,14 @@ class CharLM:
         """Learn the page's text; `simplified` is to_simplified(text) when the caller has it."""
         self._steps.clear()
         self._arrays = None
-        s = (simplified or to_simplified(text)).translate(_WIDEN).replace("\n", EOL)
         # the runs counted at once (a page has a thousand), as code points: joined by a character
         # no run holds, which is left out of the counts and of the pairs
         import numpy as np
 
-        codes = _code_points("\0".join(_TEXT_RUN.findall(s)))
+        codes = _code_points("\0".join(_TEXT_RUN.findall(simplified or to_simplified(text))))
+        # ASCII read as its full-width form (_WIDEN), a line end as EOL: on the code points at once
+        codes = np.where((codes >= 0x21) & (codes < 0x7F), codes + 0xFEE0, codes)
+        codes[codes == 0x0A] = ord(EOL)
         chars, counts = np.unique(codes[codes != 0], return_counts=True)
         self.cache_uni.update(dict(zip(map(chr, chars.tolist()), counts.tolist())))
         pairs = ((codes[:-1] << 21) | codes[1:])[(codes[:-1] != 0) & (codes[1:] != 0)]  # pair_code
@@ -458,8 +460,9 @@ def _lm_char(c: str) -> str:
     return simplified_char(chr(o)) if o >= 0x10000 else _simplified_table()[o]
 
 
-# runs of running text: Han, the end of a line and the full-width/CJK punctuation
-_TEXT_RUN = re.compile(f"[\u4e00-\u9fff\u3400-\u4dbf{EOL}\u2010-\u206f\u3001-\u303f\uff01-\uff5e]+")
+# runs of running text: Han, the end of a line and the full-width/CJK punctuation, with ASCII
+# punctuation and letters (read as their full-width forms) and '\n' (read as EOL)
+_TEXT_RUN = re.compile(f"[\u4e00-\u9fff\u3400-\u4dbf{EOL}\u2010-\u206f\u3001-\u303f\uff01-\uff5e!-~\n]+")
 
 
 def _is_han(c: str) -> bool:
