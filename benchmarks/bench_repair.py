@@ -36,8 +36,8 @@ def seed_after_other_pages(seed: str) -> float:
     dev = [json.loads(line)["text"] for line in (ROOT / "corpora" / "dev" / "dev.jsonl")
            .read_text(encoding="utf-8").splitlines() if line.strip()]
 
-    for name, module in list(sys.modules.items()):
-        if name.startswith("zhreport.normalize"):
+    for name, module in list(sys.modules.items()):  # the segmenter's and labels' caches too
+        if name.startswith("zhreport."):
             for obj in vars(module).values():
                 info = getattr(obj, "cache_parameters", None)
                 if info is not None and (info().get("maxsize") or 0) > 4:
