@@ -82,10 +82,10 @@ def main() -> None:
     restored = sum(r.after is not None for r in runs)
     print(f"seed page: {len(seed):,} characters, {len(runs)} mojibake runs, {restored} restored")
     print(f"  models loaded once per process    {t_load:.2f} s")
-    print(f"  mojibake repair, first call       {t_first:.3f} s;  / jieba = {t_first / t_jieba:.1f}")
-    print(f"  mojibake repair, best of {a.repeat}        {t_repair:.3f} s;  / jieba = {t_repair / t_jieba:.1f}"
+    print(f"  mojibake repair, first call       {t_first:.3f} s;  / jieba = {t_first / t_jieba:.2f}")
+    print(f"  mojibake repair, best of {a.repeat}        {t_repair:.3f} s;  / jieba = {t_repair / t_jieba:.2f}"
           "   (target <= 2.0)")
-    print(f"  seed after 3 other damaged pages  {t_fresh:.3f} s;  / jieba = {t_fresh / t_jieba:.1f}"
+    print(f"  seed after 3 other damaged pages  {t_fresh:.3f} s;  / jieba = {t_fresh / t_jieba:.2f}"
           f"   (process-wide caches emptied first; best of {a.repeat})")
     print(f"  normalize (all repairs + t2s)     {t_norm:.3f} s; without the mojibake stage {t_norm_off:.3f} s")
     print(f"  jieba.lcut over the page          {t_jieba:.3f} s")
