@@ -178,6 +178,27 @@ def test_shipped_rules_load():
         assert load_rules(t).rules
 
 
+def _calls_while_extracting(owner, name: str, dev_cases) -> list[tuple]:
+    """(arguments, result) of every call of owner.name while every development report is
+    extracted in both scripts."""
+    calls = []
+    real = getattr(owner, name)
+
+    def record(*args):
+        found = real(*args)
+        calls.append((args, found))
+        return found
+
+    setattr(owner, name, record)
+    try:
+        for c in dev_cases:
+            for text in (c["text"], to_traditional_chars(c["text"])):
+                zhreport.extract(text)
+    finally:
+        setattr(owner, name, real)
+    return calls
+
+
 def test_the_first_character_index_only_skips_rules_that_cannot_match(dev_cases):
     """Reading only the rules whose indicator pattern may start with one of the indicator's
     characters gives the same fields as trying every rule, and so do the rules an indicator admits
@@ -185,21 +206,8 @@ def test_the_first_character_index_only_skips_rules_that_cannot_match(dev_cases)
     from zhreport import pipeline
     from zhreport.forms.mapping import load_rules
 
-    calls = []
-    real = pipeline.link_indicators
-
-    def record(text, q, *rest):
-        found = real(text, q, *rest)
-        calls.extend((text, ind.text, q) for ind in found)
-        return found
-
-    pipeline.link_indicators = record
-    try:
-        for c in dev_cases:
-            for text in (c["text"], to_traditional_chars(c["text"])):
-                zhreport.extract(text)
-    finally:
-        pipeline.link_indicators = real
+    calls = [(args[0], ind.text, args[1])
+             for args, found in _calls_while_extracting(pipeline, "link_indicators", dev_cases) for ind in found]
     assert len(calls) > 300
     for tid in ("gov2008", "gov2019", "gov2021"):
         rules = load_rules(tid)
@@ -268,20 +276,8 @@ def test_words_statements_found_from_the_first_place_any_can_start(dev_cases):
             rules.any_zero = saved
         assert sum(map(len, joined)) > 20
 
-    calls = []  # (rules, text, stated) of every report's implied statements
-    real = NarrativeRules.implied_claims
-
-    def record(self, text, stated):
-        calls.append((self, text, list(stated)))
-        return real(self, text, stated)
-
-    NarrativeRules.implied_claims = record
-    try:
-        for c in dev_cases:
-            for t in (c["text"], to_traditional_chars(c["text"])):
-                zhreport.extract(t)
-    finally:
-        NarrativeRules.implied_claims = real
+    # (rules, text, stated) of every report's implied statements
+    calls = [args for args, _found in _calls_while_extracting(NarrativeRules, "implied_claims", dev_cases)]
     joined = [rules.implied_claims(text, stated) for rules, text, stated in calls]
     saved = {id(r): (r, r.any_implied) for r, _t, _s in calls}
     for r, _joined in saved.values():
