@@ -52,10 +52,13 @@ def test_dev_texts_are_cut_as_jieba_cuts_them(jieba_tk, dev_texts):
 def test_the_best_route_scores_as_jiebas(jieba_tk, dev_texts):
     seg = S.get_segmenter()
     runs = {m.group() for text in dev_texts[:10] for m in S._HMM_HAN.finditer(text)}
+    suffixes: dict = {}  # shared by the runs, as the repair's word scores share it
     for run in list(runs)[:300]:
         route: dict = {}
         jieba_tk.calc(run, jieba_tk.get_DAG(run), route)
         assert seg.best_logp(run) == route[0][0]
+        assert seg.best_logp(run, suffixes) == route[0][0]
+    assert len(suffixes) > 300
 
 
 # characters of every kind jieba's patterns tell apart: common Han characters (dictionary words),

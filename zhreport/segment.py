@@ -58,14 +58,23 @@ class Segmenter:
         self._emit = {y: emit[i * width:(i + 1) * width] for i, y in enumerate(STATES)}
 
     # ------------------------------------------------------------ the dictionary route
-    def _route(self, s: str) -> tuple[list, list]:
+    def _route(self, s: str, suffixes: Optional[dict] = None) -> tuple[list, list]:
         """jieba's get_DAG + calc: per position the best log P of the rest and where its first
-        word ends (ties go to the longer word, as jieba's max over (logp, end) does)."""
+        word ends (ties go to the longer word, as jieba's max over (logp, end) does).
+
+        suffixes: {text: its best log P} of texts seen before, read and filled here: a suffix of s
+        found there is not routed again (texts that end alike share it). Its ends are then left
+        unset: only best_logp passes it."""
         n = len(s)
         best = [0.0] * (n + 1)
         ends = list(range(1, n + 2))
         logp, prefixes, max_len, unknown = self._logp, self._prefixes, self._max_len, self._unknown
         for k in range(n - 1, -1, -1):
+            if suffixes is not None:
+                got = suffixes.get(s[k:])
+                if got is not None:
+                    best[k] = got
+                    continue
             b = None
             for word, key in prefixes(s[k:k + max_len]):
                 e = k + len(word)
@@ -76,30 +85,13 @@ class Segmenter:
                 best[k] = unknown + best[k + 1]
             else:
                 best[k], ends[k] = b, x
+            if suffixes is not None:
+                suffixes[s[k:]] = best[k]
         return best, ends
 
     def best_logp(self, s: str, suffixes: Optional[dict] = None) -> float:
-        """log P of jieba's best dictionary segmentation of s (its route[0][0]).
-
-        suffixes: {text: its best_logp} of texts seen before, where s's suffixes are looked up
-        and added (texts that end alike share them): _route's sums, so the same value."""
-        if suffixes is None:
-            return self._route(s)[0][0]
-        n = len(s)
-        best = [0.0] * (n + 1)
-        logp, prefixes, max_len, unknown = self._logp, self._prefixes, self._max_len, self._unknown
-        for k in range(n - 1, -1, -1):
-            rest = s[k:]
-            got = suffixes.get(rest)
-            if got is None:
-                b = None
-                for word, key in prefixes(rest[:max_len]):
-                    p = logp[key] + best[k + len(word)]
-                    if b is None or p >= b:
-                        b = p
-                got = suffixes[rest] = unknown + best[k + 1] if b is None else b
-            best[k] = got
-        return best[0]
+        """log P of jieba's best dictionary segmentation of s (its route[0][0]); suffixes: see _route."""
+        return self._route(s, suffixes)[0][0]
 
     # ------------------------------------------------------------ cutting
     def cut(self, text: str, hmm: bool = True) -> list[str]:
