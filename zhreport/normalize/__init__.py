@@ -42,6 +42,9 @@ class NormalizedText:
 
 
 MOJIBAKE_MODES = ("report", "repair", "off")
+# a fixer's edits per text: far beyond any real report, and a bound on the memory a flood of
+# damage ('&lt;x' a million times) can take; the rest of that damage is left as it is
+MAX_STAGE_EDITS = 100_000
 _LINE_END = re.compile("\r\n?")
 
 
@@ -49,9 +52,6 @@ def fold_line_ends(text: str) -> str:
     """`text` with CRLF and CR line ends as '\n', as normalize reads them first (not a repair:
     replaying the repairs on the original and folding its line ends gives the repaired text)."""
     return _LINE_END.sub("\n", text)
-# a fixer's edits per text: far beyond any real report, and a bound on the memory a flood of
-# damage ('&lt;x' a million times) can take; the rest of that damage is left as it is
-MAX_STAGE_EDITS = 100_000
 
 
 def normalize(original: str, fixers: tuple[str, ...] = DEFAULT_FIXERS, mojibake: str = "repair") -> NormalizedText:
