@@ -147,7 +147,9 @@ def _start_slow_run(tmp_path, out, n=60):
     if not docs.exists():
         write_corpus(str(tmp_path / "slow"), n=n, seed=4)
         seed = (ROOT / "corpora" / "sample" / "zhashui_2018_seed.txt").read_text(encoding="utf-8")
-        for i in range(8):  # long reports (seconds each): the run is still going when it is stopped
+        # long reports (a quarter of a second or more each, the repair of 120 damaged runs and a
+        # 220 KB text): the run is still going when it is stopped, seconds after it started
+        for i in range(32):
             (docs / f"zz_long_{i}.txt").write_text(seed * 40, encoding="utf-8")
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     p = subprocess.Popen([sys.executable, "-m", "zhreport", "batch", str(docs), "-o", str(out), "--workers", "2",
