@@ -506,9 +506,15 @@ class _Similar:
 
     def _score(self, indicator: str) -> list[tuple[float, str]]:
         """The two best (similarity to the indicator's core, field) pairs, best first (as a sort of
-        every field's pair would give them; a field sharing no bigram scores 0)."""
+        every field's pair would give them; a field sharing no bigram scores 0); none when no phrase
+        can reach the threshold."""
         ib = _bigrams(_core(indicator))
         if not ib:
+            return []
+        # a phrase shares at most the indicator's known bigrams (k of them): its Dice coefficient
+        # 2n/(len(ib)+size) is at most 2k/(len(ib)+k); below the threshold no field is taken
+        known = sum(map(self.by_gram.__contains__, ib))
+        if 2 * known / (len(ib) + known) < self.threshold:
             return []
         # how many of its bigrams each phrase shares with the indicator (counted in C)
         shared = Counter(chain.from_iterable(map(self.by_gram.get, ib, repeat(()))))
