@@ -5,7 +5,6 @@ Context decides the field: "依法纠错7件" after "行政诉讼" in the same p
 """
 from __future__ import annotations
 
-import threading
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
@@ -54,37 +53,6 @@ class _Rule:
     money: bool = False
     none_next: Optional["regex.Pattern"] = None
     ind_first: Optional[frozenset] = None  # the characters a match of ind can start with (None: any)
-
-
-class _Admitted:
-    """The rules an indicator admits (ind matches, none does not) with their signs, in rule
-    order, found as far as they are read: the first rule whose context fits ends a reading,
-    and the next reading of the same indicator (cached) goes on from there."""
-
-    __slots__ = ("indicator", "rules", "found", "read", "lock")
-
-    def __init__(self, indicator: str, rules):
-        self.indicator, self.rules = indicator, rules
-        self.found: list = []
-        self.read = 0  # rules read so far
-        self.lock = threading.Lock()
-
-    def __iter__(self):
-        k = 0
-        while k < len(self.found) or self._read_on(k):
-            yield self.found[k]
-            k += 1
-
-    def _read_on(self, k: int) -> bool:
-        """Read rules until the k-th admitted one is found; False when none is left."""
-        with self.lock:
-            ind = self.indicator
-            while len(self.found) <= k and self.read < len(self.rules):
-                r = self.rules[self.read]
-                self.read += 1
-                if r.ind.search(ind) and (r.none is None or not r.none.search(ind)):
-                    self.found.append((r, -1 if r.sign is not None and r.sign.search(ind) else 1))
-            return len(self.found) > k
 
 
 @dataclass
@@ -267,18 +235,19 @@ def _first_start(joined: Optional["regex.Pattern"], text: str) -> int:
     return -1 if first is None else first.start()
 
 
-def _first_index(rules: list) -> tuple[dict, tuple]:
-    """The rules (by number) whose indicator pattern may start with each character, and those
-    that may start with any: an indicator holding none of a rule's first characters fails its search."""
-    by_char: dict[str, list[int]] = {}
-    unfiltered = []
+def _first_index(rules: list) -> tuple[dict, int]:
+    """Per character, the rules (a bit per rule number) whose indicator pattern may start with it,
+    and the rules that may start with any: an indicator holding none of a rule's first characters
+    fails its search."""
+    by_char: dict[str, int] = {}
+    unfiltered = 0
     for k, r in enumerate(rules):
         if r.ind_first is None:
-            unfiltered.append(k)
+            unfiltered |= 1 << k
         else:
             for c in r.ind_first:
-                by_char.setdefault(c, []).append(k)
-    return {c: tuple(ks) for c, ks in by_char.items()}, tuple(unfiltered)
+                by_char[c] = by_char.get(c, 0) | 1 << k
+    return by_char, unfiltered
 
 
 class NarrativeRules:
@@ -313,19 +282,24 @@ class NarrativeRules:
         # not), with their signs: indicators recur within a report and across a batch
         self.admitting = lru_cache(maxsize=8192)(self._admitting)
 
-    def _admitting(self, unit: Optional[str], indicator: str) -> "_Admitted":
-        return _Admitted(indicator, self._candidates(unit, indicator))
-
-    def _candidates(self, unit: Optional[str], indicator: str) -> list:
-        """The unit's rules, in order, whose indicator pattern may match: those that may start with
-        one of the indicator's characters (or with any)."""
+    def _admitting(self, unit: Optional[str], indicator: str) -> tuple:
+        """(rule, sign) of the unit's rules, in order, that the indicator admits; only the rules
+        whose pattern may start with one of its characters (or with any) are searched."""
         rules = self.by_unit.get(unit)
         if rules is None:
-            rules, (by_char, unfiltered) = self.any_unit, self.any_unit_index
+            rules, (by_char, picked) = self.any_unit, self.any_unit_index
         else:
-            by_char, unfiltered = self.first_index[unit]
-        picked = set(unfiltered).union(*map(by_char.get, set(indicator), repeat(())))
-        return [rules[k] for k in sorted(picked)]
+            by_char, picked = self.first_index[unit]
+        for c in set(indicator):
+            picked |= by_char.get(c, 0)
+        out = []
+        while picked:
+            low = picked & -picked  # the lowest rule number left first: rule order
+            picked ^= low
+            r = rules[low.bit_length() - 1]
+            if r.ind.search(indicator) and (r.none is None or not r.none.search(indicator)):
+                out.append((r, -1 if r.sign is not None and r.sign.search(indicator) else 1))
+        return tuple(out)
 
     # -------------------------------------------------------------- numeric facts
     def topic_at(self, text: str, pos: int, group: str) -> Optional[str]:
@@ -340,6 +314,9 @@ class NarrativeRules:
 
     def field_for(self, text: str, indicator: str, number_start: int, number_end: int,
                   unit: Optional[str], quantity_end: Optional[int] = None) -> Optional[FieldMatch]:
+        admitted = self.admitting(unit, indicator)
+        if not admitted and (self.similar is None or self.similar.best(indicator, unit) is None):
+            return None  # half the numbers: no rule nor paraphrase, and no context to read
         ss = text.rfind("\n", 0, number_start) + 1  # the paragraph up to the number's clause
         qe = quantity_end if quantity_end is not None else number_end
         m = _CLAUSE_END_AT.search(text, qe)
@@ -348,7 +325,7 @@ class NarrativeRules:
         after = text[qe:ce]
         rest = None  # the sentence after the number, read when a rule asks (none_next)
         topic_cache: dict = {}
-        for r, sign in self.admitting(unit, indicator):
+        for r, sign in admitted:
             if r.ctx is not None and not r.ctx.search(ctx):
                 continue
             if r.none_ctx is not None and r.none_ctx.search(ctx):
@@ -372,8 +349,8 @@ class NarrativeRules:
                 continue
             return FieldMatch(r.field, sign, r.money)
         if self.similar is not None:
-            fid = self.similar.best(indicator, unit, ctx)
-            if fid is not None:
+            fid = self.similar.best(indicator, unit)
+            if fid is not None and self.similar.speaks_of(fid, ctx):
                 return FieldMatch(fid)
         return None
 
@@ -531,7 +508,9 @@ class _Similar:
                 ranked.append((0.0, fid))
         return ranked
 
-    def best(self, indicator: str, unit: Optional[str], ctx: str) -> Optional[str]:
+    def best(self, indicator: str, unit: Optional[str]) -> Optional[str]:
+        """The field the indicator paraphrases, if one clearly does (its section still to be
+        checked against the clause: ``speaks_of``)."""
         if unit not in self.units or len(indicator) < 3:
             return None
         ranked = self.score(indicator)
@@ -539,11 +518,12 @@ class _Similar:
             return None
         if len(ranked) > 1 and ranked[0][0] - ranked[1][0] < self.margin:
             return None
-        fid = ranked[0][1]
+        return ranked[0][1]
+
+    def speaks_of(self, fid: str, ctx: str) -> bool:
+        """Does the clause speak of the field's section (what `needs` asks of it)?"""
         need = self.needs.get(fid.split(".")[0])
-        if need is not None and not need.search(ctx):
-            return None
-        return fid
+        return need is None or need.search(ctx) is not None
 
 
 _CORE_DROP = regex.compile(r"^(?:共|共计|累计|全年|本年度?|其中|另|已)|(?:数量|总数|数|共计|合计|总计)$")
