@@ -33,7 +33,8 @@ _ORDINAL = regex.compile(r"^[一二三四五六七八九十\d]+$")
 # a share: "占5%", "占信息公开总量的12.5%", "占比30%"
 _SHARE = regex.compile(r"^占比(?:为|达)?$|^(?:占|约占|占到)(?P<base>.*?)(?:的)?(?:比例|比重)?(?:为|达|达到)?$")
 # a verb left after a rate or count word ("办结率达", "满意率为")
-_TRAILING_VERB = regex.compile(r"(?<=[率数量额])(?:达到|达|为|是|共计|合计|总计|共)$")
+_TRAILING_VERBS = ("达到", "达", "为", "是", "共计", "合计", "总计", "共")
+_TRAILING_VERB = regex.compile(r"(?<=[率数量额])(?:" + "|".join(_TRAILING_VERBS) + ")$")
 # the number and unit that close the numerator's clause ("办事指南2条")
 _TRAILING_COUNT = regex.compile(
     r"(?:共|计|达|为)?(?:[\d.,]+|[零一二三四五六七八九十百千万两]+)(?:余|多)?(?:万|亿)?"
@@ -127,11 +128,12 @@ def _note_start(text: str, close: int, floor: int) -> "int | None":
 
 def is_structure_count(text: str, q: Quantity) -> bool:
     """A count of the report's own parts ('共六个部分', '从两个方面'): no fact."""
+    if not (q.unit in (None, "个") or q.unit in _words().get("structure", frozenset())):
+        return False  # most numbers: their unit counts no part
     j = q.end
     while j < len(text) and text[j].isspace():
         j += 1
-    nouns = _words().get("structure", frozenset())
-    return text.startswith(_structure_nouns(), j) and (q.unit in (None, "个") or q.unit in nouns)
+    return text.startswith(_structure_nouns(), j)
 
 
 @lru_cache(maxsize=1)
@@ -167,9 +169,10 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
         if i >= j:
             return s, s
         s, e = words[i][1], words[j - 1][2]
-    m = _TRAILING_VERB.search(text, s, e)
-    if m is not None:
-        e = m.start()
+    if text.endswith(_TRAILING_VERBS, s, e):  # else no search can match (text[e - 1] is no line end)
+        m = _TRAILING_VERB.search(text, s, e)
+        if m is not None:
+            e = m.start()
     if e - s > 2 and text[s] in _OPEN and text[e - 1] in _CLOSE and not any(c in _CLOSE for c in text[s + 1:e - 1]):
         s, e = s + 1, e - 1
     return s, e
