@@ -137,6 +137,11 @@ def is_structure_count(text: str, q: Quantity) -> bool:
 
 
 @lru_cache(maxsize=1)
+def _verbs() -> tuple:
+    return tuple(_words().get("verb", frozenset()))
+
+
+@lru_cache(maxsize=1)
 def _structure_nouns() -> tuple:
     return tuple(_words().get("structure", frozenset()))
 
@@ -182,6 +187,8 @@ def _after(text: str, q: Quantity) -> tuple[int, int]:
     """The counted noun after the number, up to the clause end or a word that starts what it does."""
     m = _NEXT_BOUNDARY.search(text, q.end, q.end + 20)
     j = m.start() if m else min(len(text), q.end + 20)
+    if j == q.end:  # the clause ends with the number (most do)
+        return j, j
     ends = _words().get("noun_end", frozenset())
     if _noun_end_at().search(text, q.end + 1, j):  # else no such word can start there
         for w, ws, _we in segment(text, q.end, j):
@@ -193,6 +200,8 @@ def _after(text: str, q: Quantity) -> tuple[int, int]:
 
 def _ends_in_verb(text: str, s: int, e: int) -> bool:
     """Does the clause before the number end in a verb ('设立', '在办公室设立')? Then the noun after it is counted."""
+    if not text.endswith(_verbs(), s, e):  # the last word ends the clause: no verb, no word needs reading
+        return False
     words = segment(text, s, e)
     return bool(words) and words[-1][0] in _words().get("verb", frozenset())
 
