@@ -84,3 +84,27 @@ def test_trimming_reads_the_words_only_when_a_stop_word_may_open_or_close_the_cl
         assert indicators._trim(text, pad, len(text) - 1) == always_segmenting(text, pad, len(text) - 1)
 
     check()
+
+
+def test_the_endings_that_spare_searches_and_words_change_no_indicator(dev_cases, monkeypatch):
+    """A clause is searched for a shared value's words or a trailing verb, and segmented to find
+    its last word among the verbs, only where it ends with one of those words: on every quantity
+    of the development reports (both scripts), searching and segmenting every clause finds the same."""
+    from zhreport import indicators
+    from zhreport.normalize import normalize
+    from zhreport.normalize.damage import to_traditional_chars
+
+    texts = [normalize(t).text for c in dev_cases for t in (c["text"], to_traditional_chars(c["text"]))]
+    quantities = [(t, q) for t in texts for q in extract_quantities(t)]
+    assert len(quantities) > 500
+
+    def found():
+        return [[(i.text, i.start, i.end) for i in link_indicators(t, q)] for t, q in quantities]
+
+    spared = found()
+    every = ("",)  # every text ends with the empty string: every clause is searched and segmented
+    monkeypatch.setattr(indicators, "_SHARED_ENDINGS", every)
+    monkeypatch.setattr(indicators, "_TRAILING_VERBS", every)
+    monkeypatch.setattr(indicators, "_verbs", lambda: every)
+    assert found() == spared
+    assert sum(len(s) > 1 for s in spared) >= 3  # shared values among them

@@ -26,7 +26,9 @@ _LAST_BOUNDARY = regex.compile("[" + regex.escape("".join(sorted(_BOUNDARY))) + 
 _NEXT_BOUNDARY = regex.compile("[" + regex.escape("".join(sorted(_BOUNDARY))) + "]")
 _SENTENCE_END = set("。；;！!？?\n")
 _QUOTES = "“”\"'‘’《》「」"
-_SHARED_TAIL = regex.compile(r"(?:均|都|分别|各)(?:达到|达|为|是)?$")
+_SHARED_WORDS, _SHARED_VERBS = ("均", "都", "分别", "各"), ("达到", "达", "为", "是")
+_SHARED_TAIL = regex.compile(f"(?:{'|'.join(_SHARED_WORDS)})(?:{'|'.join(_SHARED_VERBS)})?$")
+_SHARED_ENDINGS = _SHARED_WORDS + _SHARED_VERBS  # what a clause holding the words of a shared value ends with
 _YEARISH = regex.compile(r"^(?:\d{4}年度?|\d{1,2}月份?|\d{4}年\d{1,2}月)")
 _OPEN, _CLOSE = "（(", "）)"
 _ORDINAL = regex.compile(r"^[一二三四五六七八九十\d]+$")
@@ -244,7 +246,8 @@ def link_indicators(text: str, q: Quantity, prev_end: int = 0) -> list[Indicator
     raw_end = q.start
     while raw_end > cs and text[raw_end - 1].isspace():
         raw_end -= 1
-    tail = _SHARED_TAIL.search(text, cs, raw_end)
+    # a shared value's words end the clause (which ends in no space): else no search can find them
+    tail = _SHARED_TAIL.search(text, cs, raw_end) if text.endswith(_SHARED_ENDINGS, cs, raw_end) else None
     s, e = _trim(text, cs, tail.start() if tail else raw_end)
     if e > s:
         share = _share(text, q, cs, s, e)
