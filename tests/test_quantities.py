@@ -254,3 +254,16 @@ def test_one_finditer_finds_what_searches_from_each_numbers_end_find(dev_cases):
         assert found(text) == searched(text)
 
     check()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.from_regex(r"[0-9]{1,20}\.[0-9]{1,14}", fullmatch=True),
+                 st.from_regex(r"0*[0-9]{0,3}\.0*[0-9]{0,3}0*", fullmatch=True),
+                 st.sampled_from(list("零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖"))))
+def test_the_plain_numerals_read_without_the_grammar_read_as_by_it(s):
+    """Plain decimals (7.3, 12.50, up to Decimal's 28 digits and beyond) and single Chinese digits
+    are read without the numeral grammar: to the same value, exponent included."""
+    from zhreport.quantities import _read, _read_grammar, _tables
+
+    fast, slow = _read(s, _tables()), _read_grammar(s, _tables())
+    assert fast == slow and (fast is None or str(fast[0]) == str(slow[0]))

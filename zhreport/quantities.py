@@ -329,10 +329,24 @@ def _tail(number, num_tok, last_unit, zero_before) -> Optional[Decimal]:
     return number
 
 
+_PLAIN_DECIMAL = regex.compile(r"[0-9]+\.[0-9]+")
+_EXACT_DIGITS = 28  # Decimal's default precision: the grammar's sums are exact up to this many digits
+
+
 def _read(s: str, t: _Tables) -> Optional[tuple[Decimal, Optional[str], Optional[Decimal]]]:
     """(value, approx, upper) of one numeral; upper only for a range."""
-    if s.isascii() and s.isdigit():  # the commonest numeral, without the grammar
-        return Decimal(s), None, None
+    if s.isascii():  # the commonest numerals (12, 12.5) without the grammar, to the same value
+        if s.isdigit():
+            return Decimal(s), None, None
+        if len(s) <= _EXACT_DIGITS and _PLAIN_DECIMAL.fullmatch(s):
+            return _exact(Decimal(s)), None, None
+    elif len(s) == 1 and s in t.digits:  # 一, 三
+        return _exact(t.digits[s]), None, None
+    return _read_grammar(s, t)
+
+
+def _read_grammar(s: str, t: _Tables) -> Optional[tuple[Decimal, Optional[str], Optional[Decimal]]]:
+    """_read by the numeral grammar."""
     toks = _tokens(s, t)
     if not toks:
         return None
