@@ -536,9 +536,9 @@ def _core(text: str) -> str:
     return _CORE_DROP.sub("", _NOT_HAN.sub("", text))
 
 
-def _bigrams(text: str) -> frozenset:
-    t = _NOT_HAN.sub("", text)
-    return frozenset(map(str.__add__, t, t[1:]))  # each character joined to the next
+def _bigrams(core: str) -> frozenset:
+    """The character bigrams of a core (Han characters only, as _core leaves them)."""
+    return frozenset(map(str.__add__, core, core[1:]))  # each character joined to the next
 
 
 _COLUMN_WORDS = regex.compile(r"^(?:总计)$")
