@@ -185,6 +185,23 @@ def test_unchanged_characters_map_to_themselves(original):
             folded += e - s - 1
 
 
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_pieces, max_size=30).map("".join), st.data())
+def test_batch_source_spans_equal_one_by_one(original, data):
+    """source_spans (one call for a table's cells) maps as source_span does, spans empty ones
+    included; the shortcut of a text no stage changed gives what a map with a stage that edits
+    nothing gives through the general path."""
+    from zhreport.normalize.offsets import OffsetMap, StageMap
+
+    n = normalize(original)
+    ends = st.integers(0, len(n.text))
+    spans = [tuple(sorted(p)) for p in data.draw(st.lists(st.tuples(ends, ends), max_size=12))]
+    assert n.source_spans(spans) == [n.source_span(s, e) for s, e in spans]
+    identity = OffsetMap()
+    assert identity.source_spans(spans) == OffsetMap([StageMap([])]).source_spans(spans) == spans
+
+
 def test_html_entities_keep_offsets_and_a_flood_stays_one_edit():
     import zhreport
     from zhreport.normalize.html import html_edits

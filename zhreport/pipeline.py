@@ -145,17 +145,19 @@ def _table_facts(norm: NormalizedText, cells: list[TableCell], tpl) -> tuple[lis
     """A fact for every printed number, and a statement for every cell of a field (blank ones too)."""
     facts: list[Fact] = []
     statements: list[Statement] = []
-    for c in cells:
+    original, fields = norm.original, tpl.fields if tpl is not None else {}
+    # two spans a cell, mapped in one call each (a table has hundreds of cells)
+    spans = norm.source_spans([(c.start, c.end) for c in cells])
+    label_spans = norm.source_spans([c.label_span for c in cells])
+    for c, span, label_span in zip(cells, spans, label_spans):
         fact = None
-        span = norm.source_span(c.start, c.end)
         if c.value is not None and "imputed" not in c.flags:
             s, e = span
-            fld = tpl.fields[c.field] if c.field else None
+            fld = fields[c.field] if c.field else None
             fact = len(facts)
-            facts.append(Fact(start=s, end=e, text=norm.original[s:e], value=c.value, unit=c.unit, approx=None,
-                              indicator=fld.label if fld is not None and "/" in fld.label else _label(c),
-                              indicator_span=norm.source_span(*c.label_span), field=c.field, source="table",
-                              confidence=c.confidence))
+            facts.append(Fact(s, e, original[s:e], c.value, c.unit, None,
+                              fld.label if fld is not None and "/" in fld.label else _label(c),
+                              label_span, c.field, "table", c.confidence))
         if c.field is not None:
             statements.append(Statement(c.field, form_value(c, tpl), "table", span, fact, list(c.flags)))
     return facts, statements

@@ -75,6 +75,14 @@ class OffsetMap:
                 start = end = stage.start(start)
         return start, end
 
+    def source_spans(self, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """source_span of each span: `spans` itself when no stage changed the text (clean
+        text, most reports), without a call a span."""
+        if not self.stages:
+            return spans
+        source_span = self.source_span
+        return [source_span(s, e) for s, e in spans]
+
     def source_pos(self, i: int) -> int:
         for stage in reversed(self.stages):
             i = stage.start(i)
