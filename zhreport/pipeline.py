@@ -257,27 +257,35 @@ def fill_form(statements: list[Statement], facts: list[Fact]) -> tuple[dict[str,
     form: dict[str, FieldValue] = {}
     checks: list[Check] = []
     reported: set = set()
-    rank = {"table": 0, "narrative": 1, "text": 2, "meta": 3}
-    for st in sorted(statements, key=lambda x: rank[x.source]):  # stable: each source keeps its order
-        fv = form.get(st.field)
-        if fv is None:
-            form[st.field] = FieldValue(st.value, [st.fact] if st.fact is not None else [], st.source,
-                                        list(st.flags), [st.span] if st.span else [])
-            continue
-        if st.source != "narrative" or fv.source not in ("table", "both", "narrative"):
-            continue
-        if fv.value == st.value:
-            if fv.source in ("table", "both"):
-                fv.source = "both"
-            fv.facts.append(st.fact)
-            fv.spans.append(st.span)
-        elif fv.source in ("table", "both") and (st.field, st.value) not in reported:
-            reported.add((st.field, st.value))
-            checks.append(text_vs_table(st.field, fv.value, facts[st.fact]))
+    by_source: dict[str, list[Statement]] = {source: [] for source in _STATEMENT_RANK}
+    for st in statements:  # each source keeps its order
+        by_source[st.source].append(st)
+    for source in _STATEMENT_RANK:
+        for st in by_source[source]:
+            fv = form.get(st.field)
+            if fv is None:
+                form[st.field] = FieldValue(st.value, [st.fact] if st.fact is not None else [], st.source,
+                                            list(st.flags), [st.span] if st.span else [])
+                continue
+            if source != "narrative" or fv.source not in ("table", "both", "narrative"):
+                continue
+            if fv.value == st.value:
+                if fv.source in ("table", "both"):
+                    fv.source = "both"
+                fv.facts.append(st.fact)
+                fv.spans.append(st.span)
+            elif fv.source in ("table", "both") and (st.field, st.value) not in reported:
+                reported.add((st.field, st.value))
+                checks.append(text_vs_table(st.field, fv.value, facts[st.fact]))
     for fv in form.values():
-        fv.facts.sort()
-        fv.spans.sort()
+        if len(fv.facts) > 1:  # only a field stated twice has an order to put right
+            fv.facts.sort()
+        if len(fv.spans) > 1:
+            fv.spans.sort()
     return form, checks
+
+
+_STATEMENT_RANK = ("table", "narrative", "text", "meta")  # fill_form: the source that wins a field first
 
 
 def _line_span(text: str, pos: int) -> tuple[int, int]:
