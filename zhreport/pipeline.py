@@ -170,14 +170,17 @@ def _label(cell: TableCell) -> str:
 def _table_spans(text: str, cells: list[TableCell]) -> list[tuple[int, int]]:
     """The lines the tables were read from, each row from its label to its value (normalised
     offsets, sorted, merged): no narrative facts there."""
-    spans = []
+    spans: list[tuple[int, int]] = []
     line = (0, -1)  # the last line found: a row's cells mostly stand on it
     for c in cells:
-        first, last = min(c.label_span[0], c.start), max(c.label_span[1], c.end)
+        (label_start, label_end), start, end = c.label_span, c.start, c.end
+        first = label_start if label_start < start else start
+        last = label_end if label_end > end else end
         s = line[0] if line[0] <= first <= line[1] else _line_span(text, first)[0]
         if not line[0] <= last <= line[1]:
             line = _line_span(text, last)
-        spans.append((s, line[1]))
+        if not spans or spans[-1] != (s, line[1]):  # a row's cells on one line: one span (a repeat merges away)
+            spans.append((s, line[1]))
     merged: list[tuple[int, int]] = []
     for s, e in sorted(spans):
         if merged and s <= merged[-1][1] + 1:
@@ -235,8 +238,11 @@ def _in_text_order(*parts: tuple[list[Fact], list[Statement]]) -> tuple[list[Fac
                 st.fact += len(facts)
         facts.extend(part_facts)
         statements.extend(part_statements)
-    order = sorted(range(len(facts)), key=lambda k: (facts[k].start, facts[k].end, facts[k].source))
-    rank = {old: new for new, old in enumerate(order)}
+    keys = [(f.start, f.end, f.source) for f in facts]
+    order = sorted(range(len(facts)), key=keys.__getitem__)
+    rank = [0] * len(order)
+    for new, old in enumerate(order):
+        rank[old] = new
     for st in statements:
         if st.fact is not None:
             st.fact = rank[st.fact]
