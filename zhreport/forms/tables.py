@@ -200,7 +200,7 @@ class _Row:
         self.cells = cells  # the non-label tokens after the label, in order
         self.numbered = numbered
         # read once (one pass over the cells): every form row the row is compared with asks for them
-        self.unit: Optional[Token] = None  # the first unit (or '——') cell
+        unit: Optional[Token] = None  # the first unit (or '——') cell
         kept: list[Token] = []  # the cells but a line's tail
         empties = 0
         for t in cells:
@@ -210,8 +210,9 @@ class _Row:
             kept.append(t)
             if kind == "empty":
                 empties += 1
-            elif self.unit is None and (kind == "unit" or kind == "mark"):
-                self.unit = t
+            elif unit is None and (kind == "unit" or kind == "mark"):
+                unit = t
+        self.unit = unit
         # the value cells in order. A line of bars is a blank cell, unless bars stand after every cell
         # (a separator line: then only a second bar in a row marks a blank)
         filled = len(kept) - empties
@@ -220,7 +221,7 @@ class _Row:
             if after >= 0.8 * (filled + 1):
                 kept = [b for a, b in zip([label] + kept, kept) if not (b.kind == "empty" and a.kind != "empty")]
         self.values = [t for t in kept if t.kind in _VALUE_KINDS]
-        self.has_value = any(t.kind == "value" for t in self.values)
+        self.has_value = "value" in [t.kind for t in self.values]
 
 
 def _join(toks: list[Token]) -> Token:
