@@ -28,6 +28,9 @@ _TAIL_NUMBERS = regex.compile(rf"(?:(?<=^|[\s\p{{Han}}）)】:：])(?:{_NUMBER}|
 # a row label after its group label on one line: '三、本年度办理结果 （一）予以公开', '（三）不予公开1.属于国家秘密'
 _NUMBERING_INSIDE = regex.compile(r"\s+(?=(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[.．、])\S)"
                                   r"|(?<=\p{Han})(?=[(（][一二三四五六七八九十]+[)）](?![项条款])|\d+[.．、](?!\d))")
+# where a _NUMBERING_INSIDE cut can stand: a space, a bracket or a digit (most labels, '（一）主动公开…',
+# have none after their first character, and a cut at a cell's start changes nothing)
+_CUT_MARK = regex.compile(r"[\s(（\d]")
 _PAGE_MARK = regex.compile(
     r"^\s*(?:[-—–－]+\s*\d+\s*[-—–－]+|第\s*\d+\s*页(?:\s*[,，/、]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+"
     r"|(?:Page|P\.)\s*\d+(?:\s*(?:of|/)\s*\d+)?(?:\s*[-—–].*)?|共\s*\d+\s*页\s*第\s*\d+\s*页)\s*$", regex.I)
@@ -134,7 +137,7 @@ def _read_cell(text: str, s: int, e: int) -> list[tuple]:
         le = unit.start()
     # a group label and a row label on one line ('三、本年度办理结果 （一）予以公开')
     ls = s
-    for cut in _NUMBERING_INSIDE.finditer(text, s, le):
+    for cut in _NUMBERING_INSIDE.finditer(text, s, le) if _CUT_MARK.search(text, s + 1, le) else ():
         if ls < cut.start():
             out.append(("label", ls, cut.start(), None))
         ls = cut.end()

@@ -138,11 +138,23 @@ class _Index:
         self.similar = partial(_similar, template_id)
         # what _score can add to a similarity: the context bonus of a row of a group, nothing otherwise
         self.lift = [_CONTEXT_BONUS if sp.columns and sp.groups else 0.0 for sp in self.specs]
-        # within_reach(key, threshold): (spec index, similarity) of the form rows whose score can reach it
-        self.within_reach = partial(_within_reach, template_id)
-        # most printed labels are the form's own: their similarities computed with the index
+        # the score a printed row needs to match a form row (the 2008 form's one-column rows: lower)
+        self.threshold = 0.45 if template_id == "gov2008" else 0.6
+        # most printed labels are the form's own: their similarities and reach computed with the index
         self.of_form_label: dict[str, dict[int, float]] = {}
         self.of_form_label = {k: self.similarities(k) for sp in self.specs for k in sp.keys}
+        self.reach_of_form_label = {k: self.within(sims) for k, sims in self.of_form_label.items()}
+
+    def within_reach(self, key: str) -> tuple:
+        """(spec index, similarity) of the form rows whose score can reach the threshold."""
+        known = self.reach_of_form_label.get(key)
+        return known if known is not None else _within_reach(self.template_id, key)
+
+    def within(self, similar: dict[int, float]) -> tuple:
+        """The (spec index, similarity) pairs of `similar` whose score can reach the threshold."""
+        floor = self.threshold - _CONTEXT_BONUS  # no context lifts a weaker label over the threshold
+        lift, threshold = self.lift, self.threshold
+        return tuple((j, sim) for j, sim in similar.items() if not (sim < floor or sim + lift[j] < threshold))
 
     def similarities(self, key: str) -> dict[int, float]:
         """`similar`, computed (equal labels share all their bigrams: 1.0)."""
@@ -177,11 +189,9 @@ def _similar(template_id: str, key: str) -> dict[int, float]:
 
 
 @lru_cache(maxsize=20000)
-def _within_reach(template_id: str, key: str, threshold: float) -> tuple:
+def _within_reach(template_id: str, key: str) -> tuple:
     index = _index(template_id)
-    floor = threshold - _CONTEXT_BONUS  # no context lifts a weaker label over the threshold
-    return tuple((j, sim) for j, sim in index.similar(key).items()
-                 if not (sim < floor or sim + index.lift[j] < threshold))
+    return index.within(index.similar(key))
 
 
 # ---------------------------------------------------------------- printed rows
@@ -319,13 +329,13 @@ def _score(row: _Row, spec: RowSpec, sim: float) -> float:
     return s
 
 
-def _align(rows: list[_Row], index: _Index, threshold: float) -> list[tuple[int, int, float]]:
+def _align(rows: list[_Row], index: _Index) -> list[tuple[int, int, float]]:
     """(row, spec, score): the best order-keeping assignment, then strong matches out of order,
     then garbled rows placed by position between two matched rows."""
-    specs = index.specs
+    specs, threshold = index.specs, index.threshold
     cand: list[tuple[int, int, float]] = []
     for i, r in enumerate(rows):
-        for j, sim in index.within_reach(r.key, threshold):
+        for j, sim in index.within_reach(r.key):
             s = _score(r, specs[j], sim)
             if s >= threshold:
                 cand.append((i, j, s))
@@ -456,7 +466,7 @@ def read_cells(tables: TableText, template: Template) -> list[TableCell]:
     out: list[TableCell] = []  # every region read on its own: a table printed twice gives its facts twice
     for region in tables.regions:
         rows, orphans = _rows(region, index)
-        chain = _align(rows, index, threshold=0.45 if one_d else 0.6)
+        chain = _align(rows, index)
         found: list[TableCell] = []
         matched = 0
         col, code = _value_column(region) if one_d else (None, None)
