@@ -25,7 +25,7 @@ from .indicators import is_structure_count, link_indicators
 from .normalize import NormalizedText, normalize
 from .quantities import extract_quantities, money_factor
 from .reader import Decoded, decode_bytes, read_path
-from .readers import read_document
+from .readers import SUFFIXES, read_document
 from .region import identify_issuer
 from .types import Check, Fact, FieldValue, Report, Statement
 
@@ -41,8 +41,6 @@ _ASCII_PATH = regex.compile(r"^[A-Za-z0-9._~:/\\-]*[A-Za-z0-9]{2}[A-Za-z0-9._~:/
 
 def _looks_like_file_name(s: str) -> bool:
     """One word that ends like a file zhreport reads, or an ASCII path ("/etc/passwd")."""
-    from .readers import SUFFIXES
-
     if not _LOOKS_LIKE_PATH.match(s):
         return False
     suffix = Path(s).suffix.lower()

@@ -68,6 +68,8 @@ class OffsetMap:
 
     def source_span(self, start: int, end: int) -> tuple[int, int]:
         """Original [start, end) of normalised text[start:end]."""
+        if not self.stages:  # normalisation changed nothing (clean text)
+            return start, end
         for stage in reversed(self.stages):
             if end > start:
                 start, end = stage.start(start), stage.end(end)
