@@ -262,6 +262,8 @@ def _rows(region: list[Token], index: _Index) -> tuple[list[_Row], list[list[Tok
         # the row's own label: the last label, or the last two or three joined (a label split over lines)
         best, best_s, cut = labels[-1], -1.0, len(labels) - 1
         for take in (1, 2, 3) if len(labels) > 1 else ():  # a lone label is the row's whatever its score
+            if take > 1 and best_s + 0.05 >= 1.0:
+                break  # no join can beat it: a similarity is at most 1.0 (the last label is the form's own)
             part = labels[-take:]
             if take > len(labels) or (take > 1 and any(b.line - a.line > 1 for a, b in zip(part, part[1:]))):
                 break
