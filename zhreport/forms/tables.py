@@ -370,8 +370,10 @@ def _align(rows: list[_Row], index: _Index) -> list[tuple[int, int, float]]:
     anchors.append((len(rows), len(specs)))
     for (a0, b0), (a1, b1) in zip(anchors, anchors[1:]):
         gap_rows = [r for r in range(a0 + 1, a1) if r not in placed_rows and _GARBLED.search(rows[r].label.text)]
+        if not gap_rows or a0 < 0 or a1 >= len(rows):
+            continue
         gap_specs = [s for s in range(b0 + 1, b1) if s not in placed_specs]
-        if not gap_rows or len(gap_rows) != len(gap_specs) or a0 < 0 or a1 >= len(rows):
+        if len(gap_rows) != len(gap_specs):
             continue
         if all(_score(rows[r], specs[s], 1.0) >= 0 for r, s in zip(gap_rows, gap_specs)):
             chain.extend((r, s, 0.2) for r, s in zip(gap_rows, gap_specs))
