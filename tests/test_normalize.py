@@ -78,6 +78,24 @@ def test_every_key_t2s_changes_holds_a_witness():
     assert witnesses.search("沈浸") and not witnesses.search("中国政府信息公开")  # 沈浸: a phrase-only change
 
 
+def test_texts_of_witness_free_keys_are_unchanged_by_t2s():
+    """The other side of the witnesses: texts strung from the t2s dictionaries' keys and characters that
+    hold no witness (keys that map to themselves, characters of changing phrases) are left as they are."""
+    import random
+
+    from zhreport.normalize.convert import _converter, _t2s_witness_class
+
+    witnesses, t2s = _t2s_witness_class(), _converter("t2s")
+    _normalization, conversion = _t2s_dictionary_keys()
+    keys = [k for k in conversion if not witnesses.search(k)]
+    chars = sorted({c for k in conversion for c in k if not witnesses.search(c)})
+    assert len(keys) > 10 and len(chars) > 100
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = "".join(rng.choice(keys) if rng.random() < 0.5 else rng.choice(chars) for _ in range(rng.randint(1, 12)))
+        assert t2s.convert(text) == text == to_simplified(text)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(["沈", "浸", "阳", "打", "坏", "批", "覆", "於", "发", "發", "数", "據", "乾", "隆",
                                  "干", "后", "後", "台", "臺", "著", "么", "麼", "只", "隻", "了", "瞭", "解", "藉",
