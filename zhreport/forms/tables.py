@@ -348,7 +348,8 @@ def _align(rows: list[_Row], index: _Index) -> list[tuple[int, int, float]]:
     # and a row and a form row that are each other's best remaining match by a clear margin
     of_row: dict[int, list] = {}  # the candidates of each row and of each form row, when a rival is looked for
     of_spec: dict[int, list] = {}
-    for i, j, s in sorted(cand, key=lambda c: -c[2]):
+    free = [c for c in cand if c[0] not in placed_rows and c[1] not in placed_specs]  # mostly none
+    for i, j, s in sorted(free, key=lambda c: -c[2]):
         if i in placed_rows or j in placed_specs:
             continue
         if 0.5 <= s < 0.85 and not of_row:
