@@ -42,33 +42,68 @@ def test_fullwidth_digits_and_split_numbers():
     assert sorted(r.kind for r in n.repairs) == ["split_number", "width"]
 
 
+def _t2s_dictionary_keys():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    from build_script_chars import t2s_dictionary_keys
+
+    return t2s_dictionary_keys()
+
+
 def test_opencc_t2s_dictionaries_hold_no_ascii():
     """The split-number and split-line fixers do not convert the text ahead of a number when it
     starts with an ASCII character that starts no unit ('\n12\n' before the next cell's '5'):
     that holds only while no key of OpenCC's t2s dictionaries has an ASCII character."""
-    import json
-    from pathlib import Path
-
-    import marisa_trie
-    import opencc
-
-    config = next(Path(opencc.__file__).parent.rglob("t2s.json"))
-
-    def files(node):
-        if isinstance(node, dict):
-            return ([node["file"]] if "file" in node else []) + [f for v in node.values() for f in files(v)]
-        return [f for v in node for f in files(v)] if isinstance(node, list) else []
-
-    header = b"OPENCC_MARISA_0.2.5"
-    names = files(json.loads(config.read_text(encoding="utf-8")))
-    assert names and all(name.endswith(".ocd2") for name in names)
-    for name in names:
-        data = (config.parent / name).read_bytes()
-        assert data.startswith(header), name
-        keys = marisa_trie.Trie().frombytes(data[len(header):]).keys()
-        assert len(keys) > 100, name  # the trie was read
-        assert [k for k in keys if any(c.isascii() for c in k)] == [], name
+    normalization, conversion = _t2s_dictionary_keys()
+    assert len(normalization) > 100 and len(conversion) > 1000  # the tries were read
+    assert [k for k in normalization + conversion if any(c.isascii() for c in k)] == []
     assert to_simplified("\n12\n5\n條例") == "\n12\n5\n条例"
+
+
+def test_every_key_t2s_changes_holds_a_witness():
+    """to_simplified returns a text without a witness character unconverted: that is exact only while
+    every key of the installed OpenCC's t2s dictionaries that the conversion changes holds one
+    (scripts/build_script_chars.py rebuilds them for another OpenCC)."""
+    from zhreport.normalize.convert import _converter, _t2s_witness_class
+
+    witnesses = _t2s_witness_class()
+    assert witnesses is not None, "models/script/t2s_witnesses.txt was built with another OpenCC"
+    normalization, conversion = _t2s_dictionary_keys()
+    t2s = _converter("t2s")
+    assert [k for k in normalization if not witnesses.search(k)] == []
+    unwitnessed = [k for k in conversion if t2s.convert(k) != k and not witnesses.search(k)]
+    assert unwitnessed == []
+    assert witnesses.search("沈浸") and not witnesses.search("中国政府信息公开")  # 沈浸: a phrase-only change
+
+
+def test_texts_of_witness_free_keys_are_unchanged_by_t2s():
+    """The other side of the witnesses: texts strung from the t2s dictionaries' keys and characters that
+    hold no witness (keys that map to themselves, characters of changing phrases) are left as they are."""
+    import random
+
+    from zhreport.normalize.convert import _converter, _t2s_witness_class
+
+    witnesses, t2s = _t2s_witness_class(), _converter("t2s")
+    _normalization, conversion = _t2s_dictionary_keys()
+    keys = [k for k in conversion if not witnesses.search(k)]
+    chars = sorted({c for k in conversion for c in k if not witnesses.search(c)})
+    assert len(keys) > 10 and len(chars) > 100
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = "".join(rng.choice(keys) if rng.random() < 0.5 else rng.choice(chars) for _ in range(rng.randint(1, 12)))
+        assert t2s.convert(text) == text == to_simplified(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["沈", "浸", "阳", "打", "坏", "批", "覆", "於", "发", "發", "数", "據", "乾", "隆",
+                                 "干", "后", "後", "台", "臺", "著", "么", "麼", "只", "隻", "了", "瞭", "解", "藉",
+                                 "口", "𩏂", "𠀀", "中", "国", "，", "\n", "1", "件"]), max_size=20).map("".join))
+def test_to_simplified_skips_only_what_t2s_leaves(text):
+    from zhreport.normalize.convert import _convert_same_length
+
+    assert to_simplified(text) == _convert_same_length(text, "t2s")
 
 
 def test_html_entities():
@@ -183,6 +218,23 @@ def test_unchanged_characters_map_to_themselves(original):
             s, e = n.source_span(i, i + 1)
             assert (s, e) == (i + folded, i + folded + 1) or (original[s:e] == "\r\n" and s == i + folded)
             folded += e - s - 1
+
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_pieces, max_size=30).map("".join), st.data())
+def test_batch_source_spans_equal_one_by_one(original, data):
+    """source_spans (one call for a table's cells) maps as source_span does, spans empty ones
+    included; the shortcut of a text no stage changed gives what a map with a stage that edits
+    nothing gives through the general path."""
+    from zhreport.normalize.offsets import OffsetMap, StageMap
+
+    n = normalize(original)
+    ends = st.integers(0, len(n.text))
+    spans = [tuple(sorted(p)) for p in data.draw(st.lists(st.tuples(ends, ends), max_size=12))]
+    assert n.source_spans(spans) == [n.source_span(s, e) for s, e in spans]
+    identity = OffsetMap()
+    assert identity.source_spans(spans) == OffsetMap([StageMap([])]).source_spans(spans) == spans
 
 
 def test_html_entities_keep_offsets_and_a_flood_stays_one_edit():

@@ -29,13 +29,12 @@ def run_checks(form: dict[str, FieldValue], template: Template) -> list[Check]:
     nums = {fid: fv.value for fid, fv in form.items() if isinstance(fv.value, Decimal)}
     if not nums:  # every check needs a number
         return out
-    for c in template.constraints:
-        typ = c.get("type")
+    for typ, needed, c in _plan(template):
+        if needed not in nums:  # most constraints of a report without the form's tables
+            continue
         if typ == "sum":
-            total = nums.get(c["total"])
-            if total is None:
-                continue
-            values = [nums.get(p) for p in c["parts"]]
+            total = nums[needed]
+            values = list(map(nums.get, c["parts"]))
             known = [v for v in values if v is not None]
             if not known:
                 continue
@@ -49,14 +48,14 @@ def run_checks(form: dict[str, FieldValue], template: Template) -> list[Check]:
                                  f"{c['total']} is {_fmt(total)} but its parts add up to {_fmt(s)} "
                                  f"({names})", expected=s, found=total))
         elif typ == "le":
-            a, b = nums.get(c["a"]), nums.get(c["b"])
-            if a is not None and b is not None and a > b:
+            a, b = nums[needed], nums.get(c["b"])
+            if b is not None and a > b:
                 out.append(Check("le", _severity(c), [c["a"], c["b"]],
                                  f"{c['a']} ({_fmt(a)}) should not exceed {c['b']} ({_fmt(b)})",
                                  expected=f"<= {_fmt(b)}", found=a))
         elif typ == "balance":
-            lhs = [nums.get(f) for f in c.get("lhs", [])]
-            rhs = [nums.get(f) for f in c.get("rhs", [])]
+            lhs = list(map(nums.get, c.get("lhs", [])))
+            rhs = list(map(nums.get, c.get("rhs", [])))
             if not lhs or not rhs or None in lhs or None in rhs:
                 continue
             sl, sr = sum(lhs, Decimal(0)), sum(rhs, Decimal(0))
@@ -65,6 +64,30 @@ def run_checks(form: dict[str, FieldValue], template: Template) -> list[Check]:
                                  f"{' + '.join(c['lhs'])} = {_fmt(sl)} but {' + '.join(c['rhs'])} = {_fmt(sr)}",
                                  expected=sl, found=sr))
     return out
+
+
+_PLANS: dict[str, tuple] = {}  # template id -> (its constraints list, their plan)
+
+
+def _plan(template: Template) -> tuple:
+    """(type, a field without which the constraint says nothing, constraint) of each constraint the
+    checks know, in order; read once per template."""
+    known = _PLANS.get(template.id)
+    if known is None or known[0] is not template.constraints:
+        plan = []
+        for c in template.constraints:
+            typ = c.get("type")
+            if typ == "sum":
+                needed = c["total"]
+            elif typ == "le":
+                needed = c["a"]
+            elif typ == "balance" and c.get("lhs"):
+                needed = c["lhs"][0]
+            else:  # a balance without a left side, or a type the checks do not know: nothing to check
+                continue
+            plan.append((typ, needed, c))
+        known = _PLANS[template.id] = (template.constraints, tuple(plan))
+    return known[1]
 
 
 def text_vs_table(field_id: str, table_value: Decimal, fact: Fact) -> Check:

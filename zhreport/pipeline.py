@@ -25,7 +25,7 @@ from .indicators import is_structure_count, link_indicators
 from .normalize import NormalizedText, normalize
 from .quantities import extract_quantities, money_factor
 from .reader import Decoded, decode_bytes, read_path
-from .readers import read_document
+from .readers import SUFFIXES, read_document
 from .region import identify_issuer
 from .types import Check, Fact, FieldValue, Report, Statement
 
@@ -41,8 +41,6 @@ _ASCII_PATH = regex.compile(r"^[A-Za-z0-9._~:/\\-]*[A-Za-z0-9]{2}[A-Za-z0-9._~:/
 
 def _looks_like_file_name(s: str) -> bool:
     """One word that ends like a file zhreport reads, or an ASCII path ("/etc/passwd")."""
-    from .readers import SUFFIXES
-
     if not _LOOKS_LIKE_PATH.match(s):
         return False
     suffix = Path(s).suffix.lower()
@@ -145,17 +143,19 @@ def _table_facts(norm: NormalizedText, cells: list[TableCell], tpl) -> tuple[lis
     """A fact for every printed number, and a statement for every cell of a field (blank ones too)."""
     facts: list[Fact] = []
     statements: list[Statement] = []
-    for c in cells:
+    original, fields = norm.original, tpl.fields if tpl is not None else {}
+    # two spans a cell, mapped in one call each (a table has hundreds of cells)
+    spans = norm.source_spans([(c.start, c.end) for c in cells])
+    label_spans = norm.source_spans([c.label_span for c in cells])
+    for c, span, label_span in zip(cells, spans, label_spans):
         fact = None
-        span = norm.source_span(c.start, c.end)
         if c.value is not None and "imputed" not in c.flags:
             s, e = span
-            fld = tpl.fields[c.field] if c.field else None
+            fld = fields[c.field] if c.field else None
             fact = len(facts)
-            facts.append(Fact(start=s, end=e, text=norm.original[s:e], value=c.value, unit=c.unit, approx=None,
-                              indicator=fld.label if fld is not None and "/" in fld.label else _label(c),
-                              indicator_span=norm.source_span(*c.label_span), field=c.field, source="table",
-                              confidence=c.confidence))
+            facts.append(Fact(s, e, original[s:e], c.value, c.unit, None,
+                              fld.label if fld is not None and "/" in fld.label else _label(c),
+                              label_span, c.field, "table", c.confidence))
         if c.field is not None:
             statements.append(Statement(c.field, form_value(c, tpl), "table", span, fact, list(c.flags)))
     return facts, statements
@@ -168,14 +168,17 @@ def _label(cell: TableCell) -> str:
 def _table_spans(text: str, cells: list[TableCell]) -> list[tuple[int, int]]:
     """The lines the tables were read from, each row from its label to its value (normalised
     offsets, sorted, merged): no narrative facts there."""
-    spans = []
+    spans: list[tuple[int, int]] = []
     line = (0, -1)  # the last line found: a row's cells mostly stand on it
     for c in cells:
-        first, last = min(c.label_span[0], c.start), max(c.label_span[1], c.end)
+        (label_start, label_end), start, end = c.label_span, c.start, c.end
+        first = label_start if label_start < start else start
+        last = label_end if label_end > end else end
         s = line[0] if line[0] <= first <= line[1] else _line_span(text, first)[0]
         if not line[0] <= last <= line[1]:
             line = _line_span(text, last)
-        spans.append((s, line[1]))
+        if not spans or spans[-1] != (s, line[1]):  # a row's cells on one line: one span (a repeat merges away)
+            spans.append((s, line[1]))
     merged: list[tuple[int, int]] = []
     for s, e in sorted(spans):
         if merged and s <= merged[-1][1] + 1:
@@ -233,8 +236,11 @@ def _in_text_order(*parts: tuple[list[Fact], list[Statement]]) -> tuple[list[Fac
                 st.fact += len(facts)
         facts.extend(part_facts)
         statements.extend(part_statements)
-    order = sorted(range(len(facts)), key=lambda k: (facts[k].start, facts[k].end, facts[k].source))
-    rank = {old: new for new, old in enumerate(order)}
+    keys = [(f.start, f.end, f.source) for f in facts]
+    order = sorted(range(len(facts)), key=keys.__getitem__)
+    rank = [0] * len(order)
+    for new, old in enumerate(order):
+        rank[old] = new
     for st in statements:
         if st.fact is not None:
             st.fact = rank[st.fact]
@@ -255,27 +261,35 @@ def fill_form(statements: list[Statement], facts: list[Fact]) -> tuple[dict[str,
     form: dict[str, FieldValue] = {}
     checks: list[Check] = []
     reported: set = set()
-    rank = {"table": 0, "narrative": 1, "text": 2, "meta": 3}
-    for st in sorted(statements, key=lambda x: rank[x.source]):  # stable: each source keeps its order
-        fv = form.get(st.field)
-        if fv is None:
-            form[st.field] = FieldValue(st.value, [st.fact] if st.fact is not None else [], st.source,
-                                        list(st.flags), [st.span] if st.span else [])
-            continue
-        if st.source != "narrative" or fv.source not in ("table", "both", "narrative"):
-            continue
-        if fv.value == st.value:
-            if fv.source in ("table", "both"):
-                fv.source = "both"
-            fv.facts.append(st.fact)
-            fv.spans.append(st.span)
-        elif fv.source in ("table", "both") and (st.field, st.value) not in reported:
-            reported.add((st.field, st.value))
-            checks.append(text_vs_table(st.field, fv.value, facts[st.fact]))
+    by_source: dict[str, list[Statement]] = {source: [] for source in _STATEMENT_RANK}
+    for st in statements:  # each source keeps its order
+        by_source[st.source].append(st)
+    for source in _STATEMENT_RANK:
+        for st in by_source[source]:
+            fv = form.get(st.field)
+            if fv is None:
+                form[st.field] = FieldValue(st.value, [st.fact] if st.fact is not None else [], st.source,
+                                            list(st.flags), [st.span] if st.span else [])
+                continue
+            if source != "narrative" or fv.source not in ("table", "both", "narrative"):
+                continue
+            if fv.value == st.value:
+                if fv.source in ("table", "both"):
+                    fv.source = "both"
+                fv.facts.append(st.fact)
+                fv.spans.append(st.span)
+            elif fv.source in ("table", "both") and (st.field, st.value) not in reported:
+                reported.add((st.field, st.value))
+                checks.append(text_vs_table(st.field, fv.value, facts[st.fact]))
     for fv in form.values():
-        fv.facts.sort()
-        fv.spans.sort()
+        if len(fv.facts) > 1:  # only a field stated twice has an order to put right
+            fv.facts.sort()
+        if len(fv.spans) > 1:
+            fv.spans.sort()
     return form, checks
+
+
+_STATEMENT_RANK = ("table", "narrative", "text", "meta")  # fill_form: the source that wins a field first
 
 
 def _line_span(text: str, pos: int) -> tuple[int, int]:

@@ -30,6 +30,7 @@ from typing import Optional
 import regex
 
 from .errors import DataError
+from .forms.detect import detect_issuer
 from .resources import load_yaml
 
 __all__ = ["resolve_issuer", "identify_issuer", "gazetteer", "Gazetteer", "Division", "GAZETTEER_PACKAGE"]
@@ -299,8 +300,6 @@ def resolve_issuer(issuer: Optional[str], text: str = "") -> tuple[Optional[str]
 def identify_issuer(text: str, filing_unit: Optional[str] = None
                     ) -> tuple[Optional[str], Optional[str], Optional[dict]]:
     """(issuer as printed, its level, its region) of a report's (simplified) text."""
-    from .forms.detect import detect_issuer
-
     issuer = detect_issuer(text, filing_unit)
     level, region = resolve_issuer(issuer, text)
     return issuer, level, region

@@ -148,7 +148,7 @@ def _from_title(lines: list[str]) -> Optional[str]:
             continue
         joined = [line] + ([line + lines[i + 1]] if i + 1 < len(lines) else [])
         for cand in joined:
-            if len(cand) > 80:
+            if len(cand) > 80 or "公开" not in cand:  # what every title _YEAR_TITLE reads names
                 continue
             m = _YEAR_TITLE.search(cand)
             if not m:

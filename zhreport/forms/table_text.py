@@ -28,6 +28,9 @@ _TAIL_NUMBERS = regex.compile(rf"(?:(?<=^|[\s\p{{Han}}）)】:：])(?:{_NUMBER}|
 # a row label after its group label on one line: '三、本年度办理结果 （一）予以公开', '（三）不予公开1.属于国家秘密'
 _NUMBERING_INSIDE = regex.compile(r"\s+(?=(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[.．、])\S)"
                                   r"|(?<=\p{Han})(?=[(（][一二三四五六七八九十]+[)）](?![项条款])|\d+[.．、](?!\d))")
+# where a _NUMBERING_INSIDE cut can stand: a space, a bracket or a digit (most labels, '（一）主动公开…',
+# have none after their first character, and a cut at a cell's start changes nothing)
+_CUT_MARK = regex.compile(r"[\s(（\d]")
 _PAGE_MARK = regex.compile(
     r"^\s*(?:[-—–－]+\s*\d+\s*[-—–－]+|第\s*\d+\s*页(?:\s*[,，/、]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+"
     r"|(?:Page|P\.)\s*\d+(?:\s*(?:of|/)\s*\d+)?(?:\s*[-—–].*)?|共\s*\d+\s*页\s*第\s*\d+\s*页)\s*$", regex.I)
@@ -134,7 +137,7 @@ def _read_cell(text: str, s: int, e: int) -> list[tuple]:
         le = unit.start()
     # a group label and a row label on one line ('三、本年度办理结果 （一）予以公开')
     ls = s
-    for cut in _NUMBERING_INSIDE.finditer(text, s, le):
+    for cut in _NUMBERING_INSIDE.finditer(text, s, le) if _CUT_MARK.search(text, s + 1, le) else ():
         if ls < cut.start():
             out.append(("label", ls, cut.start(), None))
         ls = cut.end()
@@ -215,8 +218,11 @@ def _read_line_shape(before: str, line: str) -> tuple:
     """The tokens of a line as (kind, text, start, end, unit), start and end relative to the line's
     start; and whether one of them is a value or a blank."""
     shapes = _read_line(before, line)
-    return (tuple((kind, line[a:b], a, b, unit) for kind, a, b, unit in shapes),
-            any(kind in ("value", "blank") for kind, _a, _b, _unit in shapes))
+    return (tuple([(kind, line[a:b], a, b, unit) for kind, a, b, unit in shapes]),
+            not _VALUE_OR_BLANK.isdisjoint([shape[0] for shape in shapes]))
+
+
+_VALUE_OR_BLANK = frozenset(("value", "blank"))
 
 
 # the lines of a form are short; a long line (a wide table's row) seldom recurs and would weigh on memory
@@ -244,29 +250,42 @@ def _bar_cells(before: str, line: str) -> tuple:
     toks: list[tuple] = []
     p = 0
     for part in _bar_parts(line):  # every separator is one character
-        cs, ce = p, p + len(part)
-        p = ce + 1
+        cs = p
+        p += len(part) + 1
         core = part.strip()
         if not core:
             toks.append(("empty", cs, cs, None))
-        elif core.isascii() and core.isdigit():  # the commonest cell, without the general reader
-            at = cs + part.index(core)
+            continue
+        at = cs if core is part else cs + part.index(core)  # str.strip gives the string itself when it strips nothing
+        if core.isdigit() and core.isascii():  # the commonest cell, without the general reader
             toks.append(("value", at, at + len(core), None))
+        elif _SPACES.search(core) is None:  # one cell (a label, a unit): _space_cells' commonest case
+            shape = _cell_shape(line[at - 1] if at else before, core)
+            if len(shape) == 1:
+                kind, a, b, unit = shape[0]
+                toks.append((kind, at + a, at + b, unit))
+            else:
+                toks.extend(_placed(shape, at))
         else:
-            toks.extend(_space_cells(before, line, cs, ce))
+            toks.extend(_space_cells(before, line, cs, p - 1))
     # empties before the first cell carry nothing (a leading '| '); a line of bars is one empty cell;
     # empties after the last cell are a tail ('352 | |'): a blank cell only where a row lacks its value
-    while toks and toks[0][0] == "empty":
-        toks.pop(0)
-    if not toks:  # a line of bars: one empty cell; three bars or more: empty cells run together
+    first = 0
+    while first < len(toks) and toks[first][0] == "empty":
+        first += 1
+    if first == len(toks):  # a line of bars: one empty cell; three bars or more: empty cells run together
         return (("gap" if line.count("|") + line.count("｜") >= 3 else "empty", 0, 0, None),)
-    first = toks[0]
-    if len(toks) > 1 and first[0] == "value" and toks[1][0] == "label" and line[first[1]:first[2]].isdigit():
-        toks[0] = ("serial",) + first[1:]  # a row number before the label ('3 | 其中：…'), no value of the row above
+    if first:
+        del toks[:first]
+    lead = toks[0]
+    if len(toks) > 1 and lead[0] == "value" and toks[1][0] == "label" and line[lead[1]:lead[2]].isdigit():
+        toks[0] = ("serial",) + lead[1:]  # a row number before the label ('3 | 其中：…'), no value of the row above
     k = len(toks)
     while toks[k - 1][0] == "empty":
         k -= 1
-    return tuple(toks[:k]) + tuple(("tail",) + t[1:] for t in toks[k:])
+    if k == len(toks):
+        return tuple(toks)
+    return tuple(toks[:k]) + tuple([("tail",) + t[1:] for t in toks[k:]])
 
 
 def _bar_parts(line: str) -> list[str]:
@@ -312,5 +331,9 @@ def _cell_at(before: str, line: str, s: int, e: int) -> list[tuple]:
     if s >= e:
         return [("empty", s, s, None)]
     # the same cells recur in lines that differ (a label, then this report's numbers): read once per cell
-    shape = _cell_shape(line[s - 1] if s else before, line[s:e])
-    return [(kind, s + a, s + b, unit) for kind, a, b, unit in shape]
+    return _placed(_cell_shape(line[s - 1] if s else before, line[s:e]), s)
+
+
+def _placed(shape: tuple, at: int) -> list[tuple]:
+    """A cell's token shapes moved to where the cell starts in its line."""
+    return [(kind, at + a, at + b, unit) for kind, a, b, unit in shape]

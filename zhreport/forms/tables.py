@@ -138,11 +138,23 @@ class _Index:
         self.similar = partial(_similar, template_id)
         # what _score can add to a similarity: the context bonus of a row of a group, nothing otherwise
         self.lift = [_CONTEXT_BONUS if sp.columns and sp.groups else 0.0 for sp in self.specs]
-        # within_reach(key, threshold): (spec index, similarity) of the form rows whose score can reach it
-        self.within_reach = partial(_within_reach, template_id)
-        # most printed labels are the form's own: their similarities computed with the index
+        # the score a printed row needs to match a form row (the 2008 form's one-column rows: lower)
+        self.threshold = 0.45 if template_id == "gov2008" else 0.6
+        # most printed labels are the form's own: their similarities and reach computed with the index
         self.of_form_label: dict[str, dict[int, float]] = {}
         self.of_form_label = {k: self.similarities(k) for sp in self.specs for k in sp.keys}
+        self.reach_of_form_label = {k: self.within(sims) for k, sims in self.of_form_label.items()}
+
+    def within_reach(self, key: str) -> tuple:
+        """(spec index, similarity) of the form rows whose score can reach the threshold."""
+        known = self.reach_of_form_label.get(key)
+        return known if known is not None else _within_reach(self.template_id, key)
+
+    def within(self, similar: dict[int, float]) -> tuple:
+        """The (spec index, similarity) pairs of `similar` whose score can reach the threshold."""
+        floor = self.threshold - _CONTEXT_BONUS  # no context lifts a weaker label over the threshold
+        lift, threshold = self.lift, self.threshold
+        return tuple((j, sim) for j, sim in similar.items() if not (sim < floor or sim + lift[j] < threshold))
 
     def similarities(self, key: str) -> dict[int, float]:
         """`similar`, computed (equal labels share all their bigrams: 1.0)."""
@@ -177,11 +189,9 @@ def _similar(template_id: str, key: str) -> dict[int, float]:
 
 
 @lru_cache(maxsize=20000)
-def _within_reach(template_id: str, key: str, threshold: float) -> tuple:
+def _within_reach(template_id: str, key: str) -> tuple:
     index = _index(template_id)
-    floor = threshold - _CONTEXT_BONUS  # no context lifts a weaker label over the threshold
-    return tuple((j, sim) for j, sim in index.similar(key).items()
-                 if not (sim < floor or sim + index.lift[j] < threshold))
+    return index.within(index.similar(key))
 
 
 # ---------------------------------------------------------------- printed rows
@@ -200,7 +210,7 @@ class _Row:
         self.cells = cells  # the non-label tokens after the label, in order
         self.numbered = numbered
         # read once (one pass over the cells): every form row the row is compared with asks for them
-        self.unit: Optional[Token] = None  # the first unit (or '——') cell
+        unit: Optional[Token] = None  # the first unit (or '——') cell
         kept: list[Token] = []  # the cells but a line's tail
         empties = 0
         for t in cells:
@@ -210,8 +220,9 @@ class _Row:
             kept.append(t)
             if kind == "empty":
                 empties += 1
-            elif self.unit is None and (kind == "unit" or kind == "mark"):
-                self.unit = t
+            elif unit is None and (kind == "unit" or kind == "mark"):
+                unit = t
+        self.unit = unit
         # the value cells in order. A line of bars is a blank cell, unless bars stand after every cell
         # (a separator line: then only a second bar in a row marks a blank)
         filled = len(kept) - empties
@@ -220,7 +231,7 @@ class _Row:
             if after >= 0.8 * (filled + 1):
                 kept = [b for a, b in zip([label] + kept, kept) if not (b.kind == "empty" and a.kind != "empty")]
         self.values = [t for t in kept if t.kind in _VALUE_KINDS]
-        self.has_value = any(t.kind == "value" for t in self.values)
+        self.has_value = "value" in [t.kind for t in self.values]
 
 
 def _join(toks: list[Token]) -> Token:
@@ -251,6 +262,8 @@ def _rows(region: list[Token], index: _Index) -> tuple[list[_Row], list[list[Tok
         # the row's own label: the last label, or the last two or three joined (a label split over lines)
         best, best_s, cut = labels[-1], -1.0, len(labels) - 1
         for take in (1, 2, 3) if len(labels) > 1 else ():  # a lone label is the row's whatever its score
+            if take > 1 and best_s + 0.05 >= 1.0:
+                break  # no join can beat it: a similarity is at most 1.0 (the last label is the form's own)
             part = labels[-take:]
             if take > len(labels) or (take > 1 and any(b.line - a.line > 1 for a, b in zip(part, part[1:]))):
                 break
@@ -318,13 +331,13 @@ def _score(row: _Row, spec: RowSpec, sim: float) -> float:
     return s
 
 
-def _align(rows: list[_Row], index: _Index, threshold: float) -> list[tuple[int, int, float]]:
+def _align(rows: list[_Row], index: _Index) -> list[tuple[int, int, float]]:
     """(row, spec, score): the best order-keeping assignment, then strong matches out of order,
     then garbled rows placed by position between two matched rows."""
-    specs = index.specs
+    specs, threshold = index.specs, index.threshold
     cand: list[tuple[int, int, float]] = []
     for i, r in enumerate(rows):
-        for j, sim in index.within_reach(r.key, threshold):
+        for j, sim in index.within_reach(r.key):
             s = _score(r, specs[j], sim)
             if s >= threshold:
                 cand.append((i, j, s))
@@ -335,7 +348,8 @@ def _align(rows: list[_Row], index: _Index, threshold: float) -> list[tuple[int,
     # and a row and a form row that are each other's best remaining match by a clear margin
     of_row: dict[int, list] = {}  # the candidates of each row and of each form row, when a rival is looked for
     of_spec: dict[int, list] = {}
-    for i, j, s in sorted(cand, key=lambda c: -c[2]):
+    free = [c for c in cand if c[0] not in placed_rows and c[1] not in placed_specs]  # mostly none
+    for i, j, s in sorted(free, key=lambda c: -c[2]):
         if i in placed_rows or j in placed_specs:
             continue
         if 0.5 <= s < 0.85 and not of_row:
@@ -357,8 +371,10 @@ def _align(rows: list[_Row], index: _Index, threshold: float) -> list[tuple[int,
     anchors.append((len(rows), len(specs)))
     for (a0, b0), (a1, b1) in zip(anchors, anchors[1:]):
         gap_rows = [r for r in range(a0 + 1, a1) if r not in placed_rows and _GARBLED.search(rows[r].label.text)]
+        if not gap_rows or a0 < 0 or a1 >= len(rows):
+            continue
         gap_specs = [s for s in range(b0 + 1, b1) if s not in placed_specs]
-        if not gap_rows or len(gap_rows) != len(gap_specs) or a0 < 0 or a1 >= len(rows):
+        if len(gap_rows) != len(gap_specs):
             continue
         if all(_score(rows[r], specs[s], 1.0) >= 0 for r, s in zip(gap_rows, gap_specs)):
             chain.extend((r, s, 0.2) for r, s in zip(gap_rows, gap_specs))
@@ -455,7 +471,7 @@ def read_cells(tables: TableText, template: Template) -> list[TableCell]:
     out: list[TableCell] = []  # every region read on its own: a table printed twice gives its facts twice
     for region in tables.regions:
         rows, orphans = _rows(region, index)
-        chain = _align(rows, index, threshold=0.45 if one_d else 0.6)
+        chain = _align(rows, index)
         found: list[TableCell] = []
         matched = 0
         col, code = _value_column(region) if one_d else (None, None)

@@ -40,6 +40,9 @@ class NormalizedText:
     def source_span(self, start: int, end: int) -> tuple[int, int]:
         return self.offsets.source_span(start, end)
 
+    def source_spans(self, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        return self.offsets.source_spans(spans)
+
 
 MOJIBAKE_MODES = ("report", "repair", "off")
 # a fixer's edits per text: far beyond any real report, and a bound on the memory a flood of

@@ -37,7 +37,35 @@ def to_simplified(text: str) -> str:
     """Simplified text of the same length as `text`."""
     if not text:
         return text
+    witnesses = _t2s_witness_class()
+    if witnesses is not None and witnesses.search(text) is None:
+        return text  # no key of t2s that changes can match: most reports are simplified already
     return _convert_same_length(text, "t2s")
+
+
+_BUILT_WITH = re.compile(r"with OpenCC (\S+);")
+
+
+@lru_cache(maxsize=1)
+def _t2s_witness_class() -> "re.Pattern | None":
+    """One of the characters of models/script/t2s_witnesses.txt (a text without them is unchanged
+    by t2s; built from OpenCC's dictionaries by scripts/build_script_chars.py), as a character
+    class of the standard library's `re`: ~2 µs a report, t2s 7-25 µs. Any character beyond the
+    Basic Multilingual Plane stands for the witnesses there (Extension B): `re` tests a class of
+    BMP characters and ranges with a bitmap, and one that lists astral characters one by one
+    (~200 µs). None when the installed OpenCC is not the one they were built from: then every
+    text is converted."""
+    import opencc
+
+    from ..resources import model_path
+
+    data = model_path("script", "t2s_witnesses.txt").read_text(encoding="utf-8")
+    built = _BUILT_WITH.search(data)
+    if built is None or built.group(1) != getattr(opencc, "__version__", None):
+        return None
+    chars = "".join(line.strip() for line in data.splitlines() if line.strip() and not line.startswith("#"))
+    bmp = "".join(c for c in chars if c <= "\uffff")
+    return re.compile("[" + re.escape(bmp) + "\U00010000-\U0010FFFF]")
 
 
 @lru_cache(maxsize=1)

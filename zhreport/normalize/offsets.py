@@ -33,24 +33,27 @@ class StageMap:
             self._out_starts.append(out_s)
             shift = out_e - end
 
-    def _find(self, i: int) -> int:
-        # last edit whose output range starts at or before i
-        return bisect_right(self._out_starts, i) - 1
-
     def start(self, i: int) -> int:
         """Input position of output character i."""
-        k = self._find(i)
+        k = bisect_right(self._out_starts, i) - 1  # the last edit whose output starts at or before i
         if k < 0:
             return i
         src_s, src_e, _out_s, out_e = self._edits[k]
         return src_s if i < out_e else src_e + (i - out_e)
+
+    def span(self, i: int, j: int) -> tuple[int, int]:
+        """Input span of the output span [i, j); an empty one stays empty, at its input position."""
+        if j > i:
+            return self.start(i), self.end(j)
+        i = self.start(i)
+        return i, i
 
     def end(self, j: int) -> int:
         """Input end of an output span ending (exclusively) at j."""
         if j <= 0:
             return 0
         i = j - 1
-        k = self._find(i)
+        k = bisect_right(self._out_starts, i) - 1
         if k < 0:
             return j
         _src_s, src_e, _out_s, out_e = self._edits[k]
@@ -68,12 +71,19 @@ class OffsetMap:
 
     def source_span(self, start: int, end: int) -> tuple[int, int]:
         """Original [start, end) of normalised text[start:end]."""
+        if not self.stages:  # normalisation changed nothing (clean text)
+            return start, end
         for stage in reversed(self.stages):
-            if end > start:
-                start, end = stage.start(start), stage.end(end)
-            else:
-                start = end = stage.start(start)
+            start, end = stage.span(start, end)
         return start, end
+
+    def source_spans(self, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """source_span of each span, mapped stage by stage (a table's hundreds of cells): `spans`
+        itself when no stage changed the text (clean text, most reports)."""
+        for stage in reversed(self.stages):
+            span = stage.span
+            spans = [span(s, e) for s, e in spans]
+        return spans
 
     def source_pos(self, i: int) -> int:
         for stage in reversed(self.stages):
