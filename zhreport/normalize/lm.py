@@ -72,7 +72,7 @@ class CharLM:
     """log P of simplified text under base counts + a document cache.
 
     `script` ('hant', 'hans' or 'mixed') is the page's: a character of the other script
-    costs OTHER_SCRIPT_PENALTY in `step` and `char_weights`.
+    costs OTHER_SCRIPT_PENALTY in `step` and `page_weights`.
     """
 
     def __init__(self, document: str = "", cache_weight: float = 2000.0, script: str = "mixed",
@@ -93,9 +93,10 @@ class CharLM:
         self.script = script
         self._steps.clear()
 
-    def char_weights(self, chars) -> list[float]:
-        """How likely the page holds each character (log count, the page's own characters weighted
-        cache_weight), for choosing which characters a search tries first."""
+    def page_weights(self, chars) -> list:
+        """How likely the page holds each character it holds (log count, its count on the page
+        weighted cache_weight), None for the others: theirs is base_char_weight, the same on every
+        page. For choosing which characters a search tries first."""
         cache_uni, uni, script, weight = self.cache_uni, self.uni, self.script, self.cache_weight
         table = _simplified_table()
         out = []
@@ -103,16 +104,9 @@ class CharLM:
             o = ord(ch)
             s = table[o] if o < 0x10000 else simplified_char(ch)
             on_page = cache_uni.get(s, 0)
-            if not on_page:  # the same figure as for any page: shared by the process
-                out.append(base_char_weight(ch, script))
-            else:
-                out.append(math.log(uni.get(s, 0) + on_page * weight + 1) + script_penalty(script, ch))
+            out.append(math.log(uni.get(s, 0) + on_page * weight + 1) + script_penalty(script, ch)
+                       if on_page else None)
         return out
-
-    def holds_any(self, chars) -> bool:
-        """Whether the page's text holds any of the characters (in simplified script)."""
-        cache_uni, table = self.cache_uni, _simplified_table()
-        return any((table[o] if (o := ord(ch)) < 0x10000 else simplified_char(ch)) in cache_uni for ch in chars)
 
     def add_document(self, text: str, simplified: str = "") -> None:
         """Learn the page's text; `simplified` is to_simplified(text) when the caller has it."""

@@ -59,16 +59,22 @@ def global_top(kind: str, arg: int, trail: Optional[int], script: str, n: int) -
     return tuple(heapq.nlargest(n, items, key=lambda it: base_char_weight(it[-1], script)))
 
 
+@lru_cache(maxsize=None)
+def global_ranked(kind: str, arg: int, trail: Optional[int], script: str, n: int) -> tuple:
+    """global_top's items as (-base weight, item)."""
+    return tuple((-base_char_weight(it[-1], script), it) for it in global_top(kind, arg, trail, script, n))
+
+
 def preload(scripts=("hant", "hans")) -> None:
     """The lists that do not depend on a trail byte: computed once per process, not per first page."""
     by_lead, _by_trail = tables()
     for script in scripts:
         for lead in sorted(by_lead):
-            global_top("row", lead, None, script, ROW_N)
-            global_top("first", lead, None, script, FIRST_N)
+            global_ranked("row", lead, None, script, ROW_N)
+            global_ranked("first", lead, None, script, FIRST_N)
         for u in sorted({drop_classes()[u] for u in drop_first()}):
-            global_top("middle", u, None, script, MIDDLE_N)
-            global_top("final", u, None, script, ANY_N)
+            global_ranked("middle", u, None, script, MIDDLE_N)
+            global_ranked("final", u, None, script, ANY_N)
 
 
 class Row:
@@ -108,7 +114,7 @@ class Layers:
         self._class = drop_classes()
         self._rows: dict = {}  # (prev char, id(items)) -> its Row
         self._item_chars: dict = {}  # id(items) -> (their characters as a string, items)
-        self._weights: dict = {}  # char -> lm.char_weights
+        self._weights: dict = {}  # char -> lm.page_weights (None: the page lacks it)
         # the page's characters, as tables() holds the code table's
         self._doc_by_lead: dict = {}
         self._doc_by_trail: dict = {}
@@ -125,19 +131,32 @@ class Layers:
         key = (kind, arg, trail)
         got = self._memo.get(key)
         if got is None:
-            shared = global_top(kind, arg, trail, self.lm.script, n)
+            script = self.lm.script
+            shared = global_top(kind, arg, trail, script, n)
             own = layer_items(kind, arg, trail, self._doc_by_lead, self._doc_by_trail)
-            if not own and not self.lm.holds_any([it[-1] for it in shared]):
+            weights = self._weights
+            new = [it[-1] for it in shared + tuple(own) if it[-1] not in weights]
+            if new:
+                weights.update(zip(new, self.lm.page_weights(new)))
+            # the n likeliest by the page's weights, equal weights in item order: one order whatever
+            # the process's string hashing (a sort of (-weight, item): nlargest over the sorted items,
+            # at once); the shared items the page lacks keep their process-wide weight
+            ranked, on_page = [], False
+            for neg, it in global_ranked(kind, arg, trail, script, n):
+                w = weights[it[-1]]
+                if w is None:
+                    ranked.append((neg, it))
+                else:
+                    ranked.append((-w, it))
+                    on_page = True
+            if not own and not on_page:
                 got = shared  # the page changes no weight: the process-wide order stands
             else:
-                # the n likeliest, equal weights in item order: one order whatever the process's
-                # string hashing (a sort of (-weight, item): nlargest over the sorted items, at once)
-                items = set(shared).union(own)
-                weights = self._weights
-                new = [it[-1] for it in items if it[-1] not in weights]
-                if new:
-                    weights.update(zip(new, self.lm.char_weights(new)))
-                ranked = sorted([(-weights[it[-1]], it) for it in items])
+                for it in own:
+                    if it not in shared:
+                        w = weights[it[-1]]
+                        ranked.append((-(base_char_weight(it[-1], script) if w is None else w), it))
+                ranked.sort()
                 got = tuple([it for _w, it in ranked[:n]])
             self._memo[key] = got
         return got

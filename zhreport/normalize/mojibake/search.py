@@ -240,56 +240,54 @@ def _inner_paths(node: _Node, m: str, cost: float) -> list:
     return _extend(node.open_paths(), m, cost, 1)
 
 
-def _merged(tops: list, rows: list):
-    """(key, expansion, item) of expansions e with keys tops[e] + rows[e]'s step costs, best
-    first, ties in expansion then item order; rows[e] is a layers.Row, tops[e] None for an
-    expansion left out."""
-    heap = []
-    for e, (top, row) in enumerate(zip(tops, rows)):
-        if top is not None and row.costs:
-            heap.append((-(top + row.best), e, row.first, 0))
+def _best_distinct(tops: list, rows: list, n: int) -> list:
+    """(key, expansion, item) of the n best expansions with distinct characters (an item's last):
+    expansions e have keys tops[e] + rows[e]'s step costs, read best first by merging the rows,
+    ties in expansion then item order; rows[e] is a layers.Row, tops[e] None for an expansion
+    left out. One loop, no generator: a page merges some thousand rows."""
+    out: list = []
+    if n <= 0:
+        return out
+    heap = [(-(top + row.best), e, row.first, 0) for e, (top, row) in enumerate(zip(tops, rows))
+            if top is not None and row.costs]
     heapq.heapify(heap)
+    seen = set()
     while heap:
         neg, e, j, at = heap[0]
-        yield -neg, e, j
+        row = rows[e]
+        c = row.items[j][-1]
+        if c not in seen:
+            seen.add(c)
+            out.append((-neg, e, j))
+            if len(out) >= n:
+                break
         at += 1
-        costs, order = rows[e].ranked()
+        costs, order = row.ranked()
         if at < len(costs):
             heapq.heapreplace(heap, (-(tops[e] + costs[at]), e, order[at], at))
         else:
             heapq.heappop(heap)
+    return out
 
 
 def _best_ends(finals: list, rows: list, n: int, found: int) -> list:
     """The n best distinct last characters of the chains [(char, node, final items)]."""
-    out, seen = [], set()
-    if n <= 0:
-        return out
-    for key, e, j in _merged([node.top for _c, node, _items in finals], rows):
-        c, node, items = finals[e]
-        cf = items[j][-1]
-        if cf in seen:
-            continue
-        seen.add(cf)
-        out.append((key, found + len(out), cf, node, key - node.top))
-        if len(out) >= n:
-            break
+    out = []
+    for key, e, j in _best_distinct([node.top for _c, node, _items in finals], rows, n):
+        node = finals[e][1]
+        out.append((key, found + len(out), rows[e].items[j][-1], node, key - node.top))
     return out
 
 
 def _best_middles(middles: list, rows: list, open_: list, n: int) -> list:
     """The n best distinct characters inside chains [(node, its open top, middle items)] from
     the expansions still open: (char, node, open top, cost, trail byte)."""
-    out, seen = [], set()
-    for key, e, j in _merged([top if o else None for (_node, top, _items), o in zip(middles, open_)], rows):
-        node, top, items = middles[e]
-        _v, u2, m = items[j]
-        if m in seen:
-            continue
-        seen.add(m)
+    out = []
+    for key, e, j in _best_distinct([top if o else None for (_node, top, _items), o in zip(middles, open_)],
+                                    rows, n):
+        node, top, _items = middles[e]
+        _v, u2, m = rows[e].items[j]
         out.append((m, node, top, key - top, u2))
-        if len(out) >= n:
-            break
     return out
 
 
