@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Optional
 
 from ..lm import CharLM, base_char_weight
-from .gbk import drop_first, plausible, read_as, tables, unmapped_flags
+from .gbk import byte_pairs, drop_first, read_as, tables, unmapped_flags
 
 # characters tried per layer: FIRST_N 8, FINAL_N 10, ROW_N 16 and ANY_N 50 keep every tune, case and
 # unseen figure of 10, 24, 24 and 100; FIRST_N 6 loses tune lines (143/150, not 145), MIDDLE_N 12
@@ -68,6 +68,7 @@ def global_ranked(kind: str, arg: int, trail: Optional[int], script: str, n: int
 def preload(scripts=("hant", "hans")) -> None:
     """The lists that do not depend on a trail byte: computed once per process, not per first page."""
     by_lead, _by_trail = tables()
+    byte_pairs()
     for script in scripts:
         for lead in sorted(by_lead):
             global_ranked("row", lead, None, script, ROW_N)
@@ -118,12 +119,10 @@ class Layers:
         # the page's characters, as tables() holds the code table's
         self._doc_by_lead: dict = {}
         self._doc_by_trail: dict = {}
+        pairs = byte_pairs()
         for c in sorted(lm.doc_chars):
-            try:
-                b = c.encode("gbk")
-            except UnicodeEncodeError:
-                continue
-            if len(b) == 2 and plausible(c):
+            b = pairs.get(c)
+            if b is not None:
                 self._doc_by_lead.setdefault(b[0], []).append((b[1], c))
                 self._doc_by_trail.setdefault(b[1], []).append((b[0], c))
 

@@ -12,7 +12,9 @@ side by side (_lockstep), so that each round scores the step costs all of them n
 """
 from __future__ import annotations
 
+import gc
 import heapq
+from contextlib import contextmanager
 from functools import partial
 from typing import Optional
 
@@ -70,12 +72,25 @@ def run_candidates(text: str, lm: Optional[CharLM] = None) -> list[tuple[int, li
     prefixes: dict = {}  # the searches of the page, by the text they read
     # a run costs milliseconds: past MAX_SEARCHED_RUNS (a hostile or huge input)
     # the runs are still reported, with no candidate
-    found = _lockstep([_search(text, i, lm, layers, prefixes) for i in starts[:MAX_SEARCHED_RUNS]], layers)
-    out = []
-    for i, cands in zip(starts, found + [[]] * (len(starts) - len(found))):
-        describe(text, cands)
-        out.append((i, cands))
+    with _no_cycle_collection():
+        found = _lockstep([_search(text, i, lm, layers, prefixes) for i in starts[:MAX_SEARCHED_RUNS]], layers)
+        out = list(zip(starts, found + [[]] * (len(starts) - len(found))))
+        describe(text, [cands for _i, cands in out])
     return out
+
+
+@contextmanager
+def _no_cycle_collection():
+    """The cyclic garbage collector paused (as timeit does): a page's search allocates some
+    hundred thousand short-lived tuples, lists and nodes in no reference cycle, and the collector's
+    passes over them took a twentieth of a page's repair. Freed by reference counting as before."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _lockstep(searches: list, layers: Layers) -> list:
@@ -312,7 +327,7 @@ def _add(states: dict, key: tuple, path: tuple) -> None:
 def _openings(text: str, i: int, lm: CharLM, left: str) -> list:
     """Seed states for '　（N）' at a line start: the numeral's bytes are often both
     inside dropped pairs, which the open search reaches only through a long chain."""
-    out = []
+    found = []  # (position after the numbering, numeral)
     k0 = i + 2
     for n in _NUMERALS:
         n1, n2 = n.encode("gbk")
@@ -328,11 +343,16 @@ def _openings(text: str, i: int, lm: CharLM, left: str) -> list:
                 ok = False
                 break
         if ok:
-            sc = lm.score("\u3000（" + n, left) + INDENT_BONUS
-            key, sc, chars, drops = _path(sc, "\u3000（" + n, 0)
-            # the numbering's prior (a ranking feature) also keeps the seed through pruning
-            out.append((k, 0xA3, n, (key + WEIGHTS.numbering + WEIGHTS.label, sc, chars, drops)))
-    return out
+            found.append((k, n))
+    if not found:
+        return []
+    scores = lm.scores([("\u3000（" + n, left) for _k, n in found])  # one conversion for the numerals
+    seeds = []
+    for (k, n), sc in zip(found, scores):
+        key, sc, chars, drops = _path(sc + INDENT_BONUS, "\u3000（" + n, 0)
+        # the numbering's prior (a ranking feature) also keeps the seed through pruning
+        seeds.append((k, 0xA3, n, (key + WEIGHTS.numbering + WEIGHTS.label, sc, chars, drops)))
+    return seeds
 
 
 def search(text: str, i: int, lm: CharLM, layers: Optional[Layers] = None,
