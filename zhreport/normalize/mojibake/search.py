@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import gc
 import heapq
-from contextlib import contextmanager
 from functools import partial
 from typing import Optional
 
@@ -62,6 +61,20 @@ def run_candidates(text: str, lm: Optional[CharLM] = None) -> list[tuple[int, li
     starts = [m.start() for m in RUN_START.finditer(text)]
     if not starts:
         return []
+    # The cyclic garbage collector is paused (as timeit does) until the page's search is done and
+    # freed: the search allocates some hundred thousand short-lived tuples, lists and nodes in no
+    # reference cycle, reference counting frees them, and the collector's passes over them took a
+    # twentieth of a page's repair
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _page_candidates(text, starts, lm)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _page_candidates(text: str, starts: list[int], lm: Optional[CharLM]) -> list[tuple[int, list[Candidate]]]:
     # the page's own text teaches the model its vocabulary; a window is plenty
     clean = _mask_runs(text[:CACHE_CHARS], [i for i in starts if i < CACHE_CHARS])
     simplified = to_simplified(clean)
@@ -72,25 +85,10 @@ def run_candidates(text: str, lm: Optional[CharLM] = None) -> list[tuple[int, li
     prefixes: dict = {}  # the searches of the page, by the text they read
     # a run costs milliseconds: past MAX_SEARCHED_RUNS (a hostile or huge input)
     # the runs are still reported, with no candidate
-    with _no_cycle_collection():
-        found = _lockstep([_search(text, i, lm, layers, prefixes) for i in starts[:MAX_SEARCHED_RUNS]], layers)
-        out = list(zip(starts, found + [[]] * (len(starts) - len(found))))
-        describe(text, [cands for _i, cands in out])
+    found = _lockstep([_search(text, i, lm, layers, prefixes) for i in starts[:MAX_SEARCHED_RUNS]], layers)
+    out = list(zip(starts, found + [[]] * (len(starts) - len(found))))
+    describe(text, [cands for _i, cands in out])
     return out
-
-
-@contextmanager
-def _no_cycle_collection():
-    """The cyclic garbage collector paused (as timeit does): a page's search allocates some
-    hundred thousand short-lived tuples, lists and nodes in no reference cycle, and the collector's
-    passes over them took a twentieth of a page's repair. Freed by reference counting as before."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _lockstep(searches: list, layers: Layers) -> list:
