@@ -408,15 +408,17 @@ def _search(text: str, i: int, lm: CharLM, layers: Layers, prefixes: dict):
             context[(end, last)] = lm.end_of_line(last)
     for key, extra in zip(within, lm.scores([(text[end:end + 2], last) for end, last in within])):
         context[key] = extra
-    best: dict = {}
+    best: dict = {}  # (restoration, end) -> (its key, its score) with the text after it
     for end, path in done:
         end += i
         extra = context[(end, path[2][-1:])]
         key = (path[2], end)
         sc = path[1] + extra
-        if key not in best or best[key][1].bigram < sc:
-            best[key] = (path[0] + extra, Candidate(i, end, path[2], sc))
-    return [c for _k, c in heapq.nlargest(RERANK, best.values(), key=lambda kc: kc[0])]
+        got = best.get(key)
+        if got is None or got[1] < sc:
+            best[key] = (path[0] + extra, sc)
+    return [Candidate(i, end, chars, sc)
+            for (chars, end), (_k, sc) in heapq.nlargest(RERANK, best.items(), key=lambda kv: kv[1][0])]
 
 
 _PENDING = ()  # a step claimed by a run, not yet kept
