@@ -72,7 +72,7 @@ class CharLM:
     """log P of simplified text under base counts + a document cache.
 
     `script` ('hant', 'hans' or 'mixed') is the page's: a character of the other script
-    costs OTHER_SCRIPT_PENALTY in `step` and `page_weights`.
+    costs OTHER_SCRIPT_PENALTY in `step` and `page_weight`.
     """
 
     def __init__(self, document: str = "", cache_weight: float = 2000.0, script: str = "mixed",
@@ -93,20 +93,13 @@ class CharLM:
         self.script = script
         self._steps.clear()
 
-    def page_weights(self, chars) -> list:
-        """How likely the page holds each character it holds (log count, its count on the page
-        weighted cache_weight), None for the others: theirs is base_char_weight, the same on every
-        page. For choosing which characters a search tries first."""
-        cache_uni, uni, script, weight = self.cache_uni, self.uni, self.script, self.cache_weight
-        table = _simplified_table()
-        out = []
-        for ch in chars:
-            o = ord(ch)
-            s = table[o] if o < 0x10000 else simplified_char(ch)
-            on_page = cache_uni.get(s, 0)
-            out.append(math.log(uni.get(s, 0) + on_page * weight + 1) + script_penalty(script, ch)
-                       if on_page else None)
-        return out
+    def page_weight(self, ch: str) -> float:
+        """How likely the page holds ch, a character it holds (log count, its count on the page
+        weighted cache_weight), for choosing which characters a search tries first; one the page
+        lacks weighs base_char_weight, the same on every page."""
+        o = ord(ch)
+        s = _simplified_table()[o] if o < 0x10000 else simplified_char(ch)
+        return math.log(self.uni.get(s, 0) + self.cache_uni[s] * self.cache_weight + 1) + script_penalty(self.script, ch)
 
     def add_document(self, text: str, simplified: str = "") -> None:
         """Learn the page's text; `simplified` is to_simplified(text) when the caller has it."""

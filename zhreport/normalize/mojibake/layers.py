@@ -12,7 +12,7 @@ import heapq
 from functools import lru_cache
 from typing import Optional
 
-from ..lm import CharLM, base_char_weight
+from ..lm import CharLM, base_char_weight, simplified_char
 from .gbk import byte_pairs, drop_first, read_as, tables, unmapped_flags
 
 # characters tried per layer: FIRST_N 8, FINAL_N 10, ROW_N 16 and ANY_N 50 keep every tune, case and
@@ -59,6 +59,15 @@ def global_top(kind: str, arg: int, trail: Optional[int], script: str, n: int) -
     return tuple(heapq.nlargest(n, items, key=lambda it: base_char_weight(it[-1], script)))
 
 
+@lru_cache(maxsize=1)
+def gbk_by_simplified() -> dict:
+    """simplified character -> the characters of the code table (tables()) that simplify to it."""
+    out: dict = {}
+    for c in byte_pairs():
+        out.setdefault(simplified_char(c), []).append(c)
+    return out
+
+
 @lru_cache(maxsize=None)
 def global_ranked(kind: str, arg: int, trail: Optional[int], script: str, n: int) -> tuple:
     """global_top's items as (-base weight, item)."""
@@ -68,7 +77,7 @@ def global_ranked(kind: str, arg: int, trail: Optional[int], script: str, n: int
 def preload(scripts=("hant", "hans")) -> None:
     """The lists that do not depend on a trail byte: computed once per process, not per first page."""
     by_lead, _by_trail = tables()
-    byte_pairs()
+    gbk_by_simplified()
     for script in scripts:
         for lead in sorted(by_lead):
             global_ranked("row", lead, None, script, ROW_N)
@@ -115,7 +124,13 @@ class Layers:
         self._class = drop_classes()
         self._rows: dict = {}  # (prev char, id(items)) -> its Row
         self._item_chars: dict = {}  # id(items) -> (their characters as a string, items)
-        self._weights: dict = {}  # char -> lm.page_weights (None: the page lacks it)
+        self._weights: dict = {}  # char the page holds -> lm.page_weight
+        # 1 at the code point of each character of the code table the page holds (in simplified script)
+        self._held = bytearray(0x10000)
+        by_simplified = gbk_by_simplified()
+        for s in lm.cache_uni:
+            for c in by_simplified.get(s, ()):
+                self._held[ord(c)] = 1
         # the page's characters, as tables() holds the code table's
         self._doc_by_lead: dict = {}
         self._doc_by_trail: dict = {}
@@ -133,31 +148,34 @@ class Layers:
             script = self.lm.script
             shared = global_top(kind, arg, trail, script, n)
             own = layer_items(kind, arg, trail, self._doc_by_lead, self._doc_by_trail)
-            weights = self._weights
-            new = [it[-1] for it in shared + tuple(own) if it[-1] not in weights]
-            if new:
-                weights.update(zip(new, self.lm.page_weights(new)))
             # the n likeliest by the page's weights, equal weights in item order: one order whatever
             # the process's string hashing (a sort of (-weight, item): nlargest over the sorted items,
-            # at once); the shared items the page lacks keep their process-wide weight
+            # at once); the items the page lacks keep their process-wide weight
+            held = self._held
             ranked, on_page = [], False
             for neg, it in global_ranked(kind, arg, trail, script, n):
-                w = weights[it[-1]]
-                if w is None:
-                    ranked.append((neg, it))
-                else:
-                    ranked.append((-w, it))
+                if held[ord(it[-1])]:
+                    ranked.append((-self._weight(it[-1]), it))
                     on_page = True
+                else:
+                    ranked.append((neg, it))
             if not own and not on_page:
                 got = shared  # the page changes no weight: the process-wide order stands
             else:
                 for it in own:
                     if it not in shared:
-                        w = weights[it[-1]]
-                        ranked.append((-(base_char_weight(it[-1], script) if w is None else w), it))
+                        c = it[-1]
+                        ranked.append((-(self._weight(c) if held[ord(c)] else base_char_weight(c, script)), it))
                 ranked.sort()
                 got = tuple([it for _w, it in ranked[:n]])
             self._memo[key] = got
+        return got
+
+    def _weight(self, c: str) -> float:
+        """lm.page_weight of a character the page holds (memoised per page)."""
+        got = self._weights.get(c)
+        if got is None:
+            got = self._weights[c] = self.lm.page_weight(c)
         return got
 
     def opening(self, trail: int, left: str) -> tuple:
