@@ -101,6 +101,11 @@ class CharLM:
         s = _simplified_table()[o] if o < 0x10000 else simplified_char(ch)
         return math.log(self.uni.get(s, 0) + self.cache_uni[s] * self.cache_weight + 1) + script_penalty(self.script, ch)
 
+    def holds(self, codes):
+        """Whether the page holds each character (a numpy array of code points in the BMP, of
+        simplified characters), at once."""
+        return self._page_arrays().has[codes]
+
     def add_document(self, text: str, simplified: str = "") -> None:
         """Learn the page's text; `simplified` is to_simplified(text) when the caller has it."""
         self._steps.clear()

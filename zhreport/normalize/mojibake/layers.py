@@ -71,6 +71,22 @@ def gbk_by_simplified() -> dict:
     return out
 
 
+@lru_cache(maxsize=1)
+def simplified_codes() -> tuple:
+    """(code point -> the code point of its simplified form, for the characters of the code table,
+    0 for the others: a numpy array; {simplified form beyond the BMP: its characters})."""
+    import numpy as np
+
+    codes = np.zeros(0x10000, dtype=np.int64)  # 0: no page holds it
+    beyond = {}
+    for s, chars in gbk_by_simplified().items():
+        if ord(s) < 0x10000:
+            codes[[ord(c) for c in chars]] = ord(s)
+        else:
+            beyond[s] = chars
+    return codes, beyond
+
+
 @lru_cache(maxsize=None)
 def global_ranked(kind: str, arg: int, trail: Optional[int], script: str, n: int) -> tuple:
     """global_top's items as (-base weight, item)."""
@@ -80,7 +96,7 @@ def global_ranked(kind: str, arg: int, trail: Optional[int], script: str, n: int
 def preload(scripts=("hant", "hans")) -> None:
     """The lists that do not depend on a trail byte: computed once per process, not per first page."""
     by_lead, _by_trail = tables()
-    gbk_by_simplified()
+    simplified_codes()
     for script in scripts:
         for lead in sorted(by_lead):
             global_ranked("row", lead, None, script, ROW_N)
@@ -129,10 +145,10 @@ class Layers:
         self._item_chars: dict = {}  # id(items) -> (their characters as a string, items)
         self._weights: dict = {}  # char the page holds -> lm.page_weight
         # 1 at the code point of each character of the code table the page holds (in simplified script)
-        self._held = bytearray(0x10000)
-        by_simplified = gbk_by_simplified()
-        for s in lm.cache_uni:
-            for c in by_simplified.get(s, ()):
+        simplified, beyond = simplified_codes()
+        self._held = bytearray(lm.holds(simplified).tobytes())
+        for s in beyond.keys() & lm.cache_uni.keys():
+            for c in beyond[s]:
                 self._held[ord(c)] = 1
         # the page's characters, as tables() holds the code table's
         self._doc_by_lead: dict = {}
