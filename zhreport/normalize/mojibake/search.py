@@ -87,7 +87,8 @@ def _page_candidates(text: str, starts: list[int], lm: Optional[CharLM]) -> list
     prefixes: dict = {}  # the searches of the page, by the text they read
     # a run costs milliseconds: past MAX_SEARCHED_RUNS (a hostile or huge input)
     # the runs are still reported, with no candidate
-    found = _lockstep([_search(text, i, lm, layers, prefixes) for i in starts[:MAX_SEARCHED_RUNS]], layers)
+    searched = starts[:MAX_SEARCHED_RUNS]
+    found = _candidates(text, searched, _lockstep([_search(text, i, lm, layers, prefixes) for i in searched], layers), lm)
     out = list(zip(starts, found + [[]] * (len(starts) - len(found))))
     describe(text, [cands for _i, cands in out])
     return out
@@ -363,11 +364,13 @@ def search(text: str, i: int, lm: CharLM, layers: Optional[Layers] = None,
     opens like an earlier one (a form's rows: '?。ǘ┩...') resumes where their text parts.
     """
     layers = layers or Layers(lm)
-    return _lockstep([_search(text, i, lm, layers, {} if prefixes is None else prefixes)], layers)[0]
+    return _candidates(text, [i], _lockstep([_search(text, i, lm, layers, {} if prefixes is None else prefixes)],
+                                            layers), lm)[0]
 
 
 def _search(text: str, i: int, lm: CharLM, layers: Layers, prefixes: dict):
-    """search() as a generator of the rows it needs scored (see _lockstep)."""
+    """The complete paths of the run whose '?' is at i, as (end relative to the '?', path): a
+    generator of the rows it needs scored (see _lockstep)."""
     prefix = _Prefix(text, i, prefixes)
     got = prefix.recall()
     if got is None:
@@ -400,27 +403,37 @@ def _search(text: str, i: int, lm: CharLM, layers: Layers, prefixes: dict):
         if done and states and not any(at > k for at in seeds) and \
                 max(paths[0][0] for paths in states.values()) < max(path[0] for _end, path in done) - STOP_GAP:
             break
-    # the score of the text after each end, given the restoration's last character
-    context = dict.fromkeys((end + i, path[2][-1:]) for end, path in done)
-    within = []  # (end, last) followed by text on the line
-    for end, last in context:
-        if text[end:end + 1] not in ("", "\r", "\n"):
-            within.append((end, last))
-        else:  # the restoration ends the line: table labels and headings do, mid-phrase words do not
-            context[(end, last)] = lm.end_of_line(last)
-    for key, extra in zip(within, lm.scores([(text[end:end + 2], last) for end, last in within])):
+    return done
+
+
+def _candidates(text: str, starts: list[int], found: list, lm: CharLM) -> list:
+    """The candidates of each run from its complete paths (found, see _search), best first: a
+    path's score with the text after it, given its last character (one conversion for the page)."""
+    contexts = []
+    for i, done in zip(starts, found):
+        context = dict.fromkeys((end + i, path[2][-1:]) for end, path in done)
+        for end, last in context:
+            if text[end:end + 1] in ("", "\r", "\n"):
+                # the restoration ends the line: table labels and headings do, mid-phrase words do not
+                context[(end, last)] = lm.end_of_line(last)
+        contexts.append(context)
+    within = [(context, key) for context in contexts for key, extra in context.items() if extra is None]
+    for (context, key), extra in zip(within, lm.scores([(text[end:end + 2], last) for _c, (end, last) in within])):
         context[key] = extra
-    best: dict = {}  # (restoration, end) -> (its key, its score) with the text after it
-    for end, path in done:
-        end += i
-        extra = context[(end, path[2][-1:])]
-        key = (path[2], end)
-        sc = path[1] + extra
-        got = best.get(key)
-        if got is None or got[1] < sc:
-            best[key] = (path[0] + extra, sc)
-    return [Candidate(i, end, chars, sc)
-            for (chars, end), (_k, sc) in heapq.nlargest(RERANK, best.items(), key=lambda kv: kv[1][0])]
+    out = []
+    for i, done, context in zip(starts, found, contexts):
+        best: dict = {}  # (restoration, end) -> (its key, its score) with the text after it
+        for end, path in done:
+            end += i
+            extra = context[(end, path[2][-1:])]
+            key = (path[2], end)
+            sc = path[1] + extra
+            got = best.get(key)
+            if got is None or got[1] < sc:
+                best[key] = (path[0] + extra, sc)
+        out.append([Candidate(i, end, chars, sc)
+                    for (chars, end), (_k, sc) in heapq.nlargest(RERANK, best.items(), key=lambda kv: kv[1][0])])
+    return out
 
 
 _PENDING = ()  # a step claimed by a run, not yet kept
