@@ -15,6 +15,7 @@ from __future__ import annotations
 import gc
 import heapq
 from functools import partial
+from operator import itemgetter
 from typing import Optional
 
 import regex
@@ -142,9 +143,19 @@ def _extend(paths: list, ch: str, cost: float, drops: int = 0) -> list:
     return [(p[0] + bonus, p[1] + cost, p[2] + ch, p[3] + drops) for p in paths]
 
 
+# sorted(..., reverse=True)[:n] gives heapq.nlargest's result (both stable) in about half the time
+# on the short lists of a search
+def _best_key(state: tuple) -> float:
+    """The key of a state (its key, its paths)'s best path."""
+    return state[1][0][0]
+
+
+_path_key = itemgetter(0)
+
+
 def _best_states(group: dict) -> list:
     """The ENTRY_N states of a group (last character -> paths) with the best paths."""
-    return heapq.nlargest(ENTRY_N, group.items(), key=lambda kv: kv[1][0][0])
+    return sorted(group.items(), key=_best_key, reverse=True)[:ENTRY_N]
 
 
 class _Node:
@@ -491,7 +502,7 @@ def _start(text: str, i: int, lm: CharLM, layers: Layers) -> tuple:
     firsts, first_scores = layers.opening(p0, left)  # distinct characters: a state each
     paths = [_path(sc + INDENT_BONUS if at_line_start and ch == "\u3000" else sc, ch, 0)
              for ch, sc in zip(firsts, first_scores)]
-    states = {(p1, path[2]): [path] for path in heapq.nlargest(START_N, paths, key=lambda path: path[0])}
+    states = {(p1, path[2]): [path] for path in sorted(paths, key=_path_key, reverse=True)[:START_N]}
     seeds: dict = {}
     if at_line_start and (p0, p1) == (0xA1, 0xA3):
         for k, pi, last, path in _openings(text, i, lm, left):
@@ -559,7 +570,7 @@ def _step_at(text: str, k: int, states: dict, done: list, lm: CharLM, layers: La
                 for cf, paths in (yield from _chains(layers, lm, pi, group, None, reading, keep=END_KEEP)):
                     for y in heapq.nlargest(3, ys, key=lambda y, cf=cf: step(cf, y) if y else 0.0):
                         done.extend((end, path) for path in _extend(paths, y, step(cf, y) if y else 0.0))
-    return dict(heapq.nlargest(BEAM, nxt.items(), key=lambda kv: kv[1][0][0]))
+    return dict(sorted(nxt.items(), key=_best_key, reverse=True)[:BEAM])
 
 
 def _page_script(clean: str, simplified: str) -> str:
