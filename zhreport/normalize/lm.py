@@ -55,16 +55,22 @@ def pair_code(a: str, b: str) -> int:
 
 class Bigrams:
     """Pair counts as sorted pair codes (pair_code) and their counts: numpy arrays for the
-    array model, and a bisect over their memory for one pair at a time."""
+    array model, and a bisect over their memory for one pair at a time (within the pairs of the
+    first character when it is in the BMP: where they start, by code point)."""
 
     def __init__(self, keys, vals):
+        import numpy as np
+
         self.keys, self.vals = keys, vals
         self._keys, self._vals = memoryview(keys), memoryview(vals)
         self._n = len(keys)
+        self._starts = memoryview(keys.searchsorted(np.arange(0x10001, dtype=np.int64) << 21))
 
     def get(self, a: str, b: str) -> float:
-        q = pair_code(a, b)
-        i = bisect_left(self._keys, q)
+        o = ord(a)
+        q = (o << 21) | ord(b)  # pair_code
+        i = bisect_left(self._keys, q, self._starts[o], self._starts[o + 1]) if o < 0x10000 else \
+            bisect_left(self._keys, q)
         return self._vals[i] if i < self._n and self._keys[i] == q else 0
 
 
