@@ -19,8 +19,9 @@ from .gbk import byte_pairs, drop_first, read_as, tables, unmapped_flags
 # unseen figure of 10, 24, 24 and 100; FIRST_N 6 loses tune lines (143/150, not 145), MIDDLE_N 12
 # loses lines and applies wrong repairs, and the seed page comes out otherwise. FINAL_N 8 and ANY_N 20
 # (with search.py's START_N 8 and BEAM 6) chose as 10 and 50 on 2,546 runs: every choice, runner-up and
-# confidence the same (the seed, 9 damaged dev pages, tune, cases, unseen lines, dev lines of 6 other
-# generator seeds and synthetic lines of 3); FINAL_N 7 and ANY_N 12 each change one
+# confidence the same (scripts/tune_mojibake.py --choices: the seed, 9 damaged dev pages, tune, cases,
+# unseen lines, dev lines of 6 other generator seeds and synthetic lines of 3); FINAL_N 7 and ANY_N 12
+# each change one
 FIRST_N, MIDDLE_N, FINAL_N, ROW_N = 8, 16, 8, 16
 ANY_N = 20  # characters tried for a last character whose trail byte is lost
 
