@@ -105,7 +105,8 @@ class CharLM:
         lacks weighs base_char_weight, the same on every page."""
         o = ord(ch)
         s = _simplified_table()[o] if o < 0x10000 else simplified_char(ch)
-        return math.log(self.uni.get(s, 0) + self.cache_uni[s] * self.cache_weight + 1) + script_penalty(self.script, ch)
+        count = self.uni.get(s, 0) + self.cache_uni[s] * self.cache_weight
+        return math.log(count + 1) + script_penalty(self.script, ch)
 
     def holds(self, codes):
         """Whether the page holds each character (a numpy array of code points in the BMP, of

@@ -44,7 +44,9 @@ END_KEEP = 8
 # characters inside chains expanded further: 2 to 8 found more exact lines than 16 (tune 145/150, unseen
 # 81/100, not 143 and 80): the ends through fewer of them leave the CHAIN_KEEP places to one-pair chains
 MIDDLE_KEEP = 4
-START_N = 8  # states kept after a run's first character, of some 120 (4 kept every tune, case and unseen figure; 8 chose as 16 on 2,546 runs, see layers.py)
+# states kept after a run's first character, of some 120 (4 kept every tune, case and unseen figure; 8 chose
+# as 16 on 2,546 runs, see layers.py)
+START_N = 8
 STOP_GAP = 2.0  # a run's search stops when its best state is this far below its best complete path (below)
 # complete candidates re-ranked with jieba's word model: 30 chose as 60 did on 897 runs (tune, cases, unseen,
 # dev lines of generator seeds 11 and 99, 7 pages); only runners-up beyond the margin's cap differ. 20 changes more
@@ -78,6 +80,7 @@ def run_candidates(text: str, lm: Optional[CharLM] = None) -> list[tuple[int, li
 
 
 def _page_candidates(text: str, starts: list[int], lm: Optional[CharLM]) -> list[tuple[int, list[Candidate]]]:
+    """run_candidates of the runs that open at starts."""
     # the page's own text teaches the model its vocabulary; a window is plenty
     clean = _mask_runs(text[:CACHE_CHARS], [i for i in starts if i < CACHE_CHARS])
     simplified = to_simplified(clean)
@@ -89,7 +92,8 @@ def _page_candidates(text: str, starts: list[int], lm: Optional[CharLM]) -> list
     # a run costs milliseconds: past MAX_SEARCHED_RUNS (a hostile or huge input)
     # the runs are still reported, with no candidate
     searched = starts[:MAX_SEARCHED_RUNS]
-    found = _candidates(text, searched, _lockstep([_search(text, i, lm, layers, prefixes) for i in searched], layers), lm)
+    paths = _lockstep([_search(text, i, lm, layers, prefixes) for i in searched], layers)
+    found = _candidates(text, searched, paths, lm)
     out = list(zip(starts, found + [[]] * (len(starts) - len(found))))
     describe(text, [cands for _i, cands in out])
     return out
@@ -146,7 +150,7 @@ def _extend(paths: list, ch: str, cost: float, drops: int = 0) -> list:
 # sorted(..., reverse=True)[:n] gives heapq.nlargest's result (both stable) in about half the time
 # on the short lists of a search
 def _best_key(state: tuple) -> float:
-    """The key of a state (its key, its paths)'s best path."""
+    """The key of the best path of a state, an item (state, its paths best first) of a dict."""
     return state[1][0][0]
 
 
