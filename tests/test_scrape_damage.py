@@ -100,6 +100,22 @@ def test_mojibake_lost_sentence_end_before_an_annotated_character():
     assert [r.after for r in runs] == ["。縣"]
 
 
+def test_mojibake_search_leaves_the_garbage_collector_as_it_was():
+    """The search pauses the cyclic collector while a page is searched, and restores its state:
+    enabled stays enabled, disabled (by the caller) stays disabled."""
+    import gc
+
+    damaged = damage_text("本年度信息公開工作運轉正常。\n二、主動公開情況")
+    was_enabled = gc.isenabled()
+    try:
+        for enabled in (True, False):
+            gc.enable() if enabled else gc.disable()
+            assert any(r.after for r in repair_mojibake(damaged))
+            assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was_enabled else gc.disable()
+
+
 def test_mojibake_character_before_a_kept_full_stop():
     """'常。' = B3 A3 A1 A3: the mirror cuts before A3 A1 and before A1 A3, leaving a piece of
     the one byte A3: '??。'. The character alone is the restoration; the '。' stays."""

@@ -55,16 +55,22 @@ def pair_code(a: str, b: str) -> int:
 
 class Bigrams:
     """Pair counts as sorted pair codes (pair_code) and their counts: numpy arrays for the
-    array model, and a bisect over their memory for one pair at a time."""
+    array model, and a bisect over their memory for one pair at a time (within the pairs of the
+    first character when it is in the BMP: where they start, by code point)."""
 
     def __init__(self, keys, vals):
+        import numpy as np
+
         self.keys, self.vals = keys, vals
         self._keys, self._vals = memoryview(keys), memoryview(vals)
         self._n = len(keys)
+        self._starts = memoryview(keys.searchsorted(np.arange(0x10001, dtype=np.int64) << 21))
 
     def get(self, a: str, b: str) -> float:
-        q = pair_code(a, b)
-        i = bisect_left(self._keys, q)
+        o = ord(a)
+        q = (o << 21) | ord(b)  # pair_code
+        i = bisect_left(self._keys, q, self._starts[o], self._starts[o + 1]) if o < 0x10000 else \
+            bisect_left(self._keys, q)
         return self._vals[i] if i < self._n and self._keys[i] == q else 0
 
 
@@ -72,7 +78,7 @@ class CharLM:
     """log P of simplified text under base counts + a document cache.
 
     `script` ('hant', 'hans' or 'mixed') is the page's: a character of the other script
-    costs OTHER_SCRIPT_PENALTY in `step` and `char_weights`.
+    costs OTHER_SCRIPT_PENALTY in `step` and `page_weight`.
     """
 
     def __init__(self, document: str = "", cache_weight: float = 2000.0, script: str = "mixed",
@@ -93,26 +99,19 @@ class CharLM:
         self.script = script
         self._steps.clear()
 
-    def char_weights(self, chars) -> list[float]:
-        """How likely the page holds each character (log count, the page's own characters weighted
-        cache_weight), for choosing which characters a search tries first."""
-        cache_uni, uni, script, weight = self.cache_uni, self.uni, self.script, self.cache_weight
-        table = _simplified_table()
-        out = []
-        for ch in chars:
-            o = ord(ch)
-            s = table[o] if o < 0x10000 else simplified_char(ch)
-            on_page = cache_uni.get(s, 0)
-            if not on_page:  # the same figure as for any page: shared by the process
-                out.append(base_char_weight(ch, script))
-            else:
-                out.append(math.log(uni.get(s, 0) + on_page * weight + 1) + script_penalty(script, ch))
-        return out
+    def page_weight(self, ch: str) -> float:
+        """How likely the page holds ch, a character it holds (log count, its count on the page
+        weighted cache_weight), for choosing which characters a search tries first; one the page
+        lacks weighs base_char_weight, the same on every page."""
+        o = ord(ch)
+        s = _simplified_table()[o] if o < 0x10000 else simplified_char(ch)
+        count = self.uni.get(s, 0) + self.cache_uni[s] * self.cache_weight
+        return math.log(count + 1) + script_penalty(self.script, ch)
 
-    def holds_any(self, chars) -> bool:
-        """Whether the page's text holds any of the characters (in simplified script)."""
-        cache_uni, table = self.cache_uni, _simplified_table()
-        return any((table[o] if (o := ord(ch)) < 0x10000 else simplified_char(ch)) in cache_uni for ch in chars)
+    def holds(self, codes):
+        """Whether the page holds each character (a numpy array of code points in the BMP, of
+        simplified characters), at once."""
+        return self._page_arrays().has[codes]
 
     def add_document(self, text: str, simplified: str = "") -> None:
         """Learn the page's text; `simplified` is to_simplified(text) when the caller has it."""

@@ -52,21 +52,25 @@ _SYLLABLE_CLOSE = regex.compile(r"([a-zāáǎàēéěèīíǐìōóǒòūúǔù�
 _OPEN, _CLOSE = "（(", "）)"
 
 
-def describe(text: str, cands: list[Candidate]) -> None:
-    """Fill in the features of the candidates of one run (all start at the same '?')."""
-    if not cands:
-        return
-    i = cands[0].start
-    at_line_start = i == 0 or text[i - 1] == "\n"
-    ctx_l = text[max(0, i - 4):i].split("\n")[-1]
-    windows = [ctx_l + c.restored + text[c.end:c.end + 4].split("\n")[0] for c in cands]
-    for c, words in zip(cands, word_scores(windows)):
+def describe(text: str, runs: list[list[Candidate]]) -> None:
+    """Fill in the features of the candidates of a page's runs (a run's candidates start at the
+    same '?'); the texts of all runs are converted to simplified script at once."""
+    windows, worded, lines, labelled = [], [], [], []
+    for cands in runs:
+        if not cands:
+            continue
+        i = cands[0].start
+        ctx_l = text[max(0, i - 4):i].split("\n")[-1]
+        windows += [ctx_l + c.restored + text[c.end:c.end + 4].split("\n")[0] for c in cands]
+        worded += cands
+        if i == 0 or text[i - 1] == "\n":
+            lines += [c.restored + text[c.end:text.find("\n", c.end) % (len(text) + 1)] for c in cands]
+            labelled += cands
+    for c, words in zip(worded, word_scores(windows)):
         c.words = words
-    if at_line_start:
-        lines = [c.restored + text[c.end:text.find("\n", c.end) % (len(text) + 1)] for c in cands]
-        for c, label in zip(cands, form_labels(lines)):
-            c.numbering = bool(NUMBERING.match(c.restored))
-            c.label = label
+    for c, label in zip(labelled, form_labels(lines)):
+        c.numbering = bool(NUMBERING.match(c.restored))
+        c.label = label
 
 
 def word_score(text: str) -> float:

@@ -44,6 +44,12 @@ def tables() -> tuple[dict, dict]:
 
 
 @lru_cache(maxsize=1)
+def byte_pairs() -> dict:
+    """char -> (lead, trail) of each character of tables() (its GBK encoding: each is there once)."""
+    return {ch: (lead, t) for lead, row in tables()[0].items() for t, ch in row}
+
+
+@lru_cache(maxsize=1)
 def unmapped_flags() -> bytearray:
     """flags[a * 256 + b] == 1 when (a, b) is a well-formed GBK pair with no character."""
     flags = bytearray(65536)

@@ -12,14 +12,18 @@ import heapq
 from functools import lru_cache
 from typing import Optional
 
-from ..lm import CharLM, base_char_weight
-from .gbk import drop_first, plausible, read_as, tables, unmapped_flags
+from ..lm import CharLM, base_char_weight, simplified_char
+from .gbk import byte_pairs, drop_first, read_as, tables, unmapped_flags
 
 # characters tried per layer: FIRST_N 8, FINAL_N 10, ROW_N 16 and ANY_N 50 keep every tune, case and
 # unseen figure of 10, 24, 24 and 100; FIRST_N 6 loses tune lines (143/150, not 145), MIDDLE_N 12
-# loses lines and applies wrong repairs, and the seed page comes out otherwise
-FIRST_N, MIDDLE_N, FINAL_N, ROW_N = 8, 16, 10, 16
-ANY_N = 50  # characters tried for a last character whose trail byte is lost
+# loses lines and applies wrong repairs, and the seed page comes out otherwise. FINAL_N 8 and ANY_N 20
+# (with search.py's START_N 8 and BEAM 6) chose as 10 and 50 on 2,546 runs: every choice, runner-up and
+# confidence the same (scripts/tune_mojibake.py --choices: the seed, 9 damaged dev pages, tune, cases,
+# unseen lines, dev lines of 6 other generator seeds and synthetic lines of 3); FINAL_N 7 and ANY_N 12
+# each change one
+FIRST_N, MIDDLE_N, FINAL_N, ROW_N = 8, 16, 8, 16
+ANY_N = 20  # characters tried for a last character whose trail byte is lost
 
 
 def layer_items(kind: str, arg: int, trail: Optional[int], by_lead: dict, by_trail: dict) -> list:
@@ -59,16 +63,48 @@ def global_top(kind: str, arg: int, trail: Optional[int], script: str, n: int) -
     return tuple(heapq.nlargest(n, items, key=lambda it: base_char_weight(it[-1], script)))
 
 
+@lru_cache(maxsize=1)
+def gbk_by_simplified() -> dict:
+    """simplified character -> the characters of the code table (tables()) that simplify to it."""
+    out: dict = {}
+    for c in byte_pairs():
+        out.setdefault(simplified_char(c), []).append(c)
+    return out
+
+
+@lru_cache(maxsize=1)
+def simplified_codes() -> tuple:
+    """(code point -> the code point of its simplified form, for the characters of the code table,
+    0 for the others: a numpy array; {simplified form beyond the BMP: its characters})."""
+    import numpy as np
+
+    codes = np.zeros(0x10000, dtype=np.int64)  # 0: no page holds it
+    beyond = {}
+    for s, chars in gbk_by_simplified().items():
+        if ord(s) < 0x10000:
+            codes[[ord(c) for c in chars]] = ord(s)
+        else:
+            beyond[s] = chars
+    return codes, beyond
+
+
+@lru_cache(maxsize=None)
+def global_ranked(kind: str, arg: int, trail: Optional[int], script: str, n: int) -> tuple:
+    """global_top's items as (-base weight, item)."""
+    return tuple((-base_char_weight(it[-1], script), it) for it in global_top(kind, arg, trail, script, n))
+
+
 def preload(scripts=("hant", "hans")) -> None:
     """The lists that do not depend on a trail byte: computed once per process, not per first page."""
     by_lead, _by_trail = tables()
+    simplified_codes()
     for script in scripts:
         for lead in sorted(by_lead):
-            global_top("row", lead, None, script, ROW_N)
-            global_top("first", lead, None, script, FIRST_N)
+            global_ranked("row", lead, None, script, ROW_N)
+            global_ranked("first", lead, None, script, FIRST_N)
         for u in sorted({drop_classes()[u] for u in drop_first()}):
-            global_top("middle", u, None, script, MIDDLE_N)
-            global_top("final", u, None, script, ANY_N)
+            global_ranked("middle", u, None, script, MIDDLE_N)
+            global_ranked("final", u, None, script, ANY_N)
 
 
 class Row:
@@ -108,16 +144,20 @@ class Layers:
         self._class = drop_classes()
         self._rows: dict = {}  # (prev char, id(items)) -> its Row
         self._item_chars: dict = {}  # id(items) -> (their characters as a string, items)
-        self._weights: dict = {}  # char -> lm.char_weights
+        self._weights: dict = {}  # char the page holds -> lm.page_weight
+        # 1 at the code point of each character of the code table the page holds (in simplified script)
+        simplified, beyond = simplified_codes()
+        self._held = bytearray(lm.holds(simplified).tobytes())
+        for s in beyond.keys() & lm.cache_uni.keys():
+            for c in beyond[s]:
+                self._held[ord(c)] = 1
         # the page's characters, as tables() holds the code table's
         self._doc_by_lead: dict = {}
         self._doc_by_trail: dict = {}
+        pairs = byte_pairs()
         for c in sorted(lm.doc_chars):
-            try:
-                b = c.encode("gbk")
-            except UnicodeEncodeError:
-                continue
-            if len(b) == 2 and plausible(c):
+            b = pairs.get(c)
+            if b is not None:
                 self._doc_by_lead.setdefault(b[0], []).append((b[1], c))
                 self._doc_by_trail.setdefault(b[1], []).append((b[0], c))
 
@@ -125,21 +165,37 @@ class Layers:
         key = (kind, arg, trail)
         got = self._memo.get(key)
         if got is None:
-            shared = global_top(kind, arg, trail, self.lm.script, n)
+            script = self.lm.script
+            shared = global_top(kind, arg, trail, script, n)
             own = layer_items(kind, arg, trail, self._doc_by_lead, self._doc_by_trail)
-            if not own and not self.lm.holds_any([it[-1] for it in shared]):
+            # the n likeliest by the page's weights, equal weights in item order: one order whatever
+            # the process's string hashing (a sort of (-weight, item): nlargest over the sorted items,
+            # at once); the items the page lacks keep their process-wide weight
+            held = self._held
+            ranked, on_page = [], False
+            for neg, it in global_ranked(kind, arg, trail, script, n):
+                if held[ord(it[-1])]:
+                    ranked.append((-self._weight(it[-1]), it))
+                    on_page = True
+                else:
+                    ranked.append((neg, it))
+            if not own and not on_page:
                 got = shared  # the page changes no weight: the process-wide order stands
             else:
-                # the n likeliest, equal weights in item order: one order whatever the process's
-                # string hashing (a sort of (-weight, item): nlargest over the sorted items, at once)
-                items = set(shared).union(own)
-                weights = self._weights
-                new = [it[-1] for it in items if it[-1] not in weights]
-                if new:
-                    weights.update(zip(new, self.lm.char_weights(new)))
-                ranked = sorted([(-weights[it[-1]], it) for it in items])
+                for it in own:
+                    if it not in shared:
+                        c = it[-1]
+                        ranked.append((-(self._weight(c) if held[ord(c)] else base_char_weight(c, script)), it))
+                ranked.sort()
                 got = tuple([it for _w, it in ranked[:n]])
             self._memo[key] = got
+        return got
+
+    def _weight(self, c: str) -> float:
+        """lm.page_weight of a character the page holds (memoised per page)."""
+        got = self._weights.get(c)
+        if got is None:
+            got = self._weights[c] = self.lm.page_weight(c)
         return got
 
     def opening(self, trail: int, left: str) -> tuple:

@@ -12,8 +12,10 @@ side by side (_lockstep), so that each round scores the step costs all of them n
 """
 from __future__ import annotations
 
+import gc
 import heapq
 from functools import partial
+from operator import itemgetter
 from typing import Optional
 
 import regex
@@ -29,7 +31,9 @@ from .selection import WEIGHTS
 MAX_UNITS = 16  # damaged characters read before a run is given up
 MAX_DROPS = 5  # dropped pairs in one run
 MAX_CHAIN = 2  # dropped pairs in a row
-BEAM = 8  # states kept after each damaged character (8 keeps every tune, case and unseen figure of 16; 6 too, saving nothing measurable)
+# states kept after each damaged character (8 kept every tune, case and unseen figure of 16; 6 chose as 8
+# on 2,546 runs, see layers.py: with START_N 8, FINAL_N 8 and ANY_N 20, ~1 ms less of the seed's ~26)
+BEAM = 6
 PATHS = 3  # restorations kept per state
 ENTRY_N = 2  # states of a beam step that may open a chain of dropped pairs (2 finds what 5 found; 1 loses lines)
 CHAIN_KEEP = 3  # ends of chains kept per expansion into the beam (3: tune 146/150, unseen 81/100)
@@ -40,7 +44,9 @@ END_KEEP = 8
 # characters inside chains expanded further: 2 to 8 found more exact lines than 16 (tune 145/150, unseen
 # 81/100, not 143 and 80): the ends through fewer of them leave the CHAIN_KEEP places to one-pair chains
 MIDDLE_KEEP = 4
-START_N = 16  # states kept after a run's first character, of some 120 (4 kept every tune, case and unseen figure)
+# states kept after a run's first character, of some 120 (4 kept every tune, case and unseen figure; 8 chose
+# as 16 on 2,546 runs, see layers.py)
+START_N = 8
 STOP_GAP = 2.0  # a run's search stops when its best state is this far below its best complete path (below)
 # complete candidates re-ranked with jieba's word model: 30 chose as 60 did on 897 runs (tune, cases, unseen,
 # dev lines of generator seeds 11 and 99, 7 pages); only runners-up beyond the margin's cap differ. 20 changes more
@@ -60,6 +66,21 @@ def run_candidates(text: str, lm: Optional[CharLM] = None) -> list[tuple[int, li
     starts = [m.start() for m in RUN_START.finditer(text)]
     if not starts:
         return []
+    # The cyclic garbage collector is paused (as timeit does) until the page's search is done and
+    # freed: the search allocates some hundred thousand short-lived tuples, lists and nodes in no
+    # reference cycle, reference counting frees them, and the collector's passes over them took a
+    # twentieth of a page's repair
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _page_candidates(text, starts, lm)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _page_candidates(text: str, starts: list[int], lm: Optional[CharLM]) -> list[tuple[int, list[Candidate]]]:
+    """run_candidates of the runs that open at starts."""
     # the page's own text teaches the model its vocabulary; a window is plenty
     clean = _mask_runs(text[:CACHE_CHARS], [i for i in starts if i < CACHE_CHARS])
     simplified = to_simplified(clean)
@@ -70,11 +91,11 @@ def run_candidates(text: str, lm: Optional[CharLM] = None) -> list[tuple[int, li
     prefixes: dict = {}  # the searches of the page, by the text they read
     # a run costs milliseconds: past MAX_SEARCHED_RUNS (a hostile or huge input)
     # the runs are still reported, with no candidate
-    found = _lockstep([_search(text, i, lm, layers, prefixes) for i in starts[:MAX_SEARCHED_RUNS]], layers)
-    out = []
-    for i, cands in zip(starts, found + [[]] * (len(starts) - len(found))):
-        describe(text, cands)
-        out.append((i, cands))
+    searched = starts[:MAX_SEARCHED_RUNS]
+    paths = _lockstep([_search(text, i, lm, layers, prefixes) for i in searched], layers)
+    found = _candidates(text, searched, paths, lm)
+    out = list(zip(starts, found + [[]] * (len(starts) - len(found))))
+    describe(text, [cands for _i, cands in out])
     return out
 
 
@@ -126,9 +147,19 @@ def _extend(paths: list, ch: str, cost: float, drops: int = 0) -> list:
     return [(p[0] + bonus, p[1] + cost, p[2] + ch, p[3] + drops) for p in paths]
 
 
+# sorted(..., reverse=True)[:n] gives heapq.nlargest's result (both stable) in about half the time
+# on the short lists of a search
+def _best_key(state: tuple) -> float:
+    """The key of the best path of a state, an item (state, its paths best first) of a dict."""
+    return state[1][0][0]
+
+
+_path_key = itemgetter(0)
+
+
 def _best_states(group: dict) -> list:
     """The ENTRY_N states of a group (last character -> paths) with the best paths."""
-    return heapq.nlargest(ENTRY_N, group.items(), key=lambda kv: kv[1][0][0])
+    return sorted(group.items(), key=_best_key, reverse=True)[:ENTRY_N]
 
 
 class _Node:
@@ -240,56 +271,54 @@ def _inner_paths(node: _Node, m: str, cost: float) -> list:
     return _extend(node.open_paths(), m, cost, 1)
 
 
-def _merged(tops: list, rows: list):
-    """(key, expansion, item) of expansions e with keys tops[e] + rows[e]'s step costs, best
-    first, ties in expansion then item order; rows[e] is a layers.Row, tops[e] None for an
-    expansion left out."""
-    heap = []
-    for e, (top, row) in enumerate(zip(tops, rows)):
-        if top is not None and row.costs:
-            heap.append((-(top + row.best), e, row.first, 0))
+def _best_distinct(tops: list, rows: list, n: int) -> list:
+    """(key, expansion, item) of the n best expansions with distinct characters (an item's last):
+    expansions e have keys tops[e] + rows[e]'s step costs, read best first by merging the rows,
+    ties in expansion then item order; rows[e] is a layers.Row, tops[e] None for an expansion
+    left out. One loop, no generator: a page merges some thousand rows."""
+    out: list = []
+    if n <= 0:
+        return out
+    heap = [(-(top + row.best), e, row.first, 0) for e, (top, row) in enumerate(zip(tops, rows))
+            if top is not None and row.costs]
     heapq.heapify(heap)
+    seen = set()
     while heap:
         neg, e, j, at = heap[0]
-        yield -neg, e, j
+        row = rows[e]
+        c = row.items[j][-1]
+        if c not in seen:
+            seen.add(c)
+            out.append((-neg, e, j))
+            if len(out) >= n:
+                break
         at += 1
-        costs, order = rows[e].ranked()
+        costs, order = row.ranked()
         if at < len(costs):
             heapq.heapreplace(heap, (-(tops[e] + costs[at]), e, order[at], at))
         else:
             heapq.heappop(heap)
+    return out
 
 
 def _best_ends(finals: list, rows: list, n: int, found: int) -> list:
     """The n best distinct last characters of the chains [(char, node, final items)]."""
-    out, seen = [], set()
-    if n <= 0:
-        return out
-    for key, e, j in _merged([node.top for _c, node, _items in finals], rows):
-        c, node, items = finals[e]
-        cf = items[j][-1]
-        if cf in seen:
-            continue
-        seen.add(cf)
-        out.append((key, found + len(out), cf, node, key - node.top))
-        if len(out) >= n:
-            break
+    out = []
+    for key, e, j in _best_distinct([node.top for _c, node, _items in finals], rows, n):
+        node = finals[e][1]
+        out.append((key, found + len(out), rows[e].items[j][-1], node, key - node.top))
     return out
 
 
 def _best_middles(middles: list, rows: list, open_: list, n: int) -> list:
     """The n best distinct characters inside chains [(node, its open top, middle items)] from
     the expansions still open: (char, node, open top, cost, trail byte)."""
-    out, seen = [], set()
-    for key, e, j in _merged([top if o else None for (_node, top, _items), o in zip(middles, open_)], rows):
-        node, top, items = middles[e]
-        _v, u2, m = items[j]
-        if m in seen:
-            continue
-        seen.add(m)
+    out = []
+    for key, e, j in _best_distinct([top if o else None for (_node, top, _items), o in zip(middles, open_)],
+                                    rows, n):
+        node, top, _items = middles[e]
+        _v, u2, m = rows[e].items[j]
         out.append((m, node, top, key - top, u2))
-        if len(out) >= n:
-            break
     return out
 
 
@@ -314,7 +343,7 @@ def _add(states: dict, key: tuple, path: tuple) -> None:
 def _openings(text: str, i: int, lm: CharLM, left: str) -> list:
     """Seed states for '　（N）' at a line start: the numeral's bytes are often both
     inside dropped pairs, which the open search reaches only through a long chain."""
-    out = []
+    found = []  # (position after the numbering, numeral)
     k0 = i + 2
     for n in _NUMERALS:
         n1, n2 = n.encode("gbk")
@@ -330,11 +359,16 @@ def _openings(text: str, i: int, lm: CharLM, left: str) -> list:
                 ok = False
                 break
         if ok:
-            sc = lm.score("\u3000（" + n, left) + INDENT_BONUS
-            key, sc, chars, drops = _path(sc, "\u3000（" + n, 0)
-            # the numbering's prior (a ranking feature) also keeps the seed through pruning
-            out.append((k, 0xA3, n, (key + WEIGHTS.numbering + WEIGHTS.label, sc, chars, drops)))
-    return out
+            found.append((k, n))
+    if not found:
+        return []
+    scores = lm.scores([("\u3000（" + n, left) for _k, n in found])  # one conversion for the numerals
+    seeds = []
+    for (k, n), sc in zip(found, scores):
+        key, sc, chars, drops = _path(sc + INDENT_BONUS, "\u3000（" + n, 0)
+        # the numbering's prior (a ranking feature) also keeps the seed through pruning
+        seeds.append((k, 0xA3, n, (key + WEIGHTS.numbering + WEIGHTS.label, sc, chars, drops)))
+    return seeds
 
 
 def search(text: str, i: int, lm: CharLM, layers: Optional[Layers] = None,
@@ -345,11 +379,13 @@ def search(text: str, i: int, lm: CharLM, layers: Optional[Layers] = None,
     opens like an earlier one (a form's rows: '?。ǘ┩...') resumes where their text parts.
     """
     layers = layers or Layers(lm)
-    return _lockstep([_search(text, i, lm, layers, {} if prefixes is None else prefixes)], layers)[0]
+    return _candidates(text, [i], _lockstep([_search(text, i, lm, layers, {} if prefixes is None else prefixes)],
+                                            layers), lm)[0]
 
 
 def _search(text: str, i: int, lm: CharLM, layers: Layers, prefixes: dict):
-    """search() as a generator of the rows it needs scored (see _lockstep)."""
+    """The complete paths of the run whose '?' is at i, as (end relative to the '?', path): a
+    generator of the rows it needs scored (see _lockstep)."""
     prefix = _Prefix(text, i, prefixes)
     got = prefix.recall()
     if got is None:
@@ -382,25 +418,37 @@ def _search(text: str, i: int, lm: CharLM, layers: Layers, prefixes: dict):
         if done and states and not any(at > k for at in seeds) and \
                 max(paths[0][0] for paths in states.values()) < max(path[0] for _end, path in done) - STOP_GAP:
             break
-    # the score of the text after each end, given the restoration's last character
-    context = dict.fromkeys((end + i, path[2][-1:]) for end, path in done)
-    within = []  # (end, last) followed by text on the line
-    for end, last in context:
-        if text[end:end + 1] not in ("", "\r", "\n"):
-            within.append((end, last))
-        else:  # the restoration ends the line: table labels and headings do, mid-phrase words do not
-            context[(end, last)] = lm.end_of_line(last)
-    for key, extra in zip(within, lm.scores([(text[end:end + 2], last) for end, last in within])):
+    return done
+
+
+def _candidates(text: str, starts: list[int], found: list, lm: CharLM) -> list:
+    """The candidates of each run from its complete paths (found, see _search), best first: a
+    path's score with the text after it, given its last character (one conversion for the page)."""
+    contexts = []
+    for i, done in zip(starts, found):
+        context = dict.fromkeys((end + i, path[2][-1:]) for end, path in done)
+        for end, last in context:
+            if text[end:end + 1] in ("", "\r", "\n"):
+                # the restoration ends the line: table labels and headings do, mid-phrase words do not
+                context[(end, last)] = lm.end_of_line(last)
+        contexts.append(context)
+    within = [(context, key) for context in contexts for key, extra in context.items() if extra is None]
+    for (context, key), extra in zip(within, lm.scores([(text[end:end + 2], last) for _c, (end, last) in within])):
         context[key] = extra
-    best: dict = {}
-    for end, path in done:
-        end += i
-        extra = context[(end, path[2][-1:])]
-        key = (path[2], end)
-        sc = path[1] + extra
-        if key not in best or best[key][1].bigram < sc:
-            best[key] = (path[0] + extra, Candidate(i, end, path[2], sc))
-    return [c for _k, c in heapq.nlargest(RERANK, best.values(), key=lambda kc: kc[0])]
+    out = []
+    for i, done, context in zip(starts, found, contexts):
+        best: dict = {}  # (restoration, end) -> (its key, its score) with the text after it
+        for end, path in done:
+            end += i
+            extra = context[(end, path[2][-1:])]
+            key = (path[2], end)
+            sc = path[1] + extra
+            got = best.get(key)
+            if got is None or got[1] < sc:
+                best[key] = (path[0] + extra, sc)
+        out.append([Candidate(i, end, chars, sc)
+                    for (chars, end), (_k, sc) in heapq.nlargest(RERANK, best.items(), key=lambda kv: kv[1][0])])
+    return out
 
 
 _PENDING = ()  # a step claimed by a run, not yet kept
@@ -458,7 +506,7 @@ def _start(text: str, i: int, lm: CharLM, layers: Layers) -> tuple:
     firsts, first_scores = layers.opening(p0, left)  # distinct characters: a state each
     paths = [_path(sc + INDENT_BONUS if at_line_start and ch == "\u3000" else sc, ch, 0)
              for ch, sc in zip(firsts, first_scores)]
-    states = {(p1, path[2]): [path] for path in heapq.nlargest(START_N, paths, key=lambda path: path[0])}
+    states = {(p1, path[2]): [path] for path in sorted(paths, key=_path_key, reverse=True)[:START_N]}
     seeds: dict = {}
     if at_line_start and (p0, p1) == (0xA1, 0xA3):
         for k, pi, last, path in _openings(text, i, lm, left):
@@ -526,7 +574,7 @@ def _step_at(text: str, k: int, states: dict, done: list, lm: CharLM, layers: La
                 for cf, paths in (yield from _chains(layers, lm, pi, group, None, reading, keep=END_KEEP)):
                     for y in heapq.nlargest(3, ys, key=lambda y, cf=cf: step(cf, y) if y else 0.0):
                         done.extend((end, path) for path in _extend(paths, y, step(cf, y) if y else 0.0))
-    return dict(heapq.nlargest(BEAM, nxt.items(), key=lambda kv: kv[1][0][0]))
+    return dict(sorted(nxt.items(), key=_best_key, reverse=True)[:BEAM])
 
 
 def _page_script(clean: str, simplified: str) -> str:
