@@ -216,7 +216,7 @@ def test_resume_after_edits_and_deletions_equals_a_fresh_run(tmp_path):
 def test_a_document_over_the_time_limit_is_recorded_and_its_worker_replaced(tmp_path):
     seed = (ROOT / "corpora" / "sample" / "zhashui_2018_seed.txt").read_text(encoding="utf-8")
     (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "a_slow.txt").write_text(seed * 60, encoding="utf-8")
+    (tmp_path / "in" / "a_slow.txt").write_text(seed * 200, encoding="utf-8")  # a second or more
     (tmp_path / "in" / "b_ok.txt").write_text("2018年，受理行政复议案件2件。", encoding="utf-8")
     (tmp_path / "in" / "c_ok.txt").write_text("2018年，受理行政复议案件5件。", encoding="utf-8")
     s = run_batch(list_inputs(str(tmp_path / "in")), str(tmp_path / "out"), workers=1, progress=False, timeout=0.5)
@@ -231,7 +231,7 @@ def test_a_worker_that_dies_is_replaced_and_its_document_recorded(tmp_path):
 
     seed = (ROOT / "corpora" / "sample" / "zhashui_2018_seed.txt").read_text(encoding="utf-8")
     (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "a_slow.txt").write_text(seed * 60, encoding="utf-8")
+    (tmp_path / "in" / "a_slow.txt").write_text(seed * 200, encoding="utf-8")  # a second or more
     (tmp_path / "in" / "b_ok.txt").write_text("2018年，受理行政复议案件2件。", encoding="utf-8")
 
     def kill_the_worker():  # as the kernel's out-of-memory killer would
