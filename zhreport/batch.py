@@ -141,6 +141,15 @@ def process_path(path: str, max_bytes: int = 50 * 1024 * 1024, max_expanded: Opt
                 "reason": f"internal error while extracting: {type(exc).__name__}: {exc}"}
 
 
+def _json_value(value, ensure_ascii: bool = True) -> str:
+    """json.dumps(value): a number (nearly every value) written as json writes it, without the encoder."""
+    if value.__class__ is int:
+        return int.__repr__(value)
+    if value.__class__ is float:
+        return float.__repr__(value)  # finite: report_dict leaves out what JSON cannot hold
+    return json.dumps(value, ensure_ascii=ensure_ascii)
+
+
 def prepare(res: dict) -> dict:
     """The store's rows of one result, built in the worker so the main process only writes."""
     src, sha = res["source"], res.get("sha256") or ""
@@ -151,9 +160,9 @@ def prepare(res: dict) -> dict:
     r = res["report"]
     out["document"] = (src, sha, r["year"], r["template"], r["issuer"], r["encoding"], r["script"],
                        len(r["facts"]), len(r["checks"]), json.dumps(r, ensure_ascii=False, sort_keys=True))
-    out["facts"] = [(src, sha, i, f["start"], f["end"], f["text"], json.dumps(f["value"]), f["unit"], f["approx"],
+    out["facts"] = [(src, sha, i, f["start"], f["end"], f["text"], _json_value(f["value"]), f["unit"], f["approx"],
                      f["indicator"], f["field"], f["source"], f["confidence"]) for i, f in enumerate(r["facts"])]
-    out["form"] = [(src, sha, k, json.dumps(v["value"], ensure_ascii=False), v["source"]) for k, v in r["form"].items()]
+    out["form"] = [(src, sha, k, _json_value(v["value"], ensure_ascii=False), v["source"]) for k, v in r["form"].items()]
     out["checks"] = [(src, sha, c["rule"], c["severity"], ",".join(c["fields"]), c["message"]) for c in r["checks"]]
     out["export_rows"] = (src, sha, columns_version(), *document_rows(r))
     return out
