@@ -38,6 +38,8 @@ def instrument(batch, stats_dir: str) -> None:
     def reset() -> None:
         sums.update({step: [0.0, 0.0] for step in STEPS}, tries=0, busy=0, commits=0, stored=0, lock_wait=0.0)
 
+    reset()
+
     def timed(step, fn):
         def run(*args, **kwargs):
             cpu, wall = time.process_time(), time.perf_counter()
@@ -78,10 +80,10 @@ def instrument(batch, stats_dir: str) -> None:
             try:
                 return super().execute(sql, *args)
             finally:
-                sums["lock_wait"] = sums.get("lock_wait", 0.0) + time.perf_counter() - wall
+                sums["lock_wait"] += time.perf_counter() - wall
 
-    real_connect = sqlite3.connect
-    batch.sqlite3.connect = lambda *args, **kwargs: real_connect(*args, factory=LockTimedConnection, **kwargs)
+    real_connect = sqlite3.connect  # every connection of this process and of its workers times its waits
+    sqlite3.connect = lambda *args, **kwargs: real_connect(*args, factory=LockTimedConnection, **kwargs)
     batch.process_path = timed("extract", batch.process_path)
     batch.prepare = timed("prepare", batch.prepare)
     batch._store = store
