@@ -290,3 +290,26 @@ def test_documents_done_but_not_yet_stored_by_a_stopped_worker_are_done_again(tm
     docs, errs, _ = _db_rows(tmp_path / "out")
     assert sorted(Path(d[0]).name for d in docs) == [f"a_ok_{i}.txt" for i in range(5)]
     assert [(Path(e[0]).name, e[2]) for e in errs] == [("z_slow.txt", "timeout")]
+
+
+def test_a_worker_that_finds_the_store_busy_keeps_its_documents_and_stores_them_later(tmp_path):
+    from zhreport.batch import DB_NAME, _connect, _store, _work
+
+    f = tmp_path / "r.txt"
+    f.write_text("2018年，受理行政复议案件2件。", encoding="utf-8")
+    store = _connect(tmp_path / DB_NAME)
+    unstored = [(7, _work(str(f), 1 << 20, None, {}))]
+    holder = subprocess.Popen([sys.executable, "-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+                               "c.execute('BEGIN IMMEDIATE'); print('locked', flush=True); sys.stdin.read()",
+                               str(tmp_path / DB_NAME)], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        assert holder.stdout.readline().strip() == b"locked"
+        t = time.monotonic()
+        assert _store(store, unstored, wait=False) == [] and len(unstored) == 1  # at once, nothing lost
+        assert time.monotonic() - t < 0.5
+    finally:
+        holder.kill()
+        holder.wait()
+    assert _store(store, unstored, wait=True) == [(7, "ok", "")] and unstored == []
+    assert store.execute("SELECT count(*) FROM documents").fetchone()[0] == 1
+    store.close()
