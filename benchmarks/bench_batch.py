@@ -10,9 +10,13 @@ speed-up, the main process's CPU time per document (while documents are done: af
 warm-up, before the exports, which are timed apart) against a worker's, and the peak memory
 of a worker. The rates leave out the warm-up (the same in both runs).
 
-The worker figures hold under load too: CPU per document in each step, the time a worker
-waited for the store's write lock, the store attempts that found another worker writing
-(that worker went on with its next document instead of waiting) and the documents per commit.
+The worker figures hold under load too: CPU per document in each step; the time a worker
+was idle (neither running nor waiting for a core: waiting for the disk, the store's write
+lock or its next task; Linux only), the parts of it spent waiting for the write lock and
+for a task (the main process hands out the next one while the worker does the current one:
+near 0 on quiet cores, more when the main process waits for a core), the store attempts that
+found another worker writing (that worker went on with its next document instead of waiting)
+and the documents per commit.
 Share the machine with nothing else for the docs/s: on busy cores the speed-up shows the
 load, not the job.
 """
@@ -30,13 +34,24 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 STEPS = ("extract", "prepare", "store")
 
 
+def scheduled():
+    """(seconds on a core, seconds runnable and waiting for one) of this process, or None."""
+    try:
+        with open("/proc/self/schedstat") as fh:
+            on_cpu, runnable, _slices = fh.read().split()
+    except (OSError, ValueError):
+        return None
+    return int(on_cpu) / 1e9, int(runnable) / 1e9
+
+
 def instrument(batch, stats_dir: str) -> None:
     """Time the steps of a worker (the patched functions reach forked workers) and write each
     worker's sums to stats_dir when it ends."""
     sums = {}
 
     def reset() -> None:
-        sums.update({step: [0.0, 0.0] for step in STEPS}, tries=0, busy=0, commits=0, stored=0, lock_wait=0.0)
+        sums.update({step: [0.0, 0.0] for step in STEPS}, tries=0, busy=0, commits=0, stored=0, lock_wait=0.0,
+                    idle=0.0, task_wait=0.0)
 
     reset()
 
@@ -64,11 +79,25 @@ def instrument(batch, stats_dir: str) -> None:
 
     real_main = batch._worker_main
 
-    def worker_main(*args, **kwargs):
+    def worker_main(conn, *args, **kwargs):
         reset()
+        real_recv = conn.recv
+
+        def recv():  # the worker waits for its next task (or the end)
+            wall = time.perf_counter()
+            try:
+                return real_recv()
+            finally:
+                sums["task_wait"] += time.perf_counter() - wall
+
+        conn.recv = recv
+        start = time.perf_counter(), scheduled()
         try:
-            real_main(*args, **kwargs)
+            real_main(conn, *args, **kwargs)
         finally:
+            if start[1] is not None:
+                (on_cpu, runnable) = (b - a for a, b in zip(start[1], scheduled()))
+                sums["idle"] = time.perf_counter() - start[0] - on_cpu - runnable
             with open(os.path.join(stats_dir, f"{os.getpid()}.json"), "w") as fh:
                 json.dump(sums, fh)
 
@@ -93,7 +122,7 @@ def instrument(batch, stats_dir: str) -> None:
 def worker_sums(stats_dir: str) -> dict:
     """The workers' sums since the last call (and forget them)."""
     total = {step: [0.0, 0.0] for step in STEPS}
-    total.update(tries=0, busy=0, commits=0, stored=0, lock_wait=0.0)
+    total.update(tries=0, busy=0, commits=0, stored=0, lock_wait=0.0, idle=0.0, task_wait=0.0)
     for name in os.listdir(stats_dir):
         with open(os.path.join(stats_dir, name)) as fh:
             one = json.load(fh)
@@ -146,8 +175,9 @@ def main() -> None:
                 w = worker_sums(stats_dir)
                 if w["tries"]:
                     split = ", ".join(f"{step} {1000 * w[step][0] / s.done:.2f}" for step in STEPS)
-                    print(f"    a worker's CPU per document (ms): {split}; waiting for the write lock "
-                          f"{1000 * w['lock_wait'] / s.done:.3f} ms; "
+                    print(f"    a worker's CPU per document (ms): {split}; idle {1000 * w['idle'] / s.done:.2f} ms, "
+                          f"of it waiting for the write lock {1000 * w['lock_wait'] / s.done:.3f} ms, "
+                          f"for a task {1000 * w['task_wait'] / s.done:.3f} ms; "
                           f"{w['busy']} of {w['tries']} store attempts found another worker writing; "
                           f"{w['stored'] / max(1, w['commits']):.2f} documents per commit")
             speed_ups.append(rates[2] / rates[1])
