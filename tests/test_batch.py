@@ -216,7 +216,7 @@ def test_resume_after_edits_and_deletions_equals_a_fresh_run(tmp_path):
 def test_a_document_over_the_time_limit_is_recorded_and_its_worker_replaced(tmp_path):
     seed = (ROOT / "corpora" / "sample" / "zhashui_2018_seed.txt").read_text(encoding="utf-8")
     (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "a_slow.txt").write_text(seed * 60, encoding="utf-8")
+    (tmp_path / "in" / "a_slow.txt").write_text(seed * 200, encoding="utf-8")  # a second or more
     (tmp_path / "in" / "b_ok.txt").write_text("2018年，受理行政复议案件2件。", encoding="utf-8")
     (tmp_path / "in" / "c_ok.txt").write_text("2018年，受理行政复议案件5件。", encoding="utf-8")
     s = run_batch(list_inputs(str(tmp_path / "in")), str(tmp_path / "out"), workers=1, progress=False, timeout=0.5)
@@ -231,7 +231,7 @@ def test_a_worker_that_dies_is_replaced_and_its_document_recorded(tmp_path):
 
     seed = (ROOT / "corpora" / "sample" / "zhashui_2018_seed.txt").read_text(encoding="utf-8")
     (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "a_slow.txt").write_text(seed * 60, encoding="utf-8")
+    (tmp_path / "in" / "a_slow.txt").write_text(seed * 200, encoding="utf-8")  # a second or more
     (tmp_path / "in" / "b_ok.txt").write_text("2018年，受理行政复议案件2件。", encoding="utf-8")
 
     def kill_the_worker():  # as the kernel's out-of-memory killer would
@@ -249,3 +249,67 @@ def test_a_worker_that_dies_is_replaced_and_its_document_recorded(tmp_path):
     assert (s.ok, s.errors) == (1, 1)
     _docs, errs, _ = _db_rows(tmp_path / "out")
     assert Path(errs[0][0]).name == "a_slow.txt" and "worker process died" in errs[0][3]
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_documents_done_but_not_yet_stored_by_a_stopped_worker_are_done_again(tmp_path):
+    """While another process holds the store's write lock, a worker goes on with its next
+    documents without storing them; stopped then (a document over the time limit), those go
+    to its replacement: none is lost."""
+    import threading
+
+    from zhreport.batch import DB_NAME, _connect
+
+    seed = (ROOT / "corpora" / "sample" / "zhashui_2018_seed.txt").read_text(encoding="utf-8")
+    (tmp_path / "in").mkdir()
+    for i in range(5):
+        (tmp_path / "in" / f"a_ok_{i}.txt").write_text(f"2018年，受理行政复议案件{i + 2}件。", encoding="utf-8")
+    (tmp_path / "in" / "z_slow.txt").write_text(seed * 200, encoding="utf-8")  # a second or more
+    (tmp_path / "out").mkdir()
+    _connect(tmp_path / "out" / DB_NAME).close()
+    # another writer, in a process of its own (a connection must not be open across the fork of a worker)
+    holder = subprocess.Popen([sys.executable, "-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+                               "c.execute('BEGIN IMMEDIATE'); print('locked', flush=True); sys.stdin.read()",
+                               str(tmp_path / "out" / DB_NAME)], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    assert holder.stdout.readline().strip() == b"locked"
+
+    def release_the_store_when_the_worker_is_stopped():
+        deadline = time.monotonic() + 60
+        while not (first := [p for p in _children(os.getpid()) if p != holder.pid]) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        _gone_within(first, 60)
+        holder.kill()  # the lock goes with its holder
+        holder.wait()
+
+    releaser = threading.Thread(target=release_the_store_when_the_worker_is_stopped)
+    releaser.start()
+    s = run_batch(list_inputs(str(tmp_path / "in")), str(tmp_path / "out"), workers=1, resume=True, progress=False,
+                  timeout=0.5)
+    releaser.join()
+    assert (s.ok, s.errors, s.timeouts) == (5, 1, 1)
+    docs, errs, _ = _db_rows(tmp_path / "out")
+    assert sorted(Path(d[0]).name for d in docs) == [f"a_ok_{i}.txt" for i in range(5)]
+    assert [(Path(e[0]).name, e[2]) for e in errs] == [("z_slow.txt", "timeout")]
+
+
+def test_a_worker_that_finds_the_store_busy_keeps_its_documents_and_stores_them_later(tmp_path):
+    from zhreport.batch import DB_NAME, _connect, _store, _work
+
+    f = tmp_path / "r.txt"
+    f.write_text("2018年，受理行政复议案件2件。", encoding="utf-8")
+    store = _connect(tmp_path / DB_NAME)
+    unstored = [(7, _work(str(f), 1 << 20, None, {}))]
+    holder = subprocess.Popen([sys.executable, "-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+                               "c.execute('BEGIN IMMEDIATE'); print('locked', flush=True); sys.stdin.read()",
+                               str(tmp_path / DB_NAME)], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        assert holder.stdout.readline().strip() == b"locked"
+        t = time.monotonic()
+        assert _store(store, unstored, wait=False) == [] and len(unstored) == 1  # at once, nothing lost
+        assert time.monotonic() - t < 0.5
+    finally:
+        holder.kill()
+        holder.wait()
+    assert _store(store, unstored, wait=True) == [(7, "ok", "")] and unstored == []
+    assert store.execute("SELECT count(*) FROM documents").fetchone()[0] == 1
+    store.close()

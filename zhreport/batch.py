@@ -2,14 +2,17 @@
 
 Worker processes do all the work a document asks for — hash, read, extract, serialise
 it into the store's rows and commit them (``process_path`` is the pure per-document
-function that never raises; each document is committed on its own, so a ``kill -9``
-loses only the documents in flight, which ``--resume`` does again). The main process
-only hands out paths and counts what comes back: its cost per document is a small
-fraction of a worker's, so the workers, not the main process, set the pace. Each
-document has a time limit: a worker that exceeds it is replaced and the document
-recorded as ``timeout``; a worker that dies (memory exhausted) is replaced and its
-document recorded as an error. Nothing a document contains can raise in the main
-process.
+function that never raises). A worker commits what it has done whenever the store is
+free and goes on with its next document when another worker is writing, so no core waits
+for the store's lock; it acknowledges a document to the main process only once it is
+committed. A ``kill -9`` loses only the documents in flight (begun, or done and not yet
+committed), which ``--resume`` does again. The main process only hands out paths (two
+at a time, so a worker never waits for it) and counts what is acknowledged: its cost per
+document is a small fraction of a worker's, so the workers, not the main process, set the
+pace. Each document has a time limit: a worker that exceeds it is replaced and the
+document recorded as ``timeout``; a worker that dies (memory exhausted) is replaced and
+its document recorded as an error, while the documents it had not committed go to another
+worker. Nothing a document contains can raise in the main process.
 
 One run per output folder at a time (a lock naming the run that holds it).
 ``resume`` skips what the store already holds (by source path and content hash),
@@ -21,6 +24,8 @@ the same input gives the same files whatever the worker count.
 """
 from __future__ import annotations
 
+import collections
+import gc
 import glob
 import hashlib
 import json
@@ -136,6 +141,15 @@ def process_path(path: str, max_bytes: int = 50 * 1024 * 1024, max_expanded: Opt
                 "reason": f"internal error while extracting: {type(exc).__name__}: {exc}"}
 
 
+def _json_value(value, ensure_ascii: bool = True) -> str:
+    """json.dumps(value): a number (nearly every value) written as json writes it, without the encoder."""
+    if value.__class__ is int:
+        return int.__repr__(value)
+    if value.__class__ is float:
+        return float.__repr__(value)  # finite: report_dict leaves out what JSON cannot hold
+    return json.dumps(value, ensure_ascii=ensure_ascii)
+
+
 def prepare(res: dict) -> dict:
     """The store's rows of one result, built in the worker so the main process only writes."""
     src, sha = res["source"], res.get("sha256") or ""
@@ -146,9 +160,9 @@ def prepare(res: dict) -> dict:
     r = res["report"]
     out["document"] = (src, sha, r["year"], r["template"], r["issuer"], r["encoding"], r["script"],
                        len(r["facts"]), len(r["checks"]), json.dumps(r, ensure_ascii=False, sort_keys=True))
-    out["facts"] = [(src, sha, i, f["start"], f["end"], f["text"], json.dumps(f["value"]), f["unit"], f["approx"],
+    out["facts"] = [(src, sha, i, f["start"], f["end"], f["text"], _json_value(f["value"]), f["unit"], f["approx"],
                      f["indicator"], f["field"], f["source"], f["confidence"]) for i, f in enumerate(r["facts"])]
-    out["form"] = [(src, sha, k, json.dumps(v["value"], ensure_ascii=False), v["source"]) for k, v in r["form"].items()]
+    out["form"] = [(src, sha, k, _json_value(v["value"], ensure_ascii=False), v["source"]) for k, v in r["form"].items()]
     out["checks"] = [(src, sha, c["rule"], c["severity"], ",".join(c["fields"]), c["message"]) for c in r["checks"]]
     out["export_rows"] = (src, sha, columns_version(), *document_rows(r))
     return out
@@ -207,21 +221,31 @@ def _connect(db: Path) -> sqlite3.Connection:
     return conn
 
 
-def _write(conn: sqlite3.Connection, results: list[dict], replace: set) -> None:
-    """Commit results; the rows of sources in `replace` (an earlier version) go first."""
-    gone = [(r["source"],) for r in results if r["source"] in replace]
-    with conn:
-        for table in _TABLES:
-            if gone:
-                conn.executemany(f"DELETE FROM {table} WHERE source=?", gone)
-        conn.executemany("INSERT OR REPLACE INTO errors VALUES (?,?,?,?)",
-                         [r["error"] for r in results if "error" in r])
-        docs = [r for r in results if "document" in r]
-        conn.executemany("INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?,?,?)", [r["document"] for r in docs])
-        conn.executemany("INSERT INTO facts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", [x for r in docs for x in r["facts"]])
-        conn.executemany("INSERT INTO form VALUES (?,?,?,?,?)", [x for r in docs for x in r["form"]])
-        conn.executemany("INSERT INTO checks VALUES (?,?,?,?,?,?)", [x for r in docs for x in r["checks"]])
-        conn.executemany("INSERT OR REPLACE INTO export_rows VALUES (?,?,?,?,?)", [r["export_rows"] for r in docs])
+def _insert(conn: sqlite3.Connection, results: list[dict]) -> None:
+    """The rows of results, in the open transaction; the rows of a source whose result `replaces`
+    an earlier version go first."""
+    gone = [(r["source"],) for r in results if r.get("replaces")]
+    for table in _TABLES:
+        if gone:
+            conn.executemany(f"DELETE FROM {table} WHERE source=?", gone)
+    conn.executemany("INSERT OR REPLACE INTO errors VALUES (?,?,?,?)", [r["error"] for r in results if "error" in r])
+    docs = [r for r in results if "document" in r]
+    conn.executemany("INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?,?,?)", [r["document"] for r in docs])
+    conn.executemany("INSERT INTO facts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", [x for r in docs for x in r["facts"]])
+    conn.executemany("INSERT INTO form VALUES (?,?,?,?,?)", [x for r in docs for x in r["form"]])
+    conn.executemany("INSERT INTO checks VALUES (?,?,?,?,?,?)", [x for r in docs for x in r["checks"]])
+    conn.executemany("INSERT OR REPLACE INTO export_rows VALUES (?,?,?,?,?)", [r["export_rows"] for r in docs])
+
+
+def _write(conn: sqlite3.Connection, results: list[dict]) -> None:
+    """Commit results in one transaction, waiting the connection's busy timeout for the write lock."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        _insert(conn, results)
+    except BaseException:
+        conn.rollback()
+        raise
+    conn.commit()
 
 
 class _Progress:
@@ -324,13 +348,67 @@ def _end_with_parent(parent_pid: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
+# A worker stores the documents it has done whenever the store is free: it tries for the write
+# lock without waiting and, when another worker holds it, goes on with its next document and
+# tries again after it (the waits would leave a core idle). Only with this many documents done
+# and not yet stored, or when it has nothing else to do, does it wait its turn.
+MAX_UNSTORED = 32
+STORE_WAIT_MS = 60_000  # the longest wait for the write lock before a document is recorded as not stored
+TASKS_AHEAD = 2  # tasks a worker holds (the one it does and the next): it never waits for the main process
+FLUSH = "flush"  # main -> worker: store what you have done, waiting your turn
+
+
+def _store(store: sqlite3.Connection, unstored: list, wait: bool) -> list[tuple[int, str, str]]:
+    """Commit the (seq, result) pairs in `unstored` and empty it; their acknowledgements
+    (seq, status, reason). Without `wait`, a store another worker is writing to leaves
+    everything as it is and gives no acknowledgement."""
+    if not unstored:
+        return []
+    results = [res for _seq, res in unstored]
+    store.execute(f"PRAGMA busy_timeout={STORE_WAIT_MS if wait else 0}")
+    try:
+        store.execute("BEGIN IMMEDIATE")  # the write lock, or at once "database is locked"
+    except sqlite3.OperationalError as exc:
+        if not wait:
+            return []
+        failed = dict.fromkeys(range(len(results)), f"cannot be stored ({exc})")
+    else:
+        try:
+            _insert(store, results)
+            store.commit()
+            failed = {}
+        except Exception:  # a row the store refuses (a value SQLite cannot hold): find whose it is
+            store.rollback()
+            failed = _write_one_by_one(store, results)
+    acks = [(seq, "store", failed[i]) if i in failed else (seq, res["status"], "")
+            for i, (seq, res) in enumerate(unstored)]
+    unstored.clear()
+    return acks
+
+
+def _write_one_by_one(store: sqlite3.Connection, results: list[dict]) -> dict[int, str]:
+    """Each result in a transaction of its own, waiting for the lock; {index: reason} of those that failed."""
+    store.execute(f"PRAGMA busy_timeout={STORE_WAIT_MS}")
+    failed = {}
+    for i, res in enumerate(results):
+        try:
+            _write(store, [res])
+        except Exception as exc:
+            failed[i] = f"cannot be stored ({type(exc).__name__}: {exc})"
+    return failed
+
+
 def _worker_main(conn, parent_pid: int, lock_fd: Optional[int], db: str, max_bytes: int, options: dict) -> None:
+    """Tasks (seq, path, known sha256) in; for each task done, (seq, acknowledgements) out, where an
+    acknowledgement (seq, status, reason) says a document is in the store (or needs none): the main
+    process counts a document as done only then. FLUSH is answered with (None, acknowledgements)."""
     _end_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C and SIGTERM
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if lock_fd is not None:
         os.close(lock_fd)  # the lock is the main process's: it goes when that process goes
     store = _connect(Path(db))
+    unstored: list[tuple[int, dict]] = []
     while True:
         try:
             task = conn.recv()
@@ -338,38 +416,72 @@ def _worker_main(conn, parent_pid: int, lock_fd: Optional[int], db: str, max_byt
             break
         if task is None:
             break
-        path, known_sha = task
+        if task == FLUSH:
+            conn.send((None, _store(store, unstored, wait=True)))
+            continue
+        seq, path, known_sha = task
         res = _work(path, max_bytes, known_sha, options)
-        if res["status"] != "unchanged":
-            try:
-                # known_sha: the store holds an earlier version of this source, which goes
-                _write(store, [res], {res["source"]} if known_sha is not None else set())
-            except sqlite3.Error as exc:
-                conn.send(("store", f"cannot be stored ({exc})"))
-                continue
-        conn.send((res["status"], ""))
+        if res["status"] == "unchanged":
+            conn.send((seq, [(seq, "unchanged", "")]))
+            continue
+        res["replaces"] = known_sha is not None  # the store holds an earlier version of this source, which goes
+        unstored.append((seq, res))
+        conn.send((seq, _store(store, unstored, wait=len(unstored) >= MAX_UNSTORED)))
+    _store(store, unstored, wait=True)  # told to stop between documents: keep what is done
     store.close()
     conn.close()
 
 
+Task = tuple[int, str, Optional[str]]  # (seq, path, known sha256 of the stored version)
+
+
 class _Worker:
+    """A worker process and what it holds: `queue` the tasks given and not yet done (the first
+    is the one it does, since `since`), `unstored` the ones done and not yet acknowledged."""
+
     def __init__(self, ctx, lock_fd: Optional[int], db: Path, max_bytes: int, options: dict):
         self.conn, child = ctx.Pipe()
         self.proc = ctx.Process(target=_worker_main, args=(child, os.getpid(), lock_fd, str(db), max_bytes, options),
                                 daemon=True)
         self.proc.start()
         child.close()
-        self.task: Optional[tuple[str, Optional[str]]] = None
+        self.queue: collections.deque[Task] = collections.deque()
+        self.unstored: dict[int, Task] = {}
+        self.flushing = False
         self.since = 0.0
 
-    def give(self, task: tuple[str, Optional[str]]) -> bool:
+    @property
+    def busy(self) -> bool:
+        return bool(self.queue or self.unstored)
+
+    def give(self, task: Task) -> bool:
         """Hand out a task; False when the worker has gone (the task is not taken)."""
         try:
             self.conn.send(task)
         except OSError:
             return False
-        self.task, self.since = task, time.monotonic()
+        if not self.queue:
+            self.since = time.monotonic()
+        self.queue.append(task)
         return True
+
+    def flush(self) -> bool:
+        try:
+            self.conn.send(FLUSH)
+        except OSError:
+            return False
+        self.flushing = True
+        return True
+
+    def done(self, seq: Optional[int], acks: list) -> list[tuple[Task, str, str]]:
+        """A message of the worker: (task, status, reason) of each document acknowledged."""
+        if seq is None:
+            self.flushing = False
+        else:
+            task = self.queue.popleft()
+            self.since = time.monotonic()  # it starts on the next one
+            self.unstored[seq] = task
+        return [(self.unstored.pop(aseq), status, reason) for aseq, status, reason in acks]
 
     def stop(self, kill: bool = False) -> None:
         if not kill:
@@ -394,9 +506,10 @@ def _mp_context():
 
 
 def _failed(path: str, status: str, reason: str) -> dict:
-    """The store's row of a document that has no result of its own (its worker did not answer)."""
+    """The store's row of a document that has no result of its own (its worker did not answer);
+    whatever the worker may have stored of it goes."""
     src, sha = display_name(path), file_sha256(path)
-    return {"source": src, "sha256": sha, "status": status, "error": (src, sha, status, reason)}
+    return {"source": src, "sha256": sha, "status": status, "error": (src, sha, status, reason), "replaces": True}
 
 
 def run_batch(inputs: Iterable[str], out: str, workers: int = 1, resume: bool = False,
@@ -444,6 +557,9 @@ def _run_locked(paths: list[str], out_dir: Path, lock_fd: Optional[int], workers
     bar = _Progress(len(paths), enabled=progress)
     t0 = time.perf_counter()
     _warm_up()
+    # the tables loaded now live as long as the run: kept out of the collector's full passes, which
+    # would otherwise walk them in every worker (CPU, and a private copy of each page it touches)
+    gc.freeze()
     s.warm_up_s = time.perf_counter() - t0
     old_term = None
     if threading.current_thread() is threading.main_thread():
@@ -470,62 +586,74 @@ def _run_locked(paths: list[str], out_dir: Path, lock_fd: Optional[int], workers
     def fail(path: str, status: str, reason: str) -> None:
         """Record a document whose worker did not answer (the one write of the main process);
         whatever the worker may have stored of it before it stopped goes."""
-        res = _failed(path, status, reason)
-        _write(conn, [res], {res["source"]})
+        _write(conn, [_failed(path, status, reason)])
         count(status)
 
     def new_worker() -> _Worker:
         return _Worker(ctx, lock_fd, db, max_bytes, options)
 
+    def acknowledged(acks: list[tuple[Task, str, str]]) -> None:
+        for (_seq, path, _sha), status, reason in acks:
+            if status == "store":
+                fail(path, "error", reason)
+            else:
+                count(status)
+
+    def lost(i: int, status: str, reason: str) -> None:
+        """Worker i died or was stopped: the document it was doing is recorded with `status`;
+        the ones it had done but not stored, and the ones it had not begun, go to another worker.
+        A worker that died while storing (doing none) takes its unstored documents with it."""
+        w = pool[i]
+        w.stop(kill=True)
+        pool[i] = new_worker()
+        doing = w.queue.popleft() if w.queue else None
+        if doing is None:
+            for _seq, path, _sha in w.unstored.values():
+                fail(path, "error", f"the worker process died while storing it (exit code {w.proc.exitcode})")
+        else:
+            fail(doing[1], status, reason.format(exitcode=w.proc.exitcode))
+            tasks.extendleft(reversed([*w.unstored.values(), *w.queue]))
+
+    died = "the worker process died while reading it (exit code {exitcode}; out of memory?)"
     try:
         pool = [new_worker() for _ in range(min(workers, len(todo)))]
-        it = iter(todo)
-        exhausted = False
+        tasks = collections.deque((seq, path, sha) for seq, (path, sha) in enumerate(todo))
         while True:
             for i, w in enumerate(pool):
-                if w.task is None and not exhausted:
-                    nxt = next(it, None)
-                    if nxt is None:
-                        exhausted = True
-                    elif not w.give(nxt):  # it died between two documents: a new one takes the task
-                        w.stop(kill=True)
-                        pool[i] = new_worker()
-                        pool[i].give(nxt)
-            busy = [w for w in pool if w.task is not None]
+                while tasks and len(w.queue) < TASKS_AHEAD:
+                    if not w.give(tasks[0]):  # it died between two documents
+                        lost(i, "error", died)
+                        w = pool[i]
+                        continue
+                    tasks.popleft()
+                if not tasks and not w.queue and w.unstored and not w.flushing and not w.flush():
+                    lost(i, "error", died)
+            busy = [w for w in pool if w.busy]
             if not busy:
                 break
-            wait_s = max(0.0, min(w.since for w in busy) + timeout - time.monotonic())
+            doing = [w.since for w in busy if w.queue]
+            wait_s = max(0.0, min(doing) + timeout - time.monotonic()) if doing else None
             ready = wait_ready([w.conn for w in busy], timeout=wait_s)
             for i, w in enumerate(pool):
-                if w.task is None:
+                if not w.busy:
                     continue
                 if w.conn in ready:
                     try:
-                        status, reason = w.conn.recv()
+                        seq, acks = w.conn.recv()
                     except (EOFError, OSError):  # the worker died (out of memory, killed)
                         w.proc.join(1)
-                        path = w.task[0]
-                        w.stop(kill=True)
-                        pool[i] = new_worker()
-                        fail(path, "error", "the worker process died while reading it "
-                                            f"(exit code {w.proc.exitcode}; out of memory?)")
+                        lost(i, "error", died)
                         continue
-                    if status == "store":
-                        fail(w.task[0], "error", reason)
-                    else:
-                        count(status)
-                    w.task = None
-                elif time.monotonic() - w.since > timeout:
-                    path = w.task[0]
-                    w.stop(kill=True)
-                    pool[i] = new_worker()
-                    fail(path, "timeout", f"took longer than {timeout:g} s (stopped; raise the limit with --timeout)")
+                    acknowledged(w.done(seq, acks))
+                elif w.queue and time.monotonic() - w.since > timeout:
+                    lost(i, "timeout", f"took longer than {timeout:g} s (stopped; raise the limit with --timeout)")
     finally:
-        # Ctrl-C, SIGTERM or the end: the workers go; what they committed is exported
+        # Ctrl-C, SIGTERM or the end: the workers go (one between two documents stores what it
+        # has done); what is in the store is exported
         if old_term is not None:
             signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM must not cut the exports
         for w in pool:
-            w.stop(kill=w.task is not None)
+            w.stop(kill=bool(w.queue))
         s.main_cpu_s = time.process_time() - cpu0
         children = _children_usage()
         s.worker_cpu_s = children[0] - children0[0]
@@ -533,6 +661,7 @@ def _run_locked(paths: list[str], out_dir: Path, lock_fd: Optional[int], workers
         s.seconds = time.perf_counter() - t0
         bar.update(s, force=True)
         bar.close()
+        gc.unfreeze()
         s.exports = export(conn, out_dir)
         conn.close()
         if old_term is not None:

@@ -215,17 +215,23 @@ def _primary_fact(fv: dict, facts: list[dict]) -> Optional[dict]:
     return next((f for f in mine if f.get("source") == want), mine[0])
 
 
-def _value_rows(report: dict, columns: dict[str, str]) -> Iterable[list]:
+@lru_cache(maxsize=4096)
+def _field_cells(field_id: str) -> tuple:
+    """The cells of a values.csv row that depend on the field alone: id, column, unit."""
+    return tuple(_row([field_id, column_name(field_id), _field_units().get(field_id, "")]))
+
+
+def _value_rows(report: dict) -> Iterable[list]:
     facts = report.get("facts", [])
-    units = _field_units()
+    document = _row([report["source"], report["sha256"]])
     for fid, fv in sorted(report.get("form", {}).items()):
-        fact = _primary_fact(fv, facts)
+        fact = _primary_fact(fv, facts) or {}
         value = fv.get("value")
         number, text = (value, "") if isinstance(value, (int, float)) else ("", value)
-        yield [report["source"], report["sha256"], fid, columns.get(fid, column_name(fid)), number, text,
-               units.get(fid, ""), (fact or {}).get("approx") or "", fv.get("source", ""),
-               fact["start"] if fact else "", fact["end"] if fact else "", fact["text"] if fact else "",
-               len(fv.get("facts", [])), ",".join(fv.get("flags", []))]
+        field_id, column, unit = _field_cells(fid)
+        yield [*document, field_id, column, *_row([number, text]), unit,
+               *_row([fact.get("approx") or "", fv.get("source", ""), fact.get("start", ""), fact.get("end", ""),
+                      fact.get("text", ""), len(fv.get("facts", [])), ",".join(fv.get("flags", []))])]
 
 
 def _writer(fh):
@@ -256,9 +262,7 @@ def document_rows(report: dict) -> tuple[str, str]:
            report.get("issuer_level"), region.get("code"), region.get("name"), region.get("level")]
     forms_fh, values_fh = io.StringIO(), io.StringIO()
     _writer(forms_fh).writerow(_row(key + [(form.get(fid) or {}).get("value") for fid, _col in fields]))
-    values = _writer(values_fh)
-    for row in _value_rows(report, dict(fields)):
-        values.writerow(_row(row))
+    _writer(values_fh).writerows(_value_rows(report))
     return forms_fh.getvalue(), values_fh.getvalue()
 
 
