@@ -313,3 +313,34 @@ def test_a_worker_that_finds_the_store_busy_keeps_its_documents_and_stores_them_
     assert _store(store, unstored, wait=True) == [(7, "ok", "")] and unstored == []
     assert store.execute("SELECT count(*) FROM documents").fetchone()[0] == 1
     store.close()
+
+
+def test_a_worker_that_dies_after_a_commit_it_did_not_acknowledge_leaves_no_document_twice(tmp_path, monkeypatch):
+    """A worker stores a document it kept (the store was busy) together with the next one, and dies
+    before it can say so: the kept one is done again by another worker, replacing its rows, not adding
+    a second copy; the one it was doing is recorded as an error, with nothing of it left stored."""
+    from zhreport import batch
+
+    real_store = batch._store
+    marker = tmp_path / "busy_once"
+
+    def store(conn, unstored, wait):
+        names = [Path(res["source"]).name for _seq, res in unstored]
+        if names == ["a_kept.txt"] and not marker.exists():
+            marker.touch()  # the first time: as if another worker were writing
+            return []
+        acks = real_store(conn, unstored, wait)
+        if "b_dies.txt" in names:
+            os._exit(1)  # committed, not acknowledged
+        return acks
+
+    monkeypatch.setattr(batch, "_store", store)  # the workers are forked: they see it
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a_kept.txt").write_text("2018年，受理行政复议案件2件，被依法纠错1件。", encoding="utf-8")
+    (tmp_path / "in" / "b_dies.txt").write_text("2018年，受理政府信息公开申请5件。", encoding="utf-8")
+    s = run_batch(list_inputs(str(tmp_path / "in")), str(tmp_path / "out"), workers=1, progress=False)
+    assert (s.ok, s.errors) == (1, 1)
+    docs, errs, facts = _db_rows(tmp_path / "out")
+    assert [Path(d[0]).name for d in docs] == ["a_kept.txt"]
+    assert [(Path(e[0]).name, e[2]) for e in errs] == [("b_dies.txt", "error")]
+    assert facts == 2  # a_kept's two facts, once

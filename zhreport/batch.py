@@ -433,6 +433,7 @@ def _worker_main(conn, parent_pid: int, lock_fd: Optional[int], db: str, max_byt
 
 
 Task = tuple[int, str, Optional[str]]  # (seq, path, known sha256 of the stored version)
+REDONE = ""  # the known sha256 of a document that may be stored already: no file has it, so it is done and replaces
 
 
 class _Worker:
@@ -612,7 +613,10 @@ def _run_locked(paths: list[str], out_dir: Path, lock_fd: Optional[int], workers
                 fail(path, "error", f"the worker process died while storing it (exit code {w.proc.exitcode})")
         else:
             fail(doing[1], status, reason.format(exitcode=w.proc.exitcode))
-            tasks.extendleft(reversed([*w.unstored.values(), *w.queue]))
+            # the ones it had done may be in the store after all (committed, not yet acknowledged):
+            # done again, they replace whatever of them is there
+            redone = [(seq, path, REDONE if sha is None else sha) for seq, path, sha in w.unstored.values()]
+            tasks.extendleft(reversed([*redone, *w.queue]))
 
     died = "the worker process died while reading it (exit code {exitcode}; out of memory?)"
     try:
