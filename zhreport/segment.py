@@ -4,8 +4,8 @@
 The algorithm is jieba 0.42's ``Tokenizer.cut`` (accurate mode), step for step: blocks split by
 jieba's patterns, a maximum log-probability route over the dictionary's words, and for runs of
 single characters that are no word, the Viterbi decoding of ``jieba.finalseg``. Only the storage
-differs: the words are a ``marisa_trie.Trie`` (memory-mapped, shared by forked workers) with their
-log-probabilities in an array indexed by key id, and the HMM's tables are flat arrays over the Han
+differs: the words are a trie laid out flat (see _flat_trie), its per-node arrays memory-mapped
+(shared by forked workers and by processes), and the HMM's tables are flat arrays over the Han
 range the HMM sees. jieba computes both (``_build``, first use only: it suggests frequencies for
 lexicon words without one); the files are cached in this user's private cache folder, under a key of
 jieba's data files and the lexicon's content. The warm path never imports jieba.
@@ -17,6 +17,7 @@ import hashlib
 import marshal
 import os
 import re
+import sys
 import threading
 from array import array
 from functools import lru_cache
@@ -24,7 +25,7 @@ from typing import Optional
 
 from .resources import model_path
 
-FORMAT = 1  # of the cached files; a change of layout bumps it
+FORMAT = 2  # of the cached files; a change of layout bumps it
 KEEP_KEYS = 3  # cached dictionaries kept (of different lexicons or jieba installs)
 # jieba's patterns (jieba/__init__.py: re_han_default, re_skip_default, re_eng; finalseg: re_han, re_skip)
 _BLOCK = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)")
@@ -34,6 +35,7 @@ _HMM_HAN = re.compile("([\u4E00-\u9FD5]+)")
 _HMM_SKIP = re.compile("([a-zA-Z0-9]+(?:\\.\\d+)?%?)")
 _HAN_FIRST, _HAN_LAST = 0x4E00, 0x9FD5  # the characters the HMM ever sees
 MIN_FLOAT = -3.14e100  # jieba.finalseg's score of what its tables lack
+NOT_A_WORD = float("-inf")  # the log P of a trie node that only begins words
 STATES = "BMES"
 _PREVIOUS = (("B", "E", "S"), ("M", "M", "B"), ("E", "B", "M"), ("S", "S", "E"))  # finalseg.PrevStatus: a state, the two it follows
 _JIEBA_DATA = ("dict.txt", "finalseg/prob_start.py", "finalseg/prob_trans.py", "finalseg/prob_emit.py")
@@ -42,13 +44,19 @@ _JIEBA_DATA = ("dict.txt", "finalseg/prob_start.py", "finalseg/prob_trans.py", "
 class Segmenter:
     """jieba's dictionary and HMM in compact form; `cut` gives what ``jieba.Tokenizer.cut`` gives."""
 
-    def __init__(self, trie, data: dict):
-        self._trie = trie
-        self._prefixes = trie.iter_prefixes_with_ids
-        self._logp = array("d")
-        self._logp.frombytes(data["logp"])
+    def __init__(self, data: dict, nodes):
+        """nodes: the trie's arrays (see _flat_trie), a buffer: the mapped file or its bytes."""
+        n, roots = data["nodes"], data["roots"]
+        nodes = memoryview(nodes)
+        self._node_logp = node_logp = nodes[:8 * n].cast("d")
+        alone_logp = nodes[8 * n:8 * (n + roots)].cast("d")
+        at = 8 * (n + roots)
+        self._first_child = first_child = nodes[at:at + 4 * (n + 1)].cast("I")
+        self._chars = str(nodes[at + 4 * (n + 1):], "utf-32-le")
+        # a root's numbers as one tuple: one dict lookup per position of the route gives them all
+        self._openers = dict(zip(self._chars[:roots], zip(alone_logp, first_child[:roots],
+                                                          first_child[1:roots + 1], node_logp[:roots])))
         self._unknown = data["unknown"]  # log(1) - log(total): a character that is no word
-        self._max_len = data["max_len"]
         self._force_split = frozenset(data["force_split"])
         start, self._trans = data["start"], data["trans"]
         self._start = dict(zip(STATES, start))
@@ -62,36 +70,77 @@ class Segmenter:
         """jieba's get_DAG + calc: per position the best log P of the rest and where its first
         word ends (ties go to the longer word, as jieba's max over (logp, end) does).
 
+        The words starting at a position are found by walking the trie from its character, one
+        step per following character while the characters begin a word (most positions stop at
+        the first step: they begin no word of two characters or more).
+
         suffixes: {text: its best log P} of texts seen before, read and filled here: a suffix of s
         found there is not routed again (texts that end alike share it). Its ends are then left
         unset: only best_logp passes it."""
         n = len(s)
         best = [0.0] * (n + 1)
         ends = list(range(1, n + 2))
-        logp, prefixes, max_len, unknown = self._logp, self._prefixes, self._max_len, self._unknown
-        for k in range(n - 1, -1, -1):
+        opener_of, find, unknown = self._openers.get, self._chars.find, self._unknown
+        node_logp, first_child = self._node_logp, self._first_child
+        k = n
+        following = "\n"  # the character after position k: at the end, one no word holds (words are lines' parts)
+        for ch in reversed(s):
+            k -= 1
             if suffixes is not None:
                 got = suffixes.get(s[k:])
                 if got is not None:
                     best[k] = got
+                    following = ch
                     continue
-            b = None
-            for word, key in prefixes(s[k:k + max_len]):
-                e = k + len(word)
-                p = logp[key] + best[e]
-                if b is None or p >= b:
-                    b, x = p, e
-            if b is None:
+            opener = opener_of(ch)
+            if opener is None:  # no word starts here
                 best[k] = unknown + best[k + 1]
             else:
-                best[k], ends[k] = b, x
+                alone, first, last, single = opener
+                node = find(following, first, last)
+                if node < 0:  # no word of two characters or more starts here
+                    best[k] = alone + best[k + 1]
+                else:
+                    # a tie goes to the longer word: the character alone replaces the pair only when
+                    # better, a longer word the best so far when as good; NOT_A_WORD loses to any word
+                    b, x = node_logp[node] + best[k + 2], k + 2
+                    p = single + best[k + 1]
+                    if p > b:
+                        b, x = p, k + 1
+                    e = k + 2
+                    while e < n:
+                        node = find(s[e], first_child[node], first_child[node + 1])
+                        if node < 0:
+                            break
+                        e += 1
+                        p = node_logp[node] + best[e]
+                        if p >= b:
+                            b, x = p, e
+                    if b == NOT_A_WORD:  # the characters only begin words: the character alone
+                        b, x = unknown + best[k + 1], k + 1
+                    best[k] = b
+                    ends[k] = x
             if suffixes is not None:
                 suffixes[s[k:]] = best[k]
+            following = ch
         return best, ends
 
     def best_logp(self, s: str, suffixes: Optional[dict] = None) -> float:
         """log P of jieba's best dictionary segmentation of s (its route[0][0]); suffixes: see _route."""
         return self._route(s, suffixes)[0][0]
+
+    def _is_word(self, s: str) -> bool:
+        """s (two characters or more) is a word of the dictionary."""
+        opener = self._openers.get(s[0])
+        if opener is None:
+            return False
+        find, first_child = self._chars.find, self._first_child
+        node = find(s[1], opener[1], opener[2])
+        for ch in s[2:]:
+            if node < 0:
+                return False
+            node = find(ch, first_child[node], first_child[node + 1])
+        return node >= 0 and self._node_logp[node] != NOT_A_WORD
 
     # ------------------------------------------------------------ cutting
     def cut(self, text: str, hmm: bool = True) -> list[str]:
@@ -148,7 +197,7 @@ class Segmenter:
         """A run of single characters: itself, its characters when it is a word, else the HMM's words."""
         if len(buf) == 1:
             out.append(buf)
-        elif buf in self._trie:  # a word (the trie holds the words of frequency > 0)
+        elif self._is_word(buf):  # of frequency > 0
             out.extend(buf)
         else:
             self._hmm(buf, out)
@@ -219,9 +268,9 @@ def _jieba_dir() -> str:
 
 
 def _cache_key(lines: list[str]) -> str:
-    """Changes with jieba's data files (path, size, time), the lexicon's content, this file format
-    and marshal's."""
-    h = hashlib.sha256(f"{FORMAT} {marshal.version}\n".encode())
+    """Changes with jieba's data files (path, size, time), the lexicon's content, this file format,
+    marshal's and the byte order (of the mapped arrays)."""
+    h = hashlib.sha256(f"{FORMAT} {marshal.version} {sys.byteorder}\n".encode())
     base = _jieba_dir()
     for name in _JIEBA_DATA:
         st = os.stat(os.path.join(base, name))
@@ -230,15 +279,14 @@ def _cache_key(lines: list[str]) -> str:
     return h.hexdigest()[:24]
 
 
-def _build(lines: list[str]):
-    """The trie and data of a Segmenter, from jieba itself: its dictionary with the lexicon added
-    (jieba suggests the frequency of a lexicon word without one) and its HMM tables."""
+def _build(lines: list[str]) -> tuple[dict, array, array]:
+    """The data and node arrays of a Segmenter, from jieba itself: its dictionary with the lexicon
+    added (jieba suggests the frequency of a lexicon word without one) and its HMM tables."""
     import io
     import logging
     from math import log
 
     import jieba
-    import marisa_trie
     from jieba import finalseg
 
     logging.getLogger("jieba").setLevel(logging.WARNING)
@@ -252,23 +300,48 @@ def _build(lines: list[str]):
         word, freq, _tag = jieba.re_userdict.match(line.strip()).groups()
         if freq is not None and int(freq) == 0:
             force_split.append(word)
-    words = {w: f for w, f in tk.FREQ.items() if f}
     logtotal = log(tk.total)
-    trie = marisa_trie.Trie(words)
-    logp = array("d", bytes(8 * len(trie)))
-    for word, freq in words.items():
-        logp[trie[word]] = log(freq) - logtotal  # jieba's log(FREQ[w]) - logtotal, as jieba rounds it
+    # jieba's log(FREQ[w]) - logtotal, as jieba rounds it, of the words of frequency > 0
+    words = {w: log(f) - logtotal for w, f in tk.FREQ.items() if f}
+    unknown = log(1) - logtotal
+    nodes, n, roots = _flat_trie(words, unknown)
     width = _HAN_LAST - _HAN_FIRST + 1
     emit = array("d")
     for y in STATES:
         table = finalseg.emit_P[y]
         emit.extend(table.get(chr(_HAN_FIRST + i), MIN_FLOAT) for i in range(width))
-    data = {"size": len(trie), "logp": logp.tobytes(), "unknown": log(1) - logtotal,
-            "max_len": max(map(len, words)), "force_split": force_split,
+    data = {"nodes": n, "roots": roots, "unknown": unknown,
+            "force_split": force_split,
             "start": [finalseg.start_P[y] for y in STATES],
             "trans": {a + b: finalseg.trans_P[a].get(b, MIN_FLOAT) for a in STATES for b in STATES},
             "emit": emit.tobytes()}
-    return trie, data
+    return data, nodes
+
+
+def _flat_trie(words: dict, unknown: float) -> tuple[bytes, int, int]:
+    """The words' trie, laid out for a walk of one str.find per step, as bytes to map; the number of
+    its nodes and of its roots. Each node is a beginning of words, numbered breadth first from the roots (the first
+    characters of words, in order) so that a node's children are consecutive: the arrays, one after
+    the other, are node_logp (the log P of the word a node ends, NOT_A_WORD when it only begins longer
+    words), alone_logp (per root: the log P of its character as the route scores it alone, the word's
+    or `unknown`), first_child (the children of node v are v's numbers first_child[v] to
+    first_child[v + 1]) and chars (the last character of each node, UTF-32: the children of v are the
+    characters chars[first_child[v]:first_child[v + 1]], found by str.find)."""
+    following: dict = {}  # a beginning of words -> the characters that follow it in them
+    for word in words:
+        for i in range(1, len(word)):
+            following.setdefault(word[:i], set()).add(word[i])
+    nodes = sorted({word[0] for word in words})
+    roots = len(nodes)
+    first_child = array("I")
+    for node in nodes:  # grows while read: breadth first
+        first_child.append(len(nodes))
+        nodes += [node + c for c in sorted(following.get(node, ()))]
+    first_child.append(len(nodes))
+    node_logp = array("d", (words.get(node, NOT_A_WORD) for node in nodes))
+    alone_logp = array("d", (words.get(node, unknown) for node in nodes[:roots]))
+    chars = "".join(node[-1] for node in nodes).encode("utf-32-le")
+    return node_logp.tobytes() + alone_logp.tobytes() + first_child.tobytes() + chars, len(nodes), roots
 
 
 def _cache_dir() -> Optional[str]:
@@ -289,31 +362,32 @@ def _cache_dir() -> Optional[str]:
     return None
 
 
-def _read(trie_path: str, data_path: str) -> Optional[Segmenter]:
-    import marisa_trie
+def _read(nodes_path: str, data_path: str) -> Optional[Segmenter]:
+    import mmap
 
     try:
         with open(data_path, "rb") as f:
             data = marshal.load(f)
-        trie = marisa_trie.Trie()
-        trie.mmap(trie_path)  # shared by forked workers and by processes, paged in as used
-    except Exception:  # missing, or damaged in a way that marshal or marisa reports
+        with open(nodes_path, "rb") as f:  # shared by forked workers and by processes, paged in as used
+            mapped = memoryview(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ))
+    except Exception:  # missing, or damaged in a way that marshal or mmap reports
         return None
-    if not isinstance(data, dict) or data.get("size") != len(trie):
+    n, roots = (data.get("nodes"), data.get("roots")) if isinstance(data, dict) else (None, None)
+    if not isinstance(n, int) or not isinstance(roots, int) or len(mapped) != 16 * n + 8 * roots + 4:
         return None
-    return Segmenter(trie, data)
+    return Segmenter(data, mapped)
 
 
-def _write(folder: str, key: str, trie, data: dict) -> None:
+def _write(folder: str, key: str, data: dict, nodes: bytes) -> None:
     """Each file to a temporary name, then renamed: a concurrent reader or builder sees a whole file
-    or none (the data file last: it says the trie is complete)."""
+    or none (the data file last: it says the nodes are complete)."""
     import tempfile
 
-    for suffix, save in ((".trie", trie.save), (".data", lambda p: _write_bytes(p, marshal.dumps(data)))):
+    for suffix, content in ((".nodes", nodes), (".data", marshal.dumps(data))):
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=suffix)
-        os.close(fd)
         try:
-            save(tmp)
+            with os.fdopen(fd, "wb") as f:
+                f.write(content)
             os.replace(tmp, os.path.join(folder, f"words-{key}{suffix}"))
         except BaseException:
             os.unlink(tmp)
@@ -321,17 +395,14 @@ def _write(folder: str, key: str, trie, data: dict) -> None:
 
 
 def _prune(folder: str) -> None:
-    """Keep the files of the last few lexicons (checkouts of other versions may use them), not more."""
+    """Keep the files of the last few lexicons (checkouts of other versions may use them), not more,
+    whatever their format's files."""
     built = sorted((e for e in os.scandir(folder) if e.name.startswith("words-") and e.name.endswith(".data")),
                    key=lambda e: e.stat().st_mtime, reverse=True)
-    for entry in built[KEEP_KEYS:]:
-        for suffix in (".data", ".trie"):
-            os.unlink(entry.path[:-len(".data")] + suffix)
-
-
-def _write_bytes(path: str, content: bytes) -> None:
-    with open(path, "wb") as f:
-        f.write(content)
+    old = {e.name[:-len(".data")] for e in built[KEEP_KEYS:]}
+    for entry in os.scandir(folder):
+        if entry.name.split(".")[0] in old:
+            os.unlink(entry.path)
 
 
 def _load() -> Segmenter:
@@ -339,14 +410,14 @@ def _load() -> Segmenter:
     key = _cache_key(lines)
     folder = _cache_dir()
     if folder is not None:
-        paths = os.path.join(folder, f"words-{key}.trie"), os.path.join(folder, f"words-{key}.data")
+        paths = os.path.join(folder, f"words-{key}.nodes"), os.path.join(folder, f"words-{key}.data")
         found = _read(*paths)
         if found is not None:
             return found
-    trie, data = _build(lines)
+    built = _build(lines)
     if folder is not None:
         try:
-            _write(folder, key, trie, data)
+            _write(folder, key, *built)
             with contextlib.suppress(OSError):  # a file another process removed first
                 _prune(folder)
         except OSError:
@@ -355,7 +426,7 @@ def _load() -> Segmenter:
             found = _read(*paths)
             if found is not None:
                 return found
-    return Segmenter(trie, data)  # no cache folder: built in memory, in every process
+    return Segmenter(*built)  # no cache folder: built in memory, in every process
 
 
 _lock = threading.Lock()
