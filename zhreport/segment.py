@@ -37,7 +37,7 @@ _HAN_FIRST, _HAN_LAST = 0x4E00, 0x9FD5  # the characters the HMM ever sees
 MIN_FLOAT = -3.14e100  # jieba.finalseg's score of what its tables lack
 NOT_A_WORD = float("-inf")  # the log P of a trie node that only begins words
 STATES = "BMES"
-_PREVIOUS = (("B", "E", "S"), ("M", "M", "B"), ("E", "B", "M"), ("S", "S", "E"))  # finalseg.PrevStatus: a state, the two it follows
+_STATE_INDEX = {y: i for i, y in enumerate(STATES)}
 _JIEBA_DATA = ("dict.txt", "finalseg/prob_start.py", "finalseg/prob_trans.py", "finalseg/prob_emit.py")
 
 
@@ -58,12 +58,11 @@ class Segmenter:
                                                           first_child[1:roots + 1], node_logp[:roots])))
         self._unknown = data["unknown"]  # log(1) - log(total): a character that is no word
         self._force_split = frozenset(data["force_split"])
-        start, self._trans = data["start"], data["trans"]
-        self._start = dict(zip(STATES, start))
+        self._start, self._trans = data["start"], data["trans"]  # per state in the order of STATES; {"BE": ...}
         emit = array("d")
         emit.frombytes(data["emit"])
         width = _HAN_LAST - _HAN_FIRST + 1
-        self._emit = {y: emit[i * width:(i + 1) * width] for i, y in enumerate(STATES)}
+        self._emit = [emit[i * width:(i + 1) * width] for i in range(len(STATES))]
 
     # ------------------------------------------------------------ the dictionary route
     def _route(self, s: str, suffixes: Optional[dict] = None) -> tuple[list, list]:
@@ -84,9 +83,11 @@ class Segmenter:
         node_logp, first_child = self._node_logp, self._first_child
         k = n
         following = "\n"  # the character after position k: at the end, one no word holds (words are lines' parts)
-        for ch in reversed(s):
+        memo = suffixes is not None
+        chars = list(s)  # each character once, not a new string at each look
+        for ch in reversed(chars):
             k -= 1
-            if suffixes is not None:
+            if memo:
                 got = suffixes.get(s[k:])
                 if got is not None:
                     best[k] = got
@@ -109,7 +110,7 @@ class Segmenter:
                         b, x = p, k + 1
                     e = k + 2
                     while e < n:
-                        node = find(s[e], first_child[node], first_child[node + 1])
+                        node = find(chars[e], first_child[node], first_child[node + 1])
                         if node < 0:
                             break
                         e += 1
@@ -120,7 +121,7 @@ class Segmenter:
                         b, x = unknown + best[k + 1], k + 1
                     best[k] = b
                     ends[k] = x
-            if suffixes is not None:
+            if memo:
                 suffixes[s[k:]] = best[k]
             following = ch
         return best, ends
@@ -147,14 +148,13 @@ class Segmenter:
         """The words of ``jieba.Tokenizer.cut(text, HMM=hmm)``."""
         out: list[str] = []
         cut_block = self._cut_hmm if hmm else self._cut_no_hmm
-        for blk in _BLOCK.split(text):
-            if not blk:
-                continue
-            if _BLOCK.match(blk):
-                cut_block(blk, out)
-            else:
-                for x in _SPACE.split(blk):
-                    if _SPACE.match(x):
+        # split by a pattern with a group: the blocks at the odd places, what lies between at the even
+        for i, piece in enumerate(_BLOCK.split(text)):
+            if i % 2:
+                cut_block(piece, out)
+            elif piece:
+                for j, x in enumerate(_SPACE.split(piece)):
+                    if j % 2:
                         out.append(x)
                     else:
                         out.extend(x)
@@ -179,60 +179,73 @@ class Segmenter:
 
     def _cut_hmm(self, s: str, out: list) -> None:
         ends = self._route(s)[1]
-        x, n, buf = 0, len(s), ""
+        x, n = 0, len(s)
+        run = 0  # where the run of single characters before x begins
         while x < n:
             y = ends[x]
-            if y - x == 1:
-                buf += s[x]
-            else:
-                if buf:
-                    self._flush(buf, out)
-                    buf = ""
+            if y - x > 1:
+                if run < x:
+                    self._flush(s[run:x], out)
                 out.append(s[x:y])
+                run = y
             x = y
-        if buf:
-            self._flush(buf, out)
+        if run < n:
+            self._flush(s[run:], out)
 
-    def _flush(self, buf: str, out: list) -> None:
+    def _flush(self, run: str, out: list) -> None:
         """A run of single characters: itself, its characters when it is a word, else the HMM's words."""
-        if len(buf) == 1:
-            out.append(buf)
-        elif self._is_word(buf):  # of frequency > 0
-            out.extend(buf)
+        if len(run) == 1:
+            out.append(run)
+        elif self._is_word(run):  # of frequency > 0
+            out.extend(run)
         else:
-            self._hmm(buf, out)
+            self._hmm(run, out)
 
     def _hmm(self, s: str, out: list) -> None:
         """jieba.finalseg.cut."""
-        for blk in _HMM_HAN.split(s):
-            if _HMM_HAN.match(blk):
-                for word in self._viterbi_words(blk):
-                    if word in self._force_split:
+        force_split = self._force_split
+        for i, piece in enumerate(_HMM_HAN.split(s)):  # Han runs at the odd places
+            if i % 2:
+                for word in self._viterbi_words(piece):
+                    if force_split and word in force_split:
                         out.extend(word)
                     else:
                         out.append(word)
-            else:
-                out.extend(x for x in _HMM_SKIP.split(blk) if x)
+            elif piece:
+                out.extend(x for x in _HMM_SKIP.split(piece) if x)
 
     def _viterbi_words(self, s: str) -> list[str]:
-        """finalseg's viterbi and __cut: the same sums in the same order and the same max over
-        (prob, state) tuples; back-pointers instead of its copied paths."""
-        emit, trans = self._emit, self._trans
-        c = ord(s[0]) - _HAN_FIRST
-        v = {y: self._start[y] + emit[y][c] for y in STATES}
-        back = []  # per character after the first: each state's best predecessor
-        for ch in s[1:]:
-            c = ord(ch) - _HAN_FIRST
-            now, came_from = {}, {}
-            for y, p, q in _PREVIOUS:
-                em = emit[y][c]
-                now[y], came_from[y] = max((v[p] + trans[p + y] + em, p), (v[q] + trans[q + y] + em, q))
-            back.append(came_from)
-            v = now
-        state = max((v["E"], "E"), (v["S"], "S"))[1]
+        """finalseg's viterbi and __cut: the same sums in the same order, and the same choice as its
+        max over (prob, state) tuples (a tie goes to the later state letter); back-pointers instead
+        of its copied paths. The four states unrolled: B follows E or S, M follows M or B, E follows
+        B or M, S follows S or E."""
+        emit_b, emit_m, emit_e, emit_s = self._emit
+        t = self._trans
+        eb, sb, mm, bm, be, me, ss, es = t["EB"], t["SB"], t["MM"], t["BM"], t["BE"], t["ME"], t["SS"], t["ES"]
+        codes = [ord(ch) - _HAN_FIRST for ch in s]
+        c = codes[0]
+        start_b, start_m, start_e, start_s = self._start
+        vb, ve, vm, vs = start_b + emit_b[c], start_e + emit_e[c], start_m + emit_m[c], start_s + emit_s[c]
+        back = []  # per character after the first: the state each state came from, in the order of STATES
+        for c in codes[1:]:
+            em = emit_b[c]
+            p, q = ve + eb + em, vs + sb + em
+            nb, fb = (p, "E") if p > q else (q, "S")
+            em = emit_m[c]
+            p, q = vm + mm + em, vb + bm + em
+            nm, fm = (p, "M") if p >= q else (q, "B")
+            em = emit_e[c]
+            p, q = vb + be + em, vm + me + em
+            ne, fe = (p, "B") if p > q else (q, "M")
+            em = emit_s[c]
+            p, q = vs + ss + em, ve + es + em
+            vs, fs = (p, "S") if p >= q else (q, "E")
+            vb, vm, ve = nb, nm, ne
+            back.append((fb, fm, fe, fs))
+        state = "E" if ve > vs else "S"
         tags = [state]
         for came_from in reversed(back):
-            state = came_from[state]
+            state = came_from[_STATE_INDEX[state]]
             tags.append(state)
         tags.reverse()
         words, begin, nexti = [], 0, 0
