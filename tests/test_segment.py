@@ -110,6 +110,17 @@ def test_the_route_of_any_text_is_jiebas(jieba_tk, text):
     _assert_route_is_jiebas(S.get_segmenter(), jieba_tk, text)
 
 
+def test_the_hmm_decodes_as_jiebas_finalseg(dev_texts):
+    """Every Han run of a sample of the dev texts (not only those the route leaves to the HMM),
+    runs of rare characters, and one character."""
+    from jieba import finalseg
+
+    seg = S.get_segmenter()
+    runs = sorted({m.group() for text in dev_texts[::4] for m in S._HMM_HAN.finditer(text)})
+    for run in runs + ["犇彧珺邶鬯龘耄", "\u9fd4\u9fd5\u4e00", "的"]:
+        assert seg._viterbi_words(run) == list(getattr(finalseg, "__cut")(run)), run
+
+
 def test_a_word_is_found_as_jieba_has_it(jieba_tk):
     """_is_word (the HMM's runs that are words) against jieba's frequencies: words, and beginnings
     of words that are none."""
