@@ -44,15 +44,14 @@ _JIEBA_DATA = ("dict.txt", "finalseg/prob_start.py", "finalseg/prob_trans.py", "
 class Segmenter:
     """jieba's dictionary and HMM in compact form; `cut` gives what ``jieba.Tokenizer.cut`` gives."""
 
-    def __init__(self, data: dict, nodes):
-        """nodes: the trie's arrays (see _flat_trie), a buffer: the mapped file or its bytes."""
+    def __init__(self, data: dict, arrays, chars: str):
+        """arrays, chars: the trie's (see _flat_trie); arrays a buffer: the mapped file or bytes."""
         n, roots = data["nodes"], data["roots"]
-        nodes = memoryview(nodes)
-        self._node_logp = node_logp = nodes[:8 * n].cast("d")
-        alone_logp = nodes[8 * n:8 * (n + roots)].cast("d")
-        at = 8 * (n + roots)
-        self._first_child = first_child = nodes[at:at + 4 * (n + 1)].cast("I")
-        self._chars = str(nodes[at + 4 * (n + 1):], "utf-32-le")
+        arrays = memoryview(arrays)
+        self._node_logp = node_logp = arrays[:8 * n].cast("d")
+        alone_logp = arrays[8 * n:8 * (n + roots)].cast("d")
+        self._first_child = first_child = arrays[8 * (n + roots):].cast("I")
+        self._chars = chars
         # a root's numbers as one tuple: one dict lookup per position of the route gives them all
         self._openers = dict(zip(self._chars[:roots], zip(alone_logp, first_child[:roots],
                                                           first_child[1:roots + 1], node_logp[:roots])))
@@ -317,29 +316,29 @@ def _build(lines: list[str]) -> tuple[dict, array, array]:
     # jieba's log(FREQ[w]) - logtotal, as jieba rounds it, of the words of frequency > 0
     words = {w: log(f) - logtotal for w, f in tk.FREQ.items() if f}
     unknown = log(1) - logtotal
-    nodes, n, roots = _flat_trie(words, unknown)
+    arrays, chars, roots = _flat_trie(words, unknown)
     width = _HAN_LAST - _HAN_FIRST + 1
     emit = array("d")
     for y in STATES:
         table = finalseg.emit_P[y]
         emit.extend(table.get(chr(_HAN_FIRST + i), MIN_FLOAT) for i in range(width))
-    data = {"nodes": n, "roots": roots, "unknown": unknown,
+    data = {"nodes": len(chars), "roots": roots, "unknown": unknown,
             "force_split": force_split,
             "start": [finalseg.start_P[y] for y in STATES],
             "trans": {a + b: finalseg.trans_P[a].get(b, MIN_FLOAT) for a in STATES for b in STATES},
             "emit": emit.tobytes()}
-    return data, nodes
+    return data, arrays, chars
 
 
-def _flat_trie(words: dict, unknown: float) -> tuple[bytes, int, int]:
-    """The words' trie, laid out for a walk of one str.find per step, as bytes to map; the number of
-    its nodes and of its roots. Each node is a beginning of words, numbered breadth first from the roots (the first
+def _flat_trie(words: dict, unknown: float) -> tuple[bytes, str, int]:
+    """The words' trie, laid out for a walk of one str.find per step: its arrays as bytes to map, its
+    characters, and the number of its roots. Each node is a beginning of words, numbered breadth first from the roots (the first
     characters of words, in order) so that a node's children are consecutive: the arrays, one after
     the other, are node_logp (the log P of the word a node ends, NOT_A_WORD when it only begins longer
     words), alone_logp (per root: the log P of its character as the route scores it alone, the word's
     or `unknown`), first_child (the children of node v are v's numbers first_child[v] to
-    first_child[v + 1]) and chars (the last character of each node, UTF-32: the children of v are the
-    characters chars[first_child[v]:first_child[v + 1]], found by str.find)."""
+    first_child[v + 1]); chars is the last character of each node: the children of v are the
+    characters chars[first_child[v]:first_child[v + 1]], found by str.find."""
     following: dict = {}  # a beginning of words -> the characters that follow it in them
     for word in words:
         for i in range(1, len(word)):
@@ -353,8 +352,8 @@ def _flat_trie(words: dict, unknown: float) -> tuple[bytes, int, int]:
     first_child.append(len(nodes))
     node_logp = array("d", (words.get(node, NOT_A_WORD) for node in nodes))
     alone_logp = array("d", (words.get(node, unknown) for node in nodes[:roots]))
-    chars = "".join(node[-1] for node in nodes).encode("utf-32-le")
-    return node_logp.tobytes() + alone_logp.tobytes() + first_child.tobytes() + chars, len(nodes), roots
+    chars = "".join(node[-1] for node in nodes)
+    return node_logp.tobytes() + alone_logp.tobytes() + first_child.tobytes(), chars, roots
 
 
 def _cache_dir() -> Optional[str]:
@@ -376,27 +375,32 @@ def _cache_dir() -> Optional[str]:
 
 
 def _read(nodes_path: str, data_path: str) -> Optional[Segmenter]:
+    """The segmenter of the cached files, or None. The nodes file: the trie's arrays, mapped (shared
+    by forked workers and by processes, paged in as used), then its characters in UTF-32, read."""
     import mmap
 
     try:
         with open(data_path, "rb") as f:
             data = marshal.load(f)
-        with open(nodes_path, "rb") as f:  # shared by forked workers and by processes, paged in as used
-            mapped = memoryview(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ))
-    except Exception:  # missing, or damaged in a way that marshal or mmap reports
+        n, roots = data["nodes"], data["roots"]
+        size = 12 * n + 8 * roots + 4  # node_logp, alone_logp, first_child
+        with open(nodes_path, "rb") as f:
+            if os.fstat(f.fileno()).st_size != size + 4 * n:
+                return None
+            arrays = mmap.mmap(f.fileno(), size, access=mmap.ACCESS_READ)
+            f.seek(size)
+            chars = f.read().decode("utf-32-le")
+    except Exception:  # missing, or damaged in a way that marshal, mmap or the decoder reports
         return None
-    n, roots = (data.get("nodes"), data.get("roots")) if isinstance(data, dict) else (None, None)
-    if not isinstance(n, int) or not isinstance(roots, int) or len(mapped) != 16 * n + 8 * roots + 4:
-        return None
-    return Segmenter(data, mapped)
+    return Segmenter(data, arrays, chars)
 
 
-def _write(folder: str, key: str, data: dict, nodes: bytes) -> None:
+def _write(folder: str, key: str, data: dict, arrays: bytes, chars: str) -> None:
     """Each file to a temporary name, then renamed: a concurrent reader or builder sees a whole file
     or none (the data file last: it says the nodes are complete)."""
     import tempfile
 
-    for suffix, content in ((".nodes", nodes), (".data", marshal.dumps(data))):
+    for suffix, content in ((".nodes", arrays + chars.encode("utf-32-le")), (".data", marshal.dumps(data))):
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=suffix)
         try:
             with os.fdopen(fd, "wb") as f:
