@@ -332,28 +332,39 @@ def _build(lines: list[str]) -> tuple[dict, array, array]:
 
 def _flat_trie(words: dict, unknown: float) -> tuple[bytes, str, int]:
     """The words' trie, laid out for a walk of one str.find per step: its arrays as bytes to map, its
-    characters, and the number of its roots. Each node is a beginning of words, numbered breadth first from the roots (the first
-    characters of words, in order) so that a node's children are consecutive: the arrays, one after
-    the other, are node_logp (the log P of the word a node ends, NOT_A_WORD when it only begins longer
-    words), alone_logp (per root: the log P of its character as the route scores it alone, the word's
-    or `unknown`), first_child (the children of node v are v's numbers first_child[v] to
+    characters, and the number of its roots. Each node is a beginning of words, numbered breadth
+    first from the roots (the first characters of words): one length after the other, each in
+    sorted order, so that a node's children are consecutive. The arrays, one after the other, are
+    node_logp (the log P of the word a node ends, NOT_A_WORD when it only begins longer words),
+    alone_logp (per root: the log P of its character as the route scores it alone, the word's or
+    `unknown`) and first_child (the children of node v are v's numbers first_child[v] to
     first_child[v + 1]); chars is the last character of each node: the children of v are the
     characters chars[first_child[v]:first_child[v + 1]], found by str.find."""
-    following: dict = {}  # a beginning of words -> the characters that follow it in them
+    from collections import Counter
+    from itertools import accumulate, chain, repeat
+    from operator import itemgetter
+
+    parent = itemgetter(slice(None, -1))
+    longest = max(map(len, words))
+    by_size: list = [[] for _ in range(longest + 2)]
     for word in words:
-        for i in range(1, len(word)):
-            following.setdefault(word[:i], set()).add(word[i])
-    nodes = sorted({word[0] for word in words})
-    roots = len(nodes)
+        by_size[len(word)].append(word)
+    levels: list = [[] for _ in range(longest + 2)]  # the nodes of each length, sorted
+    for size in range(longest, 0, -1):
+        levels[size] = sorted(set(by_size[size]).union(map(parent, levels[size + 1])))
     first_child = array("I")
-    for node in nodes:  # grows while read: breadth first
-        first_child.append(len(nodes))
-        nodes += [node + c for c in sorted(following.get(node, ()))]
-    first_child.append(len(nodes))
-    node_logp = array("d", (words.get(node, NOT_A_WORD) for node in nodes))
-    alone_logp = array("d", (words.get(node, unknown) for node in nodes[:roots]))
-    chars = "".join(node[-1] for node in nodes)
-    return node_logp.tobytes() + alone_logp.tobytes() + first_child.tobytes(), chars, roots
+    start = len(levels[1])  # the number of the first node one character longer
+    for size in range(1, longest + 1):
+        children = Counter(map(parent, levels[size + 1]))
+        first_child.extend(list(accumulate(map(children.get, levels[size], repeat(0)), initial=start))[:-1])
+        start += len(levels[size + 1])
+    first_child.append(start)
+    nodes = list(chain.from_iterable(levels))
+    roots = levels[1]
+    node_logp = array("d", map(words.get, nodes, repeat(NOT_A_WORD)))
+    alone_logp = array("d", map(words.get, roots, repeat(unknown)))
+    chars = "".join(map(itemgetter(-1), nodes))
+    return node_logp.tobytes() + alone_logp.tobytes() + first_child.tobytes(), chars, len(roots)
 
 
 def _cache_dir() -> Optional[str]:
