@@ -205,9 +205,10 @@ def test_without_a_private_cache_folder_it_builds_in_memory(tmp_path, monkeypatc
     assert cache.is_file() or not list(cache.iterdir())
 
 
-def test_a_damaged_cache_file_is_rebuilt(tmp_path, monkeypatch):
+@pytest.mark.parametrize("suffix", [".data", ".nodes"])
+def test_a_damaged_cache_file_is_rebuilt(tmp_path, monkeypatch, suffix):
     cache = _private_cache(tmp_path, monkeypatch, filled=True)
-    data = next(cache.glob("*.data"))
-    data.write_bytes(data.read_bytes()[:100])
-    assert S._load().cut("行政复议") == ["行政复议"]
-    assert len(data.read_bytes()) > 100 and not [f for f in os.listdir(cache) if f.startswith(".tmp")]
+    damaged = next(cache.glob("*" + suffix))
+    damaged.write_bytes(damaged.read_bytes()[:100])
+    assert S._load().cut("全年收到政府信息公开申请") == ["全年", "收到", "政府信息公开", "申请"]
+    assert len(damaged.read_bytes()) > 100 and not [f for f in os.listdir(cache) if f.startswith(".tmp")]
