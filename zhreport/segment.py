@@ -25,7 +25,7 @@ from typing import Optional
 
 from .resources import model_path
 
-FORMAT = 2  # of the cached files; a change of layout bumps it
+FORMAT = 3  # of the cached files; a change of layout bumps it
 KEEP_KEYS = 3  # cached dictionaries kept (of different lexicons or jieba installs)
 # jieba's patterns (jieba/__init__.py: re_han_default, re_skip_default, re_eng; finalseg: re_han, re_skip)
 _BLOCK = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)")
@@ -48,13 +48,12 @@ class Segmenter:
         """arrays, chars: the trie's (see _flat_trie); arrays a buffer: the mapped file or bytes."""
         n, roots = data["nodes"], data["roots"]
         arrays = memoryview(arrays)
-        self._node_logp = node_logp = arrays[:8 * n].cast("d")
-        alone_logp = arrays[8 * n:8 * (n + roots)].cast("d")
-        self._first_child = first_child = arrays[8 * (n + roots):].cast("I")
+        self._node_logp = arrays[:8 * n].cast("d")
+        self._alone_logp = arrays[8 * n:8 * (n + roots)].cast("d")
+        at = 8 * (n + roots) + 4 * (n + 1)
+        self._first_child = arrays[8 * (n + roots):at].cast("I")
+        self._root_at = arrays[at:].cast("i")
         self._chars = chars
-        # a root's numbers as one tuple: one dict lookup per position of the route gives them all
-        self._openers = dict(zip(self._chars[:roots], zip(alone_logp, first_child[:roots],
-                                                          first_child[1:roots + 1], node_logp[:roots])))
         self._unknown = data["unknown"]  # log(1) - log(total): a character that is no word
         self._force_split = frozenset(data["force_split"])
         self._start, self._trans = data["start"], data["trans"]  # per state in the order of STATES; {"BE": ...}
@@ -78,8 +77,9 @@ class Segmenter:
         n = len(s)
         best = [0.0] * (n + 1)
         ends = list(range(1, n + 2))
-        opener_of, find, unknown = self._openers.get, self._chars.find, self._unknown
-        node_logp, first_child = self._node_logp, self._first_child
+        root_at, find, unknown = self._root_at, self._chars.find, self._unknown
+        node_logp, alone_logp, first_child = self._node_logp, self._alone_logp, self._first_child
+        top = len(root_at)
         k = n
         following = "\n"  # the character after position k: at the end, one no word holds (words are lines' parts)
         memo = suffixes is not None
@@ -92,19 +92,19 @@ class Segmenter:
                     best[k] = got
                     following = ch
                     continue
-            opener = opener_of(ch)
-            if opener is None:  # no word starts here
+            code = ord(ch)
+            root = root_at[code] if code < top else -1
+            if root < 0:  # no word starts here
                 best[k] = unknown + best[k + 1]
             else:
-                alone, first, last, single = opener
-                node = find(following, first, last)
+                node = find(following, first_child[root], first_child[root + 1])
                 if node < 0:  # no word of two characters or more starts here
-                    best[k] = alone + best[k + 1]
+                    best[k] = alone_logp[root] + best[k + 1]
                 else:
                     # a tie goes to the longer word: the character alone replaces the pair only when
                     # better, a longer word the best so far when as good; NOT_A_WORD loses to any word
                     b, x = node_logp[node] + best[k + 2], k + 2
-                    p = single + best[k + 1]
+                    p = node_logp[root] + best[k + 1]
                     if p > b:
                         b, x = p, k + 1
                     e = k + 2
@@ -131,12 +131,10 @@ class Segmenter:
 
     def _is_word(self, s: str) -> bool:
         """s (two characters or more) is a word of the dictionary."""
-        opener = self._openers.get(s[0])
-        if opener is None:
-            return False
+        code = ord(s[0])
+        node = self._root_at[code] if code < len(self._root_at) else -1
         find, first_child = self._chars.find, self._first_child
-        node = find(s[1], opener[1], opener[2])
-        for ch in s[2:]:
+        for ch in s[1:]:
             if node < 0:
                 return False
             node = find(ch, first_child[node], first_child[node + 1])
@@ -322,7 +320,7 @@ def _build(lines: list[str]) -> tuple[dict, array, array]:
     for y in STATES:
         table = finalseg.emit_P[y]
         emit.extend(table.get(chr(_HAN_FIRST + i), MIN_FLOAT) for i in range(width))
-    data = {"nodes": len(chars), "roots": roots, "unknown": unknown,
+    data = {"nodes": len(chars), "roots": roots, "arrays": len(arrays), "unknown": unknown,
             "force_split": force_split,
             "start": [finalseg.start_P[y] for y in STATES],
             "trans": {a + b: finalseg.trans_P[a].get(b, MIN_FLOAT) for a in STATES for b in STATES},
@@ -337,9 +335,10 @@ def _flat_trie(words: dict, unknown: float) -> tuple[bytes, str, int]:
     sorted order, so that a node's children are consecutive. The arrays, one after the other, are
     node_logp (the log P of the word a node ends, NOT_A_WORD when it only begins longer words),
     alone_logp (per root: the log P of its character as the route scores it alone, the word's or
-    `unknown`) and first_child (the children of node v are v's numbers first_child[v] to
-    first_child[v + 1]); chars is the last character of each node: the children of v are the
-    characters chars[first_child[v]:first_child[v + 1]], found by str.find."""
+    `unknown`), first_child (the children of node v are v's numbers first_child[v] to
+    first_child[v + 1]) and root_at (per code point up to the last root's: its root's number, or -1);
+    chars is the last character of each node: the children of v are the characters
+    chars[first_child[v]:first_child[v + 1]], found by str.find."""
     from collections import Counter
     from itertools import accumulate, chain, repeat
     from operator import itemgetter
@@ -363,8 +362,11 @@ def _flat_trie(words: dict, unknown: float) -> tuple[bytes, str, int]:
     roots = levels[1]
     node_logp = array("d", map(words.get, nodes, repeat(NOT_A_WORD)))
     alone_logp = array("d", map(words.get, roots, repeat(unknown)))
+    root_at = array("i", [-1]) * (ord(roots[-1]) + 1)
+    for number, ch in enumerate(roots):
+        root_at[ord(ch)] = number
     chars = "".join(map(itemgetter(-1), nodes))
-    return node_logp.tobytes() + alone_logp.tobytes() + first_child.tobytes(), chars, len(roots)
+    return node_logp.tobytes() + alone_logp.tobytes() + first_child.tobytes() + root_at.tobytes(), chars, len(roots)
 
 
 def _cache_dir() -> Optional[str]:
@@ -393,8 +395,7 @@ def _read(nodes_path: str, data_path: str) -> Optional[Segmenter]:
     try:
         with open(data_path, "rb") as f:
             data = marshal.load(f)
-        n, roots = data["nodes"], data["roots"]
-        size = 12 * n + 8 * roots + 4  # node_logp, alone_logp, first_child
+        n, size = data["nodes"], data["arrays"]
         with open(nodes_path, "rb") as f:
             if os.fstat(f.fileno()).st_size != size + 4 * n:
                 return None
