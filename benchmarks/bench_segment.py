@@ -5,7 +5,10 @@ usage: python benchmarks/bench_segment.py [--repeat 3] [--cold 5]
 
 1. Time of the segmenter's cut over the development texts (both scripts) divided by
    jieba.lcut's over the same text, in this process after a warm-up (lower is better).
-2. Seconds from starting a fresh Python to its first word, median of --cold runs, for each,
+2. The same for the clauses extract segments in the simplified development reports (recorded
+   by running extract once with an empty clause cache): each cut anew, as extract meets them
+   when its clause cache is cold.
+3. Seconds from starting a fresh Python to its first word, median of --cold runs, for each,
    with its dictionary cache present (a run before the timed ones makes sure of it); and the
    resident memory of that process once the dictionary is loaded.
 """
@@ -40,6 +43,29 @@ def cold(code: str, runs: int) -> tuple[float, int]:
     return statistics.median(times), rss
 
 
+def extract_clauses() -> list[str]:
+    """The clauses zhreport.extract hands to the segmenter (its clause cache's misses) over the
+    simplified development reports, in order."""
+    import functools
+
+    import zhreport
+    from bench_extract import clear_text_caches, dev_documents
+    from zhreport import segment
+
+    docs = dev_documents("dev")
+    clauses: list[str] = []
+    words = segment._words
+    recorded = functools.lru_cache(maxsize=8192)(lambda clause: clauses.append(clause) or words.__wrapped__(clause))
+    clear_text_caches()
+    segment._words = recorded
+    try:
+        for doc in docs[:len(docs) // 2]:  # the first half: simplified
+            zhreport.extract(doc)
+    finally:
+        segment._words = words
+    return clauses
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=3)
@@ -61,6 +87,11 @@ def main() -> None:
     print(f"jieba.lcut            {t_jieba:.3f} s")
     print(f"segmenter cut         {t_seg:.3f} s")
     print(f"ratio segmenter/jieba time: {t_seg / t_jieba:.2f}  (<1 means faster than jieba)")
+    clauses = extract_clauses()
+    t_jieba = best_of(lambda: [jieba.lcut(c) for c in clauses], a.repeat * 5)
+    t_seg = best_of(lambda: [seg.cut(c) for c in clauses], a.repeat * 5)
+    print(f"extract's clauses, simplified dev reports: {len(clauses)} clauses, {sum(map(len, clauses)):,} characters")
+    print(f"  jieba.lcut {t_jieba * 1e3:.2f} ms, segmenter cut {t_seg * 1e3:.2f} ms, ratio {t_seg / t_jieba:.2f}")
     print(f"fresh process to first word (median of {a.cold}), and its RSS once loaded:")
     for name, code in _FIRST_WORD.items():
         t, rss = cold(code, a.cold)

@@ -258,7 +258,7 @@ def test_dictionary_cache_is_the_users_not_the_shared_temp_folder(tmp_path):
                        cwd=str(tmp_path))
     assert p.returncode == 0 and p.stdout.strip() == "3", p.stderr[-500:]
     cache = tmp_path / "cache" / "zhreport"
-    assert sorted(f.suffix for f in cache.iterdir()) == [".data", ".trie"]
+    assert sorted(f.suffix for f in cache.iterdir()) == [".data", ".nodes"]
     assert oct(cache.stat().st_mode & 0o777) == "0o700"
     assert not list((tmp_path / "tmp").iterdir())
     assert tempfile.gettempdir() != str(cache)

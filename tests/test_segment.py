@@ -81,6 +81,56 @@ def test_any_text_is_cut_as_jieba_cuts_it(jieba_tk, text):
     assert seg.cut(text, hmm=False) == list(jieba_tk.cut(text, HMM=False))
 
 
+def _assert_route_is_jiebas(seg, tk, s):
+    """Every position's best log P and first word's end, as jieba's get_DAG + calc give them."""
+    route: dict = {}
+    tk.calc(s, tk.get_DAG(s), route)
+    best, ends = seg._route(s)
+    assert best[:len(s)] == [route[k][0] for k in range(len(s))], s
+    assert ends[:len(s)] == [route[k][1] + 1 for k in range(len(s))], s
+
+
+# the trie walk's edges: a word ending the text, characters that only begin words (信息公 of
+# 信息公开, 中华人民共 of 中华人民共和国), a character that is no word but begins some, words of
+# Latin letters and symbols (C++, AT&T, 4S店), a word a character longer than what follows
+_ROUTE_EDGES = ["", "的", "龘", "\u9fd6", "信息公", "中华人民共", "中华人民共和国", "政府信息公开",
+                "C++语言", "AT&T公司", "4S店", "4s", "CD机CD", "a", "abc123", "2019年3.5%"]
+
+
+def test_the_route_is_jiebas_at_every_position(jieba_tk, dev_texts):
+    seg = S.get_segmenter()
+    blocks = {m.group() for text in dev_texts[::3] for m in S._BLOCK.finditer(text)}
+    for s in _ROUTE_EDGES + sorted(blocks):
+        _assert_route_is_jiebas(seg, jieba_tk, s)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=_TEXTS)
+def test_the_route_of_any_text_is_jiebas(jieba_tk, text):
+    _assert_route_is_jiebas(S.get_segmenter(), jieba_tk, text)
+
+
+def test_the_hmm_decodes_as_jiebas_finalseg(dev_texts):
+    """Every Han run of a sample of the dev texts (not only those the route leaves to the HMM),
+    runs of rare characters, and one character."""
+    from jieba import finalseg
+
+    seg = S.get_segmenter()
+    runs = sorted({m.group() for text in dev_texts[::4] for m in S._HMM_HAN.finditer(text)})
+    for run in runs + ["犇彧珺邶鬯龘耄", "\u9fd4\u9fd5\u4e00", "的"]:
+        assert seg._viterbi_words(run) == list(getattr(finalseg, "__cut")(run)), run
+
+
+def test_a_word_is_found_as_jieba_has_it(jieba_tk):
+    """_is_word (the HMM's runs that are words) against jieba's frequencies: words, and beginnings
+    of words that are none."""
+    seg = S.get_segmenter()
+    words = [w for w, f in list(jieba_tk.FREQ.items())[::97] if len(w) >= 2]
+    for w in words + [w[:-1] for w in words] + [w + "的" for w in words] + ["龘龘", "\u9fd6的"]:
+        if len(w) >= 2:
+            assert seg._is_word(w) == bool(jieba_tk.FREQ.get(w)), w
+
+
 def test_segment_gives_offsets_into_the_text():
     text = "前言。全年共收到政府信息公开申请13件。"
     words = S.segment(text, 3)
@@ -112,7 +162,7 @@ def _private_cache(tmp_path, monkeypatch, filled=False):
     if filled:
         cache.mkdir(mode=0o700)
         key = S._cache_key(S._lexicon_lines())
-        for suffix in (".trie", ".data"):
+        for suffix in (".nodes", ".data"):
             shutil.copy(os.path.join(home, f"words-{key}{suffix}"), cache)
     return cache
 
@@ -155,9 +205,10 @@ def test_without_a_private_cache_folder_it_builds_in_memory(tmp_path, monkeypatc
     assert cache.is_file() or not list(cache.iterdir())
 
 
-def test_a_damaged_cache_file_is_rebuilt(tmp_path, monkeypatch):
+@pytest.mark.parametrize("suffix", [".data", ".nodes"])
+def test_a_damaged_cache_file_is_rebuilt(tmp_path, monkeypatch, suffix):
     cache = _private_cache(tmp_path, monkeypatch, filled=True)
-    data = next(cache.glob("*.data"))
-    data.write_bytes(data.read_bytes()[:100])
-    assert S._load().cut("行政复议") == ["行政复议"]
-    assert len(data.read_bytes()) > 100 and not [f for f in os.listdir(cache) if f.startswith(".tmp")]
+    damaged = next(cache.glob("*" + suffix))
+    damaged.write_bytes(damaged.read_bytes()[:100])
+    assert S._load().cut("全年收到政府信息公开申请") == ["全年", "收到", "政府信息公开", "申请"]
+    assert len(damaged.read_bytes()) > 100 and not [f for f in os.listdir(cache) if f.startswith(".tmp")]
