@@ -87,9 +87,52 @@ class TableText:
 
 # A token before it is placed in a text is its shape: (kind, start, end, unit); its text is text[start:end].
 
-@lru_cache(maxsize=8192)
 def _cell_shape(before: str, cell: str) -> tuple:
     """(kind, start, end, unit) of each token of a cell, relative to the cell's start."""
+    shape = _form_cell_shapes().get(cell)
+    return shape if shape is not None else _read_cell_shape(before, cell)
+
+
+@lru_cache(maxsize=1)
+def form_cell_texts() -> frozenset:
+    """The texts the forms print in their cells: row labels (with and without their numbering, in
+    full, and their other spellings), group and column heads, units and marks."""
+    from .schema import TEMPLATES, load_template  # the forms are read when a table is
+
+    texts = set(_patterns().units) | _MARKS | _BLANKS
+    for tid in TEMPLATES:
+        t = load_template(tid)
+        for f in t.fields.values():
+            for label in (f.label, f.label_full):
+                if label:
+                    texts.update((label, (f.numbering or "") + label))
+            cell = f.cell or {}
+            texts.update([cell.get("col"), cell.get("block")] + list(cell.get("col_path") or [])
+                         + list(cell.get("row_path") or []))
+        for spellings in t.aliases.values():
+            texts.update(spellings)
+    return frozenset(x for x in texts if x and x == x.strip())
+
+
+_SOME_BEFORE = ("", "\n", " ", "|", "\t", "字", "）", ")", "1", "a", "：")
+
+
+@lru_cache(maxsize=1)
+def _form_cell_shapes() -> dict[str, tuple]:
+    """The shapes of the cells the forms print, read once: most cells of a table are the form's own,
+    and the general reader tries a dozen patterns on each. Only shapes no character before the cell
+    changes (the reader looks behind a cell's start for a unit run into a label)."""
+    shapes = {}
+    for cell in form_cell_texts():
+        read = {_read_cell_shape.__wrapped__(before, cell) for before in _SOME_BEFORE}
+        if len(read) == 1:
+            shapes[cell] = read.pop()
+    return shapes
+
+
+@lru_cache(maxsize=8192)
+def _read_cell_shape(before: str, cell: str) -> tuple:
+    """_cell_shape by the general reader."""
     k = len(before)
     return tuple((kind, a - k, b - k, unit) for kind, a, b, unit in _read_cell(before + cell, k, k + len(cell)))
 

@@ -39,7 +39,7 @@ import regex
 from ..quantities import money_factor, parse_signed
 from ..labels import label_key
 from .schema import TEMPLATES, Template, load_template
-from .table_text import TableText, Token
+from .table_text import TableText, Token, form_cell_texts
 
 __all__ = ["TableCell", "read_cells", "form_value", "template_votes", "extract_meta", "row_specs", "RowSpec"]
 
@@ -59,10 +59,22 @@ _OPEN_NOTE = regex.compile(r"[(（][^()（）]*$")  # '（不包括用于…' cu
 _CLOSE_NOTE = regex.compile(r"^[^()（）]*[)）]")  # '…等方面的经费）' the rest of a note cut before
 
 
-@lru_cache(maxsize=8192)  # a label is keyed several times (row joins, context, template votes)
 def _match_key(label: str) -> str:
     """A printed label as compared: numbering, notes, an unclosed note ('（不包括…') and a definition
     after a colon ('规章：地方行政规章指…') dropped."""
+    key = _form_label_keys().get(label)
+    return key if key is not None else _read_match_key(label)
+
+
+@lru_cache(maxsize=1)
+def _form_label_keys() -> dict[str, str]:
+    """The match keys of the texts the forms print, computed once: most labels of a table are the form's own."""
+    return {text: _read_match_key.__wrapped__(text) for text in form_cell_texts()}
+
+
+@lru_cache(maxsize=8192)  # a label is keyed several times (row joins, context, template votes)
+def _read_match_key(label: str) -> str:
+    """_match_key by its patterns."""
     s = label  # each pattern only where its colon or parenthesis is
     if ":" in s or "：" in s:
         s = _DEFINITION.sub("", s)
