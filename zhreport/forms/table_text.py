@@ -250,19 +250,18 @@ def _read_run(text: str, run: list[tuple[int, int, str]], regions: list[list[Tok
         # a form's lines recur (its labels, rows of zeros, the same table in both scripts): read once
         # per line text (and the character before it, which the cell patterns look behind at), then placed
         read = _line_shape if len(line) <= _CACHED_LINE else _read_line_shape
-        tokens, value_here = read(text[ls - 1] if ls else "", line)
+        shapes, value_here = read(text[ls - 1] if ls else "", line)
         holds_value = holds_value or value_here
-        cur.extend([Token(kind, piece, ls + a, ls + b, n, unit) for kind, piece, a, b, unit in tokens])
+        cur.extend([Token(kind, line[a:b], ls + a, ls + b, n, unit) for kind, a, b, unit in shapes])
     if holds_value:
         regions.append(cur)
 
 
 def _read_line_shape(before: str, line: str) -> tuple:
-    """The tokens of a line as (kind, text, start, end, unit), start and end relative to the line's
-    start; and whether one of them is a value or a blank."""
+    """The shapes of the tokens of a line (start and end relative to the line's start), and whether
+    one of them is a value or a blank."""
     shapes = _read_line(before, line)
-    return (tuple([(kind, line[a:b], a, b, unit) for kind, a, b, unit in shapes]),
-            not _VALUE_OR_BLANK.isdisjoint([shape[0] for shape in shapes]))
+    return shapes, not _VALUE_OR_BLANK.isdisjoint([shape[0] for shape in shapes])
 
 
 _VALUE_OR_BLANK = frozenset(("value", "blank"))
