@@ -274,16 +274,16 @@ _line_shape = lru_cache(maxsize=4096)(_read_line_shape)
 
 def _read_line(before: str, line: str) -> tuple:
     """The shapes of the tokens of a line that is no prose."""
-    if not line.strip():  # a cell of its own that holds only spaces or &nbsp;: an empty cell; '' is a layout gap
+    core = line.strip()
+    if not core:  # a cell of its own that holds only spaces or &nbsp;: an empty cell; '' is a layout gap
         return (("empty", 0, 0, None),) if line else ()
+    if core.isdigit() and core.isascii() and "\t" not in line:  # a number alone (no page mark is digits only)
+        at = line.index(core)
+        return (("value", at, at + len(core), None),)
     if _PAGE_MARK.match(line) or ("---" in line and _RULE_LINE.match(line)):
         return ()
     if "|" in line or "｜" in line or "\t" in line:
         return _bar_cells(before, line)
-    core = line.strip()
-    if core.isascii() and core.isdigit():
-        at = line.index(core)
-        return (("value", at, at + len(core), None),)
     return tuple(_space_cells(before, line, 0, len(line)))
 
 

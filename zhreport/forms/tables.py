@@ -616,7 +616,7 @@ def _total_only(row: _Row, spec: RowSpec, template: Template, vals: list, unit: 
 def form_value(cell: TableCell, template: Template) -> Decimal:
     """The cell's value in its field's unit (money printed in 元 goes to a field kept in 万元)."""
     v = cell.value if cell.value is not None else Decimal(0)
-    if template.fields[cell.field].money and cell.unit not in (None, "万元"):
+    if cell.unit not in (None, "万元") and template.fields[cell.field].money:
         factor = money_factor(cell.unit)
         if factor is not None:
             return (v * factor).normalize()
