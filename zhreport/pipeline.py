@@ -169,25 +169,31 @@ def _label(cell: TableCell) -> str:
 
 
 def _table_spans(text: str, cells: list[TableCell]) -> list[tuple[int, int]]:
-    """The lines the tables were read from, each row from its label to its value (normalised
+    """The lines the tables were read from, each row from its label to its values (normalised
     offsets, sorted, merged): no narrative facts there."""
-    spans: list[tuple[int, int]] = []
-    line = (0, -1)  # the last line found: a row's cells mostly stand on it
+    # a row's cells share its label: the lines of each cell overlap the label's, so the row's
+    # first and last positions give the same merged lines as every cell's own
+    rows: dict[tuple[int, int], list[int]] = {}
     for c in cells:
-        (label_start, label_end), start, end = c.label_span, c.start, c.end
-        first = label_start if label_start < start else start
-        last = label_end if label_end > end else end
+        row = rows.get(c.label_span)
+        if row is None:
+            label_start, label_end = c.label_span
+            rows[c.label_span] = [min(label_start, c.start), max(label_end, c.end)]
+        else:
+            if c.start < row[0]:
+                row[0] = c.start
+            if c.end > row[1]:
+                row[1] = c.end
+    merged: list[tuple[int, int]] = []
+    line = (0, -1)  # the last line found: the next row mostly starts on the line after it
+    for first, last in sorted(rows.values()):
         s = line[0] if line[0] <= first <= line[1] else _line_span(text, first)[0]
         if not line[0] <= last <= line[1]:
             line = _line_span(text, last)
-        if not spans or spans[-1] != (s, line[1]):  # a row's cells on one line: one span (a repeat merges away)
-            spans.append((s, line[1]))
-    merged: list[tuple[int, int]] = []
-    for s, e in sorted(spans):
-        if merged and s <= merged[-1][1] + 1:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        if merged and s <= merged[-1][1] + 1:  # sorted by first, so by s
+            merged[-1] = (merged[-1][0], max(merged[-1][1], line[1]))
         else:
-            merged.append((s, e))
+            merged.append((s, line[1]))
     return merged
 
 
