@@ -114,7 +114,7 @@ def form_cell_texts() -> frozenset:
     return frozenset(x for x in texts if x and x == x.strip())
 
 
-_SOME_BEFORE = ("", "\n", " ", "|", "\t", "字", "）", ")", "1", "a", "：")
+_SOME_BEFORE = ("", "|", "数", "）")  # no character, and one of each class a cell pattern looks behind for
 
 
 @lru_cache(maxsize=1)
