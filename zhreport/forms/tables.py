@@ -400,40 +400,53 @@ def _increasing_chain(cand: list[tuple[int, int, float]], m: int) -> list[tuple[
     # a prefix-maximum (Fenwick) tree over specs: the best chain score and the candidate that ends it
     tree_score = [0.0] * (m + 1)
     tree_end = [-1] * (m + 1)
+    below, at = _tree_walks(m)
     back: list[int] = [-1] * len(cand)
     total: list[float] = [0.0] * len(cand)
-    order = sorted(range(len(cand)), key=lambda k: cand[k][0])
-    k, n = 0, len(order)
-    while k < n:
-        row = cand[order[k]][0]
-        group = []
-        while k < n and cand[order[k]][0] == row:
-            group.append(order[k])
-            k += 1
+    row_of = [c[0] for c in cand]
+    for _row, same_row in itertools.groupby(sorted(range(len(cand)), key=row_of.__getitem__), row_of.__getitem__):
+        group = list(same_row)
         for c in group:  # a row's candidates do not chain with each other
-            j = cand[c][1]  # the best chain over specs < j
-            best, prev = 0.0, -1
-            while j > 0:
-                if tree_score[j] > best:
-                    best, prev = tree_score[j], tree_end[j]
-                j -= j & -j
-            total[c] = best + cand[c][2]
+            _i, j, score = cand[c]
+            best, prev = 0.0, -1  # the best chain over specs < j
+            for node in below[j]:
+                if tree_score[node] > best:
+                    best, prev = tree_score[node], tree_end[node]
+            total[c] = best + score
             back[c] = prev
         for c in group:
-            j, score = cand[c][1] + 1, total[c]
-            while j <= m:
-                if score > tree_score[j]:
-                    tree_score[j], tree_end[j] = score, c
-                j += j & -j
+            score = total[c]
+            for node in at[cand[c][1]]:
+                if score > tree_score[node]:
+                    tree_score[node], tree_end[node] = score, c
     if not cand:
         return []
-    c = max(range(len(cand)), key=lambda k: total[k])
+    c = max(range(len(cand)), key=total.__getitem__)
     chain = []
     while c >= 0:
         chain.append(cand[c])
         c = back[c]
     chain.reverse()
     return chain
+
+
+@lru_cache(maxsize=None)  # one per form: its number of rows
+def _tree_walks(m: int) -> tuple[tuple, tuple]:
+    """The nodes of a prefix-maximum tree over m specs that the query below spec j visits, in order,
+    and those the update at spec j visits: each walk found once, not bit by bit at every candidate."""
+    below, at = [], []
+    for j in range(m):
+        nodes, k = [], j
+        while k > 0:
+            nodes.append(k)
+            k -= k & -k
+        below.append(tuple(nodes))
+        nodes, k = [], j + 1
+        while k <= m:
+            nodes.append(k)
+            k += k & -k
+        at.append(tuple(nodes))
+    return tuple(below), tuple(at)
 
 
 # characters a report label does not have but scrape damage leaves ('?。ㄒ唬┦盏缴暾垟?'): a row whose label
