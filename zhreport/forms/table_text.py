@@ -114,7 +114,10 @@ def form_cell_texts() -> frozenset:
     return frozenset(x for x in texts if x and x == x.strip())
 
 
-_SOME_BEFORE = ("", "|", "数", "）")  # no character, and one of each class a cell pattern looks behind for
+# the cell patterns look one character behind a cell's start, for a Han character (a numbering cut)
+# or one of [数额用）)] and the Han characters (a unit run into a label): none, '）' and '数' give
+# every outcome of the two
+_SOME_BEFORE = ("", "）", "数")
 
 
 @lru_cache(maxsize=1)
