@@ -1,5 +1,6 @@
-"""The table reader's shortcuts give the general reader's answers: the shapes and match keys of the
-cells the forms print are computed once, and a table is read the same with them as without."""
+"""The table reader's shortcuts give the general reader's answers: the shapes, match keys (and each
+form's similarities) of the cells the forms print are computed once, and a table is read the same
+with them as without."""
 import zlib
 
 import pytest
@@ -41,6 +42,7 @@ def test_tables_read_the_same_without_the_form_cells_computed_in_advance(templat
     fast = [_read_all(text, template) for text in texts]
     monkeypatch.setattr(table_text, "_form_cell_shapes", lambda: {})
     monkeypatch.setattr(tables, "_form_label_keys", lambda: {})
+    monkeypatch.setattr(tables._index(template), "printed", {})
     table_text._read_cell_shape.cache_clear()
     table_text._line_shape.cache_clear()
     tables._read_match_key.cache_clear()

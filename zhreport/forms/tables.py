@@ -156,6 +156,13 @@ class _Index:
         self.of_form_label: dict[str, dict[int, float]] = {}
         self.of_form_label = {k: self.similarities(k) for sp in self.specs for k in sp.keys}
         self.reach_of_form_label = {k: self.within(sims) for k, sims in self.of_form_label.items()}
+        # the printed texts of the forms that key to this form's labels: (key, best similarity, numbered)
+        self.printed: dict[str, tuple[str, float, bool]] = {}
+        for text in form_cell_texts():
+            key = _match_key(text)
+            sims = self.of_form_label.get(key)
+            if sims is not None:
+                self.printed[text] = (key, max(sims.values(), default=0.0), bool(_NUMBERED.match(text)))
 
     def within_reach(self, key: str) -> tuple:
         """(spec index, similarity) of the form rows whose score can reach the threshold."""
@@ -255,6 +262,7 @@ def _rows(region: list[Token], index: _Index) -> tuple[list[_Row], list[list[Tok
     rows: list[_Row] = []
     orphans: list[list[Token]] = []
     context: list[str] = []
+    printed = index.printed  # most labels are the form's own: their key, similarity and numbering known
     is_label = [t.kind == "label" for t in region]
     i, n = 0, len(region)
     while i < n:
@@ -280,15 +288,17 @@ def _rows(region: list[Token], index: _Index) -> tuple[list[_Row], list[list[Tok
             if take > len(labels) or (take > 1 and any(b.line - a.line > 1 for a, b in zip(part, part[1:]))):
                 break
             joined = part[0] if take == 1 else _join(part)
-            sims = index.similar(_match_key(joined.text))
-            s = max(sims.values(), default=0.0)
+            known = printed.get(joined.text)
+            s = known[1] if known is not None else max(index.similar(_match_key(joined.text)).values(), default=0.0)
             if s > best_s + (0.05 if take > 1 else 0.0):
                 best, best_s, cut = joined, s, len(labels) - take
         if cut:
             context.extend(_match_key(t.text) for t in labels[:cut])
         if cells:
-            rows.append(_Row(best, _match_key(best.text), tuple(context[-3:]), cells,
-                             bool(_NUMBERED.match(best.text))))
+            known = printed.get(best.text)
+            key, _s, numbered = known if known is not None else \
+                (_match_key(best.text), None, bool(_NUMBERED.match(best.text)))
+            rows.append(_Row(best, key, tuple(context[-3:]), cells, numbered))
         else:
             context.append(_match_key(best.text))
         i = k
