@@ -392,8 +392,10 @@ def _align(rows: list[_Row], index: _Index) -> list[tuple[int, int, float]]:
             anchors.append((i, j))
     anchors.append((len(rows), len(specs)))
     for (a0, b0), (a1, b1) in zip(anchors, anchors[1:]):
+        if a1 - a0 < 2 or a0 < 0 or a1 >= len(rows):  # no row between them, or no matched row on one side
+            continue
         gap_rows = [r for r in range(a0 + 1, a1) if r not in placed_rows and _GARBLED.search(rows[r].label.text)]
-        if not gap_rows or a0 < 0 or a1 >= len(rows):
+        if not gap_rows:
             continue
         gap_specs = [s for s in range(b0 + 1, b1) if s not in placed_specs]
         if len(gap_rows) != len(gap_specs):
