@@ -160,8 +160,8 @@ def test_extract_never_raises_on_mutated_report(seed_text):
 
 
 def test_table_spans_are_the_lines_of_each_rows_label_and_value(dev_cases):
-    """The tables' spans (the last line found reused for the next cell) are the merged lines from
-    each cell's label to its value, as found line by line for every cell."""
+    """The tables' spans (found a row at a time, the last line found reused for the next row) are
+    the merged lines from each cell's label to its value, as found line by line for every cell."""
     from zhreport import pipeline
     from zhreport.forms.schema import load_template
     from zhreport.forms.table_text import scan

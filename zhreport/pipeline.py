@@ -119,10 +119,10 @@ def extract_text(text: str, *, year: Optional[int] = None, template: Optional[st
     template, notes = _template(norm.text, year, template, tables)
     tpl = load_template(template) if template else None
     cells = read_cells(tables, tpl) if tpl is not None else []
-    facts, statements = _in_text_order(_table_facts(norm, cells, tpl),
-                                       _narrative_facts(norm, tpl, _table_spans(norm.text, cells)))
+    facts, table_form, statements = _in_text_order(_table_facts(norm, cells, tpl),
+                                                   _narrative_facts(norm, tpl, _table_spans(norm.text, cells)))
     statements += _meta_statements(norm, tpl, bool(cells))
-    form, disagreements = fill_form(statements, facts)
+    form, disagreements = fill_form(table_form, statements, facts)
     checks = notes + disagreements + (run_checks(form, tpl) if tpl is not None else [])
     filing = form.get("meta.filing_unit")
     issuer, level, region = identify_issuer(norm.text, filing.value if filing else None)
@@ -139,10 +139,12 @@ def _template(text: str, year: Optional[int], template: Optional[str], tables) -
     return template, [Check("template", "info", [], note)] if note else []
 
 
-def _table_facts(norm: NormalizedText, cells: list[TableCell], tpl) -> tuple[list[Fact], list[Statement]]:
-    """A fact for every printed number, and a statement for every cell of a field (blank ones too)."""
+def _table_facts(norm: NormalizedText, cells: list[TableCell], tpl) -> tuple[list[Fact], dict[str, FieldValue]]:
+    """A fact for every printed number, and the fields the cells fill (blank ones too): the form as the
+    tables give it. A field's first cell fills it; no other source overrides a table, so a cell needs no
+    statement."""
     facts: list[Fact] = []
-    statements: list[Statement] = []
+    form: dict[str, FieldValue] = {}
     original, fields = norm.original, tpl.fields if tpl is not None else {}
     # two spans a cell, mapped in one call each (a table has hundreds of cells)
     spans = norm.source_spans([(c.start, c.end) for c in cells])
@@ -156,9 +158,10 @@ def _table_facts(norm: NormalizedText, cells: list[TableCell], tpl) -> tuple[lis
             facts.append(Fact(s, e, original[s:e], c.value, c.unit, None,
                               fld.label if fld is not None and "/" in fld.label else _label(c),
                               label_span, c.field, "table", c.confidence))
-        if c.field is not None:
-            statements.append(Statement(c.field, form_value(c, tpl), "table", span, fact, list(c.flags)))
-    return facts, statements
+        if c.field is not None and c.field not in form:  # a table printed twice: its first copy fills the form
+            form[c.field] = FieldValue(form_value(c, tpl), [fact] if fact is not None else [], "table",
+                                       list(c.flags), [span])
+    return facts, form
 
 
 def _label(cell: TableCell) -> str:
@@ -166,25 +169,31 @@ def _label(cell: TableCell) -> str:
 
 
 def _table_spans(text: str, cells: list[TableCell]) -> list[tuple[int, int]]:
-    """The lines the tables were read from, each row from its label to its value (normalised
+    """The lines the tables were read from, each row from its label to its values (normalised
     offsets, sorted, merged): no narrative facts there."""
-    spans: list[tuple[int, int]] = []
-    line = (0, -1)  # the last line found: a row's cells mostly stand on it
+    # a row's cells share its label: the lines of each cell overlap the label's, so the row's
+    # first and last positions give the same merged lines as every cell's own
+    rows: dict[tuple[int, int], list[int]] = {}
     for c in cells:
-        (label_start, label_end), start, end = c.label_span, c.start, c.end
-        first = label_start if label_start < start else start
-        last = label_end if label_end > end else end
+        row = rows.get(c.label_span)
+        if row is None:
+            label_start, label_end = c.label_span
+            rows[c.label_span] = [min(label_start, c.start), max(label_end, c.end)]
+        else:
+            if c.start < row[0]:
+                row[0] = c.start
+            if c.end > row[1]:
+                row[1] = c.end
+    merged: list[tuple[int, int]] = []
+    line = (0, -1)  # the last line found: the next row mostly starts on the line after it
+    for first, last in sorted(rows.values()):
         s = line[0] if line[0] <= first <= line[1] else _line_span(text, first)[0]
         if not line[0] <= last <= line[1]:
             line = _line_span(text, last)
-        if not spans or spans[-1] != (s, line[1]):  # a row's cells on one line: one span (a repeat merges away)
-            spans.append((s, line[1]))
-    merged: list[tuple[int, int]] = []
-    for s, e in sorted(spans):
-        if merged and s <= merged[-1][1] + 1:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        if merged and s <= merged[-1][1] + 1:  # sorted by first, so by s
+            merged[-1] = (merged[-1][0], max(merged[-1][1], line[1]))
         else:
-            merged.append((s, e))
+            merged.append((s, line[1]))
     return merged
 
 
@@ -225,26 +234,27 @@ def _narrative_facts(norm: NormalizedText, tpl, skip: list[tuple[int, int]]) -> 
     return facts, statements
 
 
-def _in_text_order(*parts: tuple[list[Fact], list[Statement]]) -> tuple[list[Fact], list[Statement]]:
-    """The stages' facts in one list sorted by where they stand; each statement's fact index
-    (local to its stage's list) follows its fact."""
-    facts: list[Fact] = []
-    statements: list[Statement] = []
-    for part_facts, part_statements in parts:
-        for st in part_statements:
-            if st.fact is not None:
-                st.fact += len(facts)
-        facts.extend(part_facts)
-        statements.extend(part_statements)
+def _in_text_order(table: tuple[list[Fact], dict[str, FieldValue]],
+                   narrative: tuple[list[Fact], list[Statement]]) -> tuple[list[Fact], dict[str, FieldValue],
+                                                                     list[Statement]]:
+    """The tables' and the narrative's facts in one list sorted by where they stand; the fact indices
+    of the tables' form and of the narrative's statements (local to their stage's list) follow their facts."""
+    table_facts, table_form = table
+    narrative_facts, statements = narrative
+    facts = table_facts + narrative_facts
     keys = [(f.start, f.end, f.source) for f in facts]
     order = sorted(range(len(facts)), key=keys.__getitem__)
     rank = [0] * len(order)
     for new, old in enumerate(order):
         rank[old] = new
+    for fv in table_form.values():
+        if fv.facts:  # a cell's one fact
+            fv.facts[0] = rank[fv.facts[0]]
+    shift = len(table_facts)
     for st in statements:
         if st.fact is not None:
-            st.fact = rank[st.fact]
-    return [facts[k] for k in order], statements
+            st.fact = rank[st.fact + shift]
+    return [facts[k] for k in order], table_form, statements
 
 
 def _meta_statements(norm: NormalizedText, tpl, has_table: bool) -> list[Statement]:
@@ -255,10 +265,12 @@ def _meta_statements(norm: NormalizedText, tpl, has_table: bool) -> list[Stateme
             for fid, (val, s, e) in extract_meta(norm.text).items() if fid in tpl.fields]
 
 
-def fill_form(statements: list[Statement], facts: list[Fact]) -> tuple[dict[str, FieldValue], list[Check]]:
-    """Every field's value from its statements: a table cell wins, then the narrative, then words,
-    then header strings; a narrative value that contradicts the table becomes a check."""
-    form: dict[str, FieldValue] = {}
+def fill_form(table_form: dict[str, FieldValue], statements: list[Statement],
+              facts: list[Fact]) -> tuple[dict[str, FieldValue], list[Check]]:
+    """Every field's value: the tables' form (``_table_facts``, taken over and completed), then the
+    narrative's statements, then words, then header strings; a narrative value that contradicts the
+    table becomes a check."""
+    form = table_form
     checks: list[Check] = []
     reported: set = set()
     by_source: dict[str, list[Statement]] = {source: [] for source in _STATEMENT_RANK}
@@ -289,7 +301,7 @@ def fill_form(statements: list[Statement], facts: list[Fact]) -> tuple[dict[str,
     return form, checks
 
 
-_STATEMENT_RANK = ("table", "narrative", "text", "meta")  # fill_form: the source that wins a field first
+_STATEMENT_RANK = ("narrative", "text", "meta")  # fill_form: after the tables, the source that wins a field first
 
 
 def _line_span(text: str, pos: int) -> tuple[int, int]:

@@ -87,9 +87,55 @@ class TableText:
 
 # A token before it is placed in a text is its shape: (kind, start, end, unit); its text is text[start:end].
 
-@lru_cache(maxsize=8192)
 def _cell_shape(before: str, cell: str) -> tuple:
     """(kind, start, end, unit) of each token of a cell, relative to the cell's start."""
+    shape = _form_cell_shapes().get(cell)
+    return shape if shape is not None else _read_cell_shape(before, cell)
+
+
+@lru_cache(maxsize=1)
+def form_cell_texts() -> frozenset:
+    """The texts the forms print in their cells: row labels (with and without their numbering, in
+    full, and their other spellings), group and column heads, units and marks."""
+    from .schema import TEMPLATES, load_template  # the forms are read when a table is
+
+    texts = set(_patterns().units) | _MARKS | _BLANKS
+    for tid in TEMPLATES:
+        t = load_template(tid)
+        for f in t.fields.values():
+            for label in (f.label, f.label_full):
+                if label:
+                    texts.update((label, (f.numbering or "") + label))
+            cell = f.cell or {}
+            texts.update([cell.get("col"), cell.get("block")] + list(cell.get("col_path") or [])
+                         + list(cell.get("row_path") or []))
+        for spellings in t.aliases.values():
+            texts.update(spellings)
+    return frozenset(x for x in texts if x and x == x.strip())
+
+
+# the cell patterns look one character behind a cell's start, for a Han character (a numbering cut)
+# or one of [数额用）)] and the Han characters (a unit run into a label): none, '）' and '数' give
+# every outcome of the two
+_SOME_BEFORE = ("", "）", "数")
+
+
+@lru_cache(maxsize=1)
+def _form_cell_shapes() -> dict[str, tuple]:
+    """The shapes of the cells the forms print, read once: most cells of a table are the form's own,
+    and the general reader tries a dozen patterns on each. Only shapes no character before the cell
+    changes (the reader looks behind a cell's start for a unit run into a label)."""
+    shapes = {}
+    for cell in form_cell_texts():
+        read = {_read_cell_shape.__wrapped__(before, cell) for before in _SOME_BEFORE}
+        if len(read) == 1:
+            shapes[cell] = read.pop()
+    return shapes
+
+
+@lru_cache(maxsize=8192)
+def _read_cell_shape(before: str, cell: str) -> tuple:
+    """_cell_shape by the general reader."""
     k = len(before)
     return tuple((kind, a - k, b - k, unit) for kind, a, b, unit in _read_cell(before + cell, k, k + len(cell)))
 
@@ -207,19 +253,18 @@ def _read_run(text: str, run: list[tuple[int, int, str]], regions: list[list[Tok
         # a form's lines recur (its labels, rows of zeros, the same table in both scripts): read once
         # per line text (and the character before it, which the cell patterns look behind at), then placed
         read = _line_shape if len(line) <= _CACHED_LINE else _read_line_shape
-        tokens, value_here = read(text[ls - 1] if ls else "", line)
+        shapes, value_here = read(text[ls - 1] if ls else "", line)
         holds_value = holds_value or value_here
-        cur.extend([Token(kind, piece, ls + a, ls + b, n, unit) for kind, piece, a, b, unit in tokens])
+        cur.extend([Token(kind, line[a:b], ls + a, ls + b, n, unit) for kind, a, b, unit in shapes])
     if holds_value:
         regions.append(cur)
 
 
 def _read_line_shape(before: str, line: str) -> tuple:
-    """The tokens of a line as (kind, text, start, end, unit), start and end relative to the line's
-    start; and whether one of them is a value or a blank."""
+    """The shapes of the tokens of a line (start and end relative to the line's start), and whether
+    one of them is a value or a blank."""
     shapes = _read_line(before, line)
-    return (tuple([(kind, line[a:b], a, b, unit) for kind, a, b, unit in shapes]),
-            not _VALUE_OR_BLANK.isdisjoint([shape[0] for shape in shapes]))
+    return shapes, not _VALUE_OR_BLANK.isdisjoint([shape[0] for shape in shapes])
 
 
 _VALUE_OR_BLANK = frozenset(("value", "blank"))
@@ -232,16 +277,16 @@ _line_shape = lru_cache(maxsize=4096)(_read_line_shape)
 
 def _read_line(before: str, line: str) -> tuple:
     """The shapes of the tokens of a line that is no prose."""
-    if not line.strip():  # a cell of its own that holds only spaces or &nbsp;: an empty cell; '' is a layout gap
+    core = line.strip()
+    if not core:  # a cell of its own that holds only spaces or &nbsp;: an empty cell; '' is a layout gap
         return (("empty", 0, 0, None),) if line else ()
+    if core.isdigit() and core.isascii() and "\t" not in line:  # a number alone (no page mark is digits only)
+        at = line.index(core)
+        return (("value", at, at + len(core), None),)
     if _PAGE_MARK.match(line) or ("---" in line and _RULE_LINE.match(line)):
         return ()
     if "|" in line or "｜" in line or "\t" in line:
         return _bar_cells(before, line)
-    core = line.strip()
-    if core.isascii() and core.isdigit():
-        at = line.index(core)
-        return (("value", at, at + len(core), None),)
     return tuple(_space_cells(before, line, 0, len(line)))
 
 

@@ -39,7 +39,7 @@ import regex
 from ..quantities import money_factor, parse_signed
 from ..labels import label_key
 from .schema import TEMPLATES, Template, load_template
-from .table_text import TableText, Token
+from .table_text import TableText, Token, form_cell_texts
 
 __all__ = ["TableCell", "read_cells", "form_value", "template_votes", "extract_meta", "row_specs", "RowSpec"]
 
@@ -59,10 +59,22 @@ _OPEN_NOTE = regex.compile(r"[(（][^()（）]*$")  # '（不包括用于…' cu
 _CLOSE_NOTE = regex.compile(r"^[^()（）]*[)）]")  # '…等方面的经费）' the rest of a note cut before
 
 
-@lru_cache(maxsize=8192)  # a label is keyed several times (row joins, context, template votes)
 def _match_key(label: str) -> str:
     """A printed label as compared: numbering, notes, an unclosed note ('（不包括…') and a definition
     after a colon ('规章：地方行政规章指…') dropped."""
+    key = _form_label_keys().get(label)
+    return key if key is not None else _read_match_key(label)
+
+
+@lru_cache(maxsize=1)
+def _form_label_keys() -> dict[str, str]:
+    """The match keys of the texts the forms print, computed once: most labels of a table are the form's own."""
+    return {text: _read_match_key.__wrapped__(text) for text in form_cell_texts()}
+
+
+@lru_cache(maxsize=8192)  # a label is keyed several times (row joins, context, template votes)
+def _read_match_key(label: str) -> str:
+    """_match_key by its patterns."""
     s = label  # each pattern only where its colon or parenthesis is
     if ":" in s or "：" in s:
         s = _DEFINITION.sub("", s)
@@ -144,6 +156,13 @@ class _Index:
         self.of_form_label: dict[str, dict[int, float]] = {}
         self.of_form_label = {k: self.similarities(k) for sp in self.specs for k in sp.keys}
         self.reach_of_form_label = {k: self.within(sims) for k, sims in self.of_form_label.items()}
+        # the printed texts of the forms that key to this form's labels: (key, best similarity, numbered)
+        self.printed: dict[str, tuple[str, float, bool]] = {}
+        for text in form_cell_texts():
+            key = _match_key(text)
+            sims = self.of_form_label.get(key)
+            if sims is not None:
+                self.printed[text] = (key, max(sims.values(), default=0.0), bool(_NUMBERED.match(text)))
 
     def within_reach(self, key: str) -> tuple:
         """(spec index, similarity) of the form rows whose score can reach the threshold."""
@@ -243,6 +262,7 @@ def _rows(region: list[Token], index: _Index) -> tuple[list[_Row], list[list[Tok
     rows: list[_Row] = []
     orphans: list[list[Token]] = []
     context: list[str] = []
+    printed = index.printed  # most labels are the form's own: their key, similarity and numbering known
     is_label = [t.kind == "label" for t in region]
     i, n = 0, len(region)
     while i < n:
@@ -268,15 +288,17 @@ def _rows(region: list[Token], index: _Index) -> tuple[list[_Row], list[list[Tok
             if take > len(labels) or (take > 1 and any(b.line - a.line > 1 for a, b in zip(part, part[1:]))):
                 break
             joined = part[0] if take == 1 else _join(part)
-            sims = index.similar(_match_key(joined.text))
-            s = max(sims.values(), default=0.0)
+            known = printed.get(joined.text)
+            s = known[1] if known is not None else max(index.similar(_match_key(joined.text)).values(), default=0.0)
             if s > best_s + (0.05 if take > 1 else 0.0):
                 best, best_s, cut = joined, s, len(labels) - take
         if cut:
             context.extend(_match_key(t.text) for t in labels[:cut])
         if cells:
-            rows.append(_Row(best, _match_key(best.text), tuple(context[-3:]), cells,
-                             bool(_NUMBERED.match(best.text))))
+            known = printed.get(best.text)
+            key, _s, numbered = known if known is not None else \
+                (_match_key(best.text), None, bool(_NUMBERED.match(best.text)))
+            rows.append(_Row(best, key, tuple(context[-3:]), cells, numbered))
         else:
             context.append(_match_key(best.text))
         i = k
@@ -370,8 +392,10 @@ def _align(rows: list[_Row], index: _Index) -> list[tuple[int, int, float]]:
             anchors.append((i, j))
     anchors.append((len(rows), len(specs)))
     for (a0, b0), (a1, b1) in zip(anchors, anchors[1:]):
+        if a1 - a0 < 2 or a0 < 0 or a1 >= len(rows):  # no row between them, or no matched row on one side
+            continue
         gap_rows = [r for r in range(a0 + 1, a1) if r not in placed_rows and _GARBLED.search(rows[r].label.text)]
-        if not gap_rows or a0 < 0 or a1 >= len(rows):
+        if not gap_rows:
             continue
         gap_specs = [s for s in range(b0 + 1, b1) if s not in placed_specs]
         if len(gap_rows) != len(gap_specs):
@@ -388,40 +412,53 @@ def _increasing_chain(cand: list[tuple[int, int, float]], m: int) -> list[tuple[
     # a prefix-maximum (Fenwick) tree over specs: the best chain score and the candidate that ends it
     tree_score = [0.0] * (m + 1)
     tree_end = [-1] * (m + 1)
+    below, at = _tree_walks(m)
     back: list[int] = [-1] * len(cand)
     total: list[float] = [0.0] * len(cand)
-    order = sorted(range(len(cand)), key=lambda k: cand[k][0])
-    k, n = 0, len(order)
-    while k < n:
-        row = cand[order[k]][0]
-        group = []
-        while k < n and cand[order[k]][0] == row:
-            group.append(order[k])
-            k += 1
+    row_of = [c[0] for c in cand]
+    for _row, same_row in itertools.groupby(sorted(range(len(cand)), key=row_of.__getitem__), row_of.__getitem__):
+        group = list(same_row)
         for c in group:  # a row's candidates do not chain with each other
-            j = cand[c][1]  # the best chain over specs < j
-            best, prev = 0.0, -1
-            while j > 0:
-                if tree_score[j] > best:
-                    best, prev = tree_score[j], tree_end[j]
-                j -= j & -j
-            total[c] = best + cand[c][2]
+            _i, j, score = cand[c]
+            best, prev = 0.0, -1  # the best chain over specs < j
+            for node in below[j]:
+                if tree_score[node] > best:
+                    best, prev = tree_score[node], tree_end[node]
+            total[c] = best + score
             back[c] = prev
         for c in group:
-            j, score = cand[c][1] + 1, total[c]
-            while j <= m:
-                if score > tree_score[j]:
-                    tree_score[j], tree_end[j] = score, c
-                j += j & -j
+            score = total[c]
+            for node in at[cand[c][1]]:
+                if score > tree_score[node]:
+                    tree_score[node], tree_end[node] = score, c
     if not cand:
         return []
-    c = max(range(len(cand)), key=lambda k: total[k])
+    c = max(range(len(cand)), key=total.__getitem__)
     chain = []
     while c >= 0:
         chain.append(cand[c])
         c = back[c]
     chain.reverse()
     return chain
+
+
+@lru_cache(maxsize=None)  # one per form: its number of rows
+def _tree_walks(m: int) -> tuple[tuple, tuple]:
+    """The nodes of a prefix-maximum tree over m specs that the query below spec j visits, in order,
+    and those the update at spec j visits: each walk found once, not bit by bit at every candidate."""
+    below, at = [], []
+    for j in range(m):
+        nodes, k = [], j
+        while k > 0:
+            nodes.append(k)
+            k -= k & -k
+        below.append(tuple(nodes))
+        nodes, k = [], j + 1
+        while k <= m:
+            nodes.append(k)
+            k += k & -k
+        at.append(tuple(nodes))
+    return tuple(below), tuple(at)
 
 
 # characters a report label does not have but scrape damage leaves ('?。ㄒ唬┦盏缴暾垟?'): a row whose label
@@ -604,7 +641,7 @@ def _total_only(row: _Row, spec: RowSpec, template: Template, vals: list, unit: 
 def form_value(cell: TableCell, template: Template) -> Decimal:
     """The cell's value in its field's unit (money printed in 元 goes to a field kept in 万元)."""
     v = cell.value if cell.value is not None else Decimal(0)
-    if template.fields[cell.field].money and cell.unit not in (None, "万元"):
+    if cell.unit not in (None, "万元") and template.fields[cell.field].money:
         factor = money_factor(cell.unit)
         if factor is not None:
             return (v * factor).normalize()
