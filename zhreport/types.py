@@ -97,12 +97,13 @@ class Fact:
 
 @dataclass
 class Statement:
-    """One statement of a form field's value — a table cell, a narrative fact, words
-    ('未收到…' is 0), a header string — with the span of the original text that makes it."""
+    """One statement of a form field's value besides the tables' cells (which fill the form
+    directly) — a narrative fact, words ('未收到…' is 0), a header string — with the span of
+    the original text that makes it."""
 
     field: str
     value: Any  # Decimal in the field's own unit and sign; str for meta fields
-    source: str  # table | narrative | text | meta
+    source: str  # narrative | text | meta
     span: Optional[tuple[int, int]]  # original offsets
     fact: Optional[int] = None  # index of the fact that states it
     flags: list[str] = field(default_factory=list)
