@@ -203,29 +203,46 @@ def _narrative_facts(norm: NormalizedText, tpl, skip: list[tuple[int, int]]) -> 
     stated one ('均为当面提交')."""
     t = norm.text
     rules = load_rules(tpl.id) if tpl is not None else None
+    field_for = rules.field_for if rules is not None else None
+    # (quantity, indicator or None, field match or None) per fact, in text order; their spans in
+    # the original are mapped afterwards in one call
+    found: list[tuple] = []
+    for s, e in _between(skip, len(t)):
+        for q in extract_quantities(t, s, e):
+            if is_structure_count(t, q):  # '共六个部分' counts no fact
+                continue
+            inds = link_indicators(t, q)
+            if not inds:
+                found.append((q, None, None))
+                continue
+            for ind in inds:
+                match = None if field_for is None else \
+                    field_for(t, ind.text, q.number_start, q.number_end, q.unit, q.end)
+                found.append((q, ind, match))
+    spans = norm.source_spans([(q.start, q.end) for q, _i, _m in found])
+    ind_spans = norm.source_spans([(ind.start, ind.end) for _q, ind, _m in found if ind is not None])
+    original = norm.original
     facts: list[Fact] = []
     statements: list[Statement] = []
     stated: list[tuple[str, Decimal, int]] = []  # (field, value, position in the normalised text)
-    for q in (q for s, e in _between(skip, len(t)) for q in extract_quantities(t, s, e)):
-        if is_structure_count(t, q):  # '共六个部分' counts no fact
+    k = 0  # the next indicator span
+    for (q, ind, match), (s, e) in zip(found, spans):
+        if ind is None:
+            facts.append(Fact(s, e, original[s:e], q.value, q.unit, q.approx, None, None,
+                              None, "narrative", 0.6, 1, q.upper))
             continue
-        for ind in link_indicators(t, q) or [None]:
-            match = None
-            if rules is not None and ind is not None:
-                match = rules.field_for(t, ind.text, q.number_start, q.number_end, q.unit, q.end)
-            s, e = norm.source_span(q.start, q.end)
-            fact = Fact(start=s, end=e, text=norm.original[s:e], value=q.value, unit=q.unit, approx=q.approx,
-                        indicator=ind.text if ind is not None else None,
-                        indicator_span=norm.source_span(ind.start, ind.end) if ind is not None else None,
-                        field=match.field if match else None, source="narrative",
-                        confidence=0.8 if match else 0.6, sign=match.sign if match else 1, upper=q.upper)
-            facts.append(fact)
-            if match is None:
-                continue
-            value = _form_value(fact, "万元" if match.money else tpl.fields[match.field].unit)
-            if value is not None and fact.approx != "range":  # '三四百件' states no one value
-                statements.append(Statement(match.field, value, "narrative", (s, e), len(facts) - 1))
-                stated.append((match.field, value, q.start))
+        k += 1
+        if match is None:
+            facts.append(Fact(s, e, original[s:e], q.value, q.unit, q.approx, ind.text, ind_spans[k - 1],
+                              None, "narrative", 0.6, 1, q.upper))
+            continue
+        fact = Fact(s, e, original[s:e], q.value, q.unit, q.approx, ind.text, ind_spans[k - 1],
+                    match.field, "narrative", 0.8, match.sign, q.upper)
+        facts.append(fact)
+        value = _form_value(fact, "万元" if match.money else tpl.fields[match.field].unit)
+        if value is not None and fact.approx != "range":  # '三四百件' states no one value
+            statements.append(Statement(match.field, value, "narrative", (s, e), len(facts) - 1))
+            stated.append((match.field, value, q.start))
     if rules is not None:
         for claim in rules.implied_claims(t, stated) + rules.zero_claims(t):
             if claim.field in tpl.fields:
