@@ -203,7 +203,8 @@ def test_the_number_groups_read_by_position_are_the_named_ones():
 
     t = quantities._tables()
     names = t.pattern.groupindex
-    assert (names["sign"], names["num"], names["unit"]) == (quantities._SIGN, quantities._NUM, quantities._UNIT)
+    assert (names["sign"], names["pct"], names["num"], names["unit"]) == \
+        (quantities._SIGN, quantities._PCT, quantities._NUM, quantities._UNIT)
     m = t.pattern.search("减少－3件以上")
     assert m.regs[quantities._SIGN] == m.span("sign") == (2, 3)
     assert m.regs[quantities._NUM] == m.span("num") == (3, 4)

@@ -404,7 +404,7 @@ def read_numbers(text: str, start: int = 0, end: Optional[int] = None) -> list[N
     return out
 
 
-_SIGN, _NUM, _UNIT = 2, 4, 5  # the number pattern's groups (pre, sign, pct, num, unit, post) read by position
+_SIGN, _PCT, _NUM, _UNIT = 2, 3, 4, 5  # the number pattern's groups (pre, sign, pct, num, unit, post) read by position
 
 
 def extract_quantities(text: str, start: int = 0, end: Optional[int] = None) -> list[Quantity]:
@@ -412,8 +412,12 @@ def extract_quantities(text: str, start: int = 0, end: Optional[int] = None) -> 
     t = _tables()
     end = len(text) if end is None else end
     out: list[Quantity] = []
+    counts_nothing = t.big.keys().isdisjoint
     for m in t.pattern.finditer(text, start, end):
-        q = _quantity(text, m, t)
+        groups = m.groups()  # one call: most matches are rejected at once
+        if groups[_UNIT - 1] is None and not groups[_PCT - 1] and counts_nothing(groups[_NUM - 1]):
+            continue  # a bare number (most matches: codes, ordinals, years), told apart cheaply
+        q = _quantity(text, m, groups, t)
         if q is not None and abs(q.value) < _LARGEST:
             out.append(q)
     return out
@@ -422,10 +426,9 @@ def extract_quantities(text: str, start: int = 0, end: Optional[int] = None) -> 
 _LARGEST = Decimal(10) ** 20  # no report counts more: a longer run of digits is a code or noise, no fact
 
 
-def _quantity(text: str, m, t: _Tables) -> Optional[Quantity]:
-    pre, sign_mark, pct, num, unit, post = m.groups()  # one call: most matches are rejected at once
-    if unit is None and not pct and t.big.keys().isdisjoint(num):
-        return None  # a bare number (most matches: codes, ordinals, years), told apart cheaply
+def _quantity(text: str, m, groups: tuple, t: _Tables) -> Optional[Quantity]:
+    """The quantity of a number match that is no bare number (`groups`: the match's groups)."""
+    pre, sign_mark, pct, num, unit, post = groups
     spans = m.regs
     qs = spans[0][0]
     ns, ne = spans[_NUM]
@@ -474,10 +477,9 @@ def _quantity(text: str, m, t: _Tables) -> Optional[Quantity]:
     if sign_mark:
         sign = t.signs[sign_mark]
         number_start = spans[_SIGN][0]
-    return Quantity(
-        start=qs, end=unit_end + (len(post) if post else 0),
-        number_start=number_start, number_end=ne, value=value * sign, unit=unit, approx=approx,
-        number_text=text[number_start:ne], upper=None if upper is None else upper * sign)
+    # start, end, number_start, number_end, value, unit, approx, number_text, upper
+    return Quantity(qs, unit_end + (len(post) if post else 0), number_start, ne, value * sign, unit, approx,
+                    text[number_start:ne], None if upper is None else upper * sign)
 
 
 def _in_words(text: str, qs: int, unit_end: int, unit: Optional[str], t: _Tables) -> bool:
