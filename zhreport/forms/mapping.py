@@ -290,8 +290,8 @@ class NarrativeRules:
             rules, (by_char, picked) = self.any_unit, self.any_unit_index
         else:
             by_char, picked = self.first_index[unit]
-        for c in set(indicator):
-            picked |= by_char.get(c, 0)
+        for c in by_char.keys() & indicator:  # the few characters of the indicator that open a pattern
+            picked |= by_char[c]
         out = []
         while picked:
             low = picked & -picked  # the lowest rule number left first: rule order
