@@ -221,8 +221,8 @@ def _list_start(text: str, cs: int) -> int:
 
 
 def _share(text: str, q: Quantity, cs: int, s: int, e: int) -> "Indicator | None":
-    """'办事指南2条，占5%' -> 办事指南占比: the numerator is the clause before the share."""
-    if q.unit != "%" or cs == 0 or text[cs - 1] not in "，,、":
+    """'办事指南2条，占5%' -> 办事指南占比: the numerator is the clause before the share (q a percentage)."""
+    if cs == 0 or text[cs - 1] not in "，,、":
         return None
     m = _SHARE.match(text[s:e])
     if m is None:
@@ -249,14 +249,14 @@ def link_indicators(text: str, q: Quantity, prev_end: int = 0) -> list[Indicator
     # a shared value's words end the clause (which ends in no space): else no search can find them
     tail = _SHARED_TAIL.search(text, cs, raw_end) if text.endswith(_SHARED_ENDINGS, cs, raw_end) else None
     s, e = _trim(text, cs, tail.start() if tail else raw_end)
-    if e > s:
+    if e > s and q.unit == "%":
         share = _share(text, q, cs, s, e)
         if share is not None:
             return [share]
     a_s, a_e = _after(text, q)
     if e > s and a_e > a_s and _ends_in_verb(text, s, e):
         return [Indicator(text[s:e] + text[a_s:a_e], s, a_e)]
-    if e > s and not tail and a_e <= a_s:
+    if e > s and not tail and a_e <= a_s and cs > 0 and text[cs - 1] == "、":  # the last item of a list
         ls = _list_start(text, cs)
         if ls < cs and ls >= prev_end:
             s2, e2 = _trim(text, ls, raw_end)
