@@ -155,9 +155,10 @@ def _table_facts(norm: NormalizedText, cells: list[TableCell], tpl) -> tuple[lis
             s, e = span
             fld = fields[c.field] if c.field else None
             fact = len(facts)
-            facts.append(Fact(s, e, original[s:e], c.value, c.unit, None,
-                              fld.label if fld is not None and "/" in fld.label else _label(c),
-                              label_span, c.field, "table", c.confidence))
+            facts.append(Fact(start=s, end=e, text=original[s:e], value=c.value, unit=c.unit, approx=None,
+                              indicator=fld.label if fld is not None and "/" in fld.label else _label(c),
+                              indicator_span=label_span, field=c.field, source="table",
+                              confidence=c.confidence))
         if c.field is not None and c.field not in form:  # a table printed twice: its first copy fills the form
             form[c.field] = FieldValue(form_value(c, tpl), [fact] if fact is not None else [], "table",
                                        list(c.flags), [span])
@@ -225,20 +226,16 @@ def _narrative_facts(norm: NormalizedText, tpl, skip: list[tuple[int, int]]) -> 
     facts: list[Fact] = []
     statements: list[Statement] = []
     stated: list[tuple[str, Decimal, int]] = []  # (field, value, position in the normalised text)
-    k = 0  # the next indicator span
+    ind_span = iter(ind_spans)
     for (q, ind, match), (s, e) in zip(found, spans):
-        if ind is None:
-            facts.append(Fact(s, e, original[s:e], q.value, q.unit, q.approx, None, None,
-                              None, "narrative", 0.6, 1, q.upper))
-            continue
-        k += 1
-        if match is None:
-            facts.append(Fact(s, e, original[s:e], q.value, q.unit, q.approx, ind.text, ind_spans[k - 1],
-                              None, "narrative", 0.6, 1, q.upper))
-            continue
-        fact = Fact(s, e, original[s:e], q.value, q.unit, q.approx, ind.text, ind_spans[k - 1],
-                    match.field, "narrative", 0.8, match.sign, q.upper)
+        fact = Fact(start=s, end=e, text=original[s:e], value=q.value, unit=q.unit, approx=q.approx,
+                    indicator=ind.text if ind is not None else None,
+                    indicator_span=next(ind_span) if ind is not None else None,
+                    field=match.field if match else None, source="narrative",
+                    confidence=0.8 if match else 0.6, sign=match.sign if match else 1, upper=q.upper)
         facts.append(fact)
+        if match is None:
+            continue
         value = _form_value(fact, "万元" if match.money else tpl.fields[match.field].unit)
         if value is not None and fact.approx != "range":  # '三四百件' states no one value
             statements.append(Statement(match.field, value, "narrative", (s, e), len(facts) - 1))
