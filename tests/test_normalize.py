@@ -157,6 +157,47 @@ def test_script_detection_counts_the_characters_s2t_changes(dev_cases):
     assert normalize(text[:half] + s2t.convert(text[half:])).script == "mixed"
 
 
+def _detect_script_by_characters(text: str, simplified: str) -> str:
+    """detect_script as it was before it counted with numpy: a Python pass over the characters
+    (the reference the test below holds the counting to)."""
+    from zhreport.normalize.convert import _simplified_only
+
+    if text == simplified:
+        return "hans"
+    simp = sum(c in _simplified_only() for c in text)
+    trad = sum(a != b for a, b in zip(text, simplified))
+    if trad >= max(1, 4 * simp):
+        return "hant"
+    return "hans" if simp >= 4 * trad else "mixed"
+
+
+def test_script_detection_counts_as_a_character_loop_does():
+    """The counts over code points give the character loop's answer on mixed scripts, characters
+    beyond the Basic Multilingual Plane, empty text, and a lone surrogate (which OpenCC cannot
+    read: given with its conversion)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from zhreport.normalize.convert import detect_script, to_simplified
+
+    # simplified-only (这东发), traditional (這東發), shared (政京), Extension B, ASCII
+    pieces = st.sampled_from(["这", "東", "發", "发", "這", "政", "京", "\U00020000", "\U0002A6A5", "a", "7",
+                              "\n", "公开条例", "政府資訊公開", "国務院"])
+
+    @settings(max_examples=300, deadline=None, derandomize=True)
+    @given(st.lists(pieces, max_size=60).map("".join))
+    def check(text):
+        simplified = to_simplified(text)
+        assert detect_script(text, simplified) == _detect_script_by_characters(text, simplified)
+
+    check()
+    # at the thresholds: hant, mixed, hans, mixed
+    for text, script in (("", "hans"), ("這" * 40 + "这" * 10, "hant"), ("這" * 40 + "这" * 11, "mixed"),
+                         ("东" * 8 + "東" * 2, "hans"), ("东" * 7 + "東" * 2, "mixed")):
+        assert detect_script(text) == _detect_script_by_characters(text, to_simplified(text)) == script
+    assert detect_script("這\ud800東", "这\ud800东") == _detect_script_by_characters("這\ud800東", "这\ud800东") == "hant"
+
+
 def test_clean_dev_texts_get_no_repairs(dev_cases):
     import opencc
 
