@@ -198,6 +198,44 @@ def test_script_detection_counts_as_a_character_loop_does():
     assert detect_script("這\ud800東", "这\ud800东") == _detect_script_by_characters("這\ud800東", "这\ud800东") == "hant"
 
 
+def test_line_fixers_find_what_their_plain_patterns_find(dev_cases):
+    """The split-number search tried only before spaced thousands, the number-line pattern
+    that refuses an ASCII character after it, and the closing-line pattern that opens with the
+    line break give the plain patterns' matches: on tables of numbers, units and marks in both
+    widths, and on the development texts."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from zhreport.normalize import fixes
+
+    def both(text):
+        found = []
+        for fast, plain, kw in ((fixes._SplitNumbers, fixes._SPLIT_NUMBER, {"after_spaces": True}),
+                                (fixes._number_line_before_unit(), fixes._NUMBER_LINE,
+                                 {"marks": fixes._AFTER_NUMBER_LINE})):
+            spans = [m.span() for m in fixes._matches_before_unit(fast, text, **kw)]
+            assert spans == [m.span() for m in fixes._matches_before_unit(plain, text, **kw)]
+            found.append(spans)
+        # a line that starts with the ')' closing the line before: as the lookbehind-first pattern finds them
+        import regex
+        closing = regex.compile(r"(?<=[^\n])\n(?=[)）])")
+        assert [m.span() for m in fixes._CLOSING_LINE.finditer(text)] == [m.span() for m in closing.finditer(text)]
+        return found
+
+    pieces = st.sampled_from(["\n", "1", "23", "456", " ", "\u3000", "\xa0", ".", ",", "%", "条", "件", "万",
+                              "個", "元", "a", "k", "m", ")", "）", "(", "（", "。", "：", "|", "\t", "\n12\n", "1 234 567"])
+
+    @settings(max_examples=400, deadline=None, derandomize=True)
+    @given(st.lists(pieces, max_size=40).map("".join))
+    def check(text):
+        both(text)
+
+    check()
+    assert both("全年受理\n1 234\n件，办结\n56\n件\n7\n8\n") == [[(5, 10)], [(15, 19)]]
+    for case in dev_cases[:10]:
+        both(case["text"])
+
+
 def test_clean_dev_texts_get_no_repairs(dev_cases):
     import opencc
 
