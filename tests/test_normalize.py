@@ -184,17 +184,21 @@ def test_script_detection_counts_as_a_character_loop_does():
     pieces = st.sampled_from(["这", "東", "發", "发", "這", "政", "京", "\U00020000", "\U0002A6A5", "a", "7",
                               "\n", "公开条例", "政府資訊公開", "国務院"])
 
+    # short texts, and long ones whose count goes on past the first characters (numpy)
     @settings(max_examples=300, deadline=None, derandomize=True)
-    @given(st.lists(pieces, max_size=60).map("".join))
-    def check(text):
+    @given(st.lists(pieces, max_size=60).map("".join), st.sampled_from([1, 1, 40]), st.lists(pieces, max_size=8))
+    def check(text, times, tail):
+        text = text * times + "".join(tail)
         simplified = to_simplified(text)
         assert detect_script(text, simplified) == _detect_script_by_characters(text, simplified)
 
     check()
-    # at the thresholds: hant, mixed, hans, mixed
-    for text, script in (("", "hans"), ("這" * 40 + "这" * 10, "hant"), ("這" * 40 + "这" * 11, "mixed"),
-                         ("东" * 8 + "東" * 2, "hans"), ("东" * 7 + "東" * 2, "mixed")):
-        assert detect_script(text) == _detect_script_by_characters(text, to_simplified(text)) == script
+    # at the thresholds, in the first characters and far after them: hant, mixed, hans, mixed
+    for pad in ("", "政府" * 1000):
+        for text, script in (("", "hans"), ("這" * 40 + "这" * 10, "hant"), ("這" * 40 + "这" * 11, "mixed"),
+                             ("东" * 8 + "東" * 2, "hans"), ("东" * 7 + "東" * 2, "mixed")):
+            text = pad + text
+            assert detect_script(text) == _detect_script_by_characters(text, to_simplified(text)) == script
     assert detect_script("這\ud800東", "这\ud800东") == _detect_script_by_characters("這\ud800東", "这\ud800东") == "hant"
 
 
