@@ -199,6 +199,12 @@ def test_script_detection_counts_as_a_character_loop_does():
                              ("东" * 8 + "東" * 2, "hans"), ("东" * 7 + "東" * 2, "mixed")):
             text = pad + text
             assert detect_script(text) == _detect_script_by_characters(text, to_simplified(text)) == script
+    # as many simplified-only characters as the first characters can outweigh, and one more
+    for simp in (256, 257):
+        for trad in (1023, 1024, 1028, 1100):
+            for text in ("東" * trad + "这" * simp, "这" * simp + "東" * trad,
+                         "东" * simp + "發" * (trad // 4), "东" * simp + "發" * (simp // 4)):
+                assert detect_script(text) == _detect_script_by_characters(text, to_simplified(text))
     assert detect_script("這\ud800東", "这\ud800东") == _detect_script_by_characters("這\ud800東", "这\ud800东") == "hant"
 
 
