@@ -157,6 +157,95 @@ def test_script_detection_counts_the_characters_s2t_changes(dev_cases):
     assert normalize(text[:half] + s2t.convert(text[half:])).script == "mixed"
 
 
+def _detect_script_by_characters(text: str, simplified: str) -> str:
+    """detect_script as it was before it counted with numpy: a Python pass over the characters
+    (the reference the test below holds the counting to)."""
+    from zhreport.normalize.convert import _simplified_only
+
+    if text == simplified:
+        return "hans"
+    simp = sum(c in _simplified_only() for c in text)
+    trad = sum(a != b for a, b in zip(text, simplified))
+    if trad >= max(1, 4 * simp):
+        return "hant"
+    return "hans" if simp >= 4 * trad else "mixed"
+
+
+def test_script_detection_counts_as_a_character_loop_does():
+    """The counts over code points give the character loop's answer on mixed scripts, characters
+    beyond the Basic Multilingual Plane, empty text, and a lone surrogate (which OpenCC cannot
+    read: given with its conversion)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from zhreport.normalize.convert import detect_script, to_simplified
+
+    # simplified-only (这东发), traditional (這東發), shared (政京), Extension B, ASCII
+    pieces = st.sampled_from(["这", "東", "發", "发", "這", "政", "京", "\U00020000", "\U0002A6A5", "a", "7",
+                              "\n", "公开条例", "政府資訊公開", "国務院"])
+
+    # short texts, and long ones whose count goes on past the first characters (numpy)
+    @settings(max_examples=300, deadline=None, derandomize=True)
+    @given(st.lists(pieces, max_size=60).map("".join), st.sampled_from([1, 1, 40]), st.lists(pieces, max_size=8))
+    def check(text, times, tail):
+        text = text * times + "".join(tail)
+        simplified = to_simplified(text)
+        assert detect_script(text, simplified) == _detect_script_by_characters(text, simplified)
+
+    check()
+    # at the thresholds, in the first characters and far after them: hant, mixed, hans, mixed
+    for pad in ("", "政府" * 1000):
+        for text, script in (("", "hans"), ("這" * 40 + "这" * 10, "hant"), ("這" * 40 + "这" * 11, "mixed"),
+                             ("东" * 8 + "東" * 2, "hans"), ("东" * 7 + "東" * 2, "mixed")):
+            text = pad + text
+            assert detect_script(text) == _detect_script_by_characters(text, to_simplified(text)) == script
+    # as many simplified-only characters as the first characters can outweigh, and one more
+    for simp in (256, 257):
+        for trad in (1023, 1024, 1028, 1100):
+            for text in ("東" * trad + "这" * simp, "这" * simp + "東" * trad,
+                         "东" * simp + "發" * (trad // 4), "东" * simp + "發" * (simp // 4)):
+                assert detect_script(text) == _detect_script_by_characters(text, to_simplified(text))
+    assert detect_script("這\ud800東", "这\ud800东") == _detect_script_by_characters("這\ud800東", "这\ud800东") == "hant"
+
+
+def test_line_fixers_find_what_their_plain_patterns_find(dev_cases):
+    """The split-number search tried only before spaced thousands, the number-line pattern
+    that refuses an ASCII character after it, and the closing-line pattern that opens with the
+    line break give the plain patterns' matches: on tables of numbers, units and marks in both
+    widths, and on the development texts."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from zhreport.normalize import fixes
+
+    def both(text):
+        found = []
+        for fast, plain, kw in ((fixes._SplitNumbers, fixes._SPLIT_NUMBER, {"after_spaces": True}),
+                                (fixes._number_line_before_unit(), fixes._NUMBER_LINE,
+                                 {"marks": fixes._AFTER_NUMBER_LINE})):
+            spans = [m.span() for m in fixes._matches_before_unit(fast, text, **kw)]
+            assert spans == [m.span() for m in fixes._matches_before_unit(plain, text, **kw)]
+            found.append(spans)
+        # a line that starts with the ')' closing the line before: as the lookbehind-first pattern finds them
+        import regex
+        closing = regex.compile(r"(?<=[^\n])\n(?=[)）])")
+        assert [m.span() for m in fixes._CLOSING_LINE.finditer(text)] == [m.span() for m in closing.finditer(text)]
+        return found
+
+    pieces = st.sampled_from(["\n", "1", "23", "456", " ", "\u3000", "\xa0", ".", ",", "%", "条", "件", "万",
+                              "個", "元", "a", "k", "m", ")", "）", "(", "（", "。", "：", "|", "\t", "\n12\n", "1 234 567"])
+
+    @settings(max_examples=400, deadline=None, derandomize=True)
+    @given(st.lists(pieces, max_size=40).map("".join))
+    def check(text):
+        both(text)
+
+    check()
+    assert both("全年受理\n1 234\n件，办结\n56\n件\n7\n8\n") == [[(5, 10)], [(15, 19)]]
+    for case in dev_cases[:10]:
+        both(case["text"])
+
+
 def test_clean_dev_texts_get_no_repairs(dev_cases):
     import opencc
 

@@ -85,6 +85,10 @@ class Gazetteer:
         # a name printed for both a division and one above it (重庆市 500000 / 500100) means the upper one
         for name, codes in self.by_name.items():
             self.by_name[name] = {c for c in codes if not any(p in codes for p in self.by_code[c].parent_codes)}
+        self.names_of: dict[str, list[str]] = {}  # code -> every name printed for it
+        for name, codes in self.by_name.items():
+            for c in codes:
+                self.names_of.setdefault(c, []).append(name)
         self.max_len = max(len(n) for n in self.by_name)
         self.prefixes = frozenset(name[:n] for name in self.by_name for n in range(2, len(name) + 1))
 
@@ -211,8 +215,7 @@ def _settle(g: Gazetteer, name: str, codes: set[str], text: str) -> set[str]:
             up = g.by_code.get(p)
             if up is None:
                 continue
-            spellings = [n for n, cs in g.by_name.items() if p in cs]
-            if any(s + name in text for s in spellings):
+            if any(s + name in text for s in g.names_of.get(p, ())):
                 backed.add(code)
     return backed if len(backed) == 1 else codes
 

@@ -162,7 +162,7 @@ def _from_title(lines: list[str]) -> Optional[str]:
 def _from_signature(lines: list[str]) -> Optional[str]:
     """An organ alone on a line next to a date line (the signature, or the author under the title)."""
     for i, line in enumerate(lines):
-        if len(line) > 30 or not _DATE_LINE.match(line.replace(" ", "")):
+        if len(line) > 30 or "月" not in line or not _DATE_LINE.match(line.replace(" ", "")):
             continue
         for j in (i - 1, i + 1):
             if 0 <= j < len(lines):
