@@ -36,7 +36,8 @@ def fuzz_text(rng: random.Random, max_pieces: int = 40) -> str:
         r = rng.random()
         if r < 0.04:
             parts.append(chr(rng.choice((rng.randint(0x20, 0x2FF), rng.randint(0x3000, 0x9FFF),
-                                         rng.randint(0xFF00, 0xFFEF)))))
+                                         rng.randint(0xFF00, 0xFFEF), rng.randint(0x20000, 0x2A6DF),
+                                         rng.randint(0xD800, 0xDFFF)))))  # lone surrogates: a str may hold them
         elif r < 0.05:
             parts.append(rng.choice("123456789") * rng.randint(20, 6000))  # huge numbers
         else:

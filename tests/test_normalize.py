@@ -3,6 +3,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from zhreport import extract
 from zhreport.normalize import apply_repairs, fold_line_ends, normalize
 from zhreport.normalize.convert import to_simplified
 
@@ -345,3 +346,13 @@ def test_html_entities_keep_offsets_and_a_flood_stays_one_edit():
     flood = "<html><body><p>" + "&#20013;" * 200000 + "收到申请3件</p><p>x</p><div>y</div></body></html>"
     edits = html_edits(flood)
     assert edits is not None and len(edits) < 20  # a run of entities is one edit, not 200,000
+
+
+def test_lone_surrogates_stay_and_the_text_around_them_is_converted():
+    """A str may hold lone surrogates (a file name decoded with surrogateescape, a broken string);
+    OpenCC reads UTF-8, which cannot hold them, and raised on a traditional text around one."""
+    text = "2018年，這個機關\ud800共受理行政復議案件2件\udfff\ud83d。"
+    n = normalize(text)
+    assert n.text == "2018年，这个机关\ud800共受理行政复议案件2件\udfff\ud83d。"
+    r = extract(text)
+    assert [(f.text, f.field) for f in r.facts] == [("2件", "admin_review.total")]

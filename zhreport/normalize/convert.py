@@ -19,7 +19,13 @@ def _converter(config: str):
     return opencc.OpenCC(config)
 
 
+_LONE_SURROGATES = re.compile("([\ud800-\udfff]+)")
+
+
 def _convert_same_length(text: str, config: str) -> str:
+    if _LONE_SURROGATES.search(text):  # OpenCC reads UTF-8, which cannot hold them: they stay as they are
+        pieces = _LONE_SURROGATES.split(text)  # odd places: the surrogates
+        return "".join(p if i % 2 else _convert_same_length(p, config) for i, p in enumerate(pieces))
     conv = _converter(config)
     out = conv.convert(text)
     if len(out) == len(text):
