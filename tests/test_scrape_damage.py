@@ -257,3 +257,11 @@ def test_mojibake_run_resumed_from_an_earlier_run_of_the_page_finds_what_it_find
     alone = [search(page, i, lm, Layers(lm), {}) for i in starts]
     assert [[(c.end, c.restored, c.bigram) for c in cs] for cs in side_by_side] == \
            [[(c.end, c.restored, c.bigram) for c in cs] for cs in alone]
+
+
+def test_mojibake_search_on_a_page_holding_lone_surrogates():
+    """A str may hold lone surrogates; the search reads the page's code points at once (UTF-32,
+    which cannot hold them without surrogatepass) and raised UnicodeEncodeError."""
+    damaged = damage_text("本年度信息公開工作運轉正常。\n二、主動公開情況") + "\udfce附件\ud800"
+    runs = repair_mojibake(damaged)
+    assert any(r.after for r in runs)

@@ -103,19 +103,20 @@ def _simplified_only_table() -> "np.ndarray":
     return table
 
 
-def _code_points(text: str) -> "np.ndarray":
-    """The code points of `text` (a lone surrogate too), as one array."""
+def code_points(text: str) -> "np.ndarray":
+    """The code points of `text` (a lone surrogate too), as one array (read at once from its UTF-32
+    encoding)."""
     import numpy as np
 
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
 
 
-def _count_differing(a: str, b: str) -> int:
+def count_differing(a: str, b: str) -> int:
     """Positions where two strings of the same length differ, in one numpy pass (a Python one
     costs ~25 ns a character)."""
     import numpy as np
 
-    return int(np.count_nonzero(_code_points(a) != _code_points(b)))
+    return int(np.count_nonzero(code_points(a) != code_points(b)))
 
 
 def _count_simplified_only(text: str) -> int:
@@ -123,7 +124,7 @@ def _count_simplified_only(text: str) -> int:
     import numpy as np
 
     table = _simplified_only_table()
-    return int(np.count_nonzero(table[np.minimum(_code_points(text), len(table) - 1)]))
+    return int(np.count_nonzero(table[np.minimum(code_points(text), len(table) - 1)]))
 
 
 _HEAD = 1024  # characters whose converted ones are counted in Python, 64 at a time
@@ -144,7 +145,7 @@ def detect_script(text: str, simplified: str | None = None) -> str:
     # than _HEAD / 4 of those they cannot, and numpy counts both kinds over the whole text at once
     simp = sum(1 for _ in islice(_simplified_only_class().finditer(text), _HEAD // 4 + 1))
     if simp > _HEAD // 4:
-        simp, trad = _count_simplified_only(text), _count_differing(text, simplified)  # t2s keeps the length
+        simp, trad = _count_simplified_only(text), count_differing(text, simplified)  # t2s keeps the length
     else:
         enough = max(1, 4 * simp)  # text != simplified: at least one converted character
         trad = 0
@@ -153,7 +154,7 @@ def detect_script(text: str, simplified: str | None = None) -> str:
             if trad >= enough:
                 return "hant"
         if len(text) > _HEAD:  # a text undecided so far: its rest in one pass
-            trad += _count_differing(text[_HEAD:], simplified[_HEAD:])
+            trad += count_differing(text[_HEAD:], simplified[_HEAD:])
     if trad >= max(1, 4 * simp):
         return "hant"
     if simp >= 4 * trad:

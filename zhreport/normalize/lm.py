@@ -14,7 +14,7 @@ from bisect import bisect_left
 from collections import Counter
 from functools import lru_cache
 
-from .convert import to_simplified
+from .convert import code_points, to_simplified
 from ..resources import model_path
 
 
@@ -121,7 +121,7 @@ class CharLM:
         # no run holds, which is left out of the counts and of the pairs
         import numpy as np
 
-        codes = _code_points("\0".join(_TEXT_RUN.findall(simplified or to_simplified(text))))
+        codes = code_points("\0".join(_TEXT_RUN.findall(simplified or to_simplified(text)))).astype(np.int64)
         # ASCII read as its full-width form (_WIDEN), a line end as EOL: on the code points at once
         codes = np.where((codes >= 0x21) & (codes < 0x7F), codes + 0xFEE0, codes)
         codes[codes == 0x0A] = ord(EOL)
@@ -244,7 +244,7 @@ class CharLM:
             import numpy as np
 
             uni = np.zeros(0x10000)
-            codes = _code_points("".join(self.cache_uni))  # its keys are single characters
+            codes = code_points("".join(self.cache_uni)).astype(np.int64)  # its keys are single characters
             counts = np.fromiter(self.cache_uni.values(), dtype=np.float64, count=len(codes))
             bmp = codes < 0x10000
             uni[codes[bmp]] = counts[bmp]
@@ -362,13 +362,6 @@ def _simplified_table() -> str:
 def _penalised(script: str) -> bytes:
     """1 for each BMP character that _penalty_array penalises, else 0 (one character at a time)."""
     return (_penalty_array(script) != 0).astype("uint8").tobytes()
-
-
-def _code_points(text: str):
-    """The code points of text, as an int64 array (read at once from its UTF-32 encoding)."""
-    import numpy as np
-
-    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
 
 
 def _pair_arrays(counts: dict):

@@ -12,6 +12,7 @@ import heapq
 from functools import lru_cache
 from typing import Optional
 
+from ..convert import code_points
 from ..lm import CharLM, base_char_weight, simplified_char
 from .gbk import byte_pairs, drop_first, read_as, tables, unmapped_flags
 
@@ -284,8 +285,8 @@ class Layers:
         lens = [len(items) for _prev, items in todo]
         prev_codes = np.repeat([ord(prev) for prev, _items in todo], lens)
         # the items' characters read at once, as code points (UTF-32)
-        chars = "".join([self._chars(items) for _prev, items in todo]).encode("utf-32-le")
-        costs = self.lm.step_array(prev_codes, np.frombuffer(chars, dtype=np.uint32).astype(np.int64)).tolist()
+        chars = code_points("".join([self._chars(items) for _prev, items in todo])).astype(np.int64)
+        costs = self.lm.step_array(prev_codes, chars).tolist()
         at = 0
         for key, (_prev, items), n in zip(missing, todo, lens):
             # the items are kept with the row: the key holds their id

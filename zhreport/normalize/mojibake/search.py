@@ -20,7 +20,7 @@ from typing import Optional
 
 import regex
 
-from ..convert import detect_script, to_simplified
+from ..convert import count_differing, detect_script, to_simplified
 from ..lm import CharLM
 from .features import Candidate, describe
 from .forward import fold
@@ -581,13 +581,7 @@ def _page_script(clean: str, simplified: str) -> str:
     """Script of the page's undamaged text (simplified: its simplified form); with too little
     evidence, traditional: the mirror pipeline that cuts GBK bytes converts pages to traditional
     script first (artifacts notes)."""
-    import numpy as np
-
-    # the characters conversion changed, compared as code points at once
-    a, b = (np.frombuffer(t.encode("utf-32-le"), dtype=np.uint32) for t in (clean, simplified))
-    n = min(len(a), len(b))
-    trad = int(np.count_nonzero(a[:n] != b[:n]))
-    if trad >= 5:
+    if count_differing(clean, simplified) >= 5:  # characters conversion changed (t2s keeps the length)
         return detect_script(clean, simplified)
     han = sum(1 for c in clean if "\u4e00" <= c <= "\u9fff")
     return "hant" if han < 40 else "hans"
