@@ -344,3 +344,63 @@ def test_a_worker_that_dies_after_a_commit_it_did_not_acknowledge_leaves_no_docu
     assert [Path(d[0]).name for d in docs] == ["a_kept.txt"]
     assert [(Path(e[0]).name, e[2]) for e in errs] == [("b_dies.txt", "error")]
     assert facts == 2  # a_kept's two facts, once
+
+
+def test_a_worker_that_dies_while_storing_at_the_end_has_its_documents_done_again(tmp_path, monkeypatch):
+    """The last flush commits and the worker dies before it can say so: another worker does the
+    documents again, replacing what was stored; none is recorded as an error, none stored twice."""
+    from zhreport import batch
+
+    real_store = batch._store
+    marker = tmp_path / "died_once"
+
+    def store(conn, unstored, wait):
+        if not wait:
+            return []  # as if another worker were writing each time: all is left to the final flush
+        acks = real_store(conn, unstored, wait)
+        if not marker.exists():
+            marker.touch()
+            os._exit(1)  # committed, not acknowledged
+        return acks
+
+    monkeypatch.setattr(batch, "_store", store)  # the workers are forked: they see it
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("2018年，受理行政复议案件2件，被依法纠错1件。", encoding="utf-8")
+    (tmp_path / "in" / "b.txt").write_text("2018年，受理政府信息公开申请5件。", encoding="utf-8")
+    s = run_batch(list_inputs(str(tmp_path / "in")), str(tmp_path / "out"), workers=1, progress=False)
+    assert marker.exists()
+    assert (s.ok, s.errors) == (2, 0)
+    docs, errs, facts = _db_rows(tmp_path / "out")
+    assert [Path(d[0]).name for d in docs] == ["a.txt", "b.txt"] and errs == []
+    assert facts == 3
+
+
+def test_what_a_worker_said_before_it_died_is_read_before_it_is_replaced(tmp_path, monkeypatch):
+    """A worker acknowledges a document and dies while the main process is slow to hand out the
+    next task: the acknowledgement still in the pipe counts, the document is not recorded as lost."""
+    import threading
+
+    from zhreport import batch
+
+    real_store, real_give = batch._store, batch._Worker.give
+
+    def store_then_die_after_b(conn, unstored, wait):
+        names = [Path(res["source"]).name for _seq, res in unstored]
+        acks = real_store(conn, unstored, wait)
+        if "b.txt" in names:
+            threading.Timer(0.05, os._exit, (1,)).start()  # dies just after acknowledging b
+        return acks
+
+    def slow_give(self, task):
+        time.sleep(0.3)  # the main process is slow to hand out the next task
+        return real_give(self, task)
+
+    monkeypatch.setattr(batch, "_store", store_then_die_after_b)
+    monkeypatch.setattr(batch._Worker, "give", slow_give)
+    (tmp_path / "in").mkdir()
+    for name, k in (("a", 2), ("b", 3), ("c", 4)):
+        (tmp_path / "in" / f"{name}.txt").write_text(f"2018年，受理行政复议案件{k}件。", encoding="utf-8")
+    s = run_batch(list_inputs(str(tmp_path / "in")), str(tmp_path / "out"), workers=1, progress=False)
+    docs, errs, facts = _db_rows(tmp_path / "out")
+    assert [Path(d[0]).name for d in docs] == ["a.txt", "b.txt", "c.txt"] and errs == []
+    assert (s.ok, s.errors, facts) == (3, 0, 3)

@@ -5,14 +5,16 @@ it into the store's rows and commit them (``process_path`` is the pure per-docum
 function that never raises). A worker commits what it has done whenever the store is
 free and goes on with its next document when another worker is writing, so no core waits
 for the store's lock; it acknowledges a document to the main process only once it is
-committed. A ``kill -9`` loses only the documents in flight (begun, or done and not yet
-committed), which ``--resume`` does again. The main process only hands out paths (two
-at a time, so a worker never waits for it) and counts what is acknowledged: its cost per
-document is a small fraction of a worker's, so the workers, not the main process, set the
-pace. Each document has a time limit: a worker that exceeds it is replaced and the
-document recorded as ``timeout``; a worker that dies (memory exhausted) is replaced and
-its document recorded as an error, while the documents it had not committed go to another
-worker. Nothing a document contains can raise in the main process.
+committed. The main process only hands out paths (two at a time, so a worker never waits
+for it) and counts what is acknowledged: its cost per document is a small fraction of a
+worker's, so the workers, not the main process, set the pace. Each document has a time
+limit: a worker that exceeds it is replaced and the document recorded as ``timeout``. A
+worker that dies (memory exhausted, killed) is replaced and the document it was reading
+recorded as an error (a document that kills its worker must not kill the next one too);
+the documents it had done and not acknowledged, committed or not, are done again by
+another worker, replacing whatever of them is stored. If the main process is killed,
+what was not committed is not in the store, and ``--resume`` does it. Nothing a document
+contains can raise in the main process.
 
 One run per output folder at a time (a lock naming the run that holds it).
 ``resume`` skips what the store already holds (by source path and content hash),
@@ -40,7 +42,7 @@ import time
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait as wait_ready
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Iterable, NamedTuple, Optional
 
 from .errors import ReadError, SkipFile, ZhReportError
 from .exports import columns_version, document_rows, export
@@ -425,12 +427,12 @@ def _worker_main(conn, parent_pid: int, lock_fd: Optional[int], db: str, max_byt
         if task == FLUSH:
             conn.send((None, _store(store, unstored, wait=True)))
             continue
-        seq, path, known_sha = task
+        seq, path, known_sha, replaces, _redone = task
         res = _work(path, max_bytes, known_sha, options)
         if res["status"] == "unchanged":
             conn.send((seq, [(seq, "unchanged", "")]))
             continue
-        res["replaces"] = known_sha is not None  # the store holds an earlier version of this source, which goes
+        res["replaces"] = replaces
         unstored.append((seq, res))
         conn.send((seq, _store(store, unstored, wait=len(unstored) >= MAX_UNSTORED)))
     _store(store, unstored, wait=True)  # told to stop between documents: keep what is done
@@ -438,13 +440,18 @@ def _worker_main(conn, parent_pid: int, lock_fd: Optional[int], db: str, max_byt
     conn.close()
 
 
-Task = tuple[int, str, Optional[str]]  # (seq, path, known sha256 of the stored version)
-REDONE = ""  # the known sha256 of a document that may be stored already: no file has it, so it is done and replaces
+class Task(NamedTuple):
+    seq: int
+    path: str
+    known_sha: Optional[str]  # sha256 of the version the store holds (--resume): unchanged, it is not done again
+    replaces: bool  # the store may hold rows of this source (an earlier version, or a worker that died): they go
+    redone: bool = False  # given again after its worker died
 
 
 class _Worker:
     """A worker process and what it holds: `queue` the tasks given and not yet done (the first
-    is the one it does, since `since`), `unstored` the ones done and not yet acknowledged."""
+    is the one it does, since `since`), `unacknowledged` the ones done and not yet acknowledged
+    (stored or not)."""
 
     def __init__(self, ctx, lock_fd: Optional[int], db: Path, max_bytes: int, options: dict):
         self.conn, child = ctx.Pipe()
@@ -453,13 +460,13 @@ class _Worker:
         self.proc.start()
         child.close()
         self.queue: collections.deque[Task] = collections.deque()
-        self.unstored: dict[int, Task] = {}
+        self.unacknowledged: dict[int, Task] = {}
         self.flushing = False
         self.since = 0.0
 
     @property
     def busy(self) -> bool:
-        return bool(self.queue or self.unstored)
+        return bool(self.queue or self.unacknowledged)
 
     def give(self, task: Task) -> bool:
         """Hand out a task; False when the worker has gone (the task is not taken)."""
@@ -487,8 +494,8 @@ class _Worker:
         else:
             task = self.queue.popleft()
             self.since = time.monotonic()  # it starts on the next one
-            self.unstored[seq] = task
-        return [(self.unstored.pop(aseq), status, reason) for aseq, status, reason in acks]
+            self.unacknowledged[seq] = task
+        return [(self.unacknowledged.pop(aseq), status, reason) for aseq, status, reason in acks]
 
     def stop(self, kill: bool = False) -> None:
         if not kill:
@@ -564,9 +571,6 @@ def _run_locked(paths: list[str], out_dir: Path, lock_fd: Optional[int], workers
     bar = _Progress(len(paths), enabled=progress)
     t0 = time.perf_counter()
     _warm_up()
-    # the tables loaded now live as long as the run: kept out of the collector's full passes, which
-    # would otherwise walk them in every worker (CPU, and a private copy of each page it touches)
-    gc.freeze()
     s.warm_up_s = time.perf_counter() - t0
     old_term = None
     if threading.current_thread() is threading.main_thread():
@@ -600,34 +604,51 @@ def _run_locked(paths: list[str], out_dir: Path, lock_fd: Optional[int], workers
         return _Worker(ctx, lock_fd, db, max_bytes, options)
 
     def acknowledged(acks: list[tuple[Task, str, str]]) -> None:
-        for (_seq, path, _sha), status, reason in acks:
+        for task, status, reason in acks:
             if status == "store":
-                fail(path, "error", reason)
+                fail(task.path, "error", reason)
             else:
                 count(status)
 
+    def read_left(w: _Worker) -> bool:
+        """What worker w said and was not yet read (it may have acknowledged documents just before
+        it went); whether there was any."""
+        said = False
+        try:
+            while w.conn.poll():
+                acknowledged(w.done(*w.conn.recv()))
+                said = True
+        except (EOFError, OSError):
+            pass
+        return said
+
     def lost(i: int, status: str, reason: str) -> None:
-        """Worker i died or was stopped: the document it was doing is recorded with `status`;
-        the ones it had done but not stored, and the ones it had not begun, go to another worker.
-        A worker that died while storing (doing none) takes its unstored documents with it."""
+        """Worker i died or is stopped: the document it was doing is recorded with `status`; the ones
+        it had done and not acknowledged (it may have stored them) and the ones it had not begun go to
+        another worker, those done again replacing whatever of them is stored. A document already
+        done again once is recorded as an error instead: storing it may be what kills workers."""
         w = pool[i]
+        read_left(w)
         w.stop(kill=True)
         pool[i] = new_worker()
-        doing = w.queue.popleft() if w.queue else None
-        if doing is None:
-            for _seq, path, _sha in w.unstored.values():
-                fail(path, "error", f"the worker process died while storing it (exit code {w.proc.exitcode})")
-        else:
-            fail(doing[1], status, reason.format(exitcode=w.proc.exitcode))
-            # the ones it had done may be in the store after all (committed, not yet acknowledged):
-            # done again, they replace whatever of them is there
-            redone = [(seq, path, REDONE if sha is None else sha) for seq, path, sha in w.unstored.values()]
-            tasks.extendleft(reversed([*redone, *w.queue]))
+        if w.queue:
+            fail(w.queue.popleft().path, status, reason.format(exitcode=w.proc.exitcode))
+        again = []
+        for task in w.unacknowledged.values():
+            if task.redone:
+                fail(task.path, "error", f"the worker process died while storing it (exit code {w.proc.exitcode})")
+            else:
+                again.append(task._replace(replaces=True, redone=True))
+        tasks.extendleft(reversed([*again, *w.queue]))
 
     died = "the worker process died while reading it (exit code {exitcode}; out of memory?)"
     try:
+        # the tables loaded by the warm-up live as long as the run: kept out of the collector's full
+        # passes, which would otherwise walk them in every worker (CPU, and a private copy of each
+        # page it touches)
+        gc.freeze()
         pool = [new_worker() for _ in range(min(workers, len(todo)))]
-        tasks = collections.deque((seq, path, sha) for seq, (path, sha) in enumerate(todo))
+        tasks = collections.deque(Task(seq, path, sha, sha is not None) for seq, (path, sha) in enumerate(todo))
         while True:
             for i, w in enumerate(pool):
                 while tasks and len(w.queue) < TASKS_AHEAD:
@@ -636,7 +657,7 @@ def _run_locked(paths: list[str], out_dir: Path, lock_fd: Optional[int], workers
                         w = pool[i]
                         continue
                     tasks.popleft()
-                if not tasks and not w.queue and w.unstored and not w.flushing and not w.flush():
+                if not tasks and not w.queue and w.unacknowledged and not w.flushing and not w.flush():
                     lost(i, "error", died)
             busy = [w for w in pool if w.busy]
             if not busy:
@@ -655,7 +676,7 @@ def _run_locked(paths: list[str], out_dir: Path, lock_fd: Optional[int], workers
                         lost(i, "error", died)
                         continue
                     acknowledged(w.done(seq, acks))
-                elif w.queue and time.monotonic() - w.since > timeout:
+                elif w.queue and time.monotonic() - w.since > timeout and not read_left(w):  # (it may have just answered)
                     lost(i, "timeout", f"took longer than {timeout:g} s (stopped; raise the limit with --timeout)")
     finally:
         # Ctrl-C, SIGTERM or the end: the workers go (one between two documents stores what it
