@@ -212,3 +212,22 @@ def test_a_damaged_cache_file_is_rebuilt(tmp_path, monkeypatch, suffix):
     damaged.write_bytes(damaged.read_bytes()[:100])
     assert S._load().cut("全年收到政府信息公开申请") == ["全年", "收到", "政府信息公开", "申请"]
     assert len(damaged.read_bytes()) > 100 and not [f for f in os.listdir(cache) if f.startswith(".tmp")]
+
+
+@pytest.mark.parametrize("damage", ["zeros of the same size", "data without a key"])
+def test_a_cache_file_of_the_right_size_with_wrong_content_is_rebuilt(tmp_path, monkeypatch, damage):
+    """A nodes file of zeros (a crash between write and rename) passes the size check: the lexicon's
+    words tell it; a data file that marshal reads but lacks a key must not raise from extract."""
+    import marshal
+
+    cache = _private_cache(tmp_path, monkeypatch, filled=True)
+    if damage == "zeros of the same size":
+        nodes = next(cache.glob("*.nodes"))
+        nodes.write_bytes(bytes(len(nodes.read_bytes())))
+    else:
+        data = next(cache.glob("*.data"))
+        content = marshal.loads(data.read_bytes())
+        del content["unknown"]
+        data.write_bytes(marshal.dumps(content))
+    assert S._load().cut("全年收到政府信息公开申请") == ["全年", "收到", "政府信息公开", "申请"]
+    assert S._load().cut("全年收到政府信息公开申请") == ["全年", "收到", "政府信息公开", "申请"]  # rebuilt for good

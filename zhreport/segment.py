@@ -387,9 +387,11 @@ def _cache_dir() -> Optional[str]:
     return None
 
 
-def _read(nodes_path: str, data_path: str) -> Optional[Segmenter]:
-    """The segmenter of the cached files, or None. The nodes file: the trie's arrays, mapped (shared
-    by forked workers and by processes, paged in as used), then its characters in UTF-32, read."""
+def _read(nodes_path: str, data_path: str, words: list[str]) -> Optional[Segmenter]:
+    """The segmenter of the cached files, or None (then it is built again). The nodes file: the
+    trie's arrays, mapped (shared by forked workers and by processes, paged in as used), then its
+    characters in UTF-32, read. A file of the right size with wrong content (zeros after a crash)
+    is told by `words`, the lexicon's: each must be a word of the trie."""
     import mmap
 
     try:
@@ -402,9 +404,12 @@ def _read(nodes_path: str, data_path: str) -> Optional[Segmenter]:
             arrays = mmap.mmap(f.fileno(), size, access=mmap.ACCESS_READ)
             f.seek(size)
             chars = f.read().decode("utf-32-le")
-    except Exception:  # missing, or damaged in a way that marshal, mmap or the decoder reports
-        return None
-    return Segmenter(data, arrays, chars)
+        found = Segmenter(data, arrays, chars)
+        if all(found._is_word(w) for w in words):
+            return found
+    except Exception:  # missing, or damaged in a way that marshal, mmap, the decoder or a lookup reports
+        pass
+    return None
 
 
 def _write(folder: str, key: str, data: dict, arrays: bytes, chars: str) -> None:
@@ -417,6 +422,8 @@ def _write(folder: str, key: str, data: dict, arrays: bytes, chars: str) -> None
         try:
             with os.fdopen(fd, "wb") as f:
                 f.write(content)
+                f.flush()
+                os.fsync(f.fileno())  # on disk before its name is: a crash leaves no named file of zeros
             os.replace(tmp, os.path.join(folder, f"words-{key}{suffix}"))
         except BaseException:
             os.unlink(tmp)
@@ -438,9 +445,10 @@ def _load() -> Segmenter:
     lines = _lexicon_lines()
     key = _cache_key(lines)
     folder = _cache_dir()
+    words = [w for w in (line.split()[0] for line in lines) if len(w) > 1]
     if folder is not None:
         paths = os.path.join(folder, f"words-{key}.nodes"), os.path.join(folder, f"words-{key}.data")
-        found = _read(*paths)
+        found = _read(*paths, words)
         if found is not None:
             return found
     built = _build(lines)
@@ -452,7 +460,7 @@ def _load() -> Segmenter:
         except OSError:
             pass
         else:
-            found = _read(*paths)
+            found = _read(*paths, words)
             if found is not None:
                 return found
     return Segmenter(*built)  # no cache folder: built in memory, in every process
