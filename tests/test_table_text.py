@@ -21,7 +21,7 @@ def test_form_cells_have_the_shape_and_key_the_general_reader_gives_after_any_ch
     known = table_text._form_cell_shapes()
     keys = tables._form_label_keys()
     # a cell stands after a bar, a space, a tab, a line's start, a label's last character or a number
-    for before in ("", "\n", " ", "|", "｜", "\t", "数", "用", "额", "）", "9", "：", "x"):
+    for before in ("", "\n", " ", "|", "｜", "\t", "数", "用", "额", "）", "年", "的", "9", "：", "x"):
         for text in texts:
             assert table_text._read_cell_shape.__wrapped__(before, text) == known[text], (before, text)
     assert all(keys[text] == tables._read_match_key.__wrapped__(text) for text in texts)

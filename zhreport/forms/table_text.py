@@ -115,9 +115,9 @@ def form_cell_texts() -> frozenset:
 
 
 # the cell patterns look one character behind a cell's start, for a Han character (a numbering cut)
-# or one of [数额用）)] and the Han characters (a unit run into a label): none, '）' and '数' give
-# every outcome of the two
-_SOME_BEFORE = ("", "）", "数")
+# and for one of [数额用）)] (a unit run into a label): none, '）' (the set, no Han), '数' (both) and
+# '年' (Han, not the set) give every outcome of the two
+_SOME_BEFORE = ("", "）", "数", "年")
 
 
 @lru_cache(maxsize=1)
