@@ -221,8 +221,8 @@ def test_line_fixers_find_what_their_plain_patterns_find(dev_cases):
 
     def both(text):
         found = []
-        for fast, plain, kw in ((fixes._SplitNumbers, fixes._SPLIT_NUMBER, {"after_spaces": True}),
-                                (fixes._number_line_before_unit(), fixes._NUMBER_LINE,
+        for fast, plain, kw in ((fixes._search_split_number, fixes._SPLIT_NUMBER.search, {"after_spaces": True}),
+                                (fixes._number_line_before_unit().search, fixes._NUMBER_LINE.search,
                                  {"marks": fixes._AFTER_NUMBER_LINE})):
             spans = [m.span() for m in fixes._matches_before_unit(fast, text, **kw)]
             assert spans == [m.span() for m in fixes._matches_before_unit(plain, text, **kw)]

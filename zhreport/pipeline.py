@@ -279,6 +279,9 @@ def _meta_statements(norm: NormalizedText, tpl, has_table: bool) -> list[Stateme
             for fid, (val, s, e) in extract_meta(norm.text).items() if fid in tpl.fields]
 
 
+_STATEMENT_RANK = ("narrative", "text", "meta")  # fill_form: after the tables, the source that wins a field first
+
+
 def fill_form(table_form: dict[str, FieldValue], statements: list[Statement],
               facts: list[Fact]) -> tuple[dict[str, FieldValue], list[Check]]:
     """Every field's value: the tables' form (``_table_facts``, taken over and completed), then the
@@ -315,7 +318,6 @@ def fill_form(table_form: dict[str, FieldValue], statements: list[Statement],
     return form, checks
 
 
-_STATEMENT_RANK = ("narrative", "text", "meta")  # fill_form: after the tables, the source that wins a field first
 
 
 def _line_span(text: str, pos: int) -> tuple[int, int]:

@@ -76,8 +76,8 @@ def _may_start_unit(ch: str, after_spaces: bool) -> bool:
     return _unit_start(after_spaces).match(ch, partial=True) is not None
 
 
-def _matches_before_unit(pattern, text: str, after_spaces: bool = False, marks=frozenset()):
-    """pattern's matches that a unit of models/units.yaml (or 万/亿) follows, after spaces if
+def _matches_before_unit(search, text: str, after_spaces: bool = False, marks=frozenset()):
+    """The matches of `search` (a pattern's search, from a position) that a unit of models/units.yaml (or 万/亿) follows, after spaces if
     `after_spaces`, or one of `marks`. The text may still be traditional: the few characters ahead
     are read in simplified script (OpenCC's t2s, which the pipeline loads anyway), so the one unit
     list serves both scripts. A rejected match lets the search go on from its next character, as
@@ -89,7 +89,7 @@ def _matches_before_unit(pattern, text: str, after_spaces: bool = False, marks=f
     unit = _unit_start(after_spaces)
     pos = 0
     while True:
-        m = pattern.search(text, pos)
+        m = search(text, pos)
         if m is None:
             return
         at = m.end()
@@ -130,7 +130,7 @@ def fix_split_lines(text: str) -> list[tuple[Edit, str]]:
     if "\n" not in text:
         return []
     found = []
-    for m in _matches_before_unit(_number_line_before_unit(), text, marks=_AFTER_NUMBER_LINE):
+    for m in _matches_before_unit(_number_line_before_unit().search, text, marks=_AFTER_NUMBER_LINE):
         found.append((Edit(m.start(), m.start() + 1, ""), "split_line"))
         found.append((Edit(m.end() - 1, m.end(), ""), "split_line"))
     has_closing_line = "\n)" in text or "\n）" in text  # what _CLOSING_LINE needs
@@ -205,18 +205,15 @@ _NUMBER_SPACES = regex.compile(r"[ \u3000\u00a0]")
 _SPACED_THOUSANDS = regex.compile(r"[ \u3000\u00a0]\d{3}")
 
 
-class _SplitNumbers:
+def _search_split_number(text: str, pos: int):
     """_SPLIT_NUMBER's search, tried only at the 1-3 starts before each _SPACED_THOUSANDS (the same
     matches: the starts are tried in order, and a text without spaced thousands costs one scan)."""
-
-    @staticmethod
-    def search(text: str, pos: int):
-        for hit in _SPACED_THOUSANDS.finditer(text, pos):  # 4 characters that cannot overlap
-            for start in range(max(pos, hit.start() - 3), hit.start()):
-                m = _SPLIT_NUMBER.match(text, start)
-                if m:
-                    return m
-        return None
+    for hit in _SPACED_THOUSANDS.finditer(text, pos):  # 4 characters that cannot overlap
+        for start in range(max(pos, hit.start() - 3), hit.start()):
+            m = _SPLIT_NUMBER.match(text, start)
+            if m:
+                return m
+    return None
 
 
 def fix_split_numbers(text: str) -> list[tuple[Edit, str]]:
@@ -224,7 +221,7 @@ def fix_split_numbers(text: str) -> list[tuple[Edit, str]]:
     out = []
     if " " not in text and "\u3000" not in text and "\u00a0" not in text:
         return out
-    for m in _matches_before_unit(_SplitNumbers, text, after_spaces=True):
+    for m in _matches_before_unit(_search_split_number, text, after_spaces=True):
         rep = _NUMBER_SPACES.sub("", m.group())
         out.append((Edit(m.start(), m.end(), rep), "split_number"))
     return out
