@@ -33,6 +33,20 @@ def _db_rows(out):
     return docs, errs, facts
 
 
+_TWO_FACTS = "2018年，受理行政复议案件2件，被依法纠错1件。"
+_ONE_FACT = "2018年，受理政府信息公开申请5件。"
+
+
+def _run_one_worker(tmp_path, texts: dict):
+    """run_batch with one worker over files named and filled by `texts`: its summary, then the store's
+    documents, errors and count of facts."""
+    (tmp_path / "in").mkdir()
+    for name, text in texts.items():
+        (tmp_path / "in" / name).write_text(text, encoding="utf-8")
+    s = run_batch(list_inputs(str(tmp_path / "in")), str(tmp_path / "out"), workers=1, progress=False)
+    return (s, *_db_rows(tmp_path / "out"))
+
+
 def test_counts_add_up_and_every_file_is_accounted_for(corpus, tmp_path):
     paths = list_inputs(str(corpus / "docs"))
     s = run_batch(paths, str(tmp_path / "out"), workers=2, progress=False, max_mb=5)
@@ -335,12 +349,8 @@ def test_a_worker_that_dies_after_a_commit_it_did_not_acknowledge_leaves_no_docu
         return acks
 
     monkeypatch.setattr(batch, "_store", store)  # the workers are forked: they see it
-    (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "a_kept.txt").write_text("2018年，受理行政复议案件2件，被依法纠错1件。", encoding="utf-8")
-    (tmp_path / "in" / "b_dies.txt").write_text("2018年，受理政府信息公开申请5件。", encoding="utf-8")
-    s = run_batch(list_inputs(str(tmp_path / "in")), str(tmp_path / "out"), workers=1, progress=False)
+    s, docs, errs, facts = _run_one_worker(tmp_path, {"a_kept.txt": _TWO_FACTS, "b_dies.txt": _ONE_FACT})
     assert (s.ok, s.errors) == (1, 1)
-    docs, errs, facts = _db_rows(tmp_path / "out")
     assert [Path(d[0]).name for d in docs] == ["a_kept.txt"]
     assert [(Path(e[0]).name, e[2]) for e in errs] == [("b_dies.txt", "error")]
     assert facts == 2  # a_kept's two facts, once
@@ -364,13 +374,9 @@ def test_a_worker_that_dies_while_storing_at_the_end_has_its_documents_done_agai
         return acks
 
     monkeypatch.setattr(batch, "_store", store)  # the workers are forked: they see it
-    (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "a.txt").write_text("2018年，受理行政复议案件2件，被依法纠错1件。", encoding="utf-8")
-    (tmp_path / "in" / "b.txt").write_text("2018年，受理政府信息公开申请5件。", encoding="utf-8")
-    s = run_batch(list_inputs(str(tmp_path / "in")), str(tmp_path / "out"), workers=1, progress=False)
+    s, docs, errs, facts = _run_one_worker(tmp_path, {"a.txt": _TWO_FACTS, "b.txt": _ONE_FACT})
     assert marker.exists()
     assert (s.ok, s.errors) == (2, 0)
-    docs, errs, facts = _db_rows(tmp_path / "out")
     assert [Path(d[0]).name for d in docs] == ["a.txt", "b.txt"] and errs == []
     assert facts == 3
 
@@ -397,10 +403,7 @@ def test_what_a_worker_said_before_it_died_is_read_before_it_is_replaced(tmp_pat
 
     monkeypatch.setattr(batch, "_store", store_then_die_after_b)
     monkeypatch.setattr(batch._Worker, "give", slow_give)
-    (tmp_path / "in").mkdir()
-    for name, k in (("a", 2), ("b", 3), ("c", 4)):
-        (tmp_path / "in" / f"{name}.txt").write_text(f"2018年，受理行政复议案件{k}件。", encoding="utf-8")
-    s = run_batch(list_inputs(str(tmp_path / "in")), str(tmp_path / "out"), workers=1, progress=False)
-    docs, errs, facts = _db_rows(tmp_path / "out")
+    s, docs, errs, facts = _run_one_worker(tmp_path, {f"{name}.txt": f"2018年，受理行政复议案件{k}件。"
+                                                      for name, k in (("a", 2), ("b", 3), ("c", 4))})
     assert [Path(d[0]).name for d in docs] == ["a.txt", "b.txt", "c.txt"] and errs == []
     assert (s.ok, s.errors, facts) == (3, 0, 3)
