@@ -24,7 +24,6 @@ __all__ = ["Indicator", "link_indicators", "clause_bounds", "is_structure_count"
 _BOUNDARY = set("，,。；;！!？?\n、：:（(）)|\t")
 _LAST_BOUNDARY = regex.compile("[" + regex.escape("".join(sorted(_BOUNDARY))) + "]", regex.REVERSE)
 _NEXT_BOUNDARY = regex.compile("[" + regex.escape("".join(sorted(_BOUNDARY))) + "]")
-_SENTENCE_END = set("。；;！!？?\n")
 _QUOTES = "“”\"'‘’《》「」"
 _SHARED_WORDS, _SHARED_VERBS = ("均", "都", "分别", "各"), ("达到", "达", "为", "是")
 _SHARED_TAIL = regex.compile(f"(?:{'|'.join(_SHARED_WORDS)})(?:{'|'.join(_SHARED_VERBS)})?$")
@@ -279,10 +278,3 @@ def link_indicators(text: str, q: Quantity, prev_end: int = 0) -> list[Indicator
     if a_e > a_s:
         return [Indicator(text[a_s:a_e], a_s, a_e)]
     return []
-
-
-def sentence_start(text: str, pos: int) -> int:
-    i = pos
-    while i > 0 and text[i - 1] not in _SENTENCE_END:
-        i -= 1
-    return i

@@ -318,8 +318,6 @@ def fill_form(table_form: dict[str, FieldValue], statements: list[Statement],
     return form, checks
 
 
-
-
 def _line_span(text: str, pos: int) -> tuple[int, int]:
     s = text.rfind("\n", 0, pos) + 1
     e = text.find("\n", pos)

@@ -43,9 +43,9 @@ def template_for_year(year: Optional[int]) -> Optional[str]:
 
 def _keyword_votes(text: str) -> dict[str, int]:
     votes = {}
+    has = text.__contains__
     for tid in TEMPLATES:
         det = load_template(tid).detect
-        has = text.__contains__
         votes[tid] = 0 if any(map(has, det.get("none", []))) else sum(map(has, det.get("any", [])))
     return votes
 

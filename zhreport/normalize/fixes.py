@@ -77,11 +77,11 @@ def _may_start_unit(ch: str, after_spaces: bool) -> bool:
 
 
 def _matches_before_unit(search, text: str, after_spaces: bool = False, marks=frozenset()):
-    """The matches of `search` (a pattern's search, from a position) that a unit of models/units.yaml (or 万/亿) follows, after spaces if
-    `after_spaces`, or one of `marks`. The text may still be traditional: the few characters ahead
-    are read in simplified script (OpenCC's t2s, which the pipeline loads anyway), so the one unit
-    list serves both scripts. A rejected match lets the search go on from its next character, as
-    a lookahead in the pattern would.
+    """The matches of `search` (a pattern's search, from a position) that a unit of models/units.yaml
+    (or 万/亿) follows, after spaces if `after_spaces`, or one of `marks`. The text may still be
+    traditional: the few characters ahead are read in simplified script (OpenCC's t2s, which the
+    pipeline loads anyway), so the one unit list serves both scripts. A rejected match lets the
+    search go on from its next character, as a lookahead in the pattern would.
 
     The conversion is skipped where its first character cannot start a unit: OpenCC's t2s
     dictionaries hold no key with an ASCII character (tested), so an ASCII character ahead
