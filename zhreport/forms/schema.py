@@ -25,11 +25,12 @@ class Field:
     label_full: Optional[str] = None
     cell: Optional[dict] = None
     derived_from: list[str] = field(default_factory=list)
+    # a field that holds money, kept in 万元 (some forms print no unit for it: 采购总金额); read for
+    # every table cell, so set once
+    money: bool = field(init=False, compare=False)
 
-    @property
-    def money(self) -> bool:
-        """A field that holds money, kept in 万元 (some forms print no unit for it: 采购总金额)."""
-        return self.unit == "万元" or "金额" in self.label
+    def __post_init__(self) -> None:
+        self.money = self.unit == "万元" or "金额" in self.label
 
     @property
     def key(self) -> str:

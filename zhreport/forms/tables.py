@@ -220,10 +220,11 @@ _VALUE_KINDS = frozenset(("value", "blank", "mark", "empty"))
 class _Row:
     """A printed row: its label and the tokens after it, with what every comparison asks of them."""
 
-    __slots__ = ("label", "key", "context", "cells", "numbered", "unit", "values", "has_value")
+    __slots__ = ("label", "label_span", "key", "context", "cells", "numbered", "unit", "values", "has_value")
 
     def __init__(self, label: Token, key: str, context: tuple, cells: list[Token], numbered: bool):
         self.label = label  # the row's own label (joined when it was split over lines)
+        self.label_span = (label.start, label.end)  # every cell of the row carries it
         self.key = key
         self.context = context  # labels printed before it that are not its own (last ones last)
         self.cells = cells  # the non-label tokens after the label, in order
@@ -561,9 +562,10 @@ def _first_value(row: _Row, col: Optional[int]) -> Optional[Token]:
 
 
 def _cell(fid: Optional[str], tok: Token, row: Optional[_Row], unit: Optional[str], conf: float) -> TableCell:
-    label = row.label if row is not None else None
-    lspan = (label.start, label.end) if label is not None else (tok.start, tok.end)
-    ltext = label.text if label is not None else ""
+    if row is not None:
+        lspan, ltext = row.label_span, row.label.text
+    else:
+        lspan, ltext = (tok.start, tok.end), ""
     if tok.kind == "value":
         return TableCell(fid, _number(tok), tok.unit or unit, tok.start, tok.end, ltext, lspan, conf)
     return TableCell(fid, None, unit, tok.start, tok.end, ltext, lspan, conf, ["blank_cell"])
