@@ -90,7 +90,7 @@ def _issuer_vocab() -> dict:
 
     v = load_yaml("issuers.yaml")
     suffixes = sorted({s for group in v["organ_suffixes"].values() for s in group}, key=len, reverse=True)
-    verbs = "|".join(map(regex.escape, v["body_verbs"]))
+    verbs = _one_of(v["body_verbs"])
     return {
         "suffixes": tuple(suffixes),
         "lead": regex.compile("|".join(sorted(map(regex.escape, v["lead_words"]), key=len, reverse=True))),
@@ -100,10 +100,17 @@ def _issuer_vocab() -> dict:
         "opening": regex.compile(r"[ \t　]*(?P<who>\p{Han}{3,30}?)(?:" + verbs + ")"),
         "body": regex.compile(r"(?:[\n。；;]|(?:19|20)\d{2}年(?:度|以来)?[,，]?)[ \t　]*(?P<who>\p{Han}{3,30}?)(?:"
                               + verbs + ")"),
-        "author": regex.compile(r"由(?P<who>\p{Han}{2,40}?)(?:" + "|".join(map(regex.escape, v["author_verbs"])) + ")"),
+        "author": regex.compile(r"由(?P<who>\p{Han}{2,40}?)(?:" + _one_of(v["author_verbs"]) + ")"),
         "meta": regex.compile(r"(?:" + "|".join(map(regex.escape, v["meta_labels"]))
                               + r")(?:[（(]盖章[)）])?\s*[:：]\s*(?P<who>\p{Han}{2,30})"),
     }
+
+
+def _one_of(words: list[str]) -> str:
+    """An alternation of the words, behind a class of their first characters: at each position
+    tried (each length of a lazy run '\p{Han}{3,30}?'), one character test instead of one per word."""
+    firsts = "".join(sorted({regex.escape(w[0]) for w in words}))
+    return f"(?=[{firsts}])(?:" + "|".join(map(regex.escape, words)) + ")"
 
 
 _CLOSING_NOTE = regex.compile(r"[（(][^（）()]*[)）]$")
