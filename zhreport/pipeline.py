@@ -180,16 +180,17 @@ def _table_spans(text: str, cells: list[TableCell]) -> list[tuple[int, int]]:
     # a row's cells share its label: the lines of each cell overlap the label's, so the row's
     # first and last positions give the same merged lines as every cell's own
     rows: dict[tuple[int, int], list[int]] = {}
+    label_span = row = None
     for c in cells:
-        row = rows.get(c.label_span)
-        if row is None:
-            label_start, label_end = c.label_span
-            rows[c.label_span] = [min(label_start, c.start), max(label_end, c.end)]
-        else:
-            if c.start < row[0]:
-                row[0] = c.start
-            if c.end > row[1]:
-                row[1] = c.end
+        if c.label_span is not label_span:  # a row's cells stand together and share one label span
+            label_span = c.label_span
+            row = rows.get(label_span)
+            if row is None:
+                row = rows[label_span] = list(label_span)
+        if c.start < row[0]:
+            row[0] = c.start
+        if c.end > row[1]:
+            row[1] = c.end
     merged: list[tuple[int, int]] = []
     line = (0, -1)  # the last line found: the next row mostly starts on the line after it
     for first, last in sorted(rows.values()):
