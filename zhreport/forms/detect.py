@@ -1,7 +1,6 @@
 """Which report is this: its year, its form template and its issuer."""
 from __future__ import annotations
 
-from collections import Counter
 from functools import lru_cache
 from typing import Optional
 
@@ -24,11 +23,13 @@ def detect_year(text: str) -> Optional[int]:
         m = pat.search(head)
         if m:
             return int(m.group(1))
-    years = Counter(int(m.group(1)) for m in _ANY_YEAR.finditer(text[:20000]))
-    years = Counter({y: n for y, n in years.items() if 2000 <= y <= 2100})
-    if years:
-        return years.most_common(1)[0][0]
-    return None
+    years: dict[int, int] = {}  # a dict, not a Counter (~4 µs to build)
+    for m in _ANY_YEAR.finditer(text[:20000]):
+        y = int(m.group(1))
+        if 2000 <= y <= 2100:
+            years[y] = years.get(y, 0) + 1
+    # the commonest, the first named among equals (as Counter.most_common gives it)
+    return max(years, key=years.__getitem__) if years else None
 
 
 def template_for_year(year: Optional[int]) -> Optional[str]:
