@@ -48,6 +48,15 @@ class StageMap:
         i = self.start(i)
         return i, i
 
+    def spans(self, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """span() of each of `spans`, without a call of span() for each (a table's hundreds of cells)."""
+        start, end = self.start, self.end
+        out = []
+        for i, j in spans:
+            s = start(i)
+            out.append((s, end(j)) if j > i else (s, s))
+        return out
+
     def end(self, j: int) -> int:
         """Input end of an output span ending (exclusively) at j."""
         if j <= 0:
@@ -81,8 +90,7 @@ class OffsetMap:
         """source_span of each span, mapped stage by stage (a table's hundreds of cells): `spans`
         itself when no stage changed the text (clean text, most reports)."""
         for stage in reversed(self.stages):
-            span = stage.span
-            spans = [span(s, e) for s, e in spans]
+            spans = stage.spans(spans)
         return spans
 
     def source_pos(self, i: int) -> int:
