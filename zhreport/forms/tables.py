@@ -232,26 +232,35 @@ class _Row:
         # read once (one pass over the cells): every form row the row is compared with asks for them
         unit: Optional[Token] = None  # the first unit (or '——') cell
         kept: list[Token] = []  # the cells but a line's tail
+        values: list[Token] = []  # the value cells in order
         empties = 0
+        has_value = False
         for t in cells:
             kind = t.kind
             if kind == "tail":
                 continue
             kept.append(t)
-            if kind == "empty":
-                empties += 1
-            elif unit is None and (kind == "unit" or kind == "mark"):
+            if kind in _VALUE_KINDS:
+                values.append(t)
+                if kind == "empty":
+                    empties += 1
+                elif kind == "value":
+                    has_value = True
+                elif unit is None and kind == "mark":
+                    unit = t
+            elif unit is None and kind == "unit":
                 unit = t
         self.unit = unit
-        # the value cells in order. A line of bars is a blank cell, unless bars stand after every cell
-        # (a separator line: then only a second bar in a row marks a blank)
+        # a line of bars is a blank cell, unless bars stand after every cell (a separator line: then
+        # only a second bar in a row marks a blank)
         filled = len(kept) - empties
         if empties and filled >= 2:
             after = sum(1 for a, b in zip([label] + kept, kept) if a.kind != "empty" and b.kind == "empty")
             if after >= 0.8 * (filled + 1):
-                kept = [b for a, b in zip([label] + kept, kept) if not (b.kind == "empty" and a.kind != "empty")]
-        self.values = [t for t in kept if t.kind in _VALUE_KINDS]
-        self.has_value = "value" in [t.kind for t in self.values]
+                values = [b for a, b in zip([label] + kept, kept)
+                          if b.kind in _VALUE_KINDS and not (b.kind == "empty" and a.kind != "empty")]
+        self.values = values
+        self.has_value = has_value
 
 
 def _join(toks: list[Token]) -> Token:
