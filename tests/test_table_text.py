@@ -48,3 +48,12 @@ def test_tables_read_the_same_without_the_form_cells_computed_in_advance(templat
     tables._read_match_key.cache_clear()
     for text, got in zip(texts, fast):
         assert _read_all(text, template) == got
+
+
+@pytest.mark.parametrize("mark", ["— 5 —", "  - 12 -", "－3－", "第 3 页", "第3页，共10页", "3 / 12", "Page 4",
+                                  "page 4 of 9", "P. 2", "共 10 页 第 2 页", "\u30007 / 9"])
+def test_a_page_mark_between_rows_is_no_cell(mark):
+    text = f"（一）主动公开政府信息数 | 条 | 352\n{mark}\n（二）回应公众关注热点数 | 次 | 4\n"
+    region, = table_text.scan(text).regions
+    assert [t.text for t in region if t.line == 1] == []
+    assert [t.text for t in region if t.kind == "value"] == ["352", "4"]

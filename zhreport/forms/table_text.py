@@ -34,6 +34,8 @@ _CUT_MARK = regex.compile(r"[\s(（\d]")
 _PAGE_MARK = regex.compile(
     r"^\s*(?:[-—–－]+\s*\d+\s*[-—–－]+|第\s*\d+\s*页(?:\s*[,，/、]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+"
     r"|(?:Page|P\.)\s*\d+(?:\s*(?:of|/)\s*\d+)?(?:\s*[-—–].*)?|共\s*\d+\s*页\s*第\s*\d+\s*页)\s*$", regex.I)
+# what a page mark opens with after its spaces (besides a digit): the pattern is tried only there
+_PAGE_MARK_FIRST = frozenset("-—–－第共Pp")
 _RULE_LINE = regex.compile(r"^\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*(?::?-{3,}:?)?\s*$")  # markdown '|---|---|'
 _SPACES = regex.compile(r"[ \u00a0\u3000\u2002\u2003\u2009]{2,}")
 _HAN = regex.compile(r"\p{Han}")
@@ -283,7 +285,8 @@ def _read_line(before: str, line: str) -> tuple:
     if core.isdigit() and core.isascii() and "\t" not in line:  # a number alone (no page mark is digits only)
         at = line.index(core)
         return (("value", at, at + len(core), None),)
-    if _PAGE_MARK.match(line) or ("---" in line and _RULE_LINE.match(line)):
+    if ((core[0] in _PAGE_MARK_FIRST or core[0].isdigit()) and _PAGE_MARK.match(line)) or \
+            ("---" in line and _RULE_LINE.match(line)):
         return ()
     if "|" in line or "｜" in line or "\t" in line:
         return _bar_cells(before, line)
