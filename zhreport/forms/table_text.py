@@ -126,9 +126,12 @@ _SOME_BEFORE = ("", "）", "数", "年")
 def _form_cell_shapes() -> dict[str, tuple]:
     """The shapes of the cells the forms print, read once: most cells of a table are the form's own,
     and the general reader tries a dozen patterns on each. Only shapes no character before the cell
-    changes (the reader looks behind a cell's start for a unit run into a label)."""
+    changes (the reader looks behind a cell's start for a unit run into a label), of texts without a
+    run of spaces (a cell found here is one cell)."""
     shapes = {}
     for cell in form_cell_texts():
+        if _SPACES.search(cell):  # read as cells apart by spaces, not as one cell
+            continue
         read = {_read_cell_shape.__wrapped__(before, cell) for before in _SOME_BEFORE}
         if len(read) == 1:
             shapes[cell] = read.pop()
@@ -296,6 +299,7 @@ def _read_line(before: str, line: str) -> tuple:
 def _bar_cells(before: str, line: str) -> tuple:
     """_line_shape of a line cut by '|', '｜' or tabs."""
     toks: list[tuple] = []
+    form_shapes = _form_cell_shapes()
     p = 0
     for part in _bar_parts(line):  # every separator is one character
         cs = p
@@ -307,15 +311,17 @@ def _bar_cells(before: str, line: str) -> tuple:
         at = cs if core is part else cs + part.index(core)  # str.strip gives the string itself when it strips nothing
         if core.isdigit() and core.isascii():  # the commonest cell, without the general reader
             toks.append(("value", at, at + len(core), None))
-        elif _SPACES.search(core) is None:  # one cell (a label, a unit): _space_cells' commonest case
-            shape = _cell_shape(line[at - 1] if at else before, core)
-            if len(shape) == 1:
-                kind, a, b, unit = shape[0]
-                toks.append((kind, at + a, at + b, unit))
-            else:
-                toks.extend(_placed(shape, at))
-        else:
+            continue
+        shape = form_shapes.get(core)  # the next commonest: a text the form prints (no run of spaces in it)
+        if shape is None and _SPACES.search(core) is None:  # one cell (a label, a unit)
+            shape = _read_cell_shape(line[at - 1] if at else before, core)
+        if shape is None:  # cells apart by runs of spaces
             toks.extend(_space_cells(before, line, cs, p - 1))
+        elif len(shape) == 1:
+            kind, a, b, unit = shape[0]
+            toks.append((kind, at + a, at + b, unit))
+        else:
+            toks.extend(_placed(shape, at))
     # empties before the first cell carry nothing (a leading '| '); a line of bars is one empty cell;
     # empties after the last cell are a tail ('352 | |'): a blank cell only where a row lacks its value
     first = 0
