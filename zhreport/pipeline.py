@@ -146,24 +146,27 @@ def _table_facts(norm: NormalizedText, cells: list[TableCell], tpl) -> tuple[lis
     facts: list[Fact] = []
     form: dict[str, FieldValue] = {}
     original, fields = norm.original, tpl.fields if tpl is not None else {}
-    # two spans a cell, mapped in one call each (a table has hundreds of cells)
+    # a cell's span, and its row's label span (one for the row's cells), mapped in one call each
     spans = norm.source_spans([(c.start, c.end) for c in cells])
-    label_spans = norm.source_spans([c.label_span for c in cells])
-    indicators: dict[tuple, str] = {}  # (field, printed label) -> the facts' indicator: a row's cells share it
-    for c, span, label_span in zip(cells, spans, label_spans):
+    label_spans = dict.fromkeys(c.label_span for c in cells)
+    label_spans = dict(zip(label_spans, norm.source_spans(list(label_spans))))
+    indicators: dict[str, str] = {}  # printed label -> the indicator of its cells' facts
+    for c, span in zip(cells, spans):
         fact = None
         fid = c.field
         if c.value is not None and "imputed" not in c.flags:
             s, e = span
-            indicator = indicators.get((fid, c.label))
-            if indicator is None:
-                fld = fields[fid] if fid else None
-                indicator = indicators[fid, c.label] = \
-                    fld.label if fld is not None and "/" in fld.label else _label(c)
+            fld = fields[fid] if fid else None
+            if fld is not None and "/" in fld.label:
+                indicator = fld.label
+            else:
+                indicator = indicators.get(c.label)
+                if indicator is None:
+                    indicator = indicators[c.label] = _label(c)
             fact = len(facts)
             # positional: a dataclass of thirteen fields takes keywords at twice the cost, per cell
-            facts.append(Fact(s, e, original[s:e], c.value, c.unit, None, indicator, label_span, fid, "table",
-                              c.confidence))
+            facts.append(Fact(s, e, original[s:e], c.value, c.unit, None, indicator, label_spans[c.label_span],
+                              fid, "table", c.confidence))
         if fid is not None and fid not in form:  # a table printed twice: its first copy fills the form
             form[fid] = FieldValue(form_value(c, tpl), [fact] if fact is not None else [], "table",
                                    list(c.flags), [span])
