@@ -145,6 +145,8 @@ def _table_facts(norm: NormalizedText, cells: list[TableCell], tpl) -> tuple[lis
     statement."""
     facts: list[Fact] = []
     form: dict[str, FieldValue] = {}
+    if not cells:  # most reports print no table
+        return facts, form
     original, fields = norm.original, tpl.fields if tpl is not None else {}
     # a cell's span, and its row's label span (one for the row's cells), mapped in one call each
     spans = norm.source_spans([(c.start, c.end) for c in cells])
