@@ -480,6 +480,16 @@ _NOT_ANNUAL = ("历年累计", "代码", "本期", "上年", "计量单位", "�
 _COLUMN_WORD = regex.compile(r"代码|本期实际|本期|本年累计|历年累计|累计|(?:\d{4}|本)年度?|年度|上年同期|上年")
 
 
+def _kind_after(region: list[Token], k: int) -> str:
+    """The kind of the first token after region[k] that is no empty cell or line tail ('' for none):
+    looked at from k on, not in a copy of the region's rest (a header of many units)."""
+    for i in range(k + 1, len(region)):
+        kind = region[i].kind
+        if kind != "empty" and kind != "tail":
+            return kind
+    return ""
+
+
 def _value_column(region: list[Token]) -> tuple[Optional[int], Optional[int]]:
     """(the year's column, the row-code column) among several value columns, when the header names
     them (local 2008–2013 tables: 指标名称 | 计量单位 | 代码 | 本期实际 | 本年累计, or 2009年度 | 历年累计);
@@ -487,7 +497,7 @@ def _value_column(region: list[Token]) -> tuple[Optional[int], Optional[int]]:
     into lines ('计量' / '单位', '2009  年度')."""
     words: list[str] = []
     for k, t in enumerate(region):
-        if t.kind == "unit" and next((u.kind for u in region[k + 1:] if u.kind not in ("empty", "tail")), "") == "value":
+        if t.kind == "unit" and _kind_after(region, k) == "value":
             break  # the first data row
         if t.kind == "label":
             w = "".join(t.text.split())
