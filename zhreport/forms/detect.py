@@ -109,7 +109,7 @@ def _issuer_vocab() -> dict:
 
 def _one_of(words: list[str]) -> str:
     """An alternation of the words, behind a class of their first characters: at each position
-    tried (each length of a lazy run '\p{Han}{3,30}?'), one character test instead of one per word."""
+    tried (each length of a lazy run of Han characters), one character test instead of one per word."""
     firsts = "".join(sorted({regex.escape(w[0]) for w in words}))
     return f"(?=[{firsts}])(?:" + "|".join(map(regex.escape, words)) + ")"
 
