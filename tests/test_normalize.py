@@ -336,6 +336,30 @@ def test_batch_source_spans_equal_one_by_one(original, data):
     assert identity.source_spans(spans) == OffsetMap([StageMap([])]).source_spans(spans) == spans
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text("abcdef", max_size=40), st.data())
+def test_a_stage_maps_each_edit_to_its_source_and_the_rest_to_itself(original, data):
+    """Every edit's output maps back to the span it replaced, every character no edit made to
+    itself, and a span from one to the other from the start of one to the end of the other."""
+    from zhreport.normalize.offsets import Edit, StageMap, apply_edits
+
+    cuts = sorted(data.draw(st.lists(st.integers(0, len(original)), max_size=8)))
+    edits = [Edit(a, b, data.draw(st.text("XY", max_size=3))) for a, b in zip(cuts[::2], cuts[1::2])]
+    text, smap = apply_edits(original, edits), StageMap(edits)
+    made, shift = set(), 0  # the output positions the edits wrote
+    for e in edits:
+        out_s = e.start + shift
+        shift += len(e.replacement) - (e.end - e.start)
+        made.update(range(out_s, out_s + len(e.replacement)))
+        if e.replacement:
+            assert smap.span(out_s, out_s + len(e.replacement)) == (e.start, e.end)
+    kept = [i for i in range(len(text)) if i not in made]
+    for i in kept:
+        assert original[smap.start(i)] == text[i] and smap.span(i, i + 1) == (smap.start(i), smap.start(i) + 1)
+    for i, j in zip(kept, kept[1:]):
+        assert smap.span(i, j + 1) == (smap.start(i), smap.start(j) + 1)
+
+
 def test_html_entities_keep_offsets_and_a_flood_stays_one_edit():
     import zhreport
     from zhreport.normalize.html import html_edits

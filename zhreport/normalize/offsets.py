@@ -35,38 +35,39 @@ class StageMap:
 
     def start(self, i: int) -> int:
         """Input position of output character i."""
-        k = bisect_right(self._out_starts, i) - 1  # the last edit whose output starts at or before i
-        if k < 0:
-            return i
-        src_s, src_e, _out_s, out_e = self._edits[k]
-        return src_s if i < out_e else src_e + (i - out_e)
+        return self.spans(((i, i),))[0][0]
 
     def span(self, i: int, j: int) -> tuple[int, int]:
         """Input span of the output span [i, j); an empty one stays empty, at its input position."""
-        if j > i:
-            return self.start(i), self.end(j)
-        i = self.start(i)
-        return i, i
+        return self.spans(((i, j),))[0]
 
-    def spans(self, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-        """span() of each of `spans`, without a call of span() for each (a table's hundreds of cells)."""
-        start, end = self.start, self.end
+    def spans(self, spans) -> list[tuple[int, int]]:
+        """span() of each of `spans`, in one loop (a table's hundreds of cells)."""
+        out_starts, edits = self._out_starts, self._edits
         out = []
         for i, j in spans:
-            s = start(i)
-            out.append((s, end(j)) if j > i else (s, s))
+            # the start: in the last edit whose output starts at or before i, or after it
+            k = bisect_right(out_starts, i) - 1
+            if k < 0:
+                a = i
+            else:
+                src_s, src_e, _out_s, out_e = edits[k]
+                a = src_s if i < out_e else src_e + (i - out_e)
+            if j <= i:
+                out.append((a, a))
+                continue
+            # the end: that of the span's last character j - 1
+            if j <= 0:
+                b = 0
+            else:
+                k = bisect_right(out_starts, j - 1) - 1
+                if k < 0:
+                    b = j
+                else:
+                    _src_s, src_e, _out_s, out_e = edits[k]
+                    b = src_e if j - 1 < out_e else src_e + (j - out_e)
+            out.append((a, b))
         return out
-
-    def end(self, j: int) -> int:
-        """Input end of an output span ending (exclusively) at j."""
-        if j <= 0:
-            return 0
-        i = j - 1
-        k = bisect_right(self._out_starts, i) - 1
-        if k < 0:
-            return j
-        _src_s, src_e, _out_s, out_e = self._edits[k]
-        return src_e if i < out_e else src_e + (i - out_e) + 1
 
 
 class OffsetMap:
