@@ -188,7 +188,7 @@ def _after(text: str, q: Quantity) -> tuple[int, int]:
     """The counted noun after the number, up to the clause end or a word that starts what it does."""
     if q.end == len(text) or text[q.end] in _BOUNDARY:  # the clause ends with the number (most do)
         return q.end, q.end
-    m = _NEXT_BOUNDARY.search(text, q.end + 1, q.end + 20)
+    m = _NEXT_BOUNDARY.search(text, q.end, q.end + 20)
     j = m.start() if m else min(len(text), q.end + 20)
     ends = _words().get("noun_end", frozenset())
     if _noun_end_at().search(text, q.end + 1, j):  # else no such word can start there

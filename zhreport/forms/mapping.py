@@ -321,7 +321,7 @@ class NarrativeRules:
         if qe == len(text) or text[qe] in _CLAUSE_END:  # the clause ends with the quantity (most do)
             ce = qe
         else:
-            m = _CLAUSE_END_AT.search(text, qe + 1)
+            m = _CLAUSE_END_AT.search(text, qe)
             ce = m.start() if m else len(text)
         ctx = text[ss:ce]
         after = text[qe:ce]
