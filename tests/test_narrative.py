@@ -237,6 +237,29 @@ def test_the_first_character_index_only_skips_rules_that_cannot_match(dev_cases)
         assert sum(f is not None for f in gated) > 100
 
 
+@pytest.mark.parametrize("text, field", [
+    ("收到申请3件当面提交。", "a"),  # the words after the number in its clause are its context
+    ("收到申请3件，当面提交。", None),  # those after its clause are not
+    ("当面收到申请3件", "a"),  # the quantity ends the text
+    ("收到申请3件", None),
+])
+def test_the_context_of_a_quantity_runs_to_its_clause_end(text, field, monkeypatch):
+    """A rule's context is the paragraph up to the end of the quantity's clause, found by the
+    character after the quantity where it ends the clause, else by a search; both agree."""
+    from zhreport.forms import mapping
+
+    rules = mapping.NarrativeRules({"rules": [{"field": "a", "ind": "申请", "ctx": "当面"}]})
+    s = text.index("3")
+
+    def found():
+        m = rules.field_for(text, "申请", s, s + 1, "件", s + 2)
+        return None if m is None else m.field
+
+    assert found() == field
+    monkeypatch.setattr(mapping, "_CLAUSE_END", "")  # no character tells: the clause end searched
+    assert found() == field
+
+
 def test_similarity_ranks_the_two_best_fields_as_a_full_ranking_does(dev_cases):
     """The paraphrase scorer's two best (score, field) pairs, found from the bigrams an indicator
     shares, are the first two of every field ranked by its best Dice coefficient; it gives none

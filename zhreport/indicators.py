@@ -15,7 +15,7 @@ from functools import lru_cache
 import regex
 
 from .resources import load_lines
-from .segment import segment
+from . import segment  # segment.words read at each call: benchmarks/bench_segment.py swaps it to record clauses
 from .types import Quantity
 
 __all__ = ["Indicator", "link_indicators", "clause_bounds", "is_structure_count"]
@@ -159,22 +159,22 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     # a word to shed may open or close it: the words decide; else (the text opens with no lead
     # word nor digit, a year's start, and ends with no trail word) no word of it can be shed
     if text.startswith(leads, s, e) or text[s].isdigit() or text.endswith(trails, s, e):
-        words = segment(text, s, e)
-        i, j = 0, len(words)
+        ws = segment.words(text[s:e])
+        i, j = 0, len(ws)
         while i < j:
-            w = words[i][0]
+            w = ws[i]
             if w in lead_set or w.isspace() or w in _QUOTES or _YEARISH.fullmatch(w) or \
-                    (w.isdigit() and i + 1 < j and words[i + 1][0] in ("年", "年度", "月")):
+                    (w.isdigit() and i + 1 < j and ws[i + 1] in ("年", "年度", "月")):
                 i += 1
-            elif w in ("年", "年度", "月") and i > 0 and words[i - 1][0].isdigit():
+            elif w in ("年", "年度", "月") and i > 0 and ws[i - 1].isdigit():
                 i += 1
             else:
                 break
-        while j > i and (words[j - 1][0] in trail_set or words[j - 1][0].isspace() or words[j - 1][0] in _QUOTES):
+        while j > i and (ws[j - 1] in trail_set or ws[j - 1].isspace() or ws[j - 1] in _QUOTES):
             j -= 1
         if i >= j:
             return s, s
-        s, e = words[i][1], words[j - 1][2]
+        s, e = s + sum(map(len, ws[:i])), e - sum(map(len, ws[j:]))  # the words join to text[s:e]
     if text.endswith(_TRAILING_VERBS, s, e):  # else no search can match (text[e - 1] is no line end)
         m = _TRAILING_VERB.search(text, s, e)
         if m is not None:
@@ -186,16 +186,18 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
 
 def _after(text: str, q: Quantity) -> tuple[int, int]:
     """The counted noun after the number, up to the clause end or a word that starts what it does."""
+    if q.end == len(text) or text[q.end] in _BOUNDARY:  # the clause ends with the number (most do)
+        return q.end, q.end
     m = _NEXT_BOUNDARY.search(text, q.end, q.end + 20)
     j = m.start() if m else min(len(text), q.end + 20)
-    if j == q.end:  # the clause ends with the number (most do)
-        return j, j
     ends = _words().get("noun_end", frozenset())
     if _noun_end_at().search(text, q.end + 1, j):  # else no such word can start there
-        for w, ws, _we in segment(text, q.end, j):
-            if w in ends and ws > q.end:
-                j = ws
+        at = q.end
+        for w in segment.words(text[q.end:j]):
+            if w in ends and at > q.end:
+                j = at
                 break
+            at += len(w)
     return _trim(text, q.end, j)
 
 
@@ -203,8 +205,8 @@ def _ends_in_verb(text: str, s: int, e: int) -> bool:
     """Does the clause before the number end in a verb ('设立', '在办公室设立')? Then the noun after it is counted."""
     if not text.endswith(_verbs(), s, e):  # the last word ends the clause: no verb, no word needs reading
         return False
-    words = segment(text, s, e)
-    return bool(words) and words[-1][0] in _words().get("verb", frozenset())
+    ws = segment.words(text[s:e])
+    return bool(ws) and ws[-1] in _words().get("verb", frozenset())
 
 
 def _list_start(text: str, cs: int) -> int:

@@ -216,9 +216,11 @@ def _narrative_facts(norm: NormalizedText, tpl, skip: list[tuple[int, int]]) -> 
     t = norm.text
     rules = load_rules(tpl.id) if tpl is not None else None
     field_for = rules.field_for if rules is not None else None
-    # (quantity, indicator or None, field match or None) per fact, in text order; their spans in
-    # the original are mapped afterwards in one call
+    # per fact its quantity, indicator (or None) and field match (or None), in text order, and the
+    # spans of the quantities and indicators: mapped to the original afterwards in one call each
     found: list[tuple] = []
+    q_spans: list[tuple[int, int]] = []
+    ind_spans: list[tuple[int, int]] = []
     for s, e in _between(skip, len(t)):
         for q in extract_quantities(t, s, e):
             if is_structure_count(t, q):  # '共六个部分' counts no fact
@@ -226,27 +228,27 @@ def _narrative_facts(norm: NormalizedText, tpl, skip: list[tuple[int, int]]) -> 
             inds = link_indicators(t, q)
             if not inds:
                 found.append((q, None, None))
+                q_spans.append((q.start, q.end))
                 continue
             for ind in inds:
-                match = None if field_for is None else \
-                    field_for(t, ind.text, q.number_start, q.number_end, q.unit, q.end)
-                found.append((q, ind, match))
-    spans = norm.source_spans([(q.start, q.end) for q, _i, _m in found])
-    ind_spans = norm.source_spans([(ind.start, ind.end) for _q, ind, _m in found if ind is not None])
+                found.append((q, ind, None if field_for is None else
+                              field_for(t, ind.text, q.number_start, q.number_end, q.unit, q.end)))
+                q_spans.append((q.start, q.end))
+                ind_spans.append((ind.start, ind.end))
     original = norm.original
     facts: list[Fact] = []
     statements: list[Statement] = []
     stated: list[tuple[str, Decimal, int]] = []  # (field, value, position in the normalised text)
-    ind_span = iter(ind_spans)
-    for (q, ind, match), (s, e) in zip(found, spans):
-        fact = Fact(start=s, end=e, text=original[s:e], value=q.value, unit=q.unit, approx=q.approx,
-                    indicator=ind.text if ind is not None else None,
-                    indicator_span=next(ind_span) if ind is not None else None,
-                    field=match.field if match else None, source="narrative",
-                    confidence=0.8 if match else 0.6, sign=match.sign if match else 1, upper=q.upper)
-        facts.append(fact)
+    ind_span = iter(norm.source_spans(ind_spans))
+    for (q, ind, match), (s, e) in zip(found, norm.source_spans(q_spans)):
         if match is None:
+            facts.append(Fact(s, e, original[s:e], q.value, q.unit, q.approx,
+                              None if ind is None else ind.text, None if ind is None else next(ind_span),
+                              None, "narrative", 0.6, 1, q.upper))
             continue
+        fact = Fact(s, e, original[s:e], q.value, q.unit, q.approx, ind.text, next(ind_span), match.field,
+                    "narrative", 0.8, match.sign, q.upper)
+        facts.append(fact)
         value = _form_value(fact, "万元" if match.money else tpl.fields[match.field].unit)
         if value is not None and fact.approx != "range":  # '三四百件' states no one value
             statements.append(Statement(match.field, value, "narrative", (s, e), len(facts) - 1))

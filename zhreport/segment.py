@@ -485,13 +485,14 @@ def segment(text: str, start: int = 0, end: Optional[int] = None) -> list[tuple[
     end = len(text) if end is None else end
     out = []
     pos = start
-    for word in _words(text[start:end]):
+    for word in words(text[start:end]):
         out.append((word, pos, pos + len(word)))
         pos += len(word)
     return out
 
 
 @lru_cache(maxsize=8192)
-def _words(clause: str) -> tuple[str, ...]:
-    # a clause is often segmented more than once (what stands before a number and after it)
+def words(clause: str) -> tuple[str, ...]:
+    """The words of `clause` (``Segmenter.cut``), remembered: a clause is often segmented more than
+    once (what stands before a number and after it); they join to the clause."""
     return tuple(get_segmenter().cut(clause))

@@ -294,9 +294,8 @@ class NarrativeRules:
             picked |= by_char[c]
         out = []
         while picked:
-            low = picked & -picked  # the lowest rule number left first: rule order
-            picked ^= low
-            r = rules[low.bit_length() - 1]
+            r = rules[(picked & -picked).bit_length() - 1]  # the lowest rule number left first: rule order
+            picked &= picked - 1
             if r.ind.search(indicator) and (r.none is None or not r.none.search(indicator)):
                 out.append((r, -1 if r.sign is not None and r.sign.search(indicator) else 1))
         return tuple(out)
@@ -319,8 +318,11 @@ class NarrativeRules:
             return None  # half the numbers: no rule nor paraphrase, and no context to read
         ss = text.rfind("\n", 0, number_start) + 1  # the paragraph up to the number's clause
         qe = quantity_end if quantity_end is not None else number_end
-        m = _CLAUSE_END_AT.search(text, qe)
-        ce = m.start() if m else len(text)
+        if qe == len(text) or text[qe] in _CLAUSE_END:  # the clause ends with the quantity (most do)
+            ce = qe
+        else:
+            m = _CLAUSE_END_AT.search(text, qe)
+            ce = m.start() if m else len(text)
         ctx = text[ss:ce]
         after = text[qe:ce]
         rest = None  # the sentence after the number, read when a rule asks (none_next)
