@@ -54,15 +54,15 @@ def extract_clauses() -> list[str]:
 
     docs = dev_documents("dev")
     clauses: list[str] = []
-    words = segment._words
+    words = segment.words
     recorded = functools.lru_cache(maxsize=8192)(lambda clause: clauses.append(clause) or words.__wrapped__(clause))
     clear_text_caches()
-    segment._words = recorded
+    segment.words = recorded
     try:
         for doc in docs[:len(docs) // 2]:  # the first half: simplified
             zhreport.extract(doc)
     finally:
-        segment._words = words
+        segment.words = words
     return clauses
 
 
