@@ -117,8 +117,18 @@ def test_line_ends_and_stray_whitespace_change_no_cell(template, layout):
         assert all(original[f.start:f.end] == f.text for f in report.facts)
 
 
-@pytest.mark.xfail(strict=True, reason="an HTML row's empty last cell leaves no bar: the row's line ends "
-                                       "with its unit, so a gov2008 row whose value cell is blank gives no 0")
+def test_an_html_row_keeps_a_bar_for_each_empty_cell_it_ends_with():
+    """Empty cells at a row's end are cells: their bars stay on the row's line (so a reader can see the
+    value column left blank), on the page's last row too; empty cells that open a row keep theirs."""
+    from zhreport.normalize import normalize
+
+    page = ("<html><body><table><tr><td>网络申请数</td><td>件</td><td></td></tr>"
+            "<tr><td>信函申请数</td><td></td><td></td></tr><tr><td></td><td>来信</td><td>4</td></tr>"
+            "<tr><td>传真申请数</td><td>件</td><td></td></tr></table></body></html>")
+    lines = [line for line in normalize(page).text.split("\n") if line]
+    assert lines == ["网络申请数 | 件 |", "信函申请数 |  |", " | 来信 | 4", "传真申请数 | 件 |"]
+
+
 def test_a_blank_last_cell_of_an_html_row_is_read_as_zero():
     rows = "".join(f"<tr><td>{label}</td><td>件</td><td>{value}</td></tr>"
                    for label, value in (("1.当面申请数", "2"), ("2.传真申请数", "0"), ("3.网络申请数", ""),

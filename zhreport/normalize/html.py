@@ -96,6 +96,8 @@ def _text_nodes(root) -> tuple[list[tuple[str, str]], str, int]:
         if sep is not None:
             if not run:
                 run.append(sep)
+            elif sep == "\n" and run[-1] == " | ":  # a row ends after empty cells: their bars stay
+                run.append(sep)
             elif _SEP_RANK[sep] > _SEP_RANK[run[-1]]:
                 run[-1] = sep
         if text:
@@ -156,7 +158,8 @@ def html_edits(source: str) -> list[Edit] | None:
             edits.append(Edit(cursor, start, sep))
             edits.extend(_entity_edits(source, start, end, s))
             cursor = end
-    edits.append(Edit(cursor, n, "\n" if "\n" in trailing_sep else ""))
+    # after the last text: the bars of a last row's empty cells, and one line break
+    edits.append(Edit(cursor, n, trailing_sep.split("\n", 1)[0].rstrip() + "\n" if "\n" in trailing_sep else ""))
     return [e for e in edits if e.end > e.start or e.replacement]
 
 
@@ -235,9 +238,11 @@ def _entity_edits(source: str, start: int, end: int, text: str) -> list[Edit]:
 
 
 def _compose(seps: str) -> str:
-    """Separators between two text nodes: one line break, then the cell bars after it."""
+    """Separators between two text nodes: the bars of empty cells that ended a row, one line
+    break, then the cell bars after it (empty cells that open the next row)."""
     if "\n" in seps:
-        return "\n" + seps.rsplit("\n", 1)[1]
+        ended = seps.split("\n", 1)[0].rstrip()
+        return ended + "\n" + seps.rsplit("\n", 1)[1]
     return seps
 
 
