@@ -531,6 +531,7 @@ def read_cells(tables: TableText, template: Template) -> list[TableCell]:
         chain = _align(rows, index)
         found: list[TableCell] = []
         matched = 0
+        full_rows = 0  # matched rows that print three values or more (a page cut off after two such rows)
         col, code = _value_column(region) if one_d else (None, None)
         placed = set()
         for i, j, s in chain:
@@ -541,6 +542,7 @@ def read_cells(tables: TableText, template: Template) -> list[TableCell]:
             cells = _fill(rows[i], spec, template, col, code, min(0.99, 0.5 + s / 2) if one_d else 0.9)
             if cells:
                 matched += 1
+                full_rows += sum(1 for c in cells if c.value is not None) >= _FULL_ROW
                 found.extend(cells)
         if one_d:  # printed rows that are no field of the form are still facts
             for i, r in enumerate(rows):
@@ -557,10 +559,15 @@ def read_cells(tables: TableText, template: Template) -> list[TableCell]:
                 if len(run) >= len(review) and any(t.kind == "value" for t in run):
                     review_cells = [_cell(fid, t, None, None, 0.9) for fid, t in zip(review, run)]
                     break
-        if matched >= 3 or review_cells:  # one or two rows that look like a table are no table
+        # one or two rows that look like a table are no table; two rows of a 2-D block printed whole
+        # are (a page that stops after them: the first block of a form, the first two application rows)
+        if matched >= 3 or (matched == 2 and full_rows == 2) or review_cells:
             out.extend(found)
             out.extend(review_cells)
     return out
+
+
+_FULL_ROW = 3  # values a matched row prints for two rows alone to be a table
 
 
 def _names_review(region: list[Token]) -> bool:
