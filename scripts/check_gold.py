@@ -7,7 +7,7 @@ scorer's gold span on that number, value equal to the number as written; field i
 known to the case's template; for printed statistics tables every value cell of a printed table in the
 form (local tables of 2009-2013 excepted: they map only some rows); empty cells given as 0; the form's
 sum / balance / le constraints (or the fields named in `inconsistent`); for `grid_check: quoted` every
-non-empty form value quoted by a fact; for `grid_check: cells` the numbers of the text covering the form
+non-empty form value quoted by a fact (a `partial` case prints only some rows of a table); for `grid_check: cells` the numbers of the text covering the form
 values as a multiset. Prints one line per finding and a summary; exit status 1 when there are errors.
 """
 import re
@@ -155,8 +155,9 @@ def check_case(c, errors, warnings):
         if form.get(k) != 0:
             err(f"empty cell {k} is not 0 in the form")
 
-    # every printed cell of a printed 2-D table / the full 1-D form
-    if c.get("kind") == "table" and c.get("table_type") != "local_1d":
+    # every printed cell of a printed 2-D table / the full 1-D form (`partial`: the page prints only
+    # the first rows of a table and says why, e.g. the rest is in an attachment)
+    if c.get("kind") == "table" and c.get("table_type") != "local_1d" and not c.get("partial"):
         tables = {}
         for f in fields.values():
             if f["kind"] == "value":

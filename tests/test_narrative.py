@@ -41,6 +41,17 @@ CLASSES = {
     "other_channels_variant": (2017, "通过其它便于公众知晓的方式公开信息120条。", {"proactive.channels.other": 120}),
     "requests_counted_in_letters_and_cases": (2023, "全年收到政府信息公开申请17封，均已按时答复。", {"requests.received.total": 17}),
     "requests_counted_in_cases_2008": (2015, "本年度共受理政府信息公开申请6宗。", {"requests.received.total": 6}),
+    # fresh pages of 2024 (G1 audit): the next year named by its year, the answered requests named after 答复
+    "carry_forward_to_named_year": (2024, "2024年共收到依申请公开件18件，上年度结转办理2件，共办结15件，结转到2025年办理5件。",
+                                    {"requests.received.total": 18, "requests.carried_over.total": 2,
+                                     "requests.outcome.total.total": 15, "requests.carried_forward.total": 5}),
+    "answered_named_after_verb": (2024, "新收到依申请公开政府信息26件，答复依申请公开政府信息24件，均在法定期限内予以答复，"
+                                        "结转下年度继续办理2件。",
+                                  {"requests.received.total": 26, "requests.outcome.total.total": 24,
+                                   "requests.carried_forward.total": 2}),
+    # the staff's kind after the number (2018 street office)
+    "staff_kind_after_number": (2018, "成立了政府信息公开工作领导小组，安排了4名工作人员兼职负责政务公开的日常工作，另配备1人专职从事信息发布。",
+                                {"capacity.staff.part_time": 4, "capacity.staff.full_time": 1}),
 }
 
 # (year, text, field that must NOT be filled, or filled only with another value)
@@ -56,6 +67,9 @@ TRAPS = {
                                          "admin_review.total"),
     "items_published_on_request_are_no_requests": (2018, "全年公开政府信息2980条，其中主动公开信息1204条，依申请公开信息318条。",
                                                    "requests.received.total"),
+    "answers_to_consultations_are_no_outcome": (2022, "全年收到政府信息公开申请5件。答复网民咨询留言36条。",
+                                                "requests.outcome.total.total"),
+    "staff_of_another_duty": (2016, "收到政府信息公开申请2件；安排3名工作人员负责信访接待。", "capacity.staff.part_time"),
     "appeal_rights_are_no_zero_litigation": (2020, "收到申请3件，对无法提供的，告知申请人可依法申请行政复议或提起行政诉讼。",
                                              "litigation.total"),
 }

@@ -139,3 +139,35 @@ def test_a_blank_last_cell_of_an_html_row_is_read_as_zero():
     assert report.form["requests.received.by_channel.in_person"].value == 2
     online = report.form.get("requests.received.by_channel.online")
     assert online is not None and online.value == 0
+
+
+# Pages that stop after two rows of a block (fresh pages of 2020 and 2022, G1 audit): the first block of
+# section 二 alone, or the first two application rows, one cell a line with a lone bar line before each row.
+CUT_AFTER_TWO_ROWS = {
+    "art20_1_pipe_rows_2020": (2020, "二、主动公开政府信息情况\n第二十条第(一)项 | |||\n"
+                                     "信息内容 | 本年新制作数量 | 本年新公开数量 | 对外公开总数量 |\n"
+                                     "规章 | 0 | 0 | 0 |\n规范性文件 | 3 | 3 | 17 |\n其余各项见附表。\n",
+                               {"proactive.art20_1.regulations.new_made": 0, "proactive.art20_1.regulations.total_published": 0,
+                                "proactive.art20_1.normative_docs.new_made": 3, "proactive.art20_1.normative_docs.new_published": 3,
+                                "proactive.art20_1.normative_docs.total_published": 17}),
+    "application_rows_bar_lines_2022": (2022, "三、收到和处理政府信息公开申请情况\n|\n申请人情况 | |||||\n|\n自然人 |\n法人或其他组织 |\n"
+                                              "总计 | ||||\n|\n商业 企业 |\n科研 机构 |\n社会公益组织 |\n法律服务机构 |\n其他 | ||||\n"
+                                              "|\n一、本年新收政府信息公开申请数量 |\n11 |\n2 |\n0 |\n0 |\n1 |\n0 |\n14 | ||||\n"
+                                              "|\n二、上年结转政府信息公开申请数量 |\n1 |\n0 |\n0 |\n0 |\n0 |\n0 |\n1 | ||||\n其余各行见附件。\n",
+                                        {"requests.received.natural_person": 11, "requests.received.legal_person.commercial": 2,
+                                         "requests.received.legal_person.legal_service": 1, "requests.received.total": 14,
+                                         "requests.carried_over.natural_person": 1, "requests.carried_over.total": 1}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CUT_AFTER_TWO_ROWS))
+def test_two_whole_rows_of_a_block_are_a_table(name):
+    year, text, want = CUT_AFTER_TWO_ROWS[name]
+    report = zhreport.extract(text, year=year)
+    assert {k: report.form[k].value if k in report.form else None for k in want} == want
+
+
+def test_two_rows_of_one_value_each_are_no_table():
+    # two label-and-number lines are no table: a row must print its block's three values or more
+    report = zhreport.extract("2022年工作情况\n行政许可 | 5 |\n行政处罚 | 3 |\n", year=2022)
+    assert not [f for f in report.facts if f.source == "table"]
