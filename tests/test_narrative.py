@@ -69,6 +69,8 @@ TRAPS = {
                                                    "requests.received.total"),
     "answers_to_consultations_are_no_outcome": (2022, "全年收到政府信息公开申请5件。答复网民咨询留言36条。",
                                                 "requests.outcome.total.total"),
+    "hotline_complaints_are_no_disclosure_complaints": (2018, "2018年，街道共接到举报投诉350件，其中市长热线转交212件，均按时办结。",
+                                                        "complaints.total"),
     "staff_of_another_duty": (2016, "收到政府信息公开申请2件；安排3名工作人员负责信访接待。", "capacity.staff.part_time"),
     "appeal_rights_are_no_zero_litigation": (2020, "收到申请3件，对无法提供的，告知申请人可依法申请行政复议或提起行政诉讼。",
                                              "litigation.total"),
