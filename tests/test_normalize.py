@@ -43,6 +43,22 @@ def test_fullwidth_digits_and_split_numbers():
     assert sorted(r.kind for r in n.repairs) == ["split_number", "width"]
 
 
+@pytest.mark.parametrize("text, expected", [
+    # a page of 2025 (G1 audit) that sets Latin digits apart by spaces: the number joins its unit
+    ("全年共收到依申请公开申请 1 件，出具答复书》2 份。", "全年共收到依申请公开申请1件，出具答复书》2份。"),
+    ("累计主动公开政府信息 165 条，占 7.7 %。", "累计主动公开政府信息165条，占7.7%。"),
+    # no unit after the number, or no sentence on the line (a table row apart by single spaces): kept
+    ("截至 2025 年底，网站运行 2 A 级。", "截至 2025 年底，网站运行 2 A 级。"),
+    ("规章 0 0 6\n行政规范性文件 2 件 1", "规章 0 0 6\n行政规范性文件 2 件 1"),
+])
+def test_numbers_set_apart_by_spaces_join_their_unit(text, expected):
+    n = normalize(text)
+    assert n.text == expected
+    assert all(r.kind == "spaced_number" and r.before == " " for r in n.repairs)
+    facts = extract(text, year=2025).facts
+    assert all(text[f.start:f.end] == f.text for f in facts)
+
+
 def _t2s_dictionary_keys():
     import sys
     from pathlib import Path

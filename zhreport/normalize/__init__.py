@@ -26,7 +26,7 @@ from .offsets import Edit, OffsetMap, StageMap, apply_edits
 __all__ = ["NormalizedText", "normalize", "DEFAULT_FIXERS", "apply_repairs", "fold_line_ends"]
 
 # order matters: entities first (they can hide digits), pinyin before width folding
-DEFAULT_FIXERS = ("entity", "crlf", "pinyin", "width", "split_number", "split_line", "date")
+DEFAULT_FIXERS = ("entity", "crlf", "pinyin", "width", "split_number", "split_line", "spaced_number", "date")
 
 
 @dataclass

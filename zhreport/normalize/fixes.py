@@ -227,6 +227,32 @@ def fix_split_numbers(text: str) -> list[tuple[Edit, str]]:
     return out
 
 
+# ---------------------------------------------------------------- numbers set apart by spaces
+# a number with a space before its unit, and often one before it, in a sentence ('收到依申请公开申请 1 件',
+# '公开政府信息 165 条', '答复书》1 份'): pages exported with spaces around Latin digits
+_SPACED_NUMBER = regex.compile(r"(?<![\d.,])(?:(?<=[\p{Han}，,、：:（(》”][ \u00a0])|(?<=[\p{Han}，,、：:（(》”]))"
+                               r"\d+(?:\.\d+)?%?[ \u00a0](?=\S)")
+_SENTENCE_MARKS = "。，；"
+
+
+def fix_spaced_numbers(text: str) -> list[tuple[Edit, str]]:
+    """'申请 1 件' -> '申请1件' in a sentence (a line with 。，；): a table row's cells apart by
+    single spaces ('规章 0 0 6') stay apart, and so does a number no unit follows ('2025 年')."""
+    out = []
+    if " " not in text and "\u00a0" not in text:
+        return out
+    for m in _matches_before_unit(_SPACED_NUMBER.search, text):
+        ls = text.rfind("\n", 0, m.start()) + 1
+        le = text.find("\n", m.end())
+        line = text[ls:le if le >= 0 else len(text)]
+        if not any(c in line for c in _SENTENCE_MARKS):
+            continue
+        if text[m.start() - 1] in " \u00a0":
+            out.append((Edit(m.start() - 1, m.start(), ""), "spaced_number"))
+        out.append((Edit(m.end() - 1, m.end(), ""), "spaced_number"))
+    return out
+
+
 # ---------------------------------------------------------------- inserted pinyin
 _PY_LETTERS = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêńňǹḿ"
 _PINYIN_RUN = regex.compile(
@@ -281,5 +307,6 @@ FIXERS = {
     "width": fix_fullwidth_digits,
     "split_number": fix_split_numbers,
     "split_line": fix_split_lines,
+    "spaced_number": fix_spaced_numbers,
     "date": fix_lost_date_chars,
 }
