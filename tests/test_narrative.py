@@ -71,6 +71,8 @@ TRAPS = {
                                                 "requests.outcome.total.total"),
     "hotline_complaints_are_no_disclosure_complaints": (2018, "2018年，街道共接到举报投诉350件，其中市长热线转交212件，均按时办结。",
                                                         "complaints.total"),
+    "items_about_press_conferences": (2014, "全镇主动公开政府信息（其中机构设置70条、新闻发布会6条、应急管理14条）。",
+                                      "response.channels.press_conferences"),
     "staff_of_another_duty": (2016, "收到政府信息公开申请2件；安排3名工作人员负责信访接待。", "capacity.staff.part_time"),
     "appeal_rights_are_no_zero_litigation": (2020, "收到申请3件，对无法提供的，告知申请人可依法申请行政复议或提起行政诉讼。",
                                              "litigation.total"),
