@@ -227,7 +227,8 @@ def test_script_detection_counts_as_a_character_loop_does():
 
 def test_line_fixers_find_what_their_plain_patterns_find(dev_cases):
     """The split-number search tried only before spaced thousands, the number-line pattern
-    that refuses an ASCII character after it, and the closing-line pattern that opens with the
+    that refuses an ASCII character after it, the spaced-number search tried only before a digit
+    and a space, and the closing-line pattern that opens with the
     line break give the plain patterns' matches: on tables of numbers, units and marks in both
     widths, and on the development texts."""
     from hypothesis import given, settings
@@ -239,7 +240,8 @@ def test_line_fixers_find_what_their_plain_patterns_find(dev_cases):
         found = []
         for fast, plain, kw in ((fixes._search_split_number, fixes._SPLIT_NUMBER.search, {"after_spaces": True}),
                                 (fixes._number_line_before_unit().search, fixes._NUMBER_LINE.search,
-                                 {"marks": fixes._AFTER_NUMBER_LINE})):
+                                 {"marks": fixes._AFTER_NUMBER_LINE}),
+                                (fixes._search_spaced_number, fixes._SPACED_NUMBER.search, {})):
             spans = [m.span() for m in fixes._matches_before_unit(fast, text, **kw)]
             assert spans == [m.span() for m in fixes._matches_before_unit(plain, text, **kw)]
             found.append(spans)
@@ -250,7 +252,8 @@ def test_line_fixers_find_what_their_plain_patterns_find(dev_cases):
         return found
 
     pieces = st.sampled_from(["\n", "1", "23", "456", " ", "\u3000", "\xa0", ".", ",", "%", "条", "件", "万",
-                              "個", "元", "a", "k", "m", ")", "）", "(", "（", "。", "：", "|", "\t", "\n12\n", "1 234 567"])
+                              "個", "元", "a", "k", "m", ")", "）", "(", "（", "。", "：", "|", "\t", "\n12\n", "1 234 567",
+                              "申请", "，", "》", " 7 ", "3.5 "])
 
     @settings(max_examples=400, deadline=None, derandomize=True)
     @given(st.lists(pieces, max_size=40).map("".join))
@@ -258,7 +261,8 @@ def test_line_fixers_find_what_their_plain_patterns_find(dev_cases):
         both(text)
 
     check()
-    assert both("全年受理\n1 234\n件，办结\n56\n件\n7\n8\n") == [[(5, 10)], [(15, 19)]]
+    assert both("全年受理\n1 234\n件，办结\n56\n件\n7\n8\n") == [[(5, 10)], [(15, 19)], []]
+    assert both("收到申请 12 件，办结 1.5 件，共 3 人次") == [[], [], [(5, 8), (13, 17), (21, 23)]]
     for case in dev_cases[:10]:
         both(case["text"])
 

@@ -231,8 +231,26 @@ def fix_split_numbers(text: str) -> list[tuple[Edit, str]]:
 # a number with a space before its unit, and often one before it, in a sentence ('收到依申请公开申请 1 件',
 # '公开政府信息 165 条', '答复书》1 份'): pages exported with spaces around Latin digits
 _SPACED_NUMBER = regex.compile(r"(?<![\d.,])(?:(?<=[\p{Han}，,、：:（(》”][ \u00a0])|(?<=[\p{Han}，,、：:（(》”]))"
-                               r"\d+(?:\.\d+)?%?[ \u00a0](?=\S)")
+                               r"\d+(?:\.\d+)?[ \u00a0](?=\S)")
 _SENTENCE_MARKS = "。，；"
+# what every spaced number ends with: the standard library's re skips to each one (the regex module
+# would try _SPACED_NUMBER's lookbehinds at every character)
+_DIGIT_SPACE = re.compile(r"\d[ \u00a0](?=\S)")
+
+
+def _search_spaced_number(text: str, pos: int):
+    """_SPACED_NUMBER's search, tried only at the start of the digits before each _DIGIT_SPACE."""
+    for hit in _DIGIT_SPACE.finditer(text, pos):
+        start = hit.start()
+        while start > pos and (text[start - 1].isdigit() or text[start - 1] == "."):
+            start -= 1
+        before = text[max(0, start - 2):start].rstrip(" \u00a0")
+        if not before or before[-1].isascii() and before[-1] not in ",:(":  # a table's '| 0 | 0 |', a code
+            continue
+        m = _SPACED_NUMBER.match(text, start)
+        if m and m.end() == hit.end():
+            return m
+    return None
 
 
 def fix_spaced_numbers(text: str) -> list[tuple[Edit, str]]:
@@ -241,7 +259,7 @@ def fix_spaced_numbers(text: str) -> list[tuple[Edit, str]]:
     out = []
     if " " not in text and "\u00a0" not in text:
         return out
-    for m in _matches_before_unit(_SPACED_NUMBER.search, text):
+    for m in _matches_before_unit(_search_spaced_number, text):
         ls = text.rfind("\n", 0, m.start()) + 1
         le = text.find("\n", m.end())
         line = text[ls:le if le >= 0 else len(text)]
