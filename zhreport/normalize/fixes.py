@@ -259,11 +259,15 @@ def fix_spaced_numbers(text: str) -> list[tuple[Edit, str]]:
     out = []
     if " " not in text and "\u00a0" not in text:
         return out
+    line_end, in_sentence = -1, False  # the line of the last match, read once (a page may be one long line)
     for m in _matches_before_unit(_search_spaced_number, text):
-        ls = text.rfind("\n", 0, m.start()) + 1
-        le = text.find("\n", m.end())
-        line = text[ls:le if le >= 0 else len(text)]
-        if not any(c in line for c in _SENTENCE_MARKS):
+        if m.start() > line_end:
+            ls = text.rfind("\n", 0, m.start()) + 1
+            line_end = text.find("\n", m.end())
+            if line_end < 0:
+                line_end = len(text)
+            in_sentence = any(text.find(c, ls, line_end) >= 0 for c in _SENTENCE_MARKS)
+        if not in_sentence:
             continue
         if text[m.start() - 1] in " \u00a0":
             out.append((Edit(m.start() - 1, m.start(), ""), "spaced_number"))
