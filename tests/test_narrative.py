@@ -50,6 +50,11 @@ CLASSES = {
                                   {"requests.received.total": 26, "requests.outcome.total.total": 24,
                                    "requests.carried_forward.total": 2}),
     # the staff's kind after the number (2018 street office)
+    # '上年无结转' is last year's carry-over (0), not the next year's
+    "no_carry_over_from_last_year_written_after_the_year": (2022, "本年度新收政府信息公开申请5件，上年无结转，均已按时办结。",
+                                                            {"requests.received.total": 5,
+                                                             "requests.carried_over.total": 0,
+                                                             "requests.outcome.total.total": 5}),
     "staff_kind_after_number": (2018, "成立了政府信息公开工作领导小组，安排了4名工作人员兼职负责政务公开的日常工作，另配备1人专职从事信息发布。",
                                 {"capacity.staff.part_time": 4, "capacity.staff.full_time": 1}),
 }
@@ -74,6 +79,13 @@ TRAPS = {
     "items_about_press_conferences": (2014, "全镇主动公开政府信息（其中机构设置70条、新闻发布会6条、应急管理14条）。",
                                       "response.channels.press_conferences"),
     "staff_of_another_duty": (2016, "收到政府信息公开申请2件；安排3名工作人员负责信访接待。", "capacity.staff.part_time"),
+    # all concluded, but last year's carry-over too: the received count is not the whole (7, not 5)
+    "all_concluded_with_a_carry_over": (2022, "本年度新收政府信息公开申请5件，上年结转2件，均已按时办结。",
+                                        "requests.outcome.total.total"),
+    "all_granted_with_a_carry_over": (2020, "本年度新收政府信息公开申请5件，均予以公开。上年结转申请1件。",
+                                      "requests.outcome.granted.total"),
+    "no_carry_over_from_last_year_is_none_to_next_year": (2022, "本年度新收政府信息公开申请5件，上年无结转。",
+                                                          "requests.carried_forward.total"),
     "appeal_rights_are_no_zero_litigation": (2020, "收到申请3件，对无法提供的，告知申请人可依法申请行政复议或提起行政诉讼。",
                                              "litigation.total"),
 }

@@ -274,7 +274,8 @@ class NarrativeRules:
                       for z in data.get("zeros") or []]
         # one search finds where the first zero statement may start: most texts hold one late or none
         self.any_zero = _joined([z.pattern for z, _f in self.zeros])
-        self.implied = [(regex.compile(i["pattern"]), i["field"], i["from"], _compile(i.get("only_if")))
+        self.implied = [(regex.compile(i["pattern"]), i["field"], i["from"], _compile(i.get("only_if")),
+                         i.get("unless"))
                         for i in data.get("implied") or [] if keep(i["field"])]
         self.any_implied = _joined([i[0].pattern for i in self.implied])  # as any_zero
         self.similar = similar
@@ -386,10 +387,12 @@ class NarrativeRules:
             in_order = in_order and all(a[0] <= b[0] for a, b in zip(items, items[1:]))
             items.sort(key=lambda t: (t[0], t[1]))
         start = None  # where the first implied statement may start, found when a pattern is read
-        for pat, fld, src, only_if in self.implied:
+        for pat, fld, src, only_if, unless in self.implied:
             items = by_field.get(src)
             if not items:
                 continue
+            if unless is not None and any(v != 0 for _p, _i, v in by_field.get(unless, ())):
+                continue  # the source is not the whole: another part of it is stated
             if start is None:
                 start = _first_start(self.any_implied, text)
             if start < 0:
@@ -414,7 +417,7 @@ class NarrativeRules:
 
 _RULE_KEYS = {"field", "ind", "ctx", "none", "none_ctx", "topic", "unit", "after", "sign", "money", "none_next"}
 _ZERO_KEYS = {"pattern", "fields"}
-_IMPLIED_KEYS = {"pattern", "field", "from", "only_if"}
+_IMPLIED_KEYS = {"pattern", "field", "from", "only_if", "unless"}
 _TOP_KEYS = {"extends", "count_units", "topics", "rules", "zeros", "implied", "similar"}
 
 
@@ -627,12 +630,15 @@ def _validate(data: dict, known_fields: set) -> None:
     for i in data.get("implied") or []:
         extra = set(_plain(i)) - _IMPLIED_KEYS
         if extra or not {"pattern", "field", "from"} <= set(i):
-            raise DataError(f"{_where(i)}: an implied statement needs 'pattern', 'field', 'from' (and 'only_if')")
+            raise DataError(f"{_where(i)}: an implied statement needs 'pattern', 'field', 'from' "
+                            "(and 'only_if', 'unless')")
         _check_pattern(i["pattern"], "pattern", i)
         if i.get("only_if"):
             _check_pattern(i["only_if"], "only_if", i)
         check_field(i["field"], i)
         check_field(i["from"], i, "source field")
+        if i.get("unless"):
+            check_field(i["unless"], i, "unless field")
     sim = data.get("similar")
     if sim is not None:
         for f in _plain(sim.get("phrasings") or {}):
