@@ -55,26 +55,49 @@ __all__ = ["process_path", "run_batch", "list_inputs", "BatchSummary", "OutputLo
 DB_NAME = "zhreport.sqlite"
 LOCK_NAME = "zhreport.lock"
 
+# The store holds a row per document (its report JSON and its rendered export rows) and one
+# per file that gave no report. Facts, form values and checks are views over the report JSON:
+# a document costs the write lock two rows, not one per fact, field and check.
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
   source TEXT NOT NULL, sha256 TEXT NOT NULL, year INTEGER, template TEXT, issuer TEXT,
   encoding TEXT, script TEXT, n_facts INTEGER, n_checks INTEGER, report TEXT NOT NULL,
   PRIMARY KEY (source, sha256));
-CREATE TABLE IF NOT EXISTS facts (
-  source TEXT, sha256 TEXT, idx INTEGER, start INTEGER, "end" INTEGER, text TEXT, value TEXT,
-  unit TEXT, approx TEXT, indicator TEXT, field TEXT, origin TEXT, confidence REAL);
-CREATE TABLE IF NOT EXISTS form (source TEXT, sha256 TEXT, field TEXT, value TEXT, origin TEXT);
-CREATE TABLE IF NOT EXISTS checks (source TEXT, sha256 TEXT, rule TEXT, severity TEXT, fields TEXT, message TEXT);
 CREATE TABLE IF NOT EXISTS export_rows (
   source TEXT NOT NULL, sha256 TEXT NOT NULL, version TEXT, forms_row TEXT, values_rows TEXT,
   PRIMARY KEY (source, sha256));
 CREATE TABLE IF NOT EXISTS errors (
   source TEXT NOT NULL, sha256 TEXT NOT NULL, status TEXT, reason TEXT, PRIMARY KEY (source, sha256));
-CREATE INDEX IF NOT EXISTS facts_doc ON facts (source, sha256);
-CREATE INDEX IF NOT EXISTS form_doc ON form (source, sha256);
-CREATE INDEX IF NOT EXISTS checks_doc ON checks (source, sha256);
 """
-_TABLES = ("documents", "facts", "form", "checks", "errors", "export_rows")
+
+
+def _json_text(obj: str, key: str) -> str:
+    """SQL for the JSON text of obj's member `key` exactly as the report wrote it (a number as Python
+    wrote it, not as SQLite would print it again). json_extract with two paths returns them as an
+    array of the texts as written — '[v,v]' — in every SQLite with JSON; `->` would need 3.38."""
+    pair = f"json_extract({obj}, '$.{key}', '$.{key}')"
+    return f"substr({pair}, 2, (length({pair}) - 3) / 2)"
+
+
+# the views give the rows (and SQL types) the tables of these names held when they were written row by row
+_VIEWS = (f"""
+CREATE VIEW IF NOT EXISTS facts
+  (source, sha256, idx, start, "end", text, value, unit, approx, indicator, field, origin, confidence) AS
+  SELECT d.source, d.sha256, f.key, json_extract(f.value, '$.start'), json_extract(f.value, '$.end'),
+    json_extract(f.value, '$.text'), {_json_text('f.value', 'value')}, json_extract(f.value, '$.unit'),
+    json_extract(f.value, '$.approx'), json_extract(f.value, '$.indicator'), json_extract(f.value, '$.field'),
+    json_extract(f.value, '$.source'), CAST(json_extract(f.value, '$.confidence') AS REAL)
+  FROM documents d, json_each(d.report, '$.facts') f;""", f"""
+CREATE VIEW IF NOT EXISTS form (source, sha256, field, value, origin) AS
+  SELECT d.source, d.sha256, v.key, {_json_text('v.value', 'value')}, json_extract(v.value, '$.source')
+  FROM documents d, json_each(d.report, '$.form') v;""", """
+CREATE VIEW IF NOT EXISTS checks (source, sha256, rule, severity, fields, message) AS
+  SELECT d.source, d.sha256, json_extract(c.value, '$.rule'), json_extract(c.value, '$.severity'),
+    coalesce((SELECT group_concat(x.value, ',') FROM json_each(c.value, '$.fields') x), ''),
+    json_extract(c.value, '$.message')
+  FROM documents d, json_each(d.report, '$.checks') c;""")
+_TABLES = ("documents", "errors", "export_rows")
+_VIEWED = ("facts", "form", "checks")  # tables of their own rows in a store of an earlier version
 
 
 class OutputLocked(ZhReportError):
@@ -143,17 +166,8 @@ def process_path(path: str, max_bytes: int = 50 * 1024 * 1024, max_expanded: Opt
                 "reason": f"internal error while extracting: {type(exc).__name__}: {exc}"}
 
 
-def _json_value(value, ensure_ascii: bool = True) -> str:
-    """json.dumps(value): a number (nearly every value) written as json writes it, without the encoder."""
-    if value.__class__ is int:
-        return int.__repr__(value)
-    if value.__class__ is float:
-        return float.__repr__(value)  # finite: report_dict leaves out what JSON cannot hold
-    return json.dumps(value, ensure_ascii=ensure_ascii)
-
-
 def prepare(res: dict) -> dict:
-    """The store's rows of one result, built in the worker so the main process only writes."""
+    """The store's rows of one result, built in the worker: the report serialised once, its export rows."""
     src, sha = res["source"], res.get("sha256") or ""
     out = {"source": src, "sha256": sha, "status": res["status"]}
     if res["status"] != "ok":
@@ -162,10 +176,6 @@ def prepare(res: dict) -> dict:
     r = res["report"]
     out["document"] = (src, sha, r["year"], r["template"], r["issuer"], r["encoding"], r["script"],
                        len(r["facts"]), len(r["checks"]), json.dumps(r, ensure_ascii=False, sort_keys=True))
-    out["facts"] = [(src, sha, i, f["start"], f["end"], f["text"], _json_value(f["value"]), f["unit"], f["approx"],
-                     f["indicator"], f["field"], f["source"], f["confidence"]) for i, f in enumerate(r["facts"])]
-    out["form"] = [(src, sha, k, _json_value(v["value"], ensure_ascii=False), v["source"]) for k, v in r["form"].items()]
-    out["checks"] = [(src, sha, c["rule"], c["severity"], ",".join(c["fields"]), c["message"]) for c in r["checks"]]
     out["export_rows"] = (src, sha, columns_version(), *document_rows(r))
     return out
 
@@ -219,8 +229,27 @@ def _connect(db: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(str(db), timeout=60)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: a killed process loses no commit
-    conn.executescript(_SCHEMA)
+    conn.executescript(_SCHEMA + "".join(_VIEWS))
     return conn
+
+
+def _upgrade(conn: sqlite3.Connection) -> None:
+    """A store of an earlier version holds facts, form values and checks as tables of their own rows,
+    written from the very reports the views read: they give way to the views (nothing is lost)."""
+    old = [name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN (?,?,?)",
+                                            _VIEWED)]
+    if not old:
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for name in old:
+            conn.execute(f"DROP TABLE {name}")
+        for view in _VIEWS:
+            conn.execute(view)
+    except BaseException:
+        conn.rollback()
+        raise
+    conn.commit()
 
 
 def _insert(conn: sqlite3.Connection, results: list[dict]) -> None:
@@ -233,9 +262,6 @@ def _insert(conn: sqlite3.Connection, results: list[dict]) -> None:
     conn.executemany("INSERT OR REPLACE INTO errors VALUES (?,?,?,?)", [r["error"] for r in results if "error" in r])
     docs = [r for r in results if "document" in r]
     conn.executemany("INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?,?,?)", [r["document"] for r in docs])
-    conn.executemany("INSERT INTO facts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", [x for r in docs for x in r["facts"]])
-    conn.executemany("INSERT INTO form VALUES (?,?,?,?,?)", [x for r in docs for x in r["form"]])
-    conn.executemany("INSERT INTO checks VALUES (?,?,?,?,?,?)", [x for r in docs for x in r["checks"]])
     conn.executemany("INSERT OR REPLACE INTO export_rows VALUES (?,?,?,?,?)", [r["export_rows"] for r in docs])
 
 
@@ -555,6 +581,7 @@ def _run_locked(paths: list[str], out_dir: Path, lock_fd: Optional[int], workers
         for suffix in ("", "-wal", "-shm"):
             Path(str(db) + suffix).unlink(missing_ok=True)
     conn = _connect(db)
+    _upgrade(conn)
     s = BatchSummary(total=len(paths), out=str(out_dir))
     names = {p: display_name(p) for p in paths}
     stored: dict[str, str] = {}
