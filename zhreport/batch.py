@@ -390,6 +390,10 @@ MAX_UNSTORED = 32
 STORE_WAIT_MS = 60_000  # the longest wait for the write lock before a document is recorded as not stored
 TASKS_AHEAD = 2  # tasks a worker holds (the one it does and the next): it never waits for the main process
 FLUSH = "flush"  # main -> worker: store what you have done, waiting your turn
+# A worker copies the write-ahead log into the database file after every this many documents it
+# stored, after acknowledging them. SQLite would do it inside the commit that fills the log (the
+# lock already released): apart, a commit is the time the lock is held and nothing more.
+CHECKPOINT_DOCS = 64
 
 
 def _store(store: sqlite3.Connection, unstored: list, wait: bool) -> list[tuple[int, str, str]]:
@@ -420,6 +424,15 @@ def _store(store: sqlite3.Connection, unstored: list, wait: bool) -> list[tuple[
     return acks
 
 
+def _checkpoint(store: sqlite3.Connection) -> None:
+    """Copy the log into the database file so that it stays short. PASSIVE: it holds no write lock
+    and waits for no one; another worker's checkpoint under way leaves this one to the next time."""
+    try:
+        store.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    except sqlite3.Error:
+        pass
+
+
 def _write_one_by_one(store: sqlite3.Connection, results: list[dict]) -> dict[int, str]:
     """Each result in a transaction of its own, waiting for the lock; {index: reason} of those that failed."""
     store.execute(f"PRAGMA busy_timeout={STORE_WAIT_MS}")
@@ -442,7 +455,9 @@ def _worker_main(conn, parent_pid: int, lock_fd: Optional[int], db: str, max_byt
     if lock_fd is not None:
         os.close(lock_fd)  # the lock is the main process's: it goes when that process goes
     store = _connect(Path(db))
+    store.execute("PRAGMA wal_autocheckpoint=0")  # _checkpoint's
     unstored: list[tuple[int, dict]] = []
+    since_checkpoint = 0  # documents stored
     while True:
         try:
             task = conn.recv()
@@ -460,7 +475,12 @@ def _worker_main(conn, parent_pid: int, lock_fd: Optional[int], db: str, max_byt
             continue
         res["replaces"] = replaces
         unstored.append((seq, res))
-        conn.send((seq, _store(store, unstored, wait=len(unstored) >= MAX_UNSTORED)))
+        acks = _store(store, unstored, wait=len(unstored) >= MAX_UNSTORED)
+        conn.send((seq, acks))
+        since_checkpoint += len(acks)
+        if since_checkpoint >= CHECKPOINT_DOCS:
+            _checkpoint(store)
+            since_checkpoint = 0
     _store(store, unstored, wait=True)  # told to stop between documents: keep what is done
     store.close()
     conn.close()
