@@ -107,6 +107,12 @@ def instrument(batch, stats_dir: str) -> None:
         acquired = None
 
         def execute(self, sql, *args):
+            if sql == "PRAGMA wal_checkpoint(RESTART)":  # holds the write lock while it copies
+                wall = time.perf_counter()
+                try:
+                    return super().execute(sql, *args)
+                finally:
+                    sums["held"] += time.perf_counter() - wall
             if not sql.startswith("BEGIN IMMEDIATE"):
                 return super().execute(sql, *args)
             wall = time.perf_counter()

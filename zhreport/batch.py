@@ -175,7 +175,7 @@ def prepare(res: dict) -> dict:
         return out
     r = res["report"]
     out["document"] = (src, sha, r["year"], r["template"], r["issuer"], r["encoding"], r["script"],
-                       len(r["facts"]), len(r["checks"]), json.dumps(r, ensure_ascii=False, sort_keys=True))
+                       len(r["facts"]), len(r["checks"]), json.dumps(r, ensure_ascii=False, sort_keys=True, check_circular=False))  # a tree: no cycle to look for
     out["export_rows"] = (src, sha, columns_version(), *document_rows(r))
     return out
 
@@ -391,9 +391,15 @@ STORE_WAIT_MS = 60_000  # the longest wait for the write lock before a document 
 TASKS_AHEAD = 2  # tasks a worker holds (the one it does and the next): it never waits for the main process
 FLUSH = "flush"  # main -> worker: store what you have done, waiting your turn
 # A worker copies the write-ahead log into the database file after every this many documents it
-# stored, after acknowledging them. SQLite would do it inside the commit that fills the log (the
-# lock already released): apart, a commit is the time the lock is held and nothing more.
+# stored, after acknowledging them — a checkpoint for every CHECKPOINT_DOCS documents, whatever the
+# number of workers. SQLite would do it inside the commit that fills the log (the lock already
+# released): apart, a commit is the time the lock is held and nothing more.
 CHECKPOINT_DOCS = 64
+# Copying the log without the lock never catches up with its end while other workers commit, and
+# the log starts again from its beginning only once it has: past this many pages (32 MB) the
+# checkpoint holds the lock for the rest (a few documents' pages) so that the log stays this short.
+LOG_RESTART_PAGES = 8192
+RESTART_WAIT_MS = 200  # the longest wait for the lock (and for a reader of the store) before trying another time
 
 
 def _store(store: sqlite3.Connection, unstored: list, wait: bool) -> list[tuple[int, str, str]]:
@@ -425,11 +431,15 @@ def _store(store: sqlite3.Connection, unstored: list, wait: bool) -> list[tuple[
 
 
 def _checkpoint(store: sqlite3.Connection) -> None:
-    """Copy the log into the database file so that it stays short. PASSIVE: it holds no write lock
-    and waits for no one; another worker's checkpoint under way leaves this one to the next time."""
+    """Copy the log into the database file, holding no lock and waiting for no one (another
+    worker's checkpoint under way leaves this one to the next time); a log grown past
+    LOG_RESTART_PAGES is copied to its end holding the lock and started again."""
     try:
-        store.execute("PRAGMA wal_checkpoint(PASSIVE)")
-    except sqlite3.Error:
+        busy, pages, _copied = store.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        if not busy and pages >= LOG_RESTART_PAGES:
+            store.execute(f"PRAGMA busy_timeout={RESTART_WAIT_MS}")
+            store.execute("PRAGMA wal_checkpoint(RESTART)").fetchone()
+    except sqlite3.Error:  # the next checkpoint does it
         pass
 
 
@@ -517,7 +527,7 @@ class _Worker:
     def give(self, task: Task) -> bool:
         """Hand out a task; False when the worker has gone (the task is not taken)."""
         try:
-            self.conn.send(task)
+            self.conn.send(tuple(task))  # a plain tuple: pickled and read back in half the time
         except OSError:
             return False
         if not self.queue:
