@@ -34,7 +34,8 @@ def _written_row_by_row(results: list[dict]) -> dict[str, list[tuple]]:
                           for i, f in enumerate(r["facts"])]
         rows["form"] += [(src, sha, k, json.dumps(v["value"], ensure_ascii=False), v["source"])
                          for k, v in r["form"].items()]
-        rows["checks"] += [(src, sha, c["rule"], c["severity"], ",".join(c["fields"]), c["message"]) for c in r["checks"]]
+        rows["checks"] += [(src, sha, c["rule"], c["severity"], ",".join(c["fields"]), c["message"])
+                           for c in r["checks"]]
     return {table: sorted(found, key=repr) for table, found in rows.items()}
 
 

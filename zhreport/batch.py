@@ -16,9 +16,15 @@ another worker, replacing whatever of them is stored. If the main process is kil
 what was not committed is not in the store, and ``--resume`` does it. Nothing a document
 contains can raise in the main process.
 
+A document is two rows of the store — its report JSON and its rendered export rows; facts,
+form values and checks are views over the JSON — so a commit holds the store's write lock for
+a fraction of a worker's time per document (``benchmarks/bench_batch.py`` prints both, and
+the number of workers one store can take).
+
 One run per output folder at a time (a lock naming the run that holds it).
 ``resume`` skips what the store already holds (by source path and content hash),
-replaces the results of a changed file and drops files that no longer exist.
+replaces the results of a changed file and drops files that no longer exist; a store of
+an earlier version (facts, form values and checks as tables of rows) is upgraded.
 SIGTERM is handled like Ctrl-C: the workers end and the exports are written for what
 is done. Workers end when the main process dies. Every run ends by writing the
 exports — reports.jsonl, forms.csv, checks.csv, errors.csv — sorted by source, so
@@ -95,7 +101,8 @@ CREATE VIEW IF NOT EXISTS checks (source, sha256, rule, severity, fields, messag
   SELECT d.source, d.sha256, json_extract(c.value, '$.rule'), json_extract(c.value, '$.severity'),
     coalesce((SELECT group_concat(x.value, ',') FROM json_each(c.value, '$.fields') x), ''),
     json_extract(c.value, '$.message')
-  FROM documents d, json_each(d.report, '$.checks') c;""")
+  FROM documents d, json_each(d.report, '$.checks') c
+  WHERE d.n_checks > 0;""")  # most documents have none: their reports are not parsed (checks.csv reads this view)
 _TABLES = ("documents", "errors", "export_rows")
 _VIEWED = ("facts", "form", "checks")  # tables of their own rows in a store of an earlier version
 
@@ -174,8 +181,9 @@ def prepare(res: dict) -> dict:
         out["error"] = (src, sha, res["status"], res["reason"])
         return out
     r = res["report"]
+    text = json.dumps(r, ensure_ascii=False, sort_keys=True, check_circular=False)  # a tree: no cycle to look for
     out["document"] = (src, sha, r["year"], r["template"], r["issuer"], r["encoding"], r["script"],
-                       len(r["facts"]), len(r["checks"]), json.dumps(r, ensure_ascii=False, sort_keys=True, check_circular=False))  # a tree: no cycle to look for
+                       len(r["facts"]), len(r["checks"]), text)
     out["export_rows"] = (src, sha, columns_version(), *document_rows(r))
     return out
 
