@@ -206,20 +206,6 @@ def _section(tpl, f) -> str:
     return f"{top.numbering or ''}{top.label}"
 
 
-def _primary_fact(fv: dict, facts: list[dict]) -> Optional[dict]:
-    """The fact whose value the field holds: a table cell when the table gave it."""
-    want = "table" if fv.get("source") in ("table", "both") else "narrative"
-    first = None
-    for i in fv.get("facts", ()):
-        if 0 <= i < len(facts):
-            fact = facts[i]
-            if fact.get("source") == want:
-                return fact
-            if first is None:
-                first = fact
-    return first
-
-
 def _writer(fh):
     return csv.writer(fh)
 
@@ -247,7 +233,7 @@ def _csv_cell(value: Any) -> str:
 
 @lru_cache(maxsize=4096)
 def _word_cell(value: Optional[str]) -> str:
-    """_csv_cell of a value from a small vocabulary (where a value came from, its flags, a unit)."""
+    """_csv_cell of a value from a small vocabulary (an approximation, where a value came from, flags)."""
     return _csv_cell(value)
 
 
