@@ -1,6 +1,6 @@
 """Documents per second of `zhreport batch` with 1 and 2 workers on the same corpus, same run,
 and where the CPU goes: the main process per document against a worker, and a worker's
-document split into extract / prepare (the store's rows) / store.
+document split into extract / prepare (the store's rows) / store (commits and checkpoints).
 
 usage: python benchmarks/bench_batch.py [--n 400] [--pairs 1]
 
@@ -17,6 +17,12 @@ for a task (the main process hands out the next one while the worker does the cu
 near 0 on quiet cores, more when the main process waits for a core), the store attempts that
 found another worker writing (that worker went on with its next document instead of waiting)
 and the documents per commit.
+
+The serial part: how long a commit holds the store's write lock per document (from BEGIN
+IMMEDIATE to the end of the commit; a checkpoint that restarts the log counts too). One store
+takes at most 1 / that many documents a second, whatever the number of cores: the ceiling is
+printed in documents/s (from the one-worker run: a document per commit, the dearest case) and
+in workers (one worker's rate on a core of its own, 1 / its CPU and idle time per document).
 Share the machine with nothing else for the docs/s: on busy cores the speed-up shows the
 load, not the job.
 """
