@@ -142,3 +142,33 @@ def test_a_store_of_the_earlier_version_is_upgraded_by_resume(tmp_path):
     assert _typed(_stored(earlier / "zhreport.sqlite")) == _typed(expected)
     for name in ("reports.jsonl", "forms.csv", "values.csv", "checks.csv", "errors.csv"):
         assert (earlier / name).read_bytes() == (fresh / name).read_bytes(), name
+
+
+def test_checkpoints_that_restart_the_log_at_every_document_change_nothing(tmp_path, monkeypatch):
+    """Two workers checkpointing after every document, each time holding the lock to restart the
+    log: the same store and the same exports as one worker with the usual checkpoints."""
+    from zhreport import batch
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for copy in range(4):
+        for name in TEXTS:
+            shutil.copy(SAMPLE / name, folder / f"{copy}_{name}")
+    paths = sorted(str(p) for p in folder.iterdir())
+    run_batch(paths, str(tmp_path / "usual"), workers=1, progress=False)
+    monkeypatch.setattr(batch, "CHECKPOINT_DOCS", 1)  # the workers are forked: they see it
+    monkeypatch.setattr(batch, "LOG_RESTART_PAGES", 1)
+    calls = tmp_path / "checkpoints"
+    real_checkpoint = batch._checkpoint
+
+    def checkpoint(store):
+        real_checkpoint(store)
+        with open(calls, "a") as fh:
+            fh.write("x")
+
+    monkeypatch.setattr(batch, "_checkpoint", checkpoint)
+    run_batch(paths, str(tmp_path / "restarted"), workers=2, progress=False)
+    assert len(calls.read_text()) >= 2
+    assert _stored(tmp_path / "restarted" / "zhreport.sqlite") == _stored(tmp_path / "usual" / "zhreport.sqlite")
+    for name in ("reports.jsonl", "forms.csv", "values.csv", "checks.csv", "errors.csv"):
+        assert (tmp_path / "restarted" / name).read_bytes() == (tmp_path / "usual" / name).read_bytes(), name
