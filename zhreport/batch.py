@@ -561,7 +561,8 @@ class _Worker:
             self.unacknowledged[seq] = task
         return [(self.unacknowledged.pop(aseq), status, reason) for aseq, status, reason in acks]
 
-    def stop(self, kill: bool = False) -> None:
+    def end(self, kill: bool = False) -> None:
+        """Tell the worker to end (it stores what it has done first), or kill it; `reap` waits for it."""
         if not kill:
             try:
                 self.conn.send(None)
@@ -569,11 +570,18 @@ class _Worker:
                 kill = True
         if kill and self.proc.is_alive():
             self.proc.kill()
-        self.proc.join(5 if not kill else None)
+        self.killed = kill
+
+    def reap(self) -> None:
+        self.proc.join(5 if not self.killed else None)
         if self.proc.is_alive():
             self.proc.kill()
             self.proc.join()
         self.conn.close()
+
+    def stop(self, kill: bool = False) -> None:
+        self.end(kill)
+        self.reap()
 
 
 def _mp_context():
@@ -707,23 +715,30 @@ def _run_locked(paths: list[str], out_dir: Path, lock_fd: Optional[int], workers
         tasks.extendleft(reversed([*again, *w.queue]))
 
     died = "the worker process died while reading it (exit code {exitcode}; out of memory?)"
+
+    def feed(i: int) -> None:
+        """Worker i gets tasks up to TASKS_AHEAD; with none left, it is told to store what it holds."""
+        w = pool[i]
+        while tasks and len(w.queue) < TASKS_AHEAD:
+            if not w.give(tasks[0]):  # it died between two documents
+                lost(i, "error", died)
+                w = pool[i]
+                continue
+            tasks.popleft()
+        if not tasks and not w.queue and w.unacknowledged and not w.flushing and not w.flush():
+            lost(i, "error", died)
     try:
         # the tables loaded by the warm-up live as long as the run: kept out of the collector's full
         # passes, which would otherwise walk them in every worker (CPU, and a private copy of each
         # page it touches)
         gc.freeze()
-        pool = [new_worker() for _ in range(min(workers, len(todo)))]
         tasks = collections.deque(Task(seq, path, sha, sha is not None) for seq, (path, sha) in enumerate(todo))
+        for i in range(min(workers, len(todo))):
+            pool.append(new_worker())
+            feed(i)  # it starts while the next one is forked
         while True:
-            for i, w in enumerate(pool):
-                while tasks and len(w.queue) < TASKS_AHEAD:
-                    if not w.give(tasks[0]):  # it died between two documents
-                        lost(i, "error", died)
-                        w = pool[i]
-                        continue
-                    tasks.popleft()
-                if not tasks and not w.queue and w.unacknowledged and not w.flushing and not w.flush():
-                    lost(i, "error", died)
+            for i in range(len(pool)):
+                feed(i)
             busy = [w for w in pool if w.busy]
             if not busy:
                 break
@@ -748,8 +763,10 @@ def _run_locked(paths: list[str], out_dir: Path, lock_fd: Optional[int], workers
         # has done); what is in the store is exported
         if old_term is not None:
             signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM must not cut the exports
+        for w in pool:  # all told first: they end at the same time
+            w.end(kill=bool(w.queue))
         for w in pool:
-            w.stop(kill=bool(w.queue))
+            w.reap()
         s.main_cpu_s = time.process_time() - cpu0
         children = _children_usage()
         s.worker_cpu_s = children[0] - children0[0]
