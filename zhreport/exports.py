@@ -216,8 +216,8 @@ def _row(values: Iterable[Any]) -> list:
 
 # A document's rows are rendered as CSV text here, cell by cell, as csv.writer (the excel dialect:
 # minimal quoting, \r\n) writes the cells _row gives: handing csv.writer the cells cost a batch
-# worker 0.6 ms per report, as much as the rest of serialising it; the cells that repeat (the
-# document's key, a field's id, column and unit, a word such as 'table') are rendered once.
+# worker 0.7 ms per report, more than serialising the report, and 0.3 ms here, where the cells that
+# repeat (the document's key, a field's id, column and unit, a word such as 'table') are rendered once.
 _NEEDS_QUOTES = re.compile('[,"\r\n]').search
 
 
