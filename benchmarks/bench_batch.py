@@ -1,6 +1,6 @@
 """Documents per second of `zhreport batch` with 1 and 2 workers on the same corpus, same run,
 and where the CPU goes: the main process per document against a worker, and a worker's
-document split into extract / prepare (the store's rows) / store.
+document split into extract / prepare (the store's rows) / store (commits and checkpoints).
 
 usage: python benchmarks/bench_batch.py [--n 400] [--pairs 1]
 
@@ -17,6 +17,12 @@ for a task (the main process hands out the next one while the worker does the cu
 near 0 on quiet cores, more when the main process waits for a core), the store attempts that
 found another worker writing (that worker went on with its next document instead of waiting)
 and the documents per commit.
+
+The serial part: how long a commit holds the store's write lock per document (from BEGIN
+IMMEDIATE to the end of the commit; a checkpoint that restarts the log counts too). One store
+takes at most 1 / that many documents a second, whatever the number of cores: the ceiling is
+printed in documents/s (from the one-worker run: a document per commit, the dearest case) and
+in workers (one worker's rate on a core of its own, 1 / its CPU and idle time per document).
 Share the machine with nothing else for the docs/s: on busy cores the speed-up shows the
 load, not the job.
 """
@@ -51,7 +57,7 @@ def instrument(batch, stats_dir: str) -> None:
 
     def reset() -> None:
         sums.update({step: [0.0, 0.0] for step in STEPS}, tries=0, busy=0, commits=0, stored=0, lock_wait=0.0,
-                    idle=0.0, task_wait=0.0)
+                    held=0.0, idle=0.0, task_wait=0.0)
 
     reset()
 
@@ -102,27 +108,54 @@ def instrument(batch, stats_dir: str) -> None:
                 json.dump(sums, fh)
 
     class LockTimedConnection(sqlite3.Connection):
+        """Times the waits for the write lock and how long the lock is held: from BEGIN IMMEDIATE
+        to the end of its commit (or rollback)."""
+        acquired = None
+
         def execute(self, sql, *args):
+            if sql == "PRAGMA wal_checkpoint(RESTART)":  # holds the write lock while it copies
+                wall = time.perf_counter()
+                try:
+                    return super().execute(sql, *args)
+                finally:
+                    sums["held"] += time.perf_counter() - wall
             if not sql.startswith("BEGIN IMMEDIATE"):
                 return super().execute(sql, *args)
             wall = time.perf_counter()
             try:
-                return super().execute(sql, *args)
+                cursor = super().execute(sql, *args)
+                self.acquired = time.perf_counter()
+                return cursor
             finally:
                 sums["lock_wait"] += time.perf_counter() - wall
+
+        def _release(self, end):
+            try:
+                return end()
+            finally:
+                if self.acquired is not None:
+                    sums["held"] += time.perf_counter() - self.acquired
+                    self.acquired = None
+
+        def commit(self):
+            return self._release(super().commit)
+
+        def rollback(self):
+            return self._release(super().rollback)
 
     real_connect = sqlite3.connect  # every connection of this process and of its workers times its waits
     sqlite3.connect = lambda *args, **kwargs: real_connect(*args, factory=LockTimedConnection, **kwargs)
     batch.process_path = timed("extract", batch.process_path)
     batch.prepare = timed("prepare", batch.prepare)
     batch._store = store
+    batch._checkpoint = timed("store", batch._checkpoint)  # after the commit: the lock is not held
     batch._worker_main = worker_main
 
 
 def worker_sums(stats_dir: str) -> dict:
     """The workers' sums since the last call (and forget them)."""
     total = {step: [0.0, 0.0] for step in STEPS}
-    total.update(tries=0, busy=0, commits=0, stored=0, lock_wait=0.0, idle=0.0, task_wait=0.0)
+    total.update(tries=0, busy=0, commits=0, stored=0, lock_wait=0.0, held=0.0, idle=0.0, task_wait=0.0)
     for name in os.listdir(stats_dir):
         with open(os.path.join(stats_dir, name)) as fh:
             one = json.load(fh)
@@ -133,6 +166,12 @@ def worker_sums(stats_dir: str) -> dict:
             else:
                 total[key] += value
     return total
+
+
+def _ceiling(docs_per_s: float, workers: float, worker_rate: float) -> str:
+    return (f"ceiling of the store: {docs_per_s:.0f} docs/s (1 / the lock held per document with one worker) "
+            f"= the output of {workers:.1f} workers at {worker_rate:.0f} docs/s each (one worker on a core of its "
+            f"own: 1 / its CPU and idle time per document)")
 
 
 def main() -> None:
@@ -160,7 +199,7 @@ def main() -> None:
         instrument(batch, stats_dir)
         write_corpus(tmp, n=a.n, seed=11)
         paths = batch.list_inputs(str(Path(tmp) / "docs"))
-        speed_ups, peak = [], 0.0
+        speed_ups, ceilings, peak = [], [], 0.0
         for _pair in range(a.pairs):
             rates = {}
             for workers in (1, 2):
@@ -180,10 +219,20 @@ def main() -> None:
                           f"for a task {1000 * w['task_wait'] / s.done:.3f} ms; "
                           f"{w['busy']} of {w['tries']} store attempts found another worker writing; "
                           f"{w['stored'] / max(1, w['commits']):.2f} documents per commit")
+                    held_ms = 1000 * w["held"] / s.done
+                    print(f"    the write lock held {held_ms:.3f} ms per document (BEGIN IMMEDIATE to the end of "
+                          f"its commit: the serial part)")
+                    if workers == 1:  # uncontended: a document per commit, the dearest case
+                        worker_rate = 1000 / (worker_ms + 1000 * w["idle"] / s.done)
+                        ceilings.append((1000 / held_ms, 1000 / held_ms / worker_rate, worker_rate))
             speed_ups.append(rates[2] / rates[1])
             print(f"speed-up with 2 workers: {speed_ups[-1]:.2f}x")
+            if ceilings:
+                print(_ceiling(*ceilings[-1]))
         if a.pairs > 1:
             print(f"speed-ups: {' '.join(f'{x:.2f}' for x in speed_ups)} (median {sorted(speed_ups)[a.pairs // 2]:.2f})")
+            if ceilings:
+                print("median " + _ceiling(*sorted(ceilings)[len(ceilings) // 2]))
         print(f"peak memory of a worker process: {peak:.0f} MB")
 
 

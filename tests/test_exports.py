@@ -143,3 +143,43 @@ def test_rows_the_workers_rendered_equal_rows_rendered_from_the_report(out, tmp_
     conn.execute("DELETE FROM export_rows WHERE rowid = (SELECT max(rowid) FROM export_rows)")
     export(conn, tmp_path)
     assert {n: (tmp_path / n).read_bytes() for n in names} == as_written
+
+
+def test_a_documents_rows_are_what_csv_writer_writes_of_their_cells(tmp_path):
+    """The workers render a document's rows cell by cell: quoting, apostrophes and numbers as
+    csv.writer writes them (its rows read back and written again give the same bytes)."""
+    import io
+
+    from zhreport.exports import VALUES_COLUMNS, document_rows
+
+    odd = 'a,b "c"\r\nd'
+    facts = [{"start": 3, "end": 9, "text": "-2,5件", "value": -2.5, "unit": "件", "approx": None, "source": "table"},
+             {"start": 20, "end": 24, "text": "约1件", "value": 1e-05, "unit": "件", "approx": "about",
+              "source": "narrative"}]
+    report = {"source": "dir,1/a \"b\".txt", "sha256": "0" * 64, "year": 2020, "template": "gov2019",
+              "issuer": "=某局", "issuer_level": "a\rb",
+              "region": {"code": "110000", "name": "北京市", "level": None},
+              "facts": facts,
+              "form": {"meta.filing_unit": {"value": odd, "facts": [], "source": "meta"},
+                       "capacity.budget": {"value": 1e-05, "facts": [1], "source": "narrative", "flags": ["imputed"]},
+                       "requests.total": {"value": -3, "facts": [1, 0], "source": "both"},
+                       "requests.carried_over": {"value": None, "facts": [], "source": "table",
+                                                 "flags": ["blank_cell"]},
+                       "meta.period": {"value": "", "facts": [], "source": "meta"}}}
+    forms_row, values_rows = document_rows(report)
+    for text in (forms_row, values_rows):
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+        again = io.StringIO()
+        csv.writer(again).writerows(rows)
+        assert again.getvalue() == text
+    values = {row[2]: dict(zip(VALUES_COLUMNS, row)) for row in csv.reader(io.StringIO(values_rows, newline=""))}
+    assert values["meta.filing_unit"]["text"] == odd and values["meta.filing_unit"]["value"] == ""
+    assert values["requests.total"]["value"] == "-3" and values["requests.total"]["fact_text"] == "'-2,5件"
+    assert (values["requests.total"]["fact_start"], values["requests.total"]["n_facts"]) == ("3", "2")
+    assert values["capacity.budget"]["value"] == "1e-05" and values["capacity.budget"]["approx"] == "about"
+    assert values["requests.carried_over"]["value"] == values["requests.carried_over"]["fact_start"] == ""
+    assert values["requests.carried_over"]["flags"] == "blank_cell"
+    assert {row["source"] for row in values.values()} == {report["source"]}
+    forms = next(csv.reader(io.StringIO(forms_row, newline="")))
+    assert forms[:5] == [report["source"], "0" * 64, "2020", "gov2019", "'=某局"]
+    assert forms[5:9] == ["a\rb", "110000", "北京市", ""]

@@ -16,9 +16,15 @@ another worker, replacing whatever of them is stored. If the main process is kil
 what was not committed is not in the store, and ``--resume`` does it. Nothing a document
 contains can raise in the main process.
 
+A document is two rows of the store — its report JSON and its rendered export rows; facts,
+form values and checks are views over the JSON — so a commit holds the store's write lock for
+a fraction of a worker's time per document (``benchmarks/bench_batch.py`` prints both, and
+the number of workers one store can take).
+
 One run per output folder at a time (a lock naming the run that holds it).
 ``resume`` skips what the store already holds (by source path and content hash),
-replaces the results of a changed file and drops files that no longer exist.
+replaces the results of a changed file and drops files that no longer exist; a store of
+an earlier version (facts, form values and checks as tables of rows) is upgraded.
 SIGTERM is handled like Ctrl-C: the workers end and the exports are written for what
 is done. Workers end when the main process dies. Every run ends by writing the
 exports — reports.jsonl, forms.csv, checks.csv, errors.csv — sorted by source, so
@@ -55,26 +61,50 @@ __all__ = ["process_path", "run_batch", "list_inputs", "BatchSummary", "OutputLo
 DB_NAME = "zhreport.sqlite"
 LOCK_NAME = "zhreport.lock"
 
+# The store holds a row per document (its report JSON and its rendered export rows) and one
+# per file that gave no report. Facts, form values and checks are views over the report JSON:
+# a document costs the write lock two rows, not one per fact, field and check.
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
   source TEXT NOT NULL, sha256 TEXT NOT NULL, year INTEGER, template TEXT, issuer TEXT,
   encoding TEXT, script TEXT, n_facts INTEGER, n_checks INTEGER, report TEXT NOT NULL,
   PRIMARY KEY (source, sha256));
-CREATE TABLE IF NOT EXISTS facts (
-  source TEXT, sha256 TEXT, idx INTEGER, start INTEGER, "end" INTEGER, text TEXT, value TEXT,
-  unit TEXT, approx TEXT, indicator TEXT, field TEXT, origin TEXT, confidence REAL);
-CREATE TABLE IF NOT EXISTS form (source TEXT, sha256 TEXT, field TEXT, value TEXT, origin TEXT);
-CREATE TABLE IF NOT EXISTS checks (source TEXT, sha256 TEXT, rule TEXT, severity TEXT, fields TEXT, message TEXT);
 CREATE TABLE IF NOT EXISTS export_rows (
   source TEXT NOT NULL, sha256 TEXT NOT NULL, version TEXT, forms_row TEXT, values_rows TEXT,
   PRIMARY KEY (source, sha256));
 CREATE TABLE IF NOT EXISTS errors (
   source TEXT NOT NULL, sha256 TEXT NOT NULL, status TEXT, reason TEXT, PRIMARY KEY (source, sha256));
-CREATE INDEX IF NOT EXISTS facts_doc ON facts (source, sha256);
-CREATE INDEX IF NOT EXISTS form_doc ON form (source, sha256);
-CREATE INDEX IF NOT EXISTS checks_doc ON checks (source, sha256);
 """
-_TABLES = ("documents", "facts", "form", "checks", "errors", "export_rows")
+
+
+def _json_text(obj: str, key: str) -> str:
+    """SQL for the JSON text of obj's member `key` exactly as the report wrote it (a number as Python
+    wrote it, not as SQLite would print it again). json_extract with two paths returns them as an
+    array of the texts as written — '[v,v]' — in every SQLite with JSON; `->` would need 3.38."""
+    pair = f"json_extract({obj}, '$.{key}', '$.{key}')"
+    return f"substr({pair}, 2, (length({pair}) - 3) / 2)"
+
+
+# the views give the rows (and SQL types) the tables of these names held when they were written row by row
+_VIEWS = (f"""
+CREATE VIEW IF NOT EXISTS facts
+  (source, sha256, idx, start, "end", text, value, unit, approx, indicator, field, origin, confidence) AS
+  SELECT d.source, d.sha256, f.key, json_extract(f.value, '$.start'), json_extract(f.value, '$.end'),
+    json_extract(f.value, '$.text'), {_json_text('f.value', 'value')}, json_extract(f.value, '$.unit'),
+    json_extract(f.value, '$.approx'), json_extract(f.value, '$.indicator'), json_extract(f.value, '$.field'),
+    json_extract(f.value, '$.source'), CAST(json_extract(f.value, '$.confidence') AS REAL)
+  FROM documents d, json_each(d.report, '$.facts') f;""", f"""
+CREATE VIEW IF NOT EXISTS form (source, sha256, field, value, origin) AS
+  SELECT d.source, d.sha256, v.key, {_json_text('v.value', 'value')}, json_extract(v.value, '$.source')
+  FROM documents d, json_each(d.report, '$.form') v;""", """
+CREATE VIEW IF NOT EXISTS checks (source, sha256, rule, severity, fields, message) AS
+  SELECT d.source, d.sha256, json_extract(c.value, '$.rule'), json_extract(c.value, '$.severity'),
+    coalesce((SELECT group_concat(x.value, ',') FROM json_each(c.value, '$.fields') x), ''),
+    json_extract(c.value, '$.message')
+  FROM documents d, json_each(d.report, '$.checks') c
+  WHERE d.n_checks > 0;""")  # most documents have none: their reports are not parsed (checks.csv reads this view)
+_TABLES = ("documents", "errors", "export_rows")
+_VIEWED = ("facts", "form", "checks")  # tables of their own rows in a store of an earlier version
 
 
 class OutputLocked(ZhReportError):
@@ -143,29 +173,17 @@ def process_path(path: str, max_bytes: int = 50 * 1024 * 1024, max_expanded: Opt
                 "reason": f"internal error while extracting: {type(exc).__name__}: {exc}"}
 
 
-def _json_value(value, ensure_ascii: bool = True) -> str:
-    """json.dumps(value): a number (nearly every value) written as json writes it, without the encoder."""
-    if value.__class__ is int:
-        return int.__repr__(value)
-    if value.__class__ is float:
-        return float.__repr__(value)  # finite: report_dict leaves out what JSON cannot hold
-    return json.dumps(value, ensure_ascii=ensure_ascii)
-
-
 def prepare(res: dict) -> dict:
-    """The store's rows of one result, built in the worker so the main process only writes."""
+    """The store's rows of one result, built in the worker: the report serialised once, its export rows."""
     src, sha = res["source"], res.get("sha256") or ""
     out = {"source": src, "sha256": sha, "status": res["status"]}
     if res["status"] != "ok":
         out["error"] = (src, sha, res["status"], res["reason"])
         return out
     r = res["report"]
+    text = json.dumps(r, ensure_ascii=False, sort_keys=True, check_circular=False)  # a tree: no cycle to look for
     out["document"] = (src, sha, r["year"], r["template"], r["issuer"], r["encoding"], r["script"],
-                       len(r["facts"]), len(r["checks"]), json.dumps(r, ensure_ascii=False, sort_keys=True))
-    out["facts"] = [(src, sha, i, f["start"], f["end"], f["text"], _json_value(f["value"]), f["unit"], f["approx"],
-                     f["indicator"], f["field"], f["source"], f["confidence"]) for i, f in enumerate(r["facts"])]
-    out["form"] = [(src, sha, k, _json_value(v["value"], ensure_ascii=False), v["source"]) for k, v in r["form"].items()]
-    out["checks"] = [(src, sha, c["rule"], c["severity"], ",".join(c["fields"]), c["message"]) for c in r["checks"]]
+                       len(r["facts"]), len(r["checks"]), text)
     out["export_rows"] = (src, sha, columns_version(), *document_rows(r))
     return out
 
@@ -219,8 +237,27 @@ def _connect(db: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(str(db), timeout=60)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: a killed process loses no commit
-    conn.executescript(_SCHEMA)
+    conn.executescript(_SCHEMA + "".join(_VIEWS))
     return conn
+
+
+def _upgrade(conn: sqlite3.Connection) -> None:
+    """A store of an earlier version holds facts, form values and checks as tables of their own rows,
+    written from the very reports the views read: they give way to the views (nothing is lost)."""
+    old = [name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN (?,?,?)",
+                                            _VIEWED)]
+    if not old:
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for name in old:
+            conn.execute(f"DROP TABLE {name}")
+        for view in _VIEWS:
+            conn.execute(view)
+    except BaseException:
+        conn.rollback()
+        raise
+    conn.commit()
 
 
 def _insert(conn: sqlite3.Connection, results: list[dict]) -> None:
@@ -233,9 +270,6 @@ def _insert(conn: sqlite3.Connection, results: list[dict]) -> None:
     conn.executemany("INSERT OR REPLACE INTO errors VALUES (?,?,?,?)", [r["error"] for r in results if "error" in r])
     docs = [r for r in results if "document" in r]
     conn.executemany("INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?,?,?)", [r["document"] for r in docs])
-    conn.executemany("INSERT INTO facts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", [x for r in docs for x in r["facts"]])
-    conn.executemany("INSERT INTO form VALUES (?,?,?,?,?)", [x for r in docs for x in r["form"]])
-    conn.executemany("INSERT INTO checks VALUES (?,?,?,?,?,?)", [x for r in docs for x in r["checks"]])
     conn.executemany("INSERT OR REPLACE INTO export_rows VALUES (?,?,?,?,?)", [r["export_rows"] for r in docs])
 
 
@@ -290,8 +324,9 @@ class _Progress:
 
 def _warm_up() -> None:
     """Load the segmenter, OpenCC and the data tables once, before the workers are forked (they share
-    them), and fill what a report's first use fills (the gazetteer, the issuer and export tables): a
-    worker's first report then costs what the others do (it cost 40 ms more, in every worker)."""
+    them), and fill what a report's first use fills (the gazetteer, the HTML parser, the issuer and
+    export tables): a worker's first report then costs what the others do (it cost 40 ms more, and
+    its first HTML page 8 ms more, in every worker)."""
     from .normalize.mojibake import preload
     from .pipeline import extract_text
     from .region import gazetteer
@@ -303,6 +338,8 @@ def _warm_up() -> None:
                        "（一）收到申请数 | 件 | 13\n（二）申请办结数 | 件 | 13\n四、行政复议数量 | 件 | 2\n"
                        "五、行政诉讼数量 | 件 | 0\n", year=2018)
     prepare({"source": "-", "sha256": "", "status": "ok", "report": report_dict(rep)})
+    extract_text("<html><body><p>2018年，受理行政复议案件2件。</p><table><tr><td>四、行政复议数量</td><td>件</td>"
+                 "<td>2</td></tr></table></body></html>", year=2018)
     for tid in ("gov2019", "gov2021"):
         extract_text("三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量 | 1 | 0 | 0 | 0 | 0 | 0 | 1\n"
                      "二、上年结转政府信息公开申请数量 | 0 | 0 | 0 | 0 | 0 | 0 | 0\n", template=tid)
@@ -364,6 +401,16 @@ MAX_UNSTORED = 32
 STORE_WAIT_MS = 60_000  # the longest wait for the write lock before a document is recorded as not stored
 TASKS_AHEAD = 2  # tasks a worker holds (the one it does and the next): it never waits for the main process
 FLUSH = "flush"  # main -> worker: store what you have done, waiting your turn
+# A worker copies the write-ahead log into the database file after every this many documents it
+# stored, after acknowledging them — a checkpoint for every CHECKPOINT_DOCS documents, whatever the
+# number of workers. SQLite would do it inside the commit that fills the log (the lock already
+# released): apart, a commit is the time the lock is held and nothing more.
+CHECKPOINT_DOCS = 64
+# Copying the log without the lock never catches up with its end while other workers commit, and
+# the log starts again from its beginning only once it has: past this many pages (32 MB) the
+# checkpoint holds the lock for the rest (a few documents' pages) so that the log stays this short.
+LOG_RESTART_PAGES = 8192
+RESTART_WAIT_MS = 200  # the longest wait for the lock (and for a reader of the store) before trying another time
 
 
 def _store(store: sqlite3.Connection, unstored: list, wait: bool) -> list[tuple[int, str, str]]:
@@ -394,6 +441,19 @@ def _store(store: sqlite3.Connection, unstored: list, wait: bool) -> list[tuple[
     return acks
 
 
+def _checkpoint(store: sqlite3.Connection) -> None:
+    """Copy the log into the database file, holding no lock and waiting for no one (another
+    worker's checkpoint under way leaves this one to the next time); a log grown past
+    LOG_RESTART_PAGES is copied to its end holding the lock and started again."""
+    try:
+        busy, pages, _copied = store.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        if not busy and pages >= LOG_RESTART_PAGES:
+            store.execute(f"PRAGMA busy_timeout={RESTART_WAIT_MS}")
+            store.execute("PRAGMA wal_checkpoint(RESTART)").fetchone()
+    except sqlite3.Error:  # the next checkpoint does it
+        pass
+
+
 def _write_one_by_one(store: sqlite3.Connection, results: list[dict]) -> dict[int, str]:
     """Each result in a transaction of its own, waiting for the lock; {index: reason} of those that failed."""
     store.execute(f"PRAGMA busy_timeout={STORE_WAIT_MS}")
@@ -416,7 +476,9 @@ def _worker_main(conn, parent_pid: int, lock_fd: Optional[int], db: str, max_byt
     if lock_fd is not None:
         os.close(lock_fd)  # the lock is the main process's: it goes when that process goes
     store = _connect(Path(db))
+    store.execute("PRAGMA wal_autocheckpoint=0")  # _checkpoint's
     unstored: list[tuple[int, dict]] = []
+    since_checkpoint = 0  # documents stored
     while True:
         try:
             task = conn.recv()
@@ -434,7 +496,12 @@ def _worker_main(conn, parent_pid: int, lock_fd: Optional[int], db: str, max_byt
             continue
         res["replaces"] = replaces
         unstored.append((seq, res))
-        conn.send((seq, _store(store, unstored, wait=len(unstored) >= MAX_UNSTORED)))
+        acks = _store(store, unstored, wait=len(unstored) >= MAX_UNSTORED)
+        conn.send((seq, acks))
+        since_checkpoint += len(acks)
+        if since_checkpoint >= CHECKPOINT_DOCS:
+            _checkpoint(store)
+            since_checkpoint = 0
     _store(store, unstored, wait=True)  # told to stop between documents: keep what is done
     store.close()
     conn.close()
@@ -471,7 +538,7 @@ class _Worker:
     def give(self, task: Task) -> bool:
         """Hand out a task; False when the worker has gone (the task is not taken)."""
         try:
-            self.conn.send(task)
+            self.conn.send(tuple(task))  # a plain tuple: pickled and read back in half the time
         except OSError:
             return False
         if not self.queue:
@@ -497,7 +564,8 @@ class _Worker:
             self.unacknowledged[seq] = task
         return [(self.unacknowledged.pop(aseq), status, reason) for aseq, status, reason in acks]
 
-    def stop(self, kill: bool = False) -> None:
+    def end(self, kill: bool = False) -> None:
+        """Tell the worker to end (it stores what it has done first), or kill it; `reap` waits for it."""
         if not kill:
             try:
                 self.conn.send(None)
@@ -505,11 +573,18 @@ class _Worker:
                 kill = True
         if kill and self.proc.is_alive():
             self.proc.kill()
-        self.proc.join(5 if not kill else None)
+        self.killed = kill
+
+    def reap(self) -> None:
+        self.proc.join(5 if not self.killed else None)
         if self.proc.is_alive():
             self.proc.kill()
             self.proc.join()
         self.conn.close()
+
+    def stop(self, kill: bool = False) -> None:
+        self.end(kill)
+        self.reap()
 
 
 def _mp_context():
@@ -555,6 +630,7 @@ def _run_locked(paths: list[str], out_dir: Path, lock_fd: Optional[int], workers
         for suffix in ("", "-wal", "-shm"):
             Path(str(db) + suffix).unlink(missing_ok=True)
     conn = _connect(db)
+    _upgrade(conn)
     s = BatchSummary(total=len(paths), out=str(out_dir))
     names = {p: display_name(p) for p in paths}
     stored: dict[str, str] = {}
@@ -642,23 +718,30 @@ def _run_locked(paths: list[str], out_dir: Path, lock_fd: Optional[int], workers
         tasks.extendleft(reversed([*again, *w.queue]))
 
     died = "the worker process died while reading it (exit code {exitcode}; out of memory?)"
+
+    def feed(i: int) -> None:
+        """Worker i gets tasks up to TASKS_AHEAD; with none left, it is told to store what it holds."""
+        w = pool[i]
+        while tasks and len(w.queue) < TASKS_AHEAD:
+            if not w.give(tasks[0]):  # it died between two documents
+                lost(i, "error", died)
+                w = pool[i]
+                continue
+            tasks.popleft()
+        if not tasks and not w.queue and w.unacknowledged and not w.flushing and not w.flush():
+            lost(i, "error", died)
     try:
         # the tables loaded by the warm-up live as long as the run: kept out of the collector's full
         # passes, which would otherwise walk them in every worker (CPU, and a private copy of each
         # page it touches)
         gc.freeze()
-        pool = [new_worker() for _ in range(min(workers, len(todo)))]
         tasks = collections.deque(Task(seq, path, sha, sha is not None) for seq, (path, sha) in enumerate(todo))
+        for i in range(min(workers, len(todo))):
+            pool.append(new_worker())
+            feed(i)  # it starts while the next one is forked
         while True:
-            for i, w in enumerate(pool):
-                while tasks and len(w.queue) < TASKS_AHEAD:
-                    if not w.give(tasks[0]):  # it died between two documents
-                        lost(i, "error", died)
-                        w = pool[i]
-                        continue
-                    tasks.popleft()
-                if not tasks and not w.queue and w.unacknowledged and not w.flushing and not w.flush():
-                    lost(i, "error", died)
+            for i in range(len(pool)):
+                feed(i)
             busy = [w for w in pool if w.busy]
             if not busy:
                 break
@@ -683,8 +766,10 @@ def _run_locked(paths: list[str], out_dir: Path, lock_fd: Optional[int], workers
         # has done); what is in the store is exported
         if old_term is not None:
             signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM must not cut the exports
+        for w in pool:  # all told first: they end at the same time
+            w.end(kill=bool(w.queue))
         for w in pool:
-            w.stop(kill=bool(w.queue))
+            w.reap()
         s.main_cpu_s = time.process_time() - cpu0
         children = _children_usage()
         s.worker_cpu_s = children[0] - children0[0]
