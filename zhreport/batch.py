@@ -37,8 +37,10 @@ import gc
 import glob
 import hashlib
 import json
+import math
 import multiprocessing
 import os
+import select
 import signal
 import sqlite3
 import stat
@@ -587,6 +589,29 @@ class _Worker:
         self.reap()
 
 
+class _Readiness:
+    """Which of the workers' pipes have something to say. One poll object serves the whole run:
+    multiprocessing's wait() builds and fills a new selector at every call, once per document
+    (where there is no poll, as on Windows, that wait() is used)."""
+
+    def __init__(self):
+        self._poll = select.poll() if hasattr(select, "poll") else None
+        self._conns: dict[int, object] = {}  # registered descriptor -> its connection
+
+    def wait(self, conns: list, timeout: Optional[float]) -> list:
+        if self._poll is None:
+            return wait_ready(conns, timeout=timeout)
+        now = {c.fileno(): c for c in conns}
+        if now.keys() != self._conns.keys():
+            for fd in self._conns.keys() - now.keys():
+                self._poll.unregister(fd)
+            for fd in now.keys() - self._conns.keys():
+                self._poll.register(fd, select.POLLIN)
+        self._conns = now  # a replaced worker's pipe may reuse its predecessor's descriptor
+        ms = None if timeout is None else math.ceil(timeout * 1000)
+        return [now[fd] for fd, _events in self._poll.poll(ms)]  # POLLHUP too: the worker has gone
+
+
 def _mp_context():
     try:
         return multiprocessing.get_context("fork")  # the workers share the warmed-up tables
@@ -736,6 +761,7 @@ def _run_locked(paths: list[str], out_dir: Path, lock_fd: Optional[int], workers
         # page it touches)
         gc.freeze()
         tasks = collections.deque(Task(seq, path, sha, sha is not None) for seq, (path, sha) in enumerate(todo))
+        readiness = _Readiness()
         for i in range(min(workers, len(todo))):
             pool.append(new_worker())
             feed(i)  # it starts while the next one is forked
@@ -747,7 +773,7 @@ def _run_locked(paths: list[str], out_dir: Path, lock_fd: Optional[int], workers
                 break
             doing = [w.since for w in busy if w.queue]
             wait_s = max(0.0, min(doing) + timeout - time.monotonic()) if doing else None
-            ready = wait_ready([w.conn for w in busy], timeout=wait_s)
+            ready = readiness.wait([w.conn for w in busy], wait_s)
             for i, w in enumerate(pool):
                 if not w.busy:
                     continue
