@@ -18,7 +18,7 @@ from .resources import load_lines
 from . import segment  # segment.words read at each call: benchmarks/bench_segment.py swaps it to record clauses
 from .types import Quantity
 
-__all__ = ["Indicator", "link_indicators", "clause_bounds", "is_structure_count"]
+__all__ = ["Indicator", "link_indicators", "clause_bounds", "is_structure_count", "is_respective", "listed_after"]
 
 # characters that end a clause for the purpose of "what is counted"
 _BOUNDARY = set("，,。；;！!？?\n、：:（(）)|\t")
@@ -280,3 +280,26 @@ def link_indicators(text: str, q: Quantity, prev_end: int = 0) -> list[Indicator
     if a_e > a_s:
         return [Indicator(text[a_s:a_e], a_s, a_e)]
     return []
+
+
+# 'A、B、C分别为x、y和z': values listed after 分别 go to the items in their order, not all to each
+_RESPECTIVE = regex.compile(r"分别")
+_LIST_JOINER = regex.compile(r"\s*(?:、|，|,|和|及|与|以及)\s*")
+
+
+def is_respective(text: str, items_end: int, number_start: int) -> bool:
+    """Do the words between a list of items and its value say 'respectively' (分别为, 分别是, 分别达)?"""
+    return _RESPECTIVE.search(text, items_end, number_start) is not None
+
+
+def listed_after(text: str, quantities: list[Quantity], k: int) -> list[int]:
+    """Indices of the quantities listed right after quantities[k] (apart only by 、，和及与)."""
+    out = []
+    end = quantities[k].end
+    for j in range(k + 1, len(quantities)):
+        m = _LIST_JOINER.fullmatch(text, end, quantities[j].start)
+        if m is None:
+            break
+        out.append(j)
+        end = quantities[j].end
+    return out

@@ -21,7 +21,7 @@ from .forms.schema import TEMPLATES, load_template
 from .labels import label_key
 from .forms.table_text import scan
 from .forms.tables import TableCell, extract_meta, form_value, read_cells
-from .indicators import is_structure_count, link_indicators
+from .indicators import Indicator, is_respective, listed_after, is_structure_count, link_indicators
 from .normalize import NormalizedText, normalize
 from .quantities import extract_quantities, money_factor
 from .reader import Decoded, decode_bytes, read_path
@@ -222,10 +222,22 @@ def _narrative_facts(norm: NormalizedText, tpl, skip: list[tuple[int, int]]) -> 
     q_spans: list[tuple[int, int]] = []
     ind_spans: list[tuple[int, int]] = []
     for s, e in _between(skip, len(t)):
-        for q in extract_quantities(t, s, e):
+        respective: dict[int, Indicator] = {}  # a list's later values, each given its own item
+        quantities = extract_quantities(t, s, e)
+        for k, q in enumerate(quantities):
             if is_structure_count(t, q):  # '共六个部分' counts no fact
                 continue
-            inds = link_indicators(t, q)
+            if k in respective:
+                inds = [respective.pop(k)]
+            else:
+                inds = link_indicators(t, q)
+                if len(inds) > 1 and is_respective(t, inds[-1].end, q.start):  # 'A、B、C分别为x、y和z'
+                    listed = listed_after(t, quantities, k)
+                    if len(listed) + 1 == len(inds):
+                        respective.update(zip(listed, inds[1:]))
+                        inds = inds[:1]
+                    else:  # which value is whose is not written
+                        inds = []
             if not inds:
                 found.append((q, None, None))
                 q_spans.append((q.start, q.end))

@@ -303,13 +303,20 @@ class NarrativeRules:
 
     # -------------------------------------------------------------- numeric facts
     def topic_at(self, text: str, pos: int, group: str) -> Optional[str]:
-        """Which topic of `group` was named last (by where its name ends) before pos in its paragraph."""
+        """Which topic of `group` was named last (by where its name ends) before pos in its paragraph;
+        None when it is named together with another of the group ('行政复议、行政诉讼案件…维持…')."""
         ls = text.rfind("\n", 0, pos) + 1
-        best, best_pos = None, -1
+        best, best_start, best_pos = None, -1, -1
+        ends: dict[int, str] = {}  # where each name found ends: a name joined to the last one is told by it
         for name, pat in self.topics.get(group, {}).items():
             for m in pat.finditer(text, ls, pos):
+                ends[m.end()] = name
                 if m.end() > best_pos:
-                    best, best_pos = name, m.end()
+                    best, best_start, best_pos = name, m.start(), m.end()
+        if best is not None:
+            joined = _TOPIC_JOINER.search(text, ls, best_start)
+            if joined is not None and ends.get(joined.start(), best) != best:
+                return None
         return best
 
     def field_for(self, text: str, indicator: str, number_start: int, number_end: int,
@@ -413,6 +420,10 @@ class NarrativeRules:
                 first = items[lo] if in_order else min(items[lo:hi], key=lambda t: t[1])
                 out.append(Claim(fld, first[2], m.start(), m.end(), "implied"))
         return out
+
+
+# what joins two topics named together: it ends right where the last one starts
+_TOPIC_JOINER = regex.compile(r"(?:、|和|及|与|或|以及)(?:行政)?$")
 
 
 _RULE_KEYS = {"field", "ind", "ctx", "none", "none_ctx", "topic", "unit", "after", "sign", "money", "none_next"}
