@@ -6,6 +6,8 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from zhreport.batch import _connect, _insert, prepare, process_path, run_batch
 
 from .conftest import ROOT
@@ -172,3 +174,29 @@ def test_checkpoints_that_restart_the_log_at_every_document_change_nothing(tmp_p
     assert _stored(tmp_path / "restarted" / "zhreport.sqlite") == _stored(tmp_path / "usual" / "zhreport.sqlite")
     for name in ("reports.jsonl", "forms.csv", "values.csv", "checks.csv", "errors.csv"):
         assert (tmp_path / "restarted" / name).read_bytes() == (tmp_path / "usual" / name).read_bytes(), name
+
+
+def test_a_python_whose_sqlite_has_no_json_functions_gets_a_clear_error(tmp_path, monkeypatch):
+    """The views need SQLite's JSON functions: without them the run is refused before it starts, with
+    a one-line reason (here the check is made to fail as such a SQLite would)."""
+    import sqlite3
+
+    from zhreport import batch
+
+    real_connect = sqlite3.connect
+
+    class NoJson:
+        def __init__(self, conn):
+            self.conn = conn
+
+        def execute(self, sql, *args):
+            if "json" in sql:
+                raise sqlite3.OperationalError("no such function: json_extract")
+            return self.conn.execute(sql, *args)
+
+    monkeypatch.setattr(batch.sqlite3, "connect", lambda *a, **k: NoJson(real_connect(*a, **k)))
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("本机关2020年受理政府信息公开申请3件。", encoding="utf-8")
+    with pytest.raises(batch.StoreUnsupported, match="JSON functions"):
+        batch.run_batch([str(tmp_path / "in" / "a.txt")], str(tmp_path / "out"), progress=False)
+    assert not (tmp_path / "out").exists()

@@ -58,7 +58,7 @@ from .reader import display_name
 from .types import report_dict
 from .readers import read_document
 
-__all__ = ["process_path", "run_batch", "list_inputs", "BatchSummary", "OutputLocked"]
+__all__ = ["process_path", "run_batch", "list_inputs", "BatchSummary", "OutputLocked", "StoreUnsupported"]
 
 DB_NAME = "zhreport.sqlite"
 LOCK_NAME = "zhreport.lock"
@@ -233,6 +233,20 @@ class BatchSummary:
     @property
     def docs_per_s(self) -> float:
         return self.done / self.seconds if self.seconds else 0.0
+
+
+class StoreUnsupported(ZhReportError):
+    """This Python's SQLite cannot read the store's views."""
+
+
+def _require_json_functions() -> None:
+    """The facts, form and checks views read the reports' JSON with SQLite's JSON functions (built
+    in since SQLite 3.38, and in most builds before): without them no run starts."""
+    try:
+        sqlite3.connect(":memory:").execute("SELECT json_extract('[1]', '$[0]'), count(*) FROM json_each('[1]')")
+    except sqlite3.OperationalError:
+        raise StoreUnsupported(f"this Python's SQLite ({sqlite3.sqlite_version}) has no JSON functions, which the "
+                               "store's views need; use a Python built with SQLite 3.38 or newer") from None
 
 
 def _connect(db: Path) -> sqlite3.Connection:
@@ -636,6 +650,7 @@ def run_batch(inputs: Iterable[str], out: str, workers: int = 1, resume: bool = 
     Raises OutputLocked when another run uses `out`; KeyboardInterrupt (Ctrl-C or SIGTERM)
     after the exports of what is done are written.
     """
+    _require_json_functions()
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
     lock_fd = _lock(out_dir)
