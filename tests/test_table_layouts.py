@@ -171,3 +171,34 @@ def test_two_rows_of_one_value_each_are_no_table():
     # two label-and-number lines are no table: a row must print its block's three values or more
     report = zhreport.extract("2022年工作情况\n行政许可 | 5 |\n行政处罚 | 3 |\n", year=2022)
     assert not [f for f in report.facts if f.source == "table"]
+
+
+# a 2022 page that prints the 2019 form's 第二十条 blocks with the 2021 form's one column (处理决定数量):
+# the header decides the column, not the form's column order
+HEADER_NAMES_ONE_COLUMN = """二、主动公开政府信息情况
+第二十条第(一)项 | |||
+信息内容 | 本年新 制作数量 | 本年新 公开数量 | 对外公开总数量 |
+规章 | 0 | 0 | 0 |
+规范性文件 | 2 | 2 | 9 |
+第二十条第(五)项 | |||
+信息内容 | 处理决定数量 | ||
+行政许可 | 58 | ||
+其他对外管理服务事项 | 7 | ||
+第二十条第(六)项 | |||
+信息内容 | 处理决定数量 | ||
+行政处罚 | 4 | ||
+行政强制 | 0 | ||
+"""
+
+
+@pytest.mark.parametrize("bars", [" | ||", " |", ""])
+def test_a_header_naming_one_column_puts_the_values_there(bars):
+    text = HEADER_NAMES_ONE_COLUMN.replace(" | ||\n", bars + "\n")
+    report = zhreport.extract(text, year=2022)
+    got = {k: v.value for k, v in report.form.items() if k.startswith("proactive.art20_")}
+    assert got == {
+        "proactive.art20_1.regulations.new_made": 0, "proactive.art20_1.regulations.new_published": 0,
+        "proactive.art20_1.regulations.total_published": 0, "proactive.art20_1.normative_docs.new_made": 2,
+        "proactive.art20_1.normative_docs.new_published": 2, "proactive.art20_1.normative_docs.total_published": 9,
+        "proactive.art20_5.licensing.decisions": 58, "proactive.art20_5.other_services.decisions": 7,
+        "proactive.art20_6.penalty.decisions": 4, "proactive.art20_6.coercion.decisions": 0}

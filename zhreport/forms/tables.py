@@ -539,7 +539,10 @@ def read_cells(tables: TableText, template: Template) -> list[TableCell]:
             placed.add(i)
             if not spec.columns:
                 continue
-            cells = _fill(rows[i], spec, template, col, code, min(0.99, 0.5 + s / 2) if one_d else 0.9)
+            # (a row with a 总计 column prints its lone value there: its empties are run together, not unnamed)
+            named = _named_columns(region, rows, i, spec, template) \
+                if len(spec.columns) > 1 and not spec.columns[-1].endswith(".total") else None
+            cells = _fill(rows[i], spec, template, col, code, min(0.99, 0.5 + s / 2) if one_d else 0.9, named)
             if cells:
                 matched += 1
                 full_rows += sum(1 for c in cells if c.value is not None) >= _FULL_ROW
@@ -573,6 +576,30 @@ _FULL_ROW = 3  # values a matched row prints for two rows alone to be a table
 def _names_review(region: list[Token]) -> bool:
     labels = "".join(t.text for t in region if t.kind == "label")
     return "行政复议" in labels and "行政诉讼" in labels
+
+
+def _named_columns(region: list[Token], rows: list[_Row], i: int, spec: RowSpec,
+                   template: Template) -> Optional[tuple]:
+    """The columns of a 2-D row that its block's header names, when it names only some of the form's
+    (a 2022 page printing the 2019 form with the 2021 form's one '处理决定数量' column): None otherwise.
+    The header is the labels between the rows above that print values and the block's first row."""
+    b = i
+    while b > 0 and rows[b - 1].has_value:
+        b -= 1
+    h = b
+    while h > 0 and not rows[h - 1].has_value:
+        h -= 1
+    start = rows[h - 1].cells[-1].end if h > 0 and rows[h - 1].cells else region[0].start
+    end = rows[b].label.start
+    heads = [_match_key(t.text) for t in region if t.kind == "label" and start <= t.start < end]
+    if not heads:
+        return None
+    named = []
+    for fid in spec.columns:
+        col = _match_key((template.fields[fid].cell or {}).get("col") or "")
+        if col and any(col in k or (len(k) >= 4 and k in col) for k in heads):
+            named.append(fid)
+    return tuple(named) if 0 < len(named) < len(spec.columns) else None
 
 
 def _first_value(row: _Row, col: Optional[int]) -> Optional[Token]:
@@ -610,7 +637,7 @@ def _number(tok: Token) -> Optional[Decimal]:
 
 
 def _fill(row: _Row, spec: RowSpec, template: Template, col: Optional[int], code: Optional[int],
-          conf: float) -> list[TableCell]:
+          conf: float, named: Optional[tuple] = None) -> list[TableCell]:
     unit = row.unit.text if row.unit is not None and row.unit.kind == "unit" else None
     if len(spec.columns) == 1 and spec.unit is not None:  # a 1-D row: one value after its unit
         v = _first_value(row, col)
@@ -621,8 +648,12 @@ def _fill(row: _Row, spec: RowSpec, template: Template, col: Optional[int], code
         others = [t for k, t in enumerate(vals) if t.kind == "value" and t is not v and k != code] \
             if col is not None else []
         return [_cell(spec.columns[0], v, row, unit, conf)] + [_cell(None, t, row, unit, 0.5) for t in others]
-    n = len(spec.columns)
     vals = row.values
+    if named is not None:  # the header names fewer columns than the form: its values fill those alone
+        printed = [t for t in vals if t.kind in ("value", "blank")]
+        if 0 < len(printed) <= len(named):
+            return [_cell(fid, t, row, unit or template.fields[fid].unit, conf) for fid, t in zip(named, printed)]
+    n = len(spec.columns)
     filled = [t for t in vals if t.kind != "empty"]
     if len(filled) >= n:
         vals = filled  # empties only pad
