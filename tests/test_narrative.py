@@ -16,6 +16,11 @@ PINYIN_CHARS = "復議訴訟請轉結職費縣鎮"
 
 # (year, text, {field: value}) -- one phrasing class each
 CLASSES = {
+    # items published by the proactive list, '主动公开' and '信息' apart (a 2014 township's page)
+    "items_by_proactive_list": (2013, "本年度依照主动公开目录公开各类信息及工作动态信息合计58条。",
+                                {"proactive.items.total": 58}),
+    "items_by_proactive_scope": (2012, "全年按照主动公开范围发布政府信息共计132条。", {"proactive.items.total": 132}),
+    "no_request_without_a_verb": (2014, "本年度没有申请公开政府信息的情况。", {"requests.received.total": 0}),
     "carry_over_transposed": (2021, "全年共收到政府信息公开申请5件，上年转结1件，转下一年办理0件。",
                               {"requests.carried_over.total": 1, "requests.carried_forward.total": 0}),
     "carry_over_inside_total": (2022, "全年共受理政府信息公开申请9件，含上年度转结申请2件，另有3件申请转结下年度。",
@@ -352,3 +357,4 @@ def test_words_statements_found_from_the_first_place_any_can_start(dev_cases):
         for r, pattern in saved.values():
             r.any_implied = pattern
     assert sum(map(len, joined)) > 5
+
