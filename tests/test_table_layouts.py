@@ -174,7 +174,7 @@ def test_two_rows_of_one_value_each_are_no_table():
 
 
 # a 2022 page that prints the 2019 form's 第二十条 blocks with the 2021 form's one column (处理决定数量):
-# the header decides the column, not the form's column order
+# the header decides the column, not the form's column order; a column only the other form has is none
 HEADER_NAMES_ONE_COLUMN = """二、主动公开政府信息情况
 第二十条第(一)项 | |||
 信息内容 | 本年新 制作数量 | 本年新 公开数量 | 对外公开总数量 |
@@ -188,6 +188,9 @@ HEADER_NAMES_ONE_COLUMN = """二、主动公开政府信息情况
 信息内容 | 处理决定数量 | ||
 行政处罚 | 4 | ||
 行政强制 | 0 | ||
+第二十条第(八)项 | |||
+信息内容 | 本年收费金额(单位:万元) | ||
+行政事业性收费 | 3.5 | ||
 """
 
 
@@ -202,3 +205,5 @@ def test_a_header_naming_one_column_puts_the_values_there(bars):
         "proactive.art20_1.normative_docs.new_published": 2, "proactive.art20_1.normative_docs.total_published": 9,
         "proactive.art20_5.licensing.decisions": 58, "proactive.art20_5.other_services.decisions": 7,
         "proactive.art20_6.penalty.decisions": 4, "proactive.art20_6.coercion.decisions": 0}
+    # the 2019 form's fee row counts items: the 2021 form's amount printed under it fills neither column
+    assert [(f.value, f.field) for f in report.facts if f.text == "3.5"] == [(3.5, None)]

@@ -591,15 +591,32 @@ def _named_columns(region: list[Token], rows: list[_Row], i: int, spec: RowSpec,
         h -= 1
     start = rows[h - 1].cells[-1].end if h > 0 and rows[h - 1].cells else region[0].start
     end = rows[b].label.start
-    heads = [_match_key(t.text) for t in region if t.kind == "label" and start <= t.start < end]
+    heads = [_column_key(t.text) for t in region if t.kind == "label" and start <= t.start < end]
     if not heads:
         return None
-    named = []
-    for fid in spec.columns:
-        col = _match_key((template.fields[fid].cell or {}).get("col") or "")
-        if col and any(col in k or (len(k) >= 4 and k in col) for k in heads):
-            named.append(fid)
-    return tuple(named) if 0 < len(named) < len(spec.columns) else None
+    named = tuple(fid for fid in spec.columns if _names(heads, _column_key(template.fields[fid].cell.get("col") or "")))
+    if named:
+        return named if len(named) < len(spec.columns) else None
+    # a header that names none of the row's columns but another form's (收费金额 over a 2019 fee row
+    # that counts items): its values belong to no column of this form
+    return () if any(_names(heads, col) for col in _other_columns(template.id)) else None
+
+
+def _column_key(label: str) -> str:
+    return _match_key(label).replace("本年度", "本年")  # the forms print both for 'this year'
+
+
+def _names(heads: list, col: str) -> bool:
+    return bool(col) and any(col in k or (len(k) >= 4 and k in col) for k in heads)
+
+
+@lru_cache(maxsize=None)
+def _other_columns(template_id: str) -> tuple:
+    """Column heads the other forms print and this one does not."""
+    own = {_column_key((f.cell or {}).get("col") or "") for f in load_template(template_id).fields.values()}
+    other = {_column_key((f.cell or {}).get("col") or "") for t in TEMPLATES if t != template_id
+             for f in load_template(t).fields.values()}
+    return tuple(sorted(c for c in other - own if len(c) >= 4))
 
 
 def _first_value(row: _Row, col: Optional[int]) -> Optional[Token]:
@@ -651,7 +668,9 @@ def _fill(row: _Row, spec: RowSpec, template: Template, col: Optional[int], code
     vals = row.values
     if named is not None:  # the header names fewer columns than the form: its values fill those alone
         printed = [t for t in vals if t.kind in ("value", "blank")]
-        if 0 < len(printed) <= len(named):
+        if not named:
+            return [_cell(None, t, row, unit, 0.5) for t in printed if t.kind == "value"]
+        if len(printed) <= len(named):
             return [_cell(fid, t, row, unit or template.fields[fid].unit, conf) for fid, t in zip(named, printed)]
     n = len(spec.columns)
     filled = [t for t in vals if t.kind != "empty"]
