@@ -207,3 +207,19 @@ def test_a_header_naming_one_column_puts_the_values_there(bars):
         "proactive.art20_6.penalty.decisions": 4, "proactive.art20_6.coercion.decisions": 0}
     # the 2019 form's fee row counts items: the 2021 form's amount printed under it fills neither column
     assert [(f.value, f.field) for f in report.facts if f.text == "3.5"] == [(3.5, None)]
+
+
+# a cell whose digits read as no number ('--253' for −253, a 2019 bureau's page) holds its column and fills
+# no field: it is no blank cell (0), and the cells after it keep their columns
+@pytest.mark.parametrize("cell", ["--253", "2-5", "1.2.3"])
+def test_an_unreadable_cell_is_no_blank(cell):
+    text = ("第二十条第(五)项 |\n信息内容 |\n上一年项目数量 |\n本年增/减 |\n处理决定数量 |\n"
+            "行政许可 |\n16 |\n+3 |\n780 |\n"
+            "第二十条第(六)项 |\n信息内容 |\n上一年项目数量 |\n本年增/减 |\n处理决定数量 |\n"
+            f"行政处罚 |\n253 |\n{cell} |\n7 |\n行政强制 |\n4 |\n0 |\n2 |\n")
+    report = zhreport.extract(text, year=2020)
+    got = {k: v.value for k, v in report.form.items() if k.startswith("proactive.art20_6")}
+    assert report.form["proactive.art20_5.licensing.change"].value == 3
+    assert got == {"proactive.art20_6.penalty.prev_year_items": 253, "proactive.art20_6.penalty.decisions": 7,
+                   "proactive.art20_6.coercion.prev_year_items": 4, "proactive.art20_6.coercion.change": 0,
+                   "proactive.art20_6.coercion.decisions": 2}

@@ -214,7 +214,8 @@ def _within_reach(template_id: str, key: str) -> tuple:
 
 
 # ---------------------------------------------------------------- printed rows
-_VALUE_KINDS = frozenset(("value", "blank", "mark", "empty"))
+_VALUE_KINDS = frozenset(("value", "blank", "mark", "empty", "garbled"))
+_PRINTED = ("value", "blank", "garbled")  # a printed cell: a number, a blank mark, or digits no reader knows
 
 
 class _Row:
@@ -555,12 +556,12 @@ def read_cells(tables: TableText, template: Template) -> list[TableCell]:
                         found.append(_cell(None, v, r, r.unit.text, 0.5))
         review_cells = []
         if review and _names_review(region):
-            runs = [[t for t in run if t.kind in ("value", "blank", "mark", "empty")]
+            runs = [[t for t in run if t.kind in _VALUE_KINDS]
                     + [t for t in run if t.kind == "tail"] for run in orphans]
             runs += [r.values + [t for t in r.cells if t.kind == "tail"] for i, r in enumerate(rows) if i not in placed]
             for run in runs:  # fifteen cells in a row, blanks and a line's tail included
                 if len(run) >= len(review) and any(t.kind == "value" for t in run):
-                    review_cells = [_cell(fid, t, None, None, 0.9) for fid, t in zip(review, run)]
+                    review_cells = _cells((fid, t, None, None, 0.9) for fid, t in zip(review, run))
                     break
         # one or two rows that look like a table are no table; two rows of a 2-D block printed whole
         # are (a page that stops after them: the first block of a form, the first two application rows)
@@ -624,11 +625,16 @@ def _first_value(row: _Row, col: Optional[int]) -> Optional[Token]:
     vals = [t for t in row.values if t.kind != "mark"]
     if col is not None and len(vals) > col:
         return vals[col]
-    printed = [t for t in vals if t.kind in ("value", "blank")]
+    printed = [t for t in vals if t.kind in _PRINTED]
     if printed:
         return printed[0]
     empty = vals[:1] or [t for t in row.cells if t.kind == "tail"][:1]
     return empty[0] if empty else None
+
+
+def _cells(args) -> list[TableCell]:
+    """The cells of (field, token, row, unit, confidence) tuples; a garbled cell gives none."""
+    return [_cell(*a) for a in args if a[1].kind != "garbled"]
 
 
 def _cell(fid: Optional[str], tok: Token, row: Optional[_Row], unit: Optional[str], conf: float) -> TableCell:
@@ -664,14 +670,14 @@ def _fill(row: _Row, spec: RowSpec, template: Template, col: Optional[int], code
         vals = [t for t in row.values if t.kind != "mark"]
         others = [t for k, t in enumerate(vals) if t.kind == "value" and t is not v and k != code] \
             if col is not None else []
-        return [_cell(spec.columns[0], v, row, unit, conf)] + [_cell(None, t, row, unit, 0.5) for t in others]
+        return _cells([(spec.columns[0], v, row, unit, conf)] + [(None, t, row, unit, 0.5) for t in others])
     vals = row.values
     if named is not None:  # the header names fewer columns than the form: its values fill those alone
-        printed = [t for t in vals if t.kind in ("value", "blank")]
+        printed = [t for t in vals if t.kind in _PRINTED]
         if not named:
             return [_cell(None, t, row, unit, 0.5) for t in printed if t.kind == "value"]
         if len(printed) <= len(named):
-            return [_cell(fid, t, row, unit or template.fields[fid].unit, conf) for fid, t in zip(named, printed)]
+            return _cells((fid, t, row, unit or template.fields[fid].unit, conf) for fid, t in zip(named, printed))
     n = len(spec.columns)
     filled = [t for t in vals if t.kind != "empty"]
     if len(filled) >= n:
@@ -688,9 +694,9 @@ def _fill(row: _Row, spec: RowSpec, template: Template, col: Optional[int], code
     vals = vals[:n]
     if len(vals) < n and any(t.kind == "gap" for t in row.cells):
         return _total_only(row, spec, template, vals, unit, conf)
-    cells = [_cell(fid, t, row, unit or template.fields[fid].unit, conf) for fid, t in zip(spec.columns, vals)]
-    if not cells:
-        return []
+    cells = _cells((fid, t, row, unit or template.fields[fid].unit, conf) for fid, t in zip(spec.columns, vals))
+    if not cells or len(cells) < len(vals):  # a garbled part: no total is imputed from the others
+        return cells
     # a blank 总计 cell whose row has parts is not reported: impute it (forms.yaml)
     last = cells[-1]
     if len(cells) > 2 and last.field.endswith(".total") and last.value is None:
