@@ -77,6 +77,9 @@ CLASSES = {
 
 # (year, text, field that must NOT be filled, or filled only with another value)
 TRAPS = {
+    # one count over several media is no one channel's (a held-out 2017 page)
+    "media_list_is_no_wechat": (2017, "本年度通过报刊、电视、政务微信等媒体发布形式主动公开政府信息96条。", "proactive.channels.wechat"),
+    "media_list_is_no_items_total": (2017, "本年度通过报刊、电视、政务微信等媒体发布形式主动公开政府信息96条。", "proactive.items.total"),
     # an answer count after consultations, not after requests
     "answered_consultations": (2024, "全年收到群众咨询15件，已及时答复15件。", "requests.outcome.total.total"),
     "withheld_documents_not_requests": (2013, "2013年度没有依申请公开信息的情况。不予公开信息有10条，主要是内部人事安排信息。",
