@@ -27,6 +27,7 @@ The template's own labels also tell which form a page prints (``template_votes``
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from decimal import Decimal
 from collections import Counter
@@ -535,14 +536,18 @@ def read_cells(tables: TableText, template: Template) -> list[TableCell]:
         full_rows = 0  # matched rows that print three values or more (a page cut off after two such rows)
         col, code = _value_column(region) if one_d else (None, None)
         placed = set()
+        heads = None  # made when a row of the 2-D forms' 第二十条 blocks asks for its header
         for i, j, s in chain:
             spec = index.specs[j]
             placed.add(i)
             if not spec.columns:
                 continue
             # (a row with a 总计 column prints its lone value there: its empties are run together, not unnamed)
-            named = _named_columns(region, rows, i, spec, template) \
-                if len(spec.columns) > 1 and not spec.columns[-1].endswith(".total") else None
+            named = None
+            if len(spec.columns) > 1 and not spec.columns[-1].endswith(".total"):
+                if heads is None:
+                    heads = _BlockHeads(region, rows)
+                named = _named_columns(heads.keys(i), spec, template)
             cells = _fill(rows[i], spec, template, col, code, min(0.99, 0.5 + s / 2) if one_d else 0.9, named)
             if cells:
                 matched += 1
@@ -579,23 +584,39 @@ def _names_review(region: list[Token]) -> bool:
     return "行政复议" in labels and "行政诉讼" in labels
 
 
-def _named_columns(region: list[Token], rows: list[_Row], i: int, spec: RowSpec,
-                   template: Template) -> Optional[tuple]:
+class _BlockHeads:
+    """The header of each row's block: the labels between the rows above that print values and the block's
+    first row, keyed for column matching; found once per block (a table of thousands of rows)."""
+
+    def __init__(self, region: list[Token], rows: list[_Row]):
+        self.region, self.rows = region, rows
+        self.starts = [t.start for t in region]
+        self.first = []  # the first row of each row's block (rows printing values one after another)
+        self.head = []  # the first of the rows without values right before it
+        for i, r in enumerate(rows):
+            after_value = i > 0 and rows[i - 1].has_value
+            self.first.append(self.first[-1] if after_value else i)
+            self.head.append(i if i == 0 or after_value else self.head[-1])
+        self.cache: dict[int, list] = {}
+
+    def keys(self, i: int) -> list:
+        b = self.first[i]
+        got = self.cache.get(b)
+        if got is None:
+            h = self.head[b]
+            start = self.rows[h - 1].cells[-1].end if h > 0 and self.rows[h - 1].cells else self.region[0].start
+            lo, hi = bisect_left(self.starts, start), bisect_left(self.starts, self.rows[b].label.start)
+            got = self.cache[b] = [_column_key(t.text) for t in self.region[lo:hi] if t.kind == "label"]
+        return got
+
+
+def _named_columns(heads: list, spec: RowSpec, template: Template) -> Optional[tuple]:
     """The columns of a 2-D row that its block's header names, when it names only some of the form's
-    (a 2022 page printing the 2019 form with the 2021 form's one '处理决定数量' column): None otherwise.
-    The header is the labels between the rows above that print values and the block's first row."""
-    b = i
-    while b > 0 and rows[b - 1].has_value:
-        b -= 1
-    h = b
-    while h > 0 and not rows[h - 1].has_value:
-        h -= 1
-    start = rows[h - 1].cells[-1].end if h > 0 and rows[h - 1].cells else region[0].start
-    end = rows[b].label.start
-    heads = [_column_key(t.text) for t in region if t.kind == "label" and start <= t.start < end]
+    (a 2022 page printing the 2019 form with the 2021 form's one '处理决定数量' column): None otherwise."""
     if not heads:
         return None
-    named = tuple(fid for fid in spec.columns if _names(heads, _column_key(template.fields[fid].cell.get("col") or "")))
+    named = tuple(fid for fid in spec.columns
+                  if _names(heads, _column_key((template.fields[fid].cell or {}).get("col") or "")))
     if named:
         return named if len(named) < len(spec.columns) else None
     # a header that names none of the row's columns but another form's (收费金额 over a 2019 fee row
