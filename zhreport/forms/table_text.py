@@ -19,6 +19,7 @@ from ..quantities import table_units
 
 __all__ = ["Token", "TableText", "scan"]
 
+_DOUBLED_SIGN = regex.compile(r"[-－+＋]{2,}\d+(?:\.\d+)?")
 _MARKS = {"——", "--", "－－", "──", "――", "—-"}  # '——': a group row's unit cell, or a blank value
 _BLANKS = {"-", "—", "/", "无", "－", "／", "–", "―", "\\", "×", "空"}
 _TAIL_MARKS = "—－/-"  # the blank marks _TAIL_NUMBERS reads at a cell's end
@@ -72,6 +73,7 @@ def _patterns() -> _CellPatterns:
 class Token:
     __slots__ = ("kind", "text", "start", "end", "line", "unit")  # thousands per table
     kind: str  # label | unit | value | blank | mark | empty | tail (an empty cell after a line's last cell)
+    # | garbled (a number with a doubled sign, '--253': it holds its column and fills no field)
     #            | gap (a line of bars standing for empty cells whose places were lost) | serial (a row number)
     text: str
     start: int
@@ -167,7 +169,10 @@ def _read_cell(text: str, s: int, e: int) -> list[tuple]:
         if all(t is not None for t in toks):
             return toks
     if not _HAN.search(cell):
-        return [t for t in (_single(text, ps, pe) for ps, pe in parts) if t is not None]
+        toks = [t for t in (_single(text, ps, pe) for ps, pe in parts) if t is not None]
+        # a number with a doubled sign ('--253') is a printed cell all the same, not a blank; other
+        # digits no reader knows (page marks '1/4', scrape junk '4k') are no cells
+        return toks or ([("garbled", s, e, None)] if _DOUBLED_SIGN.fullmatch(cell) else [])
     out: list[tuple] = []
     # numbers (or a blank mark) can only close a cell that ends in a digit or a dash
     m = _TAIL_NUMBERS.search(cell) if cell[-1].isdigit() or cell[-1] in _TAIL_MARKS else None

@@ -27,6 +27,7 @@ The template's own labels also tell which form a page prints (``template_votes``
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from decimal import Decimal
 from collections import Counter
@@ -214,7 +215,8 @@ def _within_reach(template_id: str, key: str) -> tuple:
 
 
 # ---------------------------------------------------------------- printed rows
-_VALUE_KINDS = frozenset(("value", "blank", "mark", "empty"))
+_VALUE_KINDS = frozenset(("value", "blank", "mark", "empty", "garbled"))
+_PRINTED = ("value", "blank", "garbled")  # a printed cell: a number, a blank mark, or digits no reader knows
 
 
 class _Row:
@@ -534,12 +536,19 @@ def read_cells(tables: TableText, template: Template) -> list[TableCell]:
         full_rows = 0  # matched rows that print three values or more (a page cut off after two such rows)
         col, code = _value_column(region) if one_d else (None, None)
         placed = set()
+        heads = None  # made when a row of the 2-D forms' 第二十条 blocks asks for its header
         for i, j, s in chain:
             spec = index.specs[j]
             placed.add(i)
             if not spec.columns:
                 continue
-            cells = _fill(rows[i], spec, template, col, code, min(0.99, 0.5 + s / 2) if one_d else 0.9)
+            # (a row with a 总计 column prints its lone value there: its empties are run together, not unnamed)
+            named = None
+            if len(spec.columns) > 1 and not spec.columns[-1].endswith(".total"):
+                if heads is None:
+                    heads = _BlockHeads(region, rows)
+                named = _named_columns(heads.keys(i), spec, template)
+            cells = _fill(rows[i], spec, template, col, code, min(0.99, 0.5 + s / 2) if one_d else 0.9, named)
             if cells:
                 matched += 1
                 full_rows += sum(1 for c in cells if c.value is not None) >= _FULL_ROW
@@ -552,12 +561,12 @@ def read_cells(tables: TableText, template: Template) -> list[TableCell]:
                         found.append(_cell(None, v, r, r.unit.text, 0.5))
         review_cells = []
         if review and _names_review(region):
-            runs = [[t for t in run if t.kind in ("value", "blank", "mark", "empty")]
+            runs = [[t for t in run if t.kind in _VALUE_KINDS]
                     + [t for t in run if t.kind == "tail"] for run in orphans]
             runs += [r.values + [t for t in r.cells if t.kind == "tail"] for i, r in enumerate(rows) if i not in placed]
             for run in runs:  # fifteen cells in a row, blanks and a line's tail included
                 if len(run) >= len(review) and any(t.kind == "value" for t in run):
-                    review_cells = [_cell(fid, t, None, None, 0.9) for fid, t in zip(review, run)]
+                    review_cells = _cells((fid, t, None, None, 0.9) for fid, t in zip(review, run))
                     break
         # one or two rows that look like a table are no table; two rows of a 2-D block printed whole
         # are (a page that stops after them: the first block of a form, the first two application rows)
@@ -575,16 +584,78 @@ def _names_review(region: list[Token]) -> bool:
     return "行政复议" in labels and "行政诉讼" in labels
 
 
+class _BlockHeads:
+    """The header of each row's block: the labels between the rows above that print values and the block's
+    first row, keyed for column matching; found once per block (a table of thousands of rows)."""
+
+    def __init__(self, region: list[Token], rows: list[_Row]):
+        self.region, self.rows = region, rows
+        self.starts = [t.start for t in region]
+        self.first = []  # the first row of each row's block (rows printing values one after another)
+        self.head = []  # the first of the rows without values right before it
+        for i, r in enumerate(rows):
+            after_value = i > 0 and rows[i - 1].has_value
+            self.first.append(self.first[-1] if after_value else i)
+            self.head.append(i if i == 0 or after_value else self.head[-1])
+        self.cache: dict[int, list] = {}
+
+    def keys(self, i: int) -> list:
+        b = self.first[i]
+        got = self.cache.get(b)
+        if got is None:
+            h = self.head[b]
+            start = self.rows[h - 1].cells[-1].end if h > 0 and self.rows[h - 1].cells else self.region[0].start
+            lo, hi = bisect_left(self.starts, start), bisect_left(self.starts, self.rows[b].label.start)
+            got = self.cache[b] = [_column_key(t.text) for t in self.region[lo:hi] if t.kind == "label"]
+        return got
+
+
+def _named_columns(heads: list, spec: RowSpec, template: Template) -> Optional[tuple]:
+    """The columns of a 2-D row that its block's header names, when it names only some of the form's
+    (a 2022 page printing the 2019 form with the 2021 form's one '处理决定数量' column): None otherwise."""
+    if not heads:
+        return None
+    named = tuple(fid for fid in spec.columns
+                  if _names(heads, _column_key((template.fields[fid].cell or {}).get("col") or "")))
+    if named:
+        return named if len(named) < len(spec.columns) else None
+    # a header that names none of the row's columns but another form's (收费金额 over a 2019 fee row
+    # that counts items): its values belong to no column of this form
+    return () if any(_names(heads, col) for col in _other_columns(template.id)) else None
+
+
+def _column_key(label: str) -> str:
+    return _match_key(label).replace("本年度", "本年")  # the forms print both for 'this year'
+
+
+def _names(heads: list, col: str) -> bool:
+    return bool(col) and any(col in k or (len(k) >= 4 and k in col) for k in heads)
+
+
+@lru_cache(maxsize=None)
+def _other_columns(template_id: str) -> tuple:
+    """Column heads the other forms print and this one does not."""
+    own = {_column_key((f.cell or {}).get("col") or "") for f in load_template(template_id).fields.values()}
+    other = {_column_key((f.cell or {}).get("col") or "") for t in TEMPLATES if t != template_id
+             for f in load_template(t).fields.values()}
+    return tuple(sorted(c for c in other - own if len(c) >= 4))
+
+
 def _first_value(row: _Row, col: Optional[int]) -> Optional[Token]:
     """A 1-D row's value: the named column's, else the first printed value, else a blank cell."""
     vals = [t for t in row.values if t.kind != "mark"]
     if col is not None and len(vals) > col:
         return vals[col]
-    printed = [t for t in vals if t.kind in ("value", "blank")]
+    printed = [t for t in vals if t.kind in _PRINTED]
     if printed:
         return printed[0]
     empty = vals[:1] or [t for t in row.cells if t.kind == "tail"][:1]
     return empty[0] if empty else None
+
+
+def _cells(args) -> list[TableCell]:
+    """The cells of (field, token, row, unit, confidence) tuples; a garbled cell gives none."""
+    return [_cell(*a) for a in args if a[1].kind != "garbled"]
 
 
 def _cell(fid: Optional[str], tok: Token, row: Optional[_Row], unit: Optional[str], conf: float) -> TableCell:
@@ -610,7 +681,7 @@ def _number(tok: Token) -> Optional[Decimal]:
 
 
 def _fill(row: _Row, spec: RowSpec, template: Template, col: Optional[int], code: Optional[int],
-          conf: float) -> list[TableCell]:
+          conf: float, named: Optional[tuple] = None) -> list[TableCell]:
     unit = row.unit.text if row.unit is not None and row.unit.kind == "unit" else None
     if len(spec.columns) == 1 and spec.unit is not None:  # a 1-D row: one value after its unit
         v = _first_value(row, col)
@@ -620,9 +691,15 @@ def _fill(row: _Row, spec: RowSpec, template: Template, col: Optional[int], code
         vals = [t for t in row.values if t.kind != "mark"]
         others = [t for k, t in enumerate(vals) if t.kind == "value" and t is not v and k != code] \
             if col is not None else []
-        return [_cell(spec.columns[0], v, row, unit, conf)] + [_cell(None, t, row, unit, 0.5) for t in others]
-    n = len(spec.columns)
+        return _cells([(spec.columns[0], v, row, unit, conf)] + [(None, t, row, unit, 0.5) for t in others])
     vals = row.values
+    if named is not None:  # the header names fewer columns than the form: its values fill those alone
+        printed = [t for t in vals if t.kind in _PRINTED]
+        if not named:
+            return [_cell(None, t, row, unit, 0.5) for t in printed if t.kind == "value"]
+        if 0 < len(printed) <= len(named):  # a row of empty cells: read as the form prints it, below
+            return _cells((fid, t, row, unit or template.fields[fid].unit, conf) for fid, t in zip(named, printed))
+    n = len(spec.columns)
     filled = [t for t in vals if t.kind != "empty"]
     if len(filled) >= n:
         vals = filled  # empties only pad
@@ -638,9 +715,9 @@ def _fill(row: _Row, spec: RowSpec, template: Template, col: Optional[int], code
     vals = vals[:n]
     if len(vals) < n and any(t.kind == "gap" for t in row.cells):
         return _total_only(row, spec, template, vals, unit, conf)
-    cells = [_cell(fid, t, row, unit or template.fields[fid].unit, conf) for fid, t in zip(spec.columns, vals)]
-    if not cells:
-        return []
+    cells = _cells((fid, t, row, unit or template.fields[fid].unit, conf) for fid, t in zip(spec.columns, vals))
+    if not cells or len(cells) < len(vals):  # a garbled part: no total is imputed from the others
+        return cells
     # a blank 总计 cell whose row has parts is not reported: impute it (forms.yaml)
     last = cells[-1]
     if len(cells) > 2 and last.field.endswith(".total") and last.value is None:
