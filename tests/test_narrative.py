@@ -81,6 +81,12 @@ CLASSES = {
                                            "proactive.art20_6.penalty.decisions": 12}),
     "shared_value_each": (2022, "本年度作出行政许可、行政处罚决定各3件。",
                           {"proactive.art20_5.licensing.decisions": 3, "proactive.art20_6.penalty.decisions": 3}),
+    # G5 held-out audit: a running total since the system began is not the year's count; a year's is
+    "cumulative_since_the_system_began": (2016, "我们通过政府信息公开目录管理系统累计主动公开政府信息已达520条。"
+                                                "2016年新增主动公开政府信息43条，其中概况信息6条。",
+                                          {"proactive.items.total": 43}),
+    "cumulative_over_the_year": (2016, "全年累计主动公开政府信息96条，其中通过网站公开80条。",
+                                 {"proactive.items.total": 96, "proactive.channels.website": 80}),
     "staff_kind_after_number": (2018, "成立了政府信息公开工作领导小组，安排了4名工作人员兼职负责政务公开的日常工作，另配备1人专职从事信息发布。",
                                 {"capacity.staff.part_time": 4, "capacity.staff.full_time": 1}),
 }
@@ -129,6 +135,11 @@ TRAPS = {
                                                "requests.received.total"),
     "a_count_with_the_carry_over_before_the_new_one": (2024, "2024年共受理依申请公开事项40件，结转上年后新收到依申请公开事项36件。",
                                                        "requests.received.total"),
+    "a_category_published_on_the_website_is_no_channel_total": (2016, "2016年，通过政府门户网站主动公开规划计划类3条，"
+                                                                      "人事信息2条，财政信息1条。",
+                                                                "proactive.channels.website"),
+    "a_count_shared_by_website_and_social_media_is_no_website_count": (2016, "市局通过官方网站、政务微博、微信等向外公开信息300余条。",
+                                                                       "proactive.channels.website"),
     "appeal_rights_are_no_zero_litigation": (2020, "收到申请3件，对无法提供的，告知申请人可依法申请行政复议或提起行政诉讼。",
                                              "litigation.total"),
 }
