@@ -140,6 +140,15 @@ TRAPS = {
                                                                 "proactive.channels.website"),
     "a_count_shared_by_website_and_social_media_is_no_website_count": (2016, "市局通过官方网站、政务微博、微信等向外公开信息300余条。",
                                                                        "proactive.channels.website"),
+    # G6 held-out audit: no review of law enforcement, and no review that corrected anything, say nothing of
+    # the reviews about disclosure
+    "no_review_of_law_enforcement_is_no_zero_review": (2024, "2024年度行政执法工作均无被申请行政复议和提起行政诉讼。",
+                                                       "admin_review.total"),
+    "no_litigation_of_law_enforcement_is_no_zero_litigation": (2024, "2024年度行政执法工作均无被申请行政复议和提起行政诉讼。",
+                                                               "litigation.total"),
+    "no_correction_by_review_is_no_zero_review": (2020, "没有出现被投诉举报、行政复议及行政诉讼纠错的情况。",
+                                                  "admin_review.total"),
+    "no_correction_by_litigation_is_no_zero_litigation": (2016, "没有出现行政复议及行政诉讼纠错的情况。", "litigation.total"),
     "appeal_rights_are_no_zero_litigation": (2020, "收到申请3件，对无法提供的，告知申请人可依法申请行政复议或提起行政诉讼。",
                                              "litigation.total"),
 }
