@@ -87,6 +87,7 @@ CLASSES = {
                                           {"proactive.items.total": 43}),
     "cumulative_over_the_year": (2016, "全年累计主动公开政府信息96条，其中通过网站公开80条。",
                                  {"proactive.items.total": 96, "proactive.channels.website": 80}),
+    "staff_counted_with_the_polite_measure_word": (2016, "配备了2位兼职人员负责信息发布。", {"capacity.staff.part_time": 2}),
     "staff_kind_after_number": (2018, "成立了政府信息公开工作领导小组，安排了4名工作人员兼职负责政务公开的日常工作，另配备1人专职从事信息发布。",
                                 {"capacity.staff.part_time": 4, "capacity.staff.full_time": 1}),
 }

@@ -268,3 +268,10 @@ def test_the_plain_numerals_read_without_the_grammar_read_as_by_it(s):
 
     fast, slow = _read(s, _tables()), _read_grammar(s, _tables())
     assert fast == slow and (fast is None or str(fast[0]) == str(slow[0]))
+
+
+def test_persons_counted_with_wei_but_not_digits_or_places():
+    """'2位' counts persons (a polite measure word); '两位数' (two digits) and '位于' (lies in) count nothing."""
+    (q,) = extract_quantities("办公室有2位兼职人员")
+    assert (q.value, q.unit) == (Decimal(2), "位")
+    assert extract_quantities("财政收入实现两位数增长，办公室位于三楼") == []
