@@ -83,6 +83,27 @@ CLASSES = {
                           {"proactive.art20_5.licensing.decisions": 3, "proactive.art20_6.penalty.decisions": 3}),
     "staff_kind_after_number": (2018, "成立了政府信息公开工作领导小组，安排了4名工作人员兼职负责政务公开的日常工作，另配备1人专职从事信息发布。",
                                 {"capacity.staff.part_time": 4, "capacity.staff.full_time": 1}),
+    # G4 (the G3 held-out pages' misses): a bare 'no applications' line under the requests heading; outcome
+    # counts as quoted categories with a share, each on its own line; a zero fee with a bracketed list of
+    # fee kinds; staff put in place with each kind's count after it; a request counted in 次; the answered
+    # count with the cut-off date before it
+    "no_applications_line_under_the_requests_heading": (2015, "三、依申请公开政府信息情况\n本单位2015年度无申请。\n"
+                                                               "四、政府信息公开收费情况\n本单位未收费。",
+                                                        {"requests.received.total": 0}),
+    "no_applications_line_under_the_requests_heading_2019": (2020, "三、收到和处理政府信息公开申请情况\n2020年度无申请。",
+                                                             {"requests.received.total": 0}),
+    "quoted_outcomes_with_shares": (2016, "在已答复的8件申请中，“同意公开”的5件，占总数的62.5%。\n"
+                                          "“同意部分公开”2件，占总数的25%。\n“不予公开”的1件，占总数的12.5%。",
+                                    {"requests.outcome.granted.total": 5, "requests.outcome.partial.total": 2,
+                                     "requests.outcome.denied.total": 1}),
+    "zero_fee_with_listed_kinds": (2016, "本年度依申请公开收取的费用（复制费、邮寄费等）为0元。", {"fees.request_fees": 0}),
+    "staff_put_in_place_each_kind_after": (2017, "为做好政府信息公开工作，本镇配备两名工作人员，其中专职和兼职人员各一名。",
+                                           {"capacity.staff.total": 2, "capacity.staff.full_time": 1,
+                                            "capacity.staff.part_time": 1}),
+    "requests_counted_in_times": (2020, "2020年度本镇发生依申请公开2次。", {"requests.received.total": 2}),
+    "answered_after_a_cutoff_date": (2024, "全年共收到依申请公开申请30件，上年结转4件，截至12月底已回复31件，3件正在办理中。",
+                                     {"requests.received.total": 30, "requests.carried_over.total": 4,
+                                      "requests.outcome.total.total": 31}),
 }
 
 # (year, text, field that must NOT be filled, or filled only with another value)
@@ -129,6 +150,13 @@ TRAPS = {
                                                "requests.received.total"),
     "a_count_with_the_carry_over_before_the_new_one": (2024, "2024年共受理依申请公开事项40件，结转上年后新收到依申请公开事项36件。",
                                                        "requests.received.total"),
+    # G4: a 'no applications' line under the fees or the review heading is not about requests; a quoted
+    # category counted in 条 (documents) without applications in the sentence is no request outcome
+    "no_applications_line_under_the_fees_heading": (2016, "四、依申请公开政府信息收费及减免情况\n本镇2016年度无申请。",
+                                                    "requests.received.total"),
+    "no_applications_line_under_the_review_heading": (2016, "五、因政府信息公开申请行政复议、提起行政诉讼的情况\n"
+                                                            "本镇2016年度无申请。", "requests.received.total"),
+    "quoted_category_of_documents": (2016, "本年度发文中，“不予公开”的9条。", "requests.outcome.denied.total"),
     "appeal_rights_are_no_zero_litigation": (2020, "收到申请3件，对无法提供的，告知申请人可依法申请行政复议或提起行政诉讼。",
                                              "litigation.total"),
 }
