@@ -104,6 +104,13 @@ CLASSES = {
     "answered_after_a_cutoff_date": (2024, "全年共收到依申请公开申请30件，上年结转4件，截至12月底已回复31件，3件正在办理中。",
                                      {"requests.received.total": 30, "requests.carried_over.total": 4,
                                       "requests.outcome.total.total": 31}),
+    # G4 audit (fresh 2013 township pages): a zero counted for review and litigation together; the 2008
+    # form's joint heading counted as zero
+    "zero_of_review_and_litigation_together": (2014, "全年因政府信息公开被申请行政复议、提起行政诉讼的案件0件。",
+                                               {"admin_review.total": 0, "litigation.total": 0}),
+    "zero_of_review_and_litigation_together_2021": (2023, "本年度涉及政府信息公开的行政复议和行政诉讼0起。",
+                                                    {"admin_review.total": 0, "litigation.total": 0}),
+    "joint_heading_counted_as_zero": (2012, "本年度依申请和不予公开的政府信息条数为0条。", {"requests.received.total": 0}),
 }
 
 # (year, text, field that must NOT be filled, or filled only with another value)
@@ -157,6 +164,16 @@ TRAPS = {
     "no_applications_line_under_the_review_heading": (2016, "五、因政府信息公开申请行政复议、提起行政诉讼的情况\n"
                                                             "本镇2016年度无申请。", "requests.received.total"),
     "quoted_category_of_documents": (2016, "本年度发文中，“不予公开”的9条。", "requests.outcome.denied.total"),
+    # a count above zero of review and litigation together is neither's; a category of policies and
+    # normative documents together is no count of normative documents
+    "review_and_litigation_together_are_no_review_count": (2014, "全年因政府信息公开被申请行政复议、提起行政诉讼的案件10件。",
+                                                           "admin_review.total"),
+    "policies_and_normative_docs_together": (2013, "本年主动公开政府信息64条，其中政策、规范性文件类信息9条。",
+                                             "proactive.normative_docs.disclosed"),
+    "joint_heading_count_is_no_denied_count": (2012, "本年度依申请和不予公开的政府信息条数为0条。",
+                                               "requests.outcome.denied.total"),
+    "joint_heading_count_above_zero_is_no_request_count": (2012, "本年度依申请和不予公开的政府信息条数为7条。",
+                                                           "requests.received.total"),
     "appeal_rights_are_no_zero_litigation": (2020, "收到申请3件，对无法提供的，告知申请人可依法申请行政复议或提起行政诉讼。",
                                              "litigation.total"),
 }
