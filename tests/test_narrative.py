@@ -174,6 +174,9 @@ TRAPS = {
                                                "requests.outcome.denied.total"),
     "joint_heading_count_above_zero_is_no_request_count": (2012, "本年度依申请和不予公开的政府信息条数为7条。",
                                                            "requests.received.total"),
+    # no applications from legal persons and other organisations says nothing of natural persons' (a 2021 bureau)
+    "no_applications_of_legal_persons_only": (2021, "本年度未收到法人或者其他组织提出的政府信息公开申请。",
+                                              "requests.received.total"),
     "appeal_rights_are_no_zero_litigation": (2020, "收到申请3件，对无法提供的，告知申请人可依法申请行政复议或提起行政诉讼。",
                                              "litigation.total"),
 }
