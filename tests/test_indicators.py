@@ -81,6 +81,12 @@ def test_a_value_both_joined_items_reach_together_stays_one():
     assert ind.text == "回复率和满意率"
 
 
+def test_a_bare_sum_after_its_parts_is_named_by_its_word():
+    text = "收到网上申请12件，信函3件，合计15件。"
+    (ind,) = link_indicators(text, quantity(text, "15"))
+    assert ind.text == "合计" and text[ind.start:ind.end] == "合计"
+
+
 def test_trimming_reads_the_words_only_when_a_stop_word_may_open_or_close_the_clause(monkeypatch):
     """_trim skips segmentation when no lead word opens the clause and no trail word closes it
     (as strings): on clauses built of stop words, digits, spaces, quotes and other words, the

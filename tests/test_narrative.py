@@ -110,6 +110,9 @@ CLASSES = {
                                                {"admin_review.total": 0, "litigation.total": 0}),
     "zero_of_review_and_litigation_together_2021": (2023, "本年度涉及政府信息公开的行政复议和行政诉讼0起。",
                                                     {"admin_review.total": 0, "litigation.total": 0}),
+    # parts before their sum: the sum is the total, not the first part (G3's held-out 2024 district)
+    "sum_after_parts_is_the_received_total": (2024, "全年共收到群众网上申请64件，信函9件，合计73件，上年结转4件。",
+                                              {"requests.received.total": 73, "requests.carried_over.total": 4}),
     "joint_heading_counted_as_zero": (2012, "本年度依申请和不予公开的政府信息条数为0条。", {"requests.received.total": 0}),
 }
 
@@ -153,8 +156,6 @@ TRAPS = {
                                                  "litigation.upheld"),
     "one_value_for_items_listed_respectively": (2022, "本年度行政许可、行政处罚、行政强制决定分别为35件。",
                                                 "proactive.art20_6.coercion.decisions"),
-    "a_part_before_its_sum_is_not_the_total": (2024, "全年共收到群众网上申请64件，信函9件，合计73件，上年结转4件。",
-                                               "requests.received.total"),
     "a_count_with_the_carry_over_before_the_new_one": (2024, "2024年共受理依申请公开事项40件，结转上年后新收到依申请公开事项36件。",
                                                        "requests.received.total"),
     # G4: a 'no applications' line under the fees or the review heading is not about requests; a quoted
@@ -177,6 +178,7 @@ TRAPS = {
     # no applications from legal persons and other organisations says nothing of natural persons' (a 2021 bureau)
     "no_applications_of_legal_persons_only": (2021, "本年度未收到法人或者其他组织提出的政府信息公开申请。",
                                               "requests.received.total"),
+    "a_sum_of_consultations_is_no_request_count": (2024, "全年收到群众咨询30件，来信5件，合计35件。", "requests.received.total"),
     "appeal_rights_are_no_zero_litigation": (2020, "收到申请3件，对无法提供的，告知申请人可依法申请行政复议或提起行政诉讼。",
                                              "litigation.total"),
 }

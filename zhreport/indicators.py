@@ -28,6 +28,7 @@ _QUOTES = "“”\"'‘’《》「」"
 _SHARED_WORDS, _SHARED_VERBS = ("均", "都", "分别", "各"), ("达到", "达", "为", "是")
 _SHARED_TAIL = regex.compile(f"(?:{'|'.join(_SHARED_WORDS)})(?:{'|'.join(_SHARED_VERBS)})?$")
 _SHARED_ENDINGS = _SHARED_WORDS + _SHARED_VERBS  # what a clause holding the words of a shared value ends with
+_SUM_WORD = regex.compile(r"\s*(合计|共计|总计|总共)(?:为|达)?\s*")
 # two short items joined by 与/和/及 before a shared value ('专职与兼职人员各一人')
 _PAIR = regex.compile(r"([^\d，,。；;、（(）)与和及]{1,8})(?:与|和|及)([^\d，,。；;、（(）)与和及]{1,10})")
 _YEARISH = regex.compile(r"^(?:\d{4}年度?|\d{1,2}月份?|\d{4}年\d{1,2}月)")
@@ -288,6 +289,10 @@ def link_indicators(text: str, q: Quantity, prev_end: int = 0) -> list[Indicator
     # nothing before the number: what follows it ("共205人参加了业务培训")
     if a_e > a_s:
         return [Indicator(text[a_s:a_e], a_s, a_e)]
+    # a bare sum after its parts ("网上申请105件，快递17件，合计122件"): the sum word, read in its sentence
+    sum_word = _SUM_WORD.fullmatch(text, cs, raw_end)
+    if sum_word is not None:
+        return [Indicator(sum_word.group(1), sum_word.start(1), sum_word.end(1))]
     return []
 
 
