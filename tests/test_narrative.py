@@ -113,6 +113,9 @@ CLASSES = {
     # parts before their sum: the sum is the total, not the first part (G3's held-out 2024 district)
     "sum_after_parts_is_the_received_total": (2024, "全年共收到群众网上申请64件，信函9件，合计73件，上年结转4件。",
                                               {"requests.received.total": 73, "requests.carried_over.total": 4}),
+    # a count holding last year's carry-over, then the newly received one: the new one is the received total
+    "newly_received_after_the_carry_over": (2024, "2024年共受理依申请公开事项40件，结转上年后新收到依申请公开事项36件。",
+                                            {"requests.received.total": 36}),
     "joint_heading_counted_as_zero": (2012, "本年度依申请和不予公开的政府信息条数为0条。", {"requests.received.total": 0}),
 }
 
@@ -156,8 +159,6 @@ TRAPS = {
                                                  "litigation.upheld"),
     "one_value_for_items_listed_respectively": (2022, "本年度行政许可、行政处罚、行政强制决定分别为35件。",
                                                 "proactive.art20_6.coercion.decisions"),
-    "a_count_with_the_carry_over_before_the_new_one": (2024, "2024年共受理依申请公开事项40件，结转上年后新收到依申请公开事项36件。",
-                                                       "requests.received.total"),
     # G4: a 'no applications' line under the fees or the review heading is not about requests; a quoted
     # category counted in 条 (documents) without applications in the sentence is no request outcome
     "no_applications_line_under_the_fees_heading": (2016, "四、依申请公开政府信息收费及减免情况\n本镇2016年度无申请。",
