@@ -57,6 +57,36 @@ def test_list_is_not_cut_to_its_last_item():
     assert ind.text == "教育、社会保障、农村、计生类信息"
 
 
+def test_a_bracketed_list_of_kinds_belongs_to_the_clause():
+    text = "依申请公开收取的费用（复制费、邮寄费等）为0元。"
+    (ind,) = link_indicators(text, quantity(text, "0"))
+    assert ind.text.startswith("依申请公开收取的费用")
+
+
+def test_a_bracketed_list_that_is_no_list_of_kinds_ends_the_clause():
+    text = "三类信息（教育、卫生）12条。"
+    assert all("三类信息" not in i.text for i in link_indicators(text, quantity(text, "12")))
+
+
+def test_a_value_each_of_two_joined_items_has_goes_to_both():
+    text = "配备工作人员两名，其中专职和兼职人员各一名。"
+    inds = link_indicators(text, quantity(text, "一"))
+    assert [i.text for i in inds] == ["专职", "兼职人员"]
+    assert all(text[i.start:i.end] == i.text for i in inds)
+
+
+def test_a_value_both_joined_items_reach_together_stays_one():
+    text = "回复率和满意率均达100%。"
+    (ind,) = link_indicators(text, quantity(text, "100"))
+    assert ind.text == "回复率和满意率"
+
+
+def test_a_bare_sum_after_its_parts_is_named_by_its_word():
+    text = "收到网上申请12件，信函3件，合计15件。"
+    (ind,) = link_indicators(text, quantity(text, "15"))
+    assert ind.text == "合计" and text[ind.start:ind.end] == "合计"
+
+
 def test_trimming_reads_the_words_only_when_a_stop_word_may_open_or_close_the_clause(monkeypatch):
     """_trim skips segmentation when no lead word opens the clause and no trail word closes it
     (as strings): on clauses built of stop words, digits, spaces, quotes and other words, the

@@ -90,6 +90,40 @@ CLASSES = {
     "staff_counted_with_the_polite_measure_word": (2016, "配备了2位兼职人员负责信息发布。", {"capacity.staff.part_time": 2}),
     "staff_kind_after_number": (2018, "成立了政府信息公开工作领导小组，安排了4名工作人员兼职负责政务公开的日常工作，另配备1人专职从事信息发布。",
                                 {"capacity.staff.part_time": 4, "capacity.staff.full_time": 1}),
+    # G4 (the G3 held-out pages' misses): a bare 'no applications' line under the requests heading; outcome
+    # counts as quoted categories with a share, each on its own line; a zero fee with a bracketed list of
+    # fee kinds; staff put in place with each kind's count after it; a request counted in 次; the answered
+    # count with the cut-off date before it
+    "no_applications_line_under_the_requests_heading": (2015, "三、依申请公开政府信息情况\n本单位2015年度无申请。\n"
+                                                               "四、政府信息公开收费情况\n本单位未收费。",
+                                                        {"requests.received.total": 0}),
+    "no_applications_line_under_the_requests_heading_2019": (2020, "三、收到和处理政府信息公开申请情况\n2020年度无申请。",
+                                                             {"requests.received.total": 0}),
+    "quoted_outcomes_with_shares": (2016, "在已答复的8件申请中，“同意公开”的5件，占总数的62.5%。\n"
+                                          "“同意部分公开”2件，占总数的25%。\n“不予公开”的1件，占总数的12.5%。",
+                                    {"requests.outcome.granted.total": 5, "requests.outcome.partial.total": 2,
+                                     "requests.outcome.denied.total": 1}),
+    "zero_fee_with_listed_kinds": (2016, "本年度依申请公开收取的费用（复制费、邮寄费等）为0元。", {"fees.request_fees": 0}),
+    "staff_put_in_place_each_kind_after": (2017, "为做好政府信息公开工作，本镇配备两名工作人员，其中专职和兼职人员各一名。",
+                                           {"capacity.staff.total": 2, "capacity.staff.full_time": 1,
+                                            "capacity.staff.part_time": 1}),
+    "requests_counted_in_times": (2020, "2020年度本镇发生依申请公开2次。", {"requests.received.total": 2}),
+    "answered_after_a_cutoff_date": (2024, "全年共收到依申请公开申请30件，上年结转4件，截至12月底已回复31件，3件正在办理中。",
+                                     {"requests.received.total": 30, "requests.carried_over.total": 4,
+                                      "requests.outcome.total.total": 31}),
+    # G4 audit (fresh 2013 township pages): a zero counted for review and litigation together; the 2008
+    # form's joint heading counted as zero
+    "zero_of_review_and_litigation_together": (2014, "全年因政府信息公开被申请行政复议、提起行政诉讼的案件0件。",
+                                               {"admin_review.total": 0, "litigation.total": 0}),
+    "zero_of_review_and_litigation_together_2021": (2023, "本年度涉及政府信息公开的行政复议和行政诉讼0起。",
+                                                    {"admin_review.total": 0, "litigation.total": 0}),
+    # parts before their sum: the sum is the total, not the first part (G3's held-out 2024 district)
+    "sum_after_parts_is_the_received_total": (2024, "全年共收到群众网上申请64件，信函9件，合计73件，上年结转4件。",
+                                              {"requests.received.total": 73, "requests.carried_over.total": 4}),
+    # a count holding last year's carry-over, then the newly received one: the new one is the received total
+    "newly_received_after_the_carry_over": (2024, "2024年共受理依申请公开事项40件，结转上年后新收到依申请公开事项36件。",
+                                            {"requests.received.total": 36}),
+    "joint_heading_counted_as_zero": (2012, "本年度依申请和不予公开的政府信息条数为0条。", {"requests.received.total": 0}),
 }
 
 # (year, text, field that must NOT be filled, or filled only with another value)
@@ -132,10 +166,6 @@ TRAPS = {
                                                  "litigation.upheld"),
     "one_value_for_items_listed_respectively": (2022, "本年度行政许可、行政处罚、行政强制决定分别为35件。",
                                                 "proactive.art20_6.coercion.decisions"),
-    "a_part_before_its_sum_is_not_the_total": (2024, "全年共收到群众网上申请64件，信函9件，合计73件，上年结转4件。",
-                                               "requests.received.total"),
-    "a_count_with_the_carry_over_before_the_new_one": (2024, "2024年共受理依申请公开事项40件，结转上年后新收到依申请公开事项36件。",
-                                                       "requests.received.total"),
     "a_category_published_on_the_website_is_no_channel_total": (2016, "2016年，通过政府门户网站主动公开规划计划类3条，"
                                                                       "人事信息2条，财政信息1条。",
                                                                 "proactive.channels.website"),
@@ -150,6 +180,27 @@ TRAPS = {
     "no_correction_by_review_is_no_zero_review": (2020, "没有出现被投诉举报、行政复议及行政诉讼纠错的情况。",
                                                   "admin_review.total"),
     "no_correction_by_litigation_is_no_zero_litigation": (2016, "没有出现行政复议及行政诉讼纠错的情况。", "litigation.total"),
+    # G4: a 'no applications' line under the fees or the review heading is not about requests; a quoted
+    # category counted in 条 (documents) without applications in the sentence is no request outcome
+    "no_applications_line_under_the_fees_heading": (2016, "四、依申请公开政府信息收费及减免情况\n本镇2016年度无申请。",
+                                                    "requests.received.total"),
+    "no_applications_line_under_the_review_heading": (2016, "五、因政府信息公开申请行政复议、提起行政诉讼的情况\n"
+                                                            "本镇2016年度无申请。", "requests.received.total"),
+    "quoted_category_of_documents": (2016, "本年度发文中，“不予公开”的9条。", "requests.outcome.denied.total"),
+    # a count above zero of review and litigation together is neither's; a category of policies and
+    # normative documents together is no count of normative documents
+    "review_and_litigation_together_are_no_review_count": (2014, "全年因政府信息公开被申请行政复议、提起行政诉讼的案件10件。",
+                                                           "admin_review.total"),
+    "policies_and_normative_docs_together": (2013, "本年主动公开政府信息64条，其中政策、规范性文件类信息9条。",
+                                             "proactive.normative_docs.disclosed"),
+    "joint_heading_count_is_no_denied_count": (2012, "本年度依申请和不予公开的政府信息条数为0条。",
+                                               "requests.outcome.denied.total"),
+    "joint_heading_count_above_zero_is_no_request_count": (2012, "本年度依申请和不予公开的政府信息条数为7条。",
+                                                           "requests.received.total"),
+    # no applications from legal persons and other organisations says nothing of natural persons' (a 2021 bureau)
+    "no_applications_of_legal_persons_only": (2021, "本年度未收到法人或者其他组织提出的政府信息公开申请。",
+                                              "requests.received.total"),
+    "a_sum_of_consultations_is_no_request_count": (2024, "全年收到群众咨询30件，来信5件，合计35件。", "requests.received.total"),
     "appeal_rights_are_no_zero_litigation": (2020, "收到申请3件，对无法提供的，告知申请人可依法申请行政复议或提起行政诉讼。",
                                              "litigation.total"),
 }

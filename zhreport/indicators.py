@@ -28,6 +28,9 @@ _QUOTES = "“”\"'‘’《》「」"
 _SHARED_WORDS, _SHARED_VERBS = ("均", "都", "分别", "各"), ("达到", "达", "为", "是")
 _SHARED_TAIL = regex.compile(f"(?:{'|'.join(_SHARED_WORDS)})(?:{'|'.join(_SHARED_VERBS)})?$")
 _SHARED_ENDINGS = _SHARED_WORDS + _SHARED_VERBS  # what a clause holding the words of a shared value ends with
+_SUM_WORD = regex.compile(r"\s*(合计|共计|总计|总共)(?:为|达)?\s*")
+# two short items joined by 与/和/及 before a shared value ('专职与兼职人员各一人')
+_PAIR = regex.compile(r"([^\d，,。；;、（(）)与和及]{1,8})(?:与|和|及)([^\d，,。；;、（(）)与和及]{1,10})")
 _YEARISH = regex.compile(r"^(?:\d{4}年度?|\d{1,2}月份?|\d{4}年\d{1,2}月)")
 _OPEN, _CLOSE = "（(", "）)"
 _ORDINAL = regex.compile(r"^[一二三四五六七八九十\d]+$")
@@ -112,13 +115,16 @@ def clause_bounds(text: str, pos: int, floor: int = 0) -> int:
 
 
 def _note_start(text: str, close: int, floor: int) -> "int | None":
-    """Where a bracketed note ending at `close` opens: '（综合政务类）', not '（二）' nor one holding numbers."""
+    """Where a bracketed note ending at `close` opens: '（综合政务类）', or a list of kinds that ends
+    in 等 ('（检索费、邮寄费、复制费等）'); not '（二）' nor one holding numbers or clauses."""
     j = close - 1
-    while j >= floor and close - j <= 12:
+    while j >= floor and close - j <= 24:
         c = text[j]
         if c in _OPEN:
             inner = text[j + 1:close]
-            if not inner or _ORDINAL.match(inner) or any(ch.isdigit() or ch in "，,。；;、" for ch in inner):
+            if not inner or _ORDINAL.match(inner) or any(ch.isdigit() or ch in "，,。；;" for ch in inner):
+                return None
+            if ("、" in inner and not inner.endswith("等")) or (len(inner) > 11 and "、" not in inner):
                 return None
             return j
         if c in _CLOSE or c in "\n":
@@ -265,6 +271,10 @@ def link_indicators(text: str, q: Quantity, prev_end: int = 0) -> list[Indicator
                 s, e = s2, e2
     if e > s:
         inds = [Indicator(text[s:e], s, e)]
+        if tail and text[tail.start()] == "各":
+            pair = _PAIR.fullmatch(text, s, e)  # '专职与兼职人员各一人': each of the two, not the pair
+            if pair is not None:
+                return [Indicator(pair.group(1), s, pair.end(1)), Indicator(pair.group(2), pair.start(2), e)]
         if tail:
             # shared value: walk back over '、'-separated items that hold no number
             j = cs
@@ -279,6 +289,10 @@ def link_indicators(text: str, q: Quantity, prev_end: int = 0) -> list[Indicator
     # nothing before the number: what follows it ("共205人参加了业务培训")
     if a_e > a_s:
         return [Indicator(text[a_s:a_e], a_s, a_e)]
+    # a bare sum after its parts ("网上申请105件，快递17件，合计122件"): the sum word, read in its sentence
+    sum_word = _SUM_WORD.fullmatch(text, cs, raw_end)
+    if sum_word is not None:
+        return [Indicator(sum_word.group(1), sum_word.start(1), sum_word.end(1))]
     return []
 
 
