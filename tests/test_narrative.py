@@ -88,6 +88,11 @@ CLASSES = {
     "cumulative_over_the_year": (2016, "全年累计主动公开政府信息96条，其中通过网站公开80条。",
                                  {"proactive.items.total": 96, "proactive.channels.website": 80}),
     "staff_counted_with_the_polite_measure_word": (2016, "配备了2位兼职人员负责信息发布。", {"capacity.staff.part_time": 2}),
+    # G7 held-out audit: a total to the year's end with the agent between (截至…底，本局累计…) is no year figure,
+    # and no paraphrase gives back what the rule ruled out
+    "cumulative_to_the_years_end_with_the_agent_between": (2011, "截至到2011年底，本局累计主动公开政府信息12840条，"
+                                                                 "全文电子化率达100%。2011年新增的主动公开政府信息4210条。",
+                                                           {"proactive.items.total": 4210}),
     "staff_kind_after_number": (2018, "成立了政府信息公开工作领导小组，安排了4名工作人员兼职负责政务公开的日常工作，另配备1人专职从事信息发布。",
                                 {"capacity.staff.part_time": 4, "capacity.staff.full_time": 1}),
     # G4 (the G3 held-out pages' misses): a bare 'no applications' line under the requests heading; outcome
