@@ -1,6 +1,5 @@
 """The main job: batch extraction over a corpus, resumable, with real readers."""
 import os
-import random
 import signal
 import sqlite3
 import subprocess
@@ -79,28 +78,45 @@ def test_generated_gold_scores_per_template_and_variant(corpus):
     assert abs(v["damaged"]["form_f1"] - v["clean"]["form_f1"]) <= 0.02
 
 
+def _stored(out: Path) -> int:
+    """Documents and errors the store holds now (0 before it exists), read beside a running batch."""
+    try:
+        conn = sqlite3.connect(f"file:{out / 'zhreport.sqlite'}?mode=ro", uri=True, timeout=1)
+        try:
+            return conn.execute("SELECT (SELECT count(*) FROM documents) + (SELECT count(*) FROM errors)").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return 0
+
+
 def test_kill_nine_and_resume_equals_an_uninterrupted_run(tmp_path):
+    """The main process and its workers killed at once, three times, each time once the store holds a given
+    number of documents (so every kill lands in the middle of a run, however fast the machine), then resumed:
+    the store equals that of a run never interrupted."""
     write_corpus(str(tmp_path / "c"), n=120, seed=9, broken=0.05)
     docs = str(tmp_path / "c" / "docs")
+    total = len(list_inputs(docs))
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    cmd = [sys.executable, "-m", "zhreport", "batch", docs, "-o", str(tmp_path / "killed"), "--workers", "2",
+    out = tmp_path / "killed"
+    cmd = [sys.executable, "-m", "zhreport", "batch", docs, "-o", str(out), "--workers", "2",
            "--quiet", "--max-mb", "5"]
-    rng = random.Random(3)
-    first = True
-    for _ in range(3):
-        p = subprocess.Popen(cmd + ([] if first else ["--resume"]), env=env, stderr=subprocess.DEVNULL,
+    cut_mid_run = 0
+    for k, target in enumerate((15, 50, 85)):
+        p = subprocess.Popen(cmd + (["--resume"] if k else []), env=env, stderr=subprocess.DEVNULL,
                              start_new_session=True)
-        first = False
-        time.sleep(rng.uniform(2.0, 4.0))
-        try:
+        deadline = time.monotonic() + 60
+        while p.poll() is None and _stored(out) < target and time.monotonic() < deadline:
+            time.sleep(0.01)
+        if p.poll() is None:
             os.killpg(p.pid, signal.SIGKILL)  # the main process and its workers, at once
-        except ProcessLookupError:
-            pass  # it had finished already
+            cut_mid_run += _stored(out) < total
         p.wait()
+    assert cut_mid_run >= 2  # the kills really cut runs short
     subprocess.run(cmd + ["--resume"], env=env, check=True, stderr=subprocess.DEVNULL)
     subprocess.run([sys.executable, "-m", "zhreport", "batch", docs, "-o", str(tmp_path / "clean"), "--workers", "2",
                     "--quiet", "--max-mb", "5"], env=env, check=True, stderr=subprocess.DEVNULL)
-    assert _db_rows(tmp_path / "killed") == _db_rows(tmp_path / "clean")
+    assert _db_rows(out) == _db_rows(tmp_path / "clean")
 
 
 def test_process_path_is_pure_and_never_raises(tmp_path):
