@@ -206,6 +206,9 @@ TRAPS = {
     "no_applications_of_legal_persons_only": (2021, "本年度未收到法人或者其他组织提出的政府信息公开申请。",
                                               "requests.received.total"),
     "a_sum_of_consultations_is_no_request_count": (2024, "全年收到群众咨询30件，来信5件，合计35件。", "requests.received.total"),
+    # G8 held-out audit: a count disclosed on request, listed beside the proactive items, counts items
+    "items_disclosed_on_request_beside_proactive_items_2020": (2020, "2020年，我局公开信息540条，其中主动公开521条（包括规划信息、"
+                                                                   "征地信息等），依申请公开19条。", "requests.received.total"),
     "appeal_rights_are_no_zero_litigation": (2020, "收到申请3件，对无法提供的，告知申请人可依法申请行政复议或提起行政诉讼。",
                                              "litigation.total"),
 }
