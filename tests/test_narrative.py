@@ -93,6 +93,12 @@ CLASSES = {
     "cumulative_to_the_years_end_with_the_agent_between": (2011, "截至到2011年底，本局累计主动公开政府信息12840条，"
                                                                  "全文电子化率达100%。2011年新增的主动公开政府信息4210条。",
                                                            {"proactive.items.total": 4210}),
+    # G8 held-out audit: every request granted, said with 全部; no fee said as 无行政事业性收费 (2021 form)
+    "all_granted_said_with_quanbu": (2024, "收到政府信息公开申请3项全部予以公开，无上年结转政府信息公开申请。",
+                                     {"requests.received.total": 3, "requests.outcome.granted.total": 3,
+                                      "requests.carried_over.total": 0}),
+    "no_administrative_fees": (2024, "全年行政许可决定278件、行政处罚1217件、行政强制402件、无行政事业性收费。",
+                               {"proactive.art20_8.fees.amount": 0, "proactive.art20_6.penalty.decisions": 1217}),
     "staff_kind_after_number": (2018, "成立了政府信息公开工作领导小组，安排了4名工作人员兼职负责政务公开的日常工作，另配备1人专职从事信息发布。",
                                 {"capacity.staff.part_time": 4, "capacity.staff.full_time": 1}),
     # G4 (the G3 held-out pages' misses): a bare 'no applications' line under the requests heading; outcome
@@ -209,6 +215,7 @@ TRAPS = {
     # G8 held-out audit: a count disclosed on request, listed beside the proactive items, counts items
     "items_disclosed_on_request_beside_proactive_items_2020": (2020, "2020年，我局公开信息540条，其中主动公开521条（包括规划信息、"
                                                                    "征地信息等），依申请公开19条。", "requests.received.total"),
+    "whether_there_are_fees_is_no_zero": (2024, "本单位有无行政事业性收费事项由财政部门公布。", "proactive.art20_8.fees.amount"),
     "appeal_rights_are_no_zero_litigation": (2020, "收到申请3件，对无法提供的，告知申请人可依法申请行政复议或提起行政诉讼。",
                                              "litigation.total"),
 }
