@@ -99,6 +99,9 @@ CLASSES = {
                                       "requests.carried_over.total": 0}),
     "no_administrative_fees": (2024, "全年行政许可决定278件、行政处罚1217件、行政强制402件、无行政事业性收费。",
                                {"proactive.art20_8.fees.amount": 0, "proactive.art20_6.penalty.decisions": 1217}),
+    "licensing_cases_concluded": (2024, "截至12月31日，我局共办结行政许可事项8240件、行政处罚187件、实施行政强制12件。",
+                                  {"proactive.art20_5.licensing.decisions": 8240, "proactive.art20_6.penalty.decisions": 187,
+                                   "proactive.art20_6.coercion.decisions": 12}),
     "staff_kind_after_number": (2018, "成立了政府信息公开工作领导小组，安排了4名工作人员兼职负责政务公开的日常工作，另配备1人专职从事信息发布。",
                                 {"capacity.staff.part_time": 4, "capacity.staff.full_time": 1}),
     # G4 (the G3 held-out pages' misses): a bare 'no applications' line under the requests heading; outcome
@@ -216,6 +219,7 @@ TRAPS = {
     "items_disclosed_on_request_beside_proactive_items_2020": (2020, "2020年，我局公开信息540条，其中主动公开521条（包括规划信息、"
                                                                    "征地信息等），依申请公开19条。", "requests.received.total"),
     "whether_there_are_fees_is_no_zero": (2024, "本单位有无行政事业性收费事项由财政部门公布。", "proactive.art20_8.fees.amount"),
+    "licensing_applications_concluded_are_no_request_outcome": (2024, "全年办结行政许可申请120件。", "requests.outcome.total.total"),
     "appeal_rights_are_no_zero_litigation": (2020, "收到申请3件，对无法提供的，告知申请人可依法申请行政复议或提起行政诉讼。",
                                              "litigation.total"),
 }
