@@ -220,6 +220,10 @@ TRAPS = {
                                                                    "征地信息等），依申请公开19条。", "requests.received.total"),
     "whether_there_are_fees_is_no_zero": (2024, "本单位有无行政事业性收费事项由财政部门公布。", "proactive.art20_8.fees.amount"),
     "licensing_applications_concluded_are_no_request_outcome": (2024, "全年办结行政许可申请120件。", "requests.outcome.total.total"),
+    # G9 held-out audit: reviews not yet concluded (尚未办结0件) are no outcome of requests
+    "reviews_not_yet_concluded_are_no_request_outcome": (2020, "全年受理依申请信息公开18件，全部在规定时间内办结。"
+                                                               "全年共收到行政复议1件，维持结果1件，尚未办结0件。",
+                                                         "requests.outcome.total.total"),
     "appeal_rights_are_no_zero_litigation": (2020, "收到申请3件，对无法提供的，告知申请人可依法申请行政复议或提起行政诉讼。",
                                              "litigation.total"),
 }
