@@ -102,6 +102,14 @@ CLASSES = {
     "licensing_cases_concluded": (2024, "截至12月31日，我局共办结行政许可事项8240件、行政处罚187件、实施行政强制12件。",
                                   {"proactive.art20_5.licensing.decisions": 8240, "proactive.art20_6.penalty.decisions": 187,
                                    "proactive.art20_6.coercion.decisions": 12}),
+    # G9 held-out audit's misses: the rest carried forward said after the number, the next year named without
+    # 至/到, and lawsuits written 诉讼 rather than 起诉
+    "rest_carried_forward_after_the_number": (2023, "本街道共收到12件信息依申请公开，其中10件已经按时完成答复，剩余2件结转下年度继续办理。",
+                                              {"requests.received.total": 12, "requests.carried_forward.total": 2}),
+    "carried_forward_to_a_named_year_without_zhi": (2022, "全年收到依申请公开事项94件，当年办结91件，结转2023年办理3件。",
+                                                    {"requests.carried_forward.total": 3}),
+    "direct_and_after_review_lawsuits_written_susong": (2020, "全年未经复议直接诉讼0件，复议后诉讼0件。",
+                                                        {"litigation.direct.total": 0, "litigation.after_review.total": 0}),
     "staff_kind_after_number": (2018, "成立了政府信息公开工作领导小组，安排了4名工作人员兼职负责政务公开的日常工作，另配备1人专职从事信息发布。",
                                 {"capacity.staff.part_time": 4, "capacity.staff.full_time": 1}),
     # G4 (the G3 held-out pages' misses): a bare 'no applications' line under the requests heading; outcome
