@@ -194,6 +194,9 @@ def test_a_python_whose_sqlite_has_no_json_functions_gets_a_clear_error(tmp_path
                 raise sqlite3.OperationalError("no such function: json_extract")
             return self.conn.execute(sql, *args)
 
+        def __getattr__(self, name):  # everything else as the real connection does it
+            return getattr(self.conn, name)
+
     monkeypatch.setattr(batch.sqlite3, "connect", lambda *a, **k: NoJson(real_connect(*a, **k)))
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.txt").write_text("本机关2020年受理政府信息公开申请3件。", encoding="utf-8")

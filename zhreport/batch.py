@@ -242,11 +242,14 @@ class StoreUnsupported(ZhReportError):
 def _require_json_functions() -> None:
     """The facts, form and checks views read the reports' JSON with SQLite's JSON functions (built
     in since SQLite 3.38, and in most builds before): without them no run starts."""
+    probe = sqlite3.connect(":memory:")
     try:
-        sqlite3.connect(":memory:").execute("SELECT json_extract('[1]', '$[0]'), count(*) FROM json_each('[1]')")
+        probe.execute("SELECT json_extract('[1]', '$[0]'), count(*) FROM json_each('[1]')")
     except sqlite3.OperationalError:
         raise StoreUnsupported(f"this Python's SQLite ({sqlite3.sqlite_version}) has no JSON functions, which the "
                                "store's views need; use a Python built with SQLite 3.38 or newer") from None
+    finally:
+        probe.close()
 
 
 def _connect(db: Path) -> sqlite3.Connection:
@@ -546,6 +549,7 @@ class _Worker:
         self.unacknowledged: dict[int, Task] = {}
         self.flushing = False
         self.since = 0.0
+        self.killed = False  # set by end(): reap() then waits without a time limit
 
     @property
     def busy(self) -> bool:

@@ -297,13 +297,12 @@ def link_indicators(text: str, q: Quantity, prev_end: int = 0) -> list[Indicator
 
 
 # 'A、B、C分别为x、y和z': values listed after 分别 go to the items in their order, not all to each
-_RESPECTIVE = regex.compile(r"分别")
 _LIST_JOINER = regex.compile(r"\s*(?:、|，|,|和|及|与|以及)\s*")
 
 
 def is_respective(text: str, items_end: int, number_start: int) -> bool:
     """Do the words between a list of items and its value say 'respectively' (分别为, 分别是, 分别达)?"""
-    return _RESPECTIVE.search(text, items_end, number_start) is not None
+    return text.find("分别", items_end, number_start) >= 0
 
 
 def listed_after(text: str, quantities: list[Quantity], k: int) -> list[int]:

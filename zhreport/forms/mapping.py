@@ -335,12 +335,12 @@ class NarrativeRules:
         after = text[qe:ce]
         rest = None  # the sentence after the number, read when a rule asks (none_next)
         topic_cache: dict = {}
-        vetoed = None  # fields a rule named and its context ruled out: no paraphrase gives them back
+        vetoed: set = set()  # fields a rule named and its context ruled out: no paraphrase gives them back
         for r, sign in admitted:
             if r.ctx is not None and not r.ctx.search(ctx):
                 continue
             if r.none_ctx is not None and r.none_ctx.search(ctx):
-                vetoed = (vetoed or set()) | {r.field}
+                vetoed.add(r.field)
                 continue
             if r.after is not None and not r.after.search(after):
                 continue
@@ -349,7 +349,7 @@ class NarrativeRules:
                     m = _SENTENCE_END_AT.search(text, ce, ce + _REST_WINDOW)
                     rest = text[qe:m.start() if m else min(len(text), ce + _REST_WINDOW)]
                 if r.none_next.search(rest):
-                    vetoed = (vetoed or set()) | {r.field}
+                    vetoed.add(r.field)
                     continue
             ok = True
             for group, want in r.topic.items():
@@ -363,7 +363,7 @@ class NarrativeRules:
             return FieldMatch(r.field, sign, r.money)
         if self.similar is not None:
             fid = self.similar.best(indicator, unit)
-            if fid is not None and (vetoed is None or fid not in vetoed) and self.similar.speaks_of(fid, ctx):
+            if fid is not None and fid not in vetoed and self.similar.speaks_of(fid, ctx):
                 return FieldMatch(fid)
         return None
 

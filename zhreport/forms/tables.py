@@ -615,8 +615,7 @@ def _named_columns(heads: list, spec: RowSpec, template: Template) -> Optional[t
     (a 2022 page printing the 2019 form with the 2021 form's one '处理决定数量' column): None otherwise."""
     if not heads:
         return None
-    named = tuple(fid for fid in spec.columns
-                  if _names(heads, _column_key((template.fields[fid].cell or {}).get("col") or "")))
+    named = tuple(fid for fid in spec.columns if _names(heads, _column_of(template.fields[fid])))
     if named:
         return named if len(named) < len(spec.columns) else None
     # a header that names none of the row's columns but another form's (收费金额 over a 2019 fee row
@@ -628,6 +627,11 @@ def _column_key(label: str) -> str:
     return _match_key(label).replace("本年度", "本年")  # the forms print both for 'this year'
 
 
+def _column_of(field) -> str:
+    """The key of the column head the form prints over a field's cell ('' for none)."""
+    return _column_key((field.cell or {}).get("col") or "")
+
+
 def _names(heads: list, col: str) -> bool:
     return bool(col) and any(col in k or (len(k) >= 4 and k in col) for k in heads)
 
@@ -635,9 +639,8 @@ def _names(heads: list, col: str) -> bool:
 @lru_cache(maxsize=None)
 def _other_columns(template_id: str) -> tuple:
     """Column heads the other forms print and this one does not."""
-    own = {_column_key((f.cell or {}).get("col") or "") for f in load_template(template_id).fields.values()}
-    other = {_column_key((f.cell or {}).get("col") or "") for t in TEMPLATES if t != template_id
-             for f in load_template(t).fields.values()}
+    own = {_column_of(f) for f in load_template(template_id).fields.values()}
+    other = {_column_of(f) for t in TEMPLATES if t != template_id for f in load_template(t).fields.values()}
     return tuple(sorted(c for c in other - own if len(c) >= 4))
 
 

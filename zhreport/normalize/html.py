@@ -159,7 +159,7 @@ def html_edits(source: str) -> list[Edit] | None:
             edits.extend(_entity_edits(source, start, end, s))
             cursor = end
     # after the last text: the bars of a last row's empty cells, and one line break
-    edits.append(Edit(cursor, n, trailing_sep.split("\n", 1)[0].rstrip() + "\n" if "\n" in trailing_sep else ""))
+    edits.append(Edit(cursor, n, _ended_row(trailing_sep) if "\n" in trailing_sep else ""))
     return [e for e in edits if e.end > e.start or e.replacement]
 
 
@@ -241,9 +241,13 @@ def _compose(seps: str) -> str:
     """Separators between two text nodes: the bars of empty cells that ended a row, one line
     break, then the cell bars after it (empty cells that open the next row)."""
     if "\n" in seps:
-        ended = seps.split("\n", 1)[0].rstrip()
-        return ended + "\n" + seps.rsplit("\n", 1)[1]
+        return _ended_row(seps) + seps.rsplit("\n", 1)[1]
     return seps
+
+
+def _ended_row(seps: str) -> str:
+    """Of separators holding a line break: the bars of the empty cells that ended the row, and the break."""
+    return seps.split("\n", 1)[0].rstrip() + "\n"
 
 
 # what markup is, written once: scripts and styles with their content, comments and declarations, tags
