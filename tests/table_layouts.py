@@ -175,6 +175,13 @@ def paragraphs(tables) -> str:
     return _cell_per_line(tables, gap="\n")
 
 
+def paragraphs_bare_blanks(tables) -> str:
+    """One cell per paragraph where an empty cell is no paragraph, only one more blank line (a web page's
+    empty <td>): a row of six empty cells and its total is the label, seven blank lines and the total."""
+    items = [c for line in _cell_per_line(tables, blank_as="\x00").split("\n") for c in [line]]
+    return "".join("\n" if c == "\x00" else c + "\n\n" for c in items)
+
+
 def bar_lines(tables) -> str:
     """Label lines, then '| unit' and '| value' lines; a blank cell is a lone '|'."""
     return _cell_per_line(tables, cell=lambda c: "| " + c if c else "|", blank_as="")
@@ -308,7 +315,8 @@ def pdf_bytes(tables) -> bytes:
 
 TEXT_LAYOUTS = {
     "pipe": pipe, "tab": tab, "markdown": markdown, "one_cell_per_line": lines,
-    "one_cell_per_paragraph": paragraphs, "bar_prefixed_lines": bar_lines, "labels_split_over_lines": split_labels,
+    "one_cell_per_paragraph": paragraphs,
+    "one_cell_per_paragraph_bare_blank_lines": paragraphs_bare_blanks, "bar_prefixed_lines": bar_lines, "labels_split_over_lines": split_labels,
     "aligned_spaces": spaces, "aligned_nbsp": nbsp, "pdf_text_layer": pdf_text, "flipbook": flipbook,
     "html": html, "html_wrapped_cells": html_wrapped,
 }

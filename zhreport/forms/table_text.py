@@ -259,7 +259,11 @@ def _read_run(text: str, run: list[tuple[int, int, str]], regions: list[list[Tok
         return  # no cell of it can be a value or a blank
     cur: list[Token] = []
     holds_value = False
+    extra_blanks = _blank_line_cells(run)
     for n, ls, line in run:
+        if n in extra_blanks:
+            cur.append(Token("empty", "", ls, ls, n, None))
+            continue
         # a form's lines recur (its labels, rows of zeros, the same table in both scripts): read once
         # per line text (and the character before it, which the cell patterns look behind at), then placed
         read = _line_shape if len(line) <= _CACHED_LINE else _read_line_shape
@@ -268,6 +272,37 @@ def _read_run(text: str, run: list[tuple[int, int, str]], regions: list[list[Tok
         cur.extend([Token(kind, line[a:b], ls + a, ls + b, n, unit) for kind, a, b, unit in shapes])
     if holds_value:
         regions.append(cur)
+
+
+_BLANK_SEPARATED_MIN_GAPS = 8  # cells of a run before its blank lines are taken as a layout
+# of the gaps between its cells: at least this share one blank line (the rest longer: empty cells), and
+# at most _ADJACENT_SHARE none (a label wrapped over two lines)
+_BLANK_SEPARATED_SHARE = 0.5
+_ADJACENT_SHARE = 0.05
+
+
+def _blank_line_cells(run: list[tuple[int, int, str]]) -> frozenset:
+    """The blank lines of a run that are empty cells: in a table written one cell a line with one
+    blank line between cells (a web page's cells, each a paragraph), an empty cell is one more blank
+    line ('一、本年新收…' then six blank lines and '0' is six empty cells and the total). Elsewhere
+    (any bar, tab or aligned columns, or no regular one-line gap) blank lines are layout only."""
+    if len(run) < 2 * _BLANK_SEPARATED_MIN_GAPS:
+        return frozenset()
+    gaps: list[tuple[int, int]] = []  # (first blank line, blank lines) between two lines with text
+    previous = None
+    for n, _ls, line in run:
+        if line:
+            if "|" in line or "｜" in line or "\t" in line or _SPACES.search(line.strip()):
+                return frozenset()
+            if previous is not None:
+                gaps.append((previous + 1, n - previous - 1))
+            previous = n
+    ones = sum(1 for _f, k in gaps if k == 1)
+    adjacent = sum(1 for _f, k in gaps if k == 0)  # two cells on adjacent lines: no blank-line layout
+    if len(gaps) < _BLANK_SEPARATED_MIN_GAPS or ones < _BLANK_SEPARATED_SHARE * len(gaps) or \
+            adjacent > _ADJACENT_SHARE * len(gaps):
+        return frozenset()
+    return frozenset(first + extra for first, k in gaps for extra in range(1, k))
 
 
 def _read_line_shape(before: str, line: str) -> tuple:
