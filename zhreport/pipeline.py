@@ -51,7 +51,7 @@ def _looks_like_file_name(s: str) -> bool:
 def read_file(path: Union[str, os.PathLike], max_bytes: int) -> Decoded:
     """A report file as batch reads it: PDF and Word by their readers, anything else as text or HTML
     (a binary file is refused with what it is)."""
-    if Path(path).suffix.lower() in (".pdf", ".docx"):
+    if Path(path).suffix.lower() in (".pdf", ".docx", ".doc"):
         return read_document(path, max_bytes)
     return read_path(path, max_bytes)
 

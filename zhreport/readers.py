@@ -3,8 +3,9 @@
 Every reader returns the document's text (for PDF and Word: the text as extracted,
 tables written as ' | ' rows that the table readers understand) and the SHA-256 of
 the raw bytes. Offsets in results refer to that text. PDF and Word readers need
-the extras `zhreport[pdf]` / `zhreport[docx]`; without them the file is skipped
-with a message that names the extra.
+the extras `zhreport[pdf]` / `zhreport[docx]` (.docx, and .doc of Word 97–2003 by
+zhreport.word97); without them the file is skipped with a message that names the extra.
+A .doc that is really a .docx, a web page or text (as many sites serve them) is read as what it is.
 
 Compressed content is bounded like the file itself: the members of a Word file and
 the deflated streams of a PDF may expand to at most `max_expanded` bytes (default
@@ -30,7 +31,7 @@ MAX_EXPANDED = 256 * 1024 * 1024  # and at most this
 
 TEXT_SUFFIXES = {".txt", ".text", ""}
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php"}
-SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".pdf", ".docx"}
+SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".pdf", ".docx", ".doc"}
 
 
 def read_document(path: Union[str, Path], max_bytes: int = MAX_BYTES,
@@ -49,9 +50,33 @@ def read_document(path: Union[str, Path], max_bytes: int = MAX_BYTES,
         sha = hashlib.sha256(data).hexdigest()
         if suffix == ".pdf":
             dec = Decoded(_pdf_text(data, source, limit), "pdf", sha, source)
-        else:
+        elif suffix == ".docx" or data.startswith(_ZIP):
             dec = Decoded(_docx_text(data, source, limit), "docx", sha, source)
+        elif data.startswith(_OLE2):
+            dec = Decoded(_doc_text(data, source), "doc", sha, source)
+        else:  # a web page or text saved under a .doc name, as many sites serve them; decode_bytes refuses binary
+            dec = decode_bytes(data, source)
     return dec
+
+
+_ZIP, _OLE2 = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _doc_text(data: bytes, source: str) -> str:
+    """A Word 97–2003 document (zhreport.word97); its text is bounded by the file's size."""
+    try:
+        import olefile  # noqa: F401  (word97 opens the compound file with it)
+    except ImportError:
+        raise SkipFile(source, "Word 97–2003 (.doc) reading needs the extra: pip install 'zhreport[docx]'") from None
+    from .word97 import DocFormatError, doc_text
+
+    try:
+        text = doc_text(data)
+    except DocFormatError as exc:
+        raise ReadError(source, f"is not a readable .doc file: {exc}") from None
+    if not text.strip():
+        raise ReadError(source, "is a .doc file with no text")
+    return text
 
 
 def _expansion_error(source: str, what: str, limit: int) -> ReadError:
