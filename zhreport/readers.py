@@ -64,10 +64,10 @@ _ZIP, _OLE2 = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 def _doc_text(data: bytes, source: str) -> str:
     """A Word 97–2003 document (zhreport.word97); its text is bounded by the file's size."""
-    try:
-        import olefile  # noqa: F401  (word97 opens the compound file with it)
-    except ImportError:
-        raise SkipFile(source, "Word 97–2003 (.doc) reading needs the extra: pip install 'zhreport[docx]'") from None
+    import importlib.util
+
+    if importlib.util.find_spec("olefile") is None:  # word97 opens the compound file with it
+        raise SkipFile(source, "Word 97–2003 (.doc) reading needs the extra: pip install 'zhreport[docx]'")
     from .word97 import DocFormatError, doc_text
 
     try:
