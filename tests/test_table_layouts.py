@@ -237,3 +237,16 @@ def test_a_row_of_empty_cells_under_a_header_cut_short_is_read_as_blank():
     for col in ("prev_year_items", "change", "decisions"):
         fv = form[f"proactive.art20_5.other_services.{col}"]
         assert (fv.value, fv.flags) == (0, ["blank_cell"])
+
+
+def test_headings_over_lines_of_spaces_are_no_blank_rows():
+    """A narrative page whose paragraphs stand apart by lines of spaces and lost their full stops: the
+    headings over those lines look like rows of empty cells, one sentence ends in a bare number; none
+    of it is a table, so no field is filled with a blank cell's 0."""
+    gap = "\n    \n"
+    text = gap.join(["某县统计局2011年政府信息公开年度报告", "一、概述", "二、主动公开政府信息情况",
+                     "2011年,在县政府门户网站主动公开政府信息12条,全文电子化率达100%",
+                     "三、依申请公开政府信息情况", "本局共受理政府信息公开申请0", "四、咨询处理情况",
+                     "共接受群众咨询3人次。"])
+    form = zhreport.extract(text).form
+    assert not [fid for fid, fv in form.items() if fv.source == "table"]

@@ -550,7 +550,10 @@ def read_cells(tables: TableText, template: Template) -> list[TableCell]:
                 named = _named_columns(heads.keys(i), spec, template)
             cells = _fill(rows[i], spec, template, col, code, min(0.99, 0.5 + s / 2) if one_d else 0.9, named)
             if cells:
-                matched += 1
+                # a row that prints nothing but empty lines (a page's paragraphs apart by lines of spaces)
+                # is evidence of a table only under the form's own label: a heading over such a line
+                # ('二、主动公开政府信息情况') is no blank row of the form
+                matched += s >= _OWN_LABEL or any(t.kind not in _UNPRINTED for t in rows[i].cells)
                 full_rows += sum(1 for c in cells if c.value is not None) >= _FULL_ROW
                 found.extend(cells)
         if one_d:  # printed rows that are no field of the form are still facts
@@ -577,6 +580,8 @@ def read_cells(tables: TableText, template: Template) -> list[TableCell]:
 
 
 _FULL_ROW = 3  # values a matched row prints for two rows alone to be a table
+_OWN_LABEL = 0.95  # a row label this similar to a form row's is the form's own (its numbering or spacing aside)
+_UNPRINTED = frozenset(("empty", "tail"))
 
 
 def _names_review(region: list[Token]) -> bool:
