@@ -250,3 +250,18 @@ def test_headings_over_lines_of_spaces_are_no_blank_rows():
                      "共接受群众咨询3人次。"])
     form = zhreport.extract(text).form
     assert not [fid for fid, fv in form.items() if fv.source == "table"]
+
+
+@pytest.mark.parametrize("word", ["未增未减", "无增减"])
+def test_a_change_cell_that_says_zero_in_words_is_zero(word):
+    """'本年增/减' printed as 未增未减: the cell is 0 (not a blank), and the cell after it keeps its column."""
+    text = ("某县交通运输局2020年政府信息公开工作年度报告\n第二十条第（五）项 |\n信息内容 | 上一年项目数量 | 本年增/减 | 处理决定数量 |\n"
+            f"行政许可 | 14 | {word} | 326 |\n其他对外管理服务事项 | 3 | {word} | 0 |\n"
+            f"第二十条第（六）项 |\n信息内容 | 上一年项目数量 | 本年增/减 | 处理决定数量 |\n行政处罚 | 21 | {word} | 57 |\n")
+    form = zhreport.extract(text, year=2020).form
+    got = {fid: (form[fid].value, form[fid].flags) for fid in ("proactive.art20_5.licensing.change",
+                                                              "proactive.art20_5.licensing.decisions",
+                                                              "proactive.art20_6.penalty.change",
+                                                              "proactive.art20_6.penalty.decisions")}
+    assert got == {"proactive.art20_5.licensing.change": (0, []), "proactive.art20_5.licensing.decisions": (326, []),
+                   "proactive.art20_6.penalty.change": (0, []), "proactive.art20_6.penalty.decisions": (57, [])}

@@ -136,6 +136,12 @@ def money_factor(unit: Optional[str]) -> Optional[Decimal]:
     return _tables().money.get(unit or "")
 
 
+@lru_cache(maxsize=1)
+def table_zero_words() -> frozenset:
+    """What a table cell may print for zero in words (units.yaml table_zero_words: 未增未减)."""
+    return frozenset(load_yaml("units.yaml").get("table_zero_words") or ())
+
+
 def table_units() -> frozenset:
     """Every unit a table cell may print (counting units, %, and money incl. 千元), from units.yaml."""
     t = _tables()

@@ -15,7 +15,7 @@ from typing import Optional
 
 import regex
 
-from ..quantities import table_units
+from ..quantities import table_units, table_zero_words
 
 __all__ = ["Token", "TableText", "scan"]
 
@@ -157,6 +157,8 @@ def _read_cell(text: str, s: int, e: int) -> list[tuple]:
     squeezed = "".join(cell.split())
     if squeezed in _MARKS:
         return [("mark", s, e, None)]
+    if squeezed in table_zero_words():  # '未增未减': a value, 0 (tables._number)
+        return [("value", s, e, None)]
     if squeezed in _BLANKS:
         return [("blank", s, e, None)]
     if squeezed in pat.units:

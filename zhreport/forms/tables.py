@@ -37,7 +37,7 @@ from typing import Optional
 
 import regex
 
-from ..quantities import money_factor, parse_signed
+from ..quantities import money_factor, parse_signed, table_zero_words
 from ..labels import label_key
 from .schema import TEMPLATES, Template, load_template
 from .table_text import TableText, Token, form_cell_texts
@@ -682,6 +682,8 @@ def _number(tok: Token) -> Optional[Decimal]:
     if t.isascii() and t.isdigit():
         return Decimal(t)
     t = t.replace(" ", "")
+    if t in table_zero_words():  # '未增未减'
+        return Decimal(0)
     if t[:1] in ("增", "减"):
         v = parse_signed(t[1:])
         return None if v is None else (-v if t[0] == "减" else v)
