@@ -120,3 +120,12 @@ def test_mutated_doc_files_give_text_or_a_read_error(tmp_path):
         except DocFormatError:
             refused += 1
     assert 0 < refused < 300
+
+
+def test_rtf_and_word_files_under_a_text_name_say_what_they_are(tmp_path):
+    rtf = _damaged(tmp_path, "report.txt", b"{\\rtf1\\ansi\\ansicpg936 {\\f0 \\'b9\\'ab\\'bf\\'aa}\\par}")
+    with pytest.raises(ReadError, match="RTF document"):
+        read_document(rtf)
+    doc = _damaged(tmp_path, "report2.txt", (WORD / "merged_cells_gov2019.doc").read_bytes())
+    with pytest.raises(ReadError, match=r"read under a \.doc name"):
+        read_document(doc)

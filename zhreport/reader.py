@@ -21,7 +21,9 @@ from .errors import ReadError, SkipFile
 _MAGIC = {
     b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",
     b"%PDF": "a PDF file (PDF reading comes with the batch readers)",
-    b"PK\x03\x04": "a ZIP/DOCX/XLSX archive", b"\xd0\xcf\x11\xe0": "an OLE2 (.doc/.xls) file",
+    b"PK\x03\x04": "a ZIP/DOCX/XLSX archive (a Word file is read under a .docx name)",
+    b"\xd0\xcf\x11\xe0": "an OLE2 (.doc/.xls) file (a Word file is read under a .doc name)",
+    b"{\\rtf": "an RTF document (save it as .docx or .doc to read it)",
     b"\x1f\x8b": "a gzip archive", b"Rar!": "a RAR archive", b"7z\xbc\xaf": "a 7z archive",
     b"\x7fELF": "an executable", b"MZ": "an executable",
 }
