@@ -146,6 +146,39 @@ CLASSES = {
     "newly_received_after_the_carry_over": (2024, "2024年共受理依申请公开事项40件，结转上年后新收到依申请公开事项36件。",
                                             {"requests.received.total": 36}),
     "joint_heading_counted_as_zero": (2012, "本年度依申请和不予公开的政府信息条数为0条。", {"requests.received.total": 0}),
+    # G11 (the misses of G3-G9's pages): the requests handled said once for all outcomes; every request
+    # concluded with the time between (2019 form too); answered said 回复; review and litigation run together
+    # in a zero; review pending said 尚未办结; no requests named first in a list of what did not happen
+    "requests_handled_are_the_outcome_total": (2023, "全年共办理依申请公开事项17件，无结转下年度办理的申请。",
+                                               {"requests.outcome.total.total": 17, "requests.carried_forward.total": 0}),
+    "requests_handled_verb_after": (2021, "全年依申请公开办理36件。", {"requests.outcome.total.total": 36}),
+    "no_request_handled": (2022, "2022年我站办理依申请公开0件。", {"requests.outcome.total.total": 0}),
+    "all_concluded_in_time_2019_form": (2020, "全年受理依申请信息公开9件，全部在规定时限内办结。",
+                                        {"requests.received.total": 9, "requests.outcome.total.total": 9}),
+    "all_answered_said_huifu": (2023, "本年度收到信息公开申请6件，均已在规定期限内予以回复，无提起行政复议诉讼情况。",
+                                {"requests.received.total": 6, "requests.outcome.total.total": 6,
+                                 "admin_review.total": 0, "litigation.total": 0}),
+    "review_pending_said_not_concluded": (2020, "全年共收到行政复议3件，维持结果2件，尚未办结1件。",
+                                          {"admin_review.total": 3, "admin_review.upheld": 2, "admin_review.pending": 1}),
+    "no_requests_first_in_a_list": (2020, "本年度无依申请公开和复议、诉讼的情况。",
+                                    {"requests.received.total": 0, "admin_review.total": 0, "litigation.total": 0}),
+    "applicant_said_as_subject": (2022, "全年共受理依申请公开申请2件，申请主体为自然人，已及时办理。",
+                                  {"requests.received.total": 2, "requests.received.natural_person": 2}),
+    "not_this_agencys_information": (2019, "2019年收到政府信息公开申请6件，不属于本机关公开的2件，不予公开1件。",
+                                     {"requests.received.total": 6, "requests.outcome.unable.not_held.total": 2}),
+    # normative documents: published said of the year's documents (2021 form: issued); made said 印发 with the
+    # published count after it, its noun left out (2019 form); repealed named among other verbs in a zero
+    "normative_docs_published_are_issued": (2022, "2022年我局发布行政规范性文件3篇，政策解读5篇。",
+                                            {"proactive.art20_1.normative_docs.issued": 3}),
+    "normative_docs_published_none": (2023, "2023年，我局共发布行政规范性文件0条，解读文件4条。",
+                                      {"proactive.art20_1.normative_docs.issued": 0}),
+    "normative_docs_printed_then_published": (2020, "全年印发规范性文件2件，公开并解读2件。",
+                                              {"proactive.art20_1.normative_docs.new_made": 2,
+                                               "proactive.art20_1.normative_docs.new_published": 2}),
+    "repealed_among_other_verbs_none": (2025, "本年度我局未制发、废止、修改行政规范性文件，现行有效行政规范性文件5个。",
+                                        {"proactive.art20_1.normative_docs.issued": 0,
+                                         "proactive.art20_1.normative_docs.repealed": 0,
+                                         "proactive.art20_1.normative_docs.in_force": 5}),
 }
 
 # (year, text, field that must NOT be filled, or filled only with another value)
@@ -229,9 +262,21 @@ TRAPS = {
     "whether_there_are_fees_is_no_zero": (2024, "本单位有无行政事业性收费事项由财政部门公布。", "proactive.art20_8.fees.amount"),
     "licensing_applications_concluded_are_no_request_outcome": (2024, "全年办结行政许可申请120件。", "requests.outcome.total.total"),
     # G9 held-out audit: reviews not yet concluded (尚未办结0件) are no outcome of requests
-    "reviews_not_yet_concluded_are_no_request_outcome": (2020, "全年受理依申请信息公开18件，全部在规定时间内办结。"
+    "reviews_not_yet_concluded_are_no_request_outcome": (2020, "全年受理依申请信息公开18件，其中予以公开12件。"
                                                                "全年共收到行政复议1件，维持结果1件，尚未办结0件。",
                                                          "requests.outcome.total.total"),
+    # G11: requests not concluded after a review named earlier are no pending review; the handled requests
+    # named as applications stay the received count; a published count after a normative document's
+    # interpretation is not the documents'; 主动公开 normative documents are no issued ones
+    "requests_not_concluded_are_no_pending_review": (2020, "全年共收到行政复议0件。收到政府信息公开申请5件，已办结3件，尚未办结2件。",
+                                                     "admin_review.pending"),
+    "request_applications_handled_stay_received": (2023, "全年共办理依申请公开申请14件。", "requests.outcome.total.total"),
+    "interpretations_published_are_no_normative_docs": (2020, "全年印发规范性文件2件，制作解读材料3件，公开并解读3件。",
+                                                         "proactive.art20_1.normative_docs.new_published"),
+    "normative_docs_disclosed_are_not_issued": (2022, "全年主动公开政府信息320条，其中规范性文件12条。",
+                                                "proactive.art20_1.normative_docs.issued"),
+    "normative_doc_interpretations_published_are_not_issued": (2022, "全年发布规范性文件解读6篇。",
+                                                               "proactive.art20_1.normative_docs.issued"),
     "appeal_rights_are_no_zero_litigation": (2020, "收到申请3件，对无法提供的，告知申请人可依法申请行政复议或提起行政诉讼。",
                                              "litigation.total"),
 }
