@@ -175,6 +175,16 @@ CLASSES = {
     "normative_docs_printed_then_published": (2020, "全年印发规范性文件2件，公开并解读2件。",
                                               {"proactive.art20_1.normative_docs.new_made": 2,
                                                "proactive.art20_1.normative_docs.new_published": 2}),
+    # G11 fresh pages: the petition bureau receiving requests; the 无法提供 subtotal named with several reasons;
+    # the answered count said number first after the received count
+    "requests_received_by_the_petition_bureau": (2025, "2025年，某市信访局共受理政府信息公开申请7件。",
+                                                 {"requests.received.total": 7}),
+    "unable_subtotal_with_several_reasons": (2020, "共收到政府信息公开申请40件，其中本机关不掌握相关信息或没有现成信息无法提供的12件。",
+                                             {"requests.received.total": 40, "requests.outcome.unable.total": 12}),
+    "answered_number_first_after_the_received_count": (2025, "全年共收到依申请公开31件，多数通过网上提交，29件已按照规定时限"
+                                                             "依法进行了答复，2件结转下年。",
+                                                       {"requests.received.total": 31, "requests.outcome.total.total": 29,
+                                                        "requests.carried_forward.total": 2}),
     "repealed_among_other_verbs_none": (2025, "本年度我局未制发、废止、修改行政规范性文件，现行有效行政规范性文件5个。",
                                         {"proactive.art20_1.normative_docs.issued": 0,
                                          "proactive.art20_1.normative_docs.repealed": 0,
@@ -270,13 +280,23 @@ TRAPS = {
     # interpretation is not the documents'; 主动公开 normative documents are no issued ones
     "requests_not_concluded_are_no_pending_review": (2020, "全年共收到行政复议0件。收到政府信息公开申请5件，已办结3件，尚未办结2件。",
                                                      "admin_review.pending"),
-    "request_applications_handled_stay_received": (2023, "全年共办理依申请公开申请14件。", "requests.outcome.total.total"),
     "interpretations_published_are_no_normative_docs": (2020, "全年印发规范性文件2件，制作解读材料3件，公开并解读3件。",
                                                          "proactive.art20_1.normative_docs.new_published"),
     "normative_docs_disclosed_are_not_issued": (2022, "全年主动公开政府信息320条，其中规范性文件12条。",
                                                 "proactive.art20_1.normative_docs.issued"),
     "normative_doc_interpretations_published_are_not_issued": (2022, "全年发布规范性文件解读6篇。",
                                                                "proactive.art20_1.normative_docs.issued"),
+    # G11 fresh pages: the petition bureau's own name is no petition outcome; a 无法提供 count named with several
+    # reasons is no first row; an application for review withdrawn is no correction
+    "petition_bureau_name_is_no_petition_outcome": (2025, "2025年，某市信访局共受理政府信息公开申请7件。",
+                                                    "requests.outcome.not_processed.petition_complaint.total"),
+    "unable_subtotal_with_several_reasons_is_no_not_held_row": (2020, "共收到政府信息公开申请40件，其中本机关不掌握相关信息或"
+                                                                      "没有现成信息无法提供的12件。",
+                                                                "requests.outcome.unable.not_held.total"),
+    "withdrawn_review_application_is_no_correction": (2025, "信息公开行政复议案件2件，维持1件，撤销复议申请1件。",
+                                                      "admin_review.corrected"),
+    "answered_number_first_after_consultations_is_no_outcome": (2024, "全年收到政府信息公开申请9件，群众咨询12件，10件已按照"
+                                                                      "规定时限进行了答复。", "requests.outcome.total.total"),
     "appeal_rights_are_no_zero_litigation": (2020, "收到申请3件，对无法提供的，告知申请人可依法申请行政复议或提起行政诉讼。",
                                              "litigation.total"),
 }
