@@ -164,8 +164,6 @@ CLASSES = {
                                     {"requests.received.total": 0, "admin_review.total": 0, "litigation.total": 0}),
     "applicant_said_as_subject": (2022, "全年共受理依申请公开申请2件，申请主体为自然人，已及时办理。",
                                   {"requests.received.total": 2, "requests.received.natural_person": 2}),
-    "not_this_agencys_information": (2019, "2019年收到政府信息公开申请6件，不属于本机关公开的2件，不予公开1件。",
-                                     {"requests.received.total": 6, "requests.outcome.unable.not_held.total": 2}),
     # normative documents: published said of the year's documents (2021 form: issued); made said 印发 with the
     # published count after it, its noun left out (2019 form); repealed named among other verbs in a zero
     "normative_docs_published_are_issued": (2022, "2022年我局发布行政规范性文件3篇，政策解读5篇。",
