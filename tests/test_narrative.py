@@ -183,6 +183,13 @@ CLASSES = {
                                                              "依法进行了答复，2件结转下年。",
                                                        {"requests.received.total": 31, "requests.outcome.total.total": 29,
                                                         "requests.carried_forward.total": 2}),
+    # zeros said as 零 or a bare 0 after 为: review and litigation joined, the applications, last year's carry-over
+    "review_and_litigation_joined_are_zero_in_words": (2022, "本年度政府信息公开行政复议、行政诉讼均为零。",
+                                                       {"admin_review.total": 0, "litigation.total": 0}),
+    "review_and_litigation_joined_bare_zero": (2021, "本年度行政复议和行政诉讼均为0。",
+                                               {"admin_review.total": 0, "litigation.total": 0}),
+    "applications_counted_as_zero_in_words": (2020, "本年度收到的政府信息公开申请为零，上年结转政府信息公开申请为0。",
+                                              {"requests.received.total": 0, "requests.carried_over.total": 0}),
     "repealed_among_other_verbs_none": (2025, "本年度我局未制发、废止、修改行政规范性文件，现行有效行政规范性文件5个。",
                                         {"proactive.art20_1.normative_docs.issued": 0,
                                          "proactive.art20_1.normative_docs.repealed": 0,
@@ -295,6 +302,10 @@ TRAPS = {
                                                       "admin_review.corrected"),
     "answered_number_first_after_consultations_is_no_outcome": (2024, "全年收到政府信息公开申请9件，群众咨询12件，10件已按照"
                                                                       "规定时限进行了答复。", "requests.outcome.total.total"),
+    "carried_over_zero_is_no_received_zero": (2020, "本年度上年结转政府信息公开申请为0。", "requests.received.total"),
+    "withheld_requests_zero_is_no_received_zero": (2022, "不予公开的政府信息公开申请为零。", "requests.received.total"),
+    "corrections_of_review_and_litigation_zero_are_no_zero_review": (2022, "行政复议和行政诉讼纠错数均为零。",
+                                                                      "admin_review.total"),
     "appeal_rights_are_no_zero_litigation": (2020, "收到申请3件，对无法提供的，告知申请人可依法申请行政复议或提起行政诉讼。",
                                              "litigation.total"),
 }
