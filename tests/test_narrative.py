@@ -190,6 +190,10 @@ CLASSES = {
                                                {"admin_review.total": 0, "litigation.total": 0}),
     "applications_counted_as_zero_in_words": (2020, "本年度收到的政府信息公开申请为零，上年结转政府信息公开申请为0。",
                                               {"requests.received.total": 0, "requests.carried_over.total": 0}),
+    # outcomes in running text: the information given as asked; unclear requests said without 补正后
+    "information_given_as_asked": (2019, "收到政府信息公开申请7件，已按申请内容提供给申请人5件，申请内容不明确2件。",
+                                   {"requests.received.total": 7, "requests.outcome.granted.total": 5,
+                                    "requests.outcome.unable.unclear_after_correction.total": 2}),
     "repealed_among_other_verbs_none": (2025, "本年度我局未制发、废止、修改行政规范性文件，现行有效行政规范性文件5个。",
                                         {"proactive.art20_1.normative_docs.issued": 0,
                                          "proactive.art20_1.normative_docs.repealed": 0,
@@ -306,6 +310,9 @@ TRAPS = {
     "withheld_requests_zero_is_no_received_zero": (2022, "不予公开的政府信息公开申请为零。", "requests.received.total"),
     "corrections_of_review_and_litigation_zero_are_no_zero_review": (2022, "行政复议和行政诉讼纠错数均为零。",
                                                                       "admin_review.total"),
+    "ways_to_get_information_are_no_grant": (2020, "收到申请6件，告知获取途径3件，提供给申请人查询方式2件。",
+                                             "requests.outcome.granted.total"),
+    "unable_to_give_is_no_grant": (2020, "收到申请6件，无法提供给申请人2件。", "requests.outcome.granted.total"),
     "appeal_rights_are_no_zero_litigation": (2020, "收到申请3件，对无法提供的，告知申请人可依法申请行政复议或提起行政诉讼。",
                                              "litigation.total"),
 }
