@@ -146,6 +146,58 @@ CLASSES = {
     "newly_received_after_the_carry_over": (2024, "2024年共受理依申请公开事项40件，结转上年后新收到依申请公开事项36件。",
                                             {"requests.received.total": 36}),
     "joint_heading_counted_as_zero": (2012, "本年度依申请和不予公开的政府信息条数为0条。", {"requests.received.total": 0}),
+    # G11 (the misses of G3-G9's pages): the requests handled said once for all outcomes; every request
+    # concluded with the time between (2019 form too); answered said 回复; review and litigation run together
+    # in a zero; review pending said 尚未办结; no requests named first in a list of what did not happen
+    "requests_handled_are_the_outcome_total": (2023, "全年共办理依申请公开事项17件，无结转下年度办理的申请。",
+                                               {"requests.outcome.total.total": 17, "requests.carried_forward.total": 0}),
+    "requests_handled_verb_after": (2021, "全年依申请公开办理36件。", {"requests.outcome.total.total": 36}),
+    "no_request_handled": (2022, "2022年我站办理依申请公开0件。", {"requests.outcome.total.total": 0}),
+    "all_concluded_in_time_2019_form": (2020, "全年受理依申请信息公开9件，全部在规定时限内办结。",
+                                        {"requests.received.total": 9, "requests.outcome.total.total": 9}),
+    "all_answered_said_huifu": (2023, "本年度收到信息公开申请6件，均已在规定期限内予以回复，无提起行政复议诉讼情况。",
+                                {"requests.received.total": 6, "requests.outcome.total.total": 6,
+                                 "admin_review.total": 0, "litigation.total": 0}),
+    "review_pending_said_not_concluded": (2020, "全年共收到行政复议3件，维持结果2件，尚未办结1件。",
+                                          {"admin_review.total": 3, "admin_review.upheld": 2, "admin_review.pending": 1}),
+    "no_requests_first_in_a_list": (2020, "本年度无依申请公开和复议、诉讼的情况。",
+                                    {"requests.received.total": 0, "admin_review.total": 0, "litigation.total": 0}),
+    "applicant_said_as_subject": (2022, "全年共受理依申请公开申请2件，申请主体为自然人，已及时办理。",
+                                  {"requests.received.total": 2, "requests.received.natural_person": 2}),
+    # normative documents: published said of the year's documents (2021 form: issued); made said 印发 with the
+    # published count after it, its noun left out (2019 form); repealed named among other verbs in a zero
+    "normative_docs_published_are_issued": (2022, "2022年我局发布行政规范性文件3篇，政策解读5篇。",
+                                            {"proactive.art20_1.normative_docs.issued": 3}),
+    "normative_docs_published_none": (2023, "2023年，我局共发布行政规范性文件0条，解读文件4条。",
+                                      {"proactive.art20_1.normative_docs.issued": 0}),
+    "normative_docs_printed_then_published": (2020, "全年印发规范性文件2件，公开并解读2件。",
+                                              {"proactive.art20_1.normative_docs.new_made": 2,
+                                               "proactive.art20_1.normative_docs.new_published": 2}),
+    # G11 fresh pages: the petition bureau receiving requests; the 无法提供 subtotal named with several reasons;
+    # the answered count said number first after the received count
+    "requests_received_by_the_petition_bureau": (2025, "2025年，某市信访局共受理政府信息公开申请7件。",
+                                                 {"requests.received.total": 7}),
+    "unable_subtotal_with_several_reasons": (2020, "共收到政府信息公开申请40件，其中本机关不掌握相关信息或没有现成信息无法提供的12件。",
+                                             {"requests.received.total": 40, "requests.outcome.unable.total": 12}),
+    "answered_number_first_after_the_received_count": (2025, "全年共收到依申请公开31件，多数通过网上提交，29件已按照规定时限"
+                                                             "依法进行了答复，2件结转下年。",
+                                                       {"requests.received.total": 31, "requests.outcome.total.total": 29,
+                                                        "requests.carried_forward.total": 2}),
+    # zeros said as 零 or a bare 0 after 为: review and litigation joined, the applications, last year's carry-over
+    "review_and_litigation_joined_are_zero_in_words": (2022, "本年度政府信息公开行政复议、行政诉讼均为零。",
+                                                       {"admin_review.total": 0, "litigation.total": 0}),
+    "review_and_litigation_joined_bare_zero": (2021, "本年度行政复议和行政诉讼均为0。",
+                                               {"admin_review.total": 0, "litigation.total": 0}),
+    "applications_counted_as_zero_in_words": (2020, "本年度收到的政府信息公开申请为零，上年结转政府信息公开申请为0。",
+                                              {"requests.received.total": 0, "requests.carried_over.total": 0}),
+    # outcomes in running text: the information given as asked; unclear requests said without 补正后
+    "information_given_as_asked": (2019, "收到政府信息公开申请7件，已按申请内容提供给申请人5件，申请内容不明确2件。",
+                                   {"requests.received.total": 7, "requests.outcome.granted.total": 5,
+                                    "requests.outcome.unable.unclear_after_correction.total": 2}),
+    "repealed_among_other_verbs_none": (2025, "本年度我局未制发、废止、修改行政规范性文件，现行有效行政规范性文件5个。",
+                                        {"proactive.art20_1.normative_docs.issued": 0,
+                                         "proactive.art20_1.normative_docs.repealed": 0,
+                                         "proactive.art20_1.normative_docs.in_force": 5}),
 }
 
 # (year, text, field that must NOT be filled, or filled only with another value)
@@ -229,9 +281,38 @@ TRAPS = {
     "whether_there_are_fees_is_no_zero": (2024, "本单位有无行政事业性收费事项由财政部门公布。", "proactive.art20_8.fees.amount"),
     "licensing_applications_concluded_are_no_request_outcome": (2024, "全年办结行政许可申请120件。", "requests.outcome.total.total"),
     # G9 held-out audit: reviews not yet concluded (尚未办结0件) are no outcome of requests
-    "reviews_not_yet_concluded_are_no_request_outcome": (2020, "全年受理依申请信息公开18件，全部在规定时间内办结。"
+    "reviews_not_yet_concluded_are_no_request_outcome": (2020, "全年受理依申请信息公开18件，其中予以公开12件。"
                                                                "全年共收到行政复议1件，维持结果1件，尚未办结0件。",
                                                          "requests.outcome.total.total"),
+    # G11: requests not concluded after a review named earlier are no pending review; the handled requests
+    # named as applications stay the received count; a published count after a normative document's
+    # interpretation is not the documents'; 主动公开 normative documents are no issued ones
+    "requests_not_concluded_are_no_pending_review": (2020, "全年共收到行政复议0件。收到政府信息公开申请5件，已办结3件，尚未办结2件。",
+                                                     "admin_review.pending"),
+    "interpretations_published_are_no_normative_docs": (2020, "全年印发规范性文件2件，制作解读材料3件，公开并解读3件。",
+                                                         "proactive.art20_1.normative_docs.new_published"),
+    "normative_docs_disclosed_are_not_issued": (2022, "全年主动公开政府信息320条，其中规范性文件12条。",
+                                                "proactive.art20_1.normative_docs.issued"),
+    "normative_doc_interpretations_published_are_not_issued": (2022, "全年发布规范性文件解读6篇。",
+                                                               "proactive.art20_1.normative_docs.issued"),
+    # G11 fresh pages: the petition bureau's own name is no petition outcome; a 无法提供 count named with several
+    # reasons is no first row; an application for review withdrawn is no correction
+    "petition_bureau_name_is_no_petition_outcome": (2025, "2025年，某市信访局共受理政府信息公开申请7件。",
+                                                    "requests.outcome.not_processed.petition_complaint.total"),
+    "unable_subtotal_with_several_reasons_is_no_not_held_row": (2020, "共收到政府信息公开申请40件，其中本机关不掌握相关信息或"
+                                                                      "没有现成信息无法提供的12件。",
+                                                                "requests.outcome.unable.not_held.total"),
+    "withdrawn_review_application_is_no_correction": (2025, "信息公开行政复议案件2件，维持1件，撤销复议申请1件。",
+                                                      "admin_review.corrected"),
+    "answered_number_first_after_consultations_is_no_outcome": (2024, "全年收到政府信息公开申请9件，群众咨询12件，10件已按照"
+                                                                      "规定时限进行了答复。", "requests.outcome.total.total"),
+    "carried_over_zero_is_no_received_zero": (2020, "本年度上年结转政府信息公开申请为0。", "requests.received.total"),
+    "withheld_requests_zero_is_no_received_zero": (2022, "不予公开的政府信息公开申请为零。", "requests.received.total"),
+    "corrections_of_review_and_litigation_zero_are_no_zero_review": (2022, "行政复议和行政诉讼纠错数均为零。",
+                                                                      "admin_review.total"),
+    "ways_to_get_information_are_no_grant": (2020, "收到申请6件，告知获取途径3件，提供给申请人查询方式2件。",
+                                             "requests.outcome.granted.total"),
+    "unable_to_give_is_no_grant": (2020, "收到申请6件，无法提供给申请人2件。", "requests.outcome.granted.total"),
     "appeal_rights_are_no_zero_litigation": (2020, "收到申请3件，对无法提供的，告知申请人可依法申请行政复议或提起行政诉讼。",
                                              "litigation.total"),
 }
