@@ -146,6 +146,25 @@ CLASSES = {
     "newly_received_after_the_carry_over": (2024, "2024年共受理依申请公开事项40件，结转上年后新收到依申请公开事项36件。",
                                             {"requests.received.total": 36}),
     "joint_heading_counted_as_zero": (2012, "本年度依申请和不予公开的政府信息条数为0条。", {"requests.received.total": 0}),
+    # G10 (misses of G5-G9 on gov2008 pages): the year's items said without 主动 under the proactive heading
+    "items_of_the_year_without_proactive": (2016, "二、主动公开政府信息情况\n2016年我所共公开政府信息217条，其中通过公开栏公布90条。",
+                                            {"proactive.items.total": 217}),
+    "items_of_the_year_approximate": (2015, "2015年，本局公开政府信息300余条，其中：概况类12条。", {"proactive.items.total": 300}),
+    "items_over_the_website_and_a_reading_room": (2014, "本委2014年通过门户网站和政府信息公开查阅室共主动公开政府信息518条。",
+                                                  {"proactive.items.total": 518}),
+    "requests_named_by_what_they_ask_for": (2013, "全年共受理依申请公开政府信息7件。", {"requests.received.total": 7}),
+    "website_named_disclosure_net": (2013, "在县政府信息公开网上公布各类信息52条。", {"proactive.channels.website": 52}),
+    "staff_named_after_the_count": (2011, "办公室由两名同志具体负责政府信息公开工作。", {"capacity.staff.total": 2}),
+    "staff_with_words_between_count_and_noun": (2018, "为做好政府信息公开工作，三名熟悉业务、责任心强的工作人员具体负责信息审核发布。",
+                                                {"capacity.staff.total": 3}),
+    "staff_part_of_all_staff": (2016, "全局共有干部职工45人，其中2名同志具体负责政府信息公开工作。", {"capacity.staff.total": 2}),
+    "no_applications_accepted": (2016, "截至年底，本镇未接受政府信息公开申请。", {"requests.received.total": 0}),
+    "complaints_last_in_a_list_of_appeals": (2017, "本年度未收到有关政府信息公开的行政复议、行政诉讼、举报投诉件。",
+                                             {"complaints.total": 0, "admin_review.total": 0, "litigation.total": 0}),
+    "no_lawsuit_and_appeal": (2018, "全年无有关政府信息公开事务的诉讼和申诉。", {"litigation.total": 0}),
+    "no_fees_exist": (2018, "本单位未存在政府信息公开收费及减免情况。", {"fees.request_fees": 0}),
+    "all_by_letter_with_du": (2017, "全年共收到政府信息公开申请6件，都为信函申请。", {"requests.received.by_channel.letter": 6}),
+    "all_replied_with_huifu": (2018, "共接到政府信息公开申请3件，全部按时回复。", {"requests.replied.total": 3}),
 }
 
 # (year, text, field that must NOT be filled, or filled only with another value)
@@ -234,6 +253,13 @@ TRAPS = {
                                                          "requests.outcome.total.total"),
     "appeal_rights_are_no_zero_litigation": (2020, "收到申请3件，对无法提供的，告知申请人可依法申请行政复议或提起行政诉讼。",
                                              "litigation.total"),
+    # G10: items without 主动 that are not the year's proactive items: a total with its on-request part, a total
+    # since some year, a channel's count; staff that are a leader
+    "items_with_their_on_request_part": (2016, "2016年我局共公开政府信息620条，其中主动公开603条，依申请公开17条。",
+                                         "proactive.items.total"),
+    "items_since_a_year": (2016, "自2009年以来共公开政府信息1300条。", "proactive.items.total"),
+    "items_of_a_channel_named_before": (2017, "依托政务微信公众号，全年共公开信息85条。", "proactive.items.total"),
+    "a_leader_in_charge_is_no_staff": (2017, "确定1名分管领导具体负责政府信息公开工作。", "capacity.staff.total"),
 }
 
 
