@@ -281,12 +281,15 @@ class NarrativeRules:
         self.any_implied = _joined([i[0].pattern for i in self.implied])  # as any_zero
         self.similar = similar
         # the rules an indicator text admits (its unit's rules whose ind matches and none does
-        # not), with their signs: indicators recur within a report and across a batch
+        # not), with their signs, and the fields of rules it names but rules out by their none:
+        # indicators recur within a report and across a batch
         self.admitting = lru_cache(maxsize=8192)(self._admitting)
 
-    def _admitting(self, unit: Optional[str], indicator: str) -> tuple:
-        """(rule, sign) of the unit's rules, in order, that the indicator admits; only the rules
-        whose pattern may start with one of its characters (or with any) are searched."""
+    def _admitting(self, unit: Optional[str], indicator: str) -> tuple[tuple, frozenset]:
+        """(rule, sign) of the unit's rules, in order, that the indicator admits, and the fields of
+        those whose ind it matches but whose none rules it out ('主动公开政府信息历年': not the year's
+        items, nor by paraphrase); only the rules whose pattern may start with one of its characters
+        (or with any) are searched."""
         rules = self.by_unit.get(unit)
         if rules is None:
             rules, (by_char, picked) = self.any_unit, self.any_unit_index
@@ -295,12 +298,16 @@ class NarrativeRules:
         for c in by_char.keys() & indicator:  # the few characters of the indicator that open a pattern
             picked |= by_char[c]
         out = []
+        ruled_out = set()
         while picked:
             r = rules[(picked & -picked).bit_length() - 1]  # the lowest rule number left first: rule order
             picked &= picked - 1
-            if r.ind.search(indicator) and (r.none is None or not r.none.search(indicator)):
-                out.append((r, -1 if r.sign is not None and r.sign.search(indicator) else 1))
-        return tuple(out)
+            if r.ind.search(indicator):
+                if r.none is None or not r.none.search(indicator):
+                    out.append((r, -1 if r.sign is not None and r.sign.search(indicator) else 1))
+                else:
+                    ruled_out.add(r.field)
+        return tuple(out), frozenset(ruled_out)
 
     # -------------------------------------------------------------- numeric facts
     def topic_at(self, text: str, pos: int, group: str) -> Optional[str]:
@@ -322,8 +329,8 @@ class NarrativeRules:
 
     def field_for(self, text: str, indicator: str, number_start: int, number_end: int,
                   unit: Optional[str], quantity_end: Optional[int] = None) -> Optional[FieldMatch]:
-        admitted = self.admitting(unit, indicator)
-        if not admitted and (self.similar is None or self.similar.best(indicator, unit) is None):
+        admitted, ruled_out = self.admitting(unit, indicator)
+        if not admitted and (self.similar is None or self.similar.best(indicator, unit) in (None, *ruled_out)):
             return None  # half the numbers: no rule nor paraphrase, and no context to read
         ss = text.rfind("\n", 0, number_start) + 1  # the paragraph up to the number's clause
         qe = quantity_end if quantity_end is not None else number_end
@@ -336,7 +343,7 @@ class NarrativeRules:
         after = text[qe:ce]
         rest = None  # the sentence after the number, read when a rule asks (next, none_next)
         topic_cache: dict = {}
-        vetoed: set = set()  # fields a rule named and its context ruled out: no paraphrase gives them back
+        vetoed = set(ruled_out)  # fields a rule named and ruled out: no paraphrase gives them back
         for r, sign in admitted:
             if r.ctx is not None and not r.ctx.search(ctx):
                 continue
