@@ -165,6 +165,17 @@ CLASSES = {
     "no_fees_exist": (2018, "本单位未存在政府信息公开收费及减免情况。", {"fees.request_fees": 0}),
     "all_by_letter_with_du": (2017, "全年共收到政府信息公开申请6件，都为信函申请。", {"requests.received.by_channel.letter": 6}),
     "all_replied_with_huifu": (2018, "共接到政府信息公开申请3件，全部按时回复。", {"requests.replied.total": 3}),
+    # G10 fresh pages (2008-2018): the year's part after a total to a date, the year named after 其中, 主动向社会公开,
+    # a platform and the website together (the items), a disclosure column and the website (both the website)
+    "this_years_items_after_a_total_to_a_day": (2018, "截至2018年12月31日，本局累计主动公开政府信息8840条。"
+                                                      "本年度主动公开政府信息312条。", {"proactive.items.total": 312}),
+    "this_years_part_named_by_its_year": (2010, "截至2010年底，我局主动公开政府信息历年累计47条，其中2010年新增主动公开政府信息11条。",
+                                          {"proactive.items.total": 11}),
+    "items_proactive_to_society": (2010, "2010年，我局全年共主动向社会公开信息31条。", {"proactive.items.total": 31}),
+    "a_platform_and_the_website_together_are_the_items": (2008, "2008年，我乡通过政府信息公开平台、政府网站主动公开政府信息17条。",
+                                                          {"proactive.items.total": 17}),
+    "a_disclosure_column_and_the_website_are_the_website": (2010, "2010年，通过政府信息公开专栏及本局网站主动公开政府信息1320条。",
+                                                            {"proactive.channels.website": 1320}),
 }
 
 # (year, text, field that must NOT be filled, or filled only with another value)
@@ -260,6 +271,11 @@ TRAPS = {
     "items_since_a_year": (2016, "自2009年以来共公开政府信息1300条。", "proactive.items.total"),
     "items_of_a_channel_named_before": (2017, "依托政务微信公众号，全年共公开信息85条。", "proactive.items.total"),
     "a_leader_in_charge_is_no_staff": (2017, "确定1名分管领导具体负责政府信息公开工作。", "capacity.staff.total"),
+    "key_area_items_on_the_website_are_no_channel_total": (2014, "截止2014年底，本局在县政府门户网站公开重点领域信息9条。",
+                                                           "proactive.channels.website"),
+    "a_total_to_year_end_counted_as_cumulative": (2011, "截至2011年底，我所主动公开政府信息累计318条。", "proactive.items.total"),
+    "a_platform_and_the_website_together_are_no_website_count": (2008, "2008年，我乡通过政府信息公开平台、政府网站主动公开"
+                                                                       "政府信息17条。", "proactive.channels.website"),
 }
 
 
@@ -460,6 +476,32 @@ def test_the_context_of_a_quantity_runs_to_its_clause_end(text, field, monkeypat
     assert found() == field
     monkeypatch.setattr(mapping, "_CLAUSE_END", "")  # no character tells: the clause end searched
     assert found() == field
+
+
+@pytest.mark.parametrize("text, field", [
+    ("由2名同志，具体负责。", "a"),  # `next` reads the rest of the sentence, past the number's clause
+    ("由2名同志。具体负责。", None),  # not past its end
+    ("由2名干部具体负责。", None),
+])
+def test_next_reads_the_rest_of_the_sentence(text, field):
+    from zhreport.forms import mapping
+
+    rules = mapping.NarrativeRules({"rules": [{"field": "a", "ind": "由", "next": "^同志[^。]*负责"}]})
+    s = text.index("2")
+    m = rules.field_for(text, "由", s, s + 1, "名", s + 2)
+    assert (None if m is None else m.field) == field
+
+
+def test_a_field_ruled_out_by_a_rules_none_is_no_paraphrase():
+    """The year's items named with 历年 are ruled out by the items rule's none: the paraphrase matcher,
+    which finds the indicator close to 主动公开政府信息, does not give the field back."""
+    from zhreport.forms.mapping import load_rules
+
+    rules = load_rules("gov2008")
+    assert rules.similar.best("主动公开政府信息历年", "条") == "proactive.items.total"
+    text = "我局主动公开政府信息历年52条。"
+    s = text.index("52")
+    assert rules.field_for(text, "主动公开政府信息历年", s, s + 2, "条", s + 3) is None
 
 
 def test_similarity_ranks_the_two_best_fields_as_a_full_ranking_does(dev_cases):
