@@ -176,6 +176,10 @@ CLASSES = {
                                                           {"proactive.items.total": 17}),
     "a_disclosure_column_and_the_website_are_the_website": (2010, "2010年，通过政府信息公开专栏及本局网站主动公开政府信息1320条。",
                                                             {"proactive.channels.website": 1320}),
+    # one word for both kinds of staff: each kind with 各, the staff total without
+    "each_kind_of_a_joint_word": (2013, "办公室确定专兼职工作人员各2名。",
+                                  {"capacity.staff.full_time": 2, "capacity.staff.part_time": 2}),
+    "both_kinds_counted_together_are_the_staff_total": (2014, "目前办公室有专兼职人员3人。", {"capacity.staff.total": 3}),
 }
 
 # (year, text, field that must NOT be filled, or filled only with another value)
@@ -273,6 +277,7 @@ TRAPS = {
     "a_leader_in_charge_is_no_staff": (2017, "确定1名分管领导具体负责政府信息公开工作。", "capacity.staff.total"),
     "key_area_items_on_the_website_are_no_channel_total": (2014, "截止2014年底，本局在县政府门户网站公开重点领域信息9条。",
                                                            "proactive.channels.website"),
+    "both_kinds_counted_together_are_no_part_time_count": (2014, "目前办公室有专兼职人员3人。", "capacity.staff.part_time"),
     "a_total_to_year_end_counted_as_cumulative": (2011, "截至2011年底，我所主动公开政府信息累计318条。", "proactive.items.total"),
     "a_platform_and_the_website_together_are_no_website_count": (2008, "2008年，我乡通过政府信息公开平台、政府网站主动公开"
                                                                        "政府信息17条。", "proactive.channels.website"),
