@@ -265,3 +265,19 @@ def test_a_change_cell_that_says_zero_in_words_is_zero(word):
                                                               "proactive.art20_6.penalty.decisions")}
     assert got == {"proactive.art20_5.licensing.change": (0, []), "proactive.art20_5.licensing.decisions": (326, []),
                    "proactive.art20_6.penalty.change": (0, []), "proactive.art20_6.penalty.decisions": (57, [])}
+
+
+def test_a_header_cut_short_names_its_column_so_blank_cells_keep_their_places():
+    """'本年增/' (本年增/减 cut short) still names the change column: a row that prints its first value and two
+    blank cells (lines of spaces, one cell a paragraph) gives the blanks their columns, as 0."""
+    cells = ["第二十条第（五）项", "信息内容", "上一年项目数量", "本年增/", "处理决定数量",
+             "行政许可", " 96", " ", " ", "其他对外管理服务事项", " 12", " ", " 4",
+             "第二十条第（六）项", "信息内容", "上一年项目数量", "本年增/", "处理决定数量", "行政处罚", " ", " ", " "]
+    form = zhreport.extract("某镇2020年政府信息公开工作年度报告\n" + "\n\n".join(cells) + "\n", year=2020).form
+    got = {fid.rsplit(".", 2)[-2] + "." + fid.rsplit(".", 1)[-1]: (form[fid].value, form[fid].flags)
+           for fid in form if fid.startswith(("proactive.art20_5", "proactive.art20_6.penalty"))}
+    blank = (0, ["blank_cell"])
+    assert got == {"licensing.prev_year_items": (96, []), "licensing.change": blank, "licensing.decisions": blank,
+                   "other_services.prev_year_items": (12, []), "other_services.change": blank,
+                   "other_services.decisions": (4, []),
+                   "penalty.prev_year_items": blank, "penalty.change": blank, "penalty.decisions": blank}

@@ -638,7 +638,10 @@ def _column_of(field) -> str:
 
 
 def _names(heads: list, col: str) -> bool:
-    return bool(col) and any(col in k or (len(k) >= 4 and k in col) for k in heads)
+    """Does a header name the column? Whole, or in part: four characters of it, or its first three (a
+    header cut short: '本年增/' for 本年增/减)."""
+    return bool(col) and any(col in k or (len(k) >= 4 and k in col) or (len(k) == 3 and col.startswith(k))
+                             for k in heads)
 
 
 @lru_cache(maxsize=None)
