@@ -168,6 +168,24 @@ def test_two_whole_rows_of_a_block_are_a_table(name):
     assert {k: report.form[k].value if k in report.form else None for k in want} == want
 
 
+@pytest.mark.parametrize("header", ["信息内容 | 本年新制作数量 | 本年新公开数量 | 对外公开总数量 |",
+                                    "信息内容 | 本年新 | 本年新 | 对外公开总数量 | |"])
+def test_one_whole_row_under_a_header_naming_its_columns_is_a_table(header):
+    """A page cut after a block's first row: its header names each column (in full, or cut short as
+    '本年新' twice), so the row is read; the cut second row keeps the values it printed."""
+    text = (f"二、主动公开政府信息情况\n第二十条第(一)项 | |||\n{header}\n规章 | 0 | 2 | 2 | |\n"
+            "规范性文件 | 1 | 1")
+    form = zhreport.extract(text, year=2020).form
+    got = {k.rsplit(".", 2)[-2] + "." + k.rsplit(".", 1)[-1]: form[k].value for k in form if "art20_1" in k}
+    assert got == {"regulations.new_made": 0, "regulations.new_published": 2, "regulations.total_published": 2,
+                   "normative_docs.new_made": 1, "normative_docs.new_published": 1}
+
+
+def test_one_whole_row_without_a_header_is_no_table():
+    form = zhreport.extract("二、主动公开政府信息情况\n规章 | 0 | 2 | 2 |\n其余各项见附表。\n", year=2020).form
+    assert not [k for k in form if "art20_1" in k]
+
+
 def test_two_rows_of_one_value_each_are_no_table():
     # two label-and-number lines are no table: a row must print its block's three values or more
     report = zhreport.extract("2022年工作情况\n行政许可 | 5 |\n行政处罚 | 3 |\n", year=2022)
