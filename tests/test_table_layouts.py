@@ -299,3 +299,24 @@ def test_a_header_cut_short_names_its_column_so_blank_cells_keep_their_places():
                    "other_services.prev_year_items": (12, []), "other_services.change": blank,
                    "other_services.decisions": (4, []),
                    "penalty.prev_year_items": blank, "penalty.change": blank, "penalty.decisions": blank}
+
+
+def test_a_leading_bar_is_an_empty_cell_where_bars_end_the_cells():
+    """Cells that end with a bar ('25 |'), a blank cell a lone '|': a line '| 25 |' is a blank cell and
+    then 25, so the total keeps its column (read as the edge of the table, the blank was lost and the
+    total went to the column before it)."""
+    rows = ["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和） | 申请人情况 |",
+            "自然人 | 法人或其他组织 | 总计 |", "商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 |",
+            "一、本年新收政府信息公开申请数量 | 18 |", "|", "|", "|", "|", "| 18 |",
+            "二、上年结转政府信息公开申请数量 |", "|", "|", "|", "|", "|", "| 2 |",
+            "三、本年度办理结果 | （一）予以公开 | 9 |", "3 |", "|", "|", "|", "| 12 |"]
+    text = "某区2020年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n" + "\n".join(rows) + "\n"
+    form = zhreport.extract(text, year=2020).form
+    got = {k[len("requests."):]: form[k].value for k in form
+           if k.startswith("requests.") and k.endswith(("natural_person", "commercial", "other", "total"))}
+    assert got == {"received.natural_person": 18, "received.legal_person.commercial": 0,
+                   "received.legal_person.other": 0, "received.total": 18,
+                   "carried_over.natural_person": 0, "carried_over.legal_person.commercial": 0,
+                   "carried_over.legal_person.other": 0, "carried_over.total": 2,
+                   "outcome.granted.natural_person": 9, "outcome.granted.legal_person.commercial": 3,
+                   "outcome.granted.legal_person.other": 0, "outcome.granted.total": 12}
