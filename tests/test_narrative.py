@@ -249,6 +249,11 @@ CLASSES = {
     "fees_not_involved": (2010, "本年度未涉及信息公开收费和减免。", {"fees.request_fees": 0}),
     "total_to_year_end_with_dao_then_this_year": (2017, "到2017年底，累计主动公开政府信息2810条，其中，本年度新增主动公开"
                                                         "政府信息198条。", {"proactive.items.total": 198}),
+    # G15 fresh pages: the staff said by the unit alone, then what they do; no complaints said with 没有收到; the
+    # current count after a former one
+    "staff_said_by_the_unit": (2010, "我乡重视政府信息公开工作，由2人专门负责此项工作。", {"capacity.staff.total": 2}),
+    "no_complaints_received": (2016, "全年政府信息公开工作没有收到任何举报、投诉。", {"complaints.total": 0}),
+    "current_staff_after_a_former_count": (2017, "政务公开专兼职人员由原来的3人增加到现在的6人。", {"capacity.staff.total": 6}),
 }
 
 # (year, text, field that must NOT be filled, or filled only with another value)
@@ -390,6 +395,12 @@ TRAPS = {
     "persons_reached_are_no_responses": (2018, "通过电话、短信及其他方式回应群众300余人次。", "response.channels.other"),
     "both_kinds_named_apart_before_numbers_are_no_total": (2017, "办公室配备专职人员1名、兼职人员2名。", "capacity.staff.total"),
     "joint_kinds_after_the_number_are_no_part_time": (2017, "办公室配备了3名专兼职工作人员。", "capacity.staff.part_time"),
+    # G15 fresh pages: visits to the website are no items; the website's part of a running total is no year's channel
+    # count; the leader in charge said by the unit is no staff
+    "visits_to_the_website_are_no_items": (2014, "全年信息公开网站点击次数23051次。", "proactive.channels.website"),
+    "website_part_of_a_running_total": (2010, "截止2010年12月31日，全镇累计主动公开政府信息82条。其中，网上公开信息31条。",
+                                        "proactive.channels.website"),
+    "a_leader_said_by_the_unit_is_no_staff": (2010, "我乡重视政府信息公开工作，由1名副职领导负责此项工作。", "capacity.staff.total"),
 }
 
 
