@@ -254,6 +254,12 @@ CLASSES = {
     "staff_said_by_the_unit": (2010, "我乡重视政府信息公开工作，由2人专门负责此项工作。", {"capacity.staff.total": 2}),
     "no_complaints_received": (2016, "全年政府信息公开工作没有收到任何举报、投诉。", {"complaints.total": 0}),
     "current_staff_after_a_former_count": (2017, "政务公开专兼职人员由原来的3人增加到现在的6人。", {"capacity.staff.total": 6}),
+    # bare 'none' lines under the fees and the review headings; the lawsuits' outcome in brackets after their count
+    "none_lines_under_fees_and_review_headings": (2013, "四、政府信息公开的收费及减免情况\n无\n五、因政府信息公开申请行政复议、"
+                                                        "提起行政诉讼的情况\n无\n六、存在的主要问题",
+                                                  {"fees.request_fees": 0, "admin_review.total": 0, "litigation.total": 0}),
+    "lawsuit_outcome_in_brackets": (2013, "全年受理申请5件，已答复5件，行政诉讼1件（维持原行政行为）。",
+                                    {"litigation.total": 1, "litigation.upheld": 1}),
 }
 
 # (year, text, field that must NOT be filled, or filled only with another value)
@@ -401,6 +407,9 @@ TRAPS = {
     "website_part_of_a_running_total": (2010, "截止2010年12月31日，全镇累计主动公开政府信息82条。其中，网上公开信息31条。",
                                         "proactive.channels.website"),
     "a_leader_said_by_the_unit_is_no_staff": (2010, "我乡重视政府信息公开工作，由1名副职领导负责此项工作。", "capacity.staff.total"),
+    # the fees' 'none' line is no zero of the review and litigation named in the next heading
+    "fees_none_line_is_no_zero_of_the_next_heading": (2013, "四、政府信息公开的收费及减免情况\n无\n五、因政府信息公开申请行政复议、"
+                                                             "提起行政诉讼的情况\n本年度被申请行政复议1件。", "litigation.total"),
 }
 
 
