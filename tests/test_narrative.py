@@ -407,6 +407,9 @@ TRAPS = {
     "website_part_of_a_running_total": (2010, "截止2010年12月31日，全镇累计主动公开政府信息82条。其中，网上公开信息31条。",
                                         "proactive.channels.website"),
     "a_leader_said_by_the_unit_is_no_staff": (2010, "我乡重视政府信息公开工作，由1名副职领导负责此项工作。", "capacity.staff.total"),
+    # a count of kinds listed before it, the counted noun after the number, is no request count (a 2014 bureau)
+    "a_count_of_listed_kinds_is_no_request_count": (2014, "专栏下设办事指南、公开目录、依申请公开等14个子栏目。",
+                                                    "requests.received.total"),
     # the fees' 'none' line is no zero of the review and litigation named in the next heading
     "fees_none_line_is_no_zero_of_the_next_heading": (2013, "四、政府信息公开的收费及减免情况\n无\n五、因政府信息公开申请行政复议、"
                                                              "提起行政诉讼的情况\n本年度被申请行政复议1件。", "litigation.total"),
