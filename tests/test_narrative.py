@@ -232,6 +232,34 @@ CLASSES = {
     "each_kind_of_a_joint_word": (2013, "办公室确定专兼职工作人员各2名。",
                                   {"capacity.staff.full_time": 2, "capacity.staff.part_time": 2}),
     "both_kinds_counted_together_are_the_staff_total": (2014, "目前办公室有专兼职人员3人。", {"capacity.staff.total": 3}),
+    # G12/G13 held-out audits: the year's items with the body's own or its work's qualifier, said 上传 or 发布; the
+    # website said 网上; the staff's kind right after the number; a fee said nought without a unit, or not involved;
+    # a total to the year's end said with 到, its year part after '其中，'
+    "items_of_the_bodys_work": (2018, "2018年，我局通过政务公开栏、区政府网站等载体主动公开审计工作信息212条。",
+                                {"proactive.items.total": 212}),
+    "items_of_the_body_itself": (2013, "本年度全局共主动公开政府本级信息74条，其中业务文件20条。", {"proactive.items.total": 74}),
+    "items_uploaded": (2017, "全年累计主动上传政府信息143条，审核通过143条。", {"proactive.items.total": 143}),
+    "website_said_online": (2015, "2015年共主动公开政府信息64条，其中通过网上公开52条。",
+                            {"proactive.items.total": 64, "proactive.channels.website": 52}),
+    "part_time_staff_named_after_the_number": (2015, "我委目前有2名兼职工作人员，承担政府信息公开日常工作。",
+                                               {"capacity.staff.part_time": 2}),
+    "each_kind_named_after_its_own_number": (2017, "办公室配备了1名专职工作人员和4名兼职工作人员，负责信息公开日常工作。",
+                                             {"capacity.staff.full_time": 1, "capacity.staff.part_time": 4}),
+    "fee_said_nought_without_a_unit": (2016, "本年度因提供政府信息收取的费用为0。", {"fees.request_fees": 0}),
+    "fees_not_involved": (2010, "本年度未涉及信息公开收费和减免。", {"fees.request_fees": 0}),
+    "total_to_year_end_with_dao_then_this_year": (2017, "到2017年底，累计主动公开政府信息2810条，其中，本年度新增主动公开"
+                                                        "政府信息198条。", {"proactive.items.total": 198}),
+    # G15 fresh pages: the staff said by the unit alone, then what they do; no complaints said with 没有收到; the
+    # current count after a former one
+    "staff_said_by_the_unit": (2010, "我乡重视政府信息公开工作，由2人专门负责此项工作。", {"capacity.staff.total": 2}),
+    "no_complaints_received": (2016, "全年政府信息公开工作没有收到任何举报、投诉。", {"complaints.total": 0}),
+    "current_staff_after_a_former_count": (2017, "政务公开专兼职人员由原来的3人增加到现在的6人。", {"capacity.staff.total": 6}),
+    # bare 'none' lines under the fees and the review headings; the lawsuits' outcome in brackets after their count
+    "none_lines_under_fees_and_review_headings": (2013, "四、政府信息公开的收费及减免情况\n无\n五、因政府信息公开申请行政复议、"
+                                                        "提起行政诉讼的情况\n无\n六、存在的主要问题",
+                                                  {"fees.request_fees": 0, "admin_review.total": 0, "litigation.total": 0}),
+    "lawsuit_outcome_in_brackets": (2013, "全年受理申请5件，已答复5件，行政诉讼1件（维持原行政行为）。",
+                                    {"litigation.total": 1, "litigation.upheld": 1}),
 }
 
 # (year, text, field that must NOT be filled, or filled only with another value)
@@ -362,6 +390,29 @@ TRAPS = {
     "a_total_to_year_end_counted_as_cumulative": (2011, "截至2011年底，我所主动公开政府信息累计318条。", "proactive.items.total"),
     "a_platform_and_the_website_together_are_no_website_count": (2008, "2008年，我乡通过政府信息公开平台、政府网站主动公开"
                                                                        "政府信息17条。", "proactive.channels.website"),
+    # G12/G13 held-out audits: a category among the website's items, a running total on the website, documents
+    # disclosable on request, persons reached by a response, kinds of staff each named after its own number
+    "a_category_among_the_websites_items": (2014, "本局在门户网站主动公开的信息中办事指南信息9条。",
+                                            "proactive.channels.website"),
+    "a_category_among_the_items": (2014, "本年主动公开的政府信息中工作动态信息36条。", "proactive.items.total"),
+    "a_running_total_on_the_website": (2014, "我局信息均在区政府网站发布，累计公开信息690项。", "proactive.channels.website"),
+    "documents_disclosable_on_request_are_no_requests": (2015, "本年制作政府信息1500条，其中可依申请公开文件420条。",
+                                                         "requests.received.total"),
+    "persons_reached_are_no_responses": (2018, "通过电话、短信及其他方式回应群众300余人次。", "response.channels.other"),
+    "both_kinds_named_apart_before_numbers_are_no_total": (2017, "办公室配备专职人员1名、兼职人员2名。", "capacity.staff.total"),
+    "joint_kinds_after_the_number_are_no_part_time": (2017, "办公室配备了3名专兼职工作人员。", "capacity.staff.part_time"),
+    # G15 fresh pages: visits to the website are no items; the website's part of a running total is no year's channel
+    # count; the leader in charge said by the unit is no staff
+    "visits_to_the_website_are_no_items": (2014, "全年信息公开网站点击次数23051次。", "proactive.channels.website"),
+    "website_part_of_a_running_total": (2010, "截止2010年12月31日，全镇累计主动公开政府信息82条。其中，网上公开信息31条。",
+                                        "proactive.channels.website"),
+    "a_leader_said_by_the_unit_is_no_staff": (2010, "我乡重视政府信息公开工作，由1名副职领导负责此项工作。", "capacity.staff.total"),
+    # a count of kinds listed before it, the counted noun after the number, is no request count (a 2014 bureau)
+    "a_count_of_listed_kinds_is_no_request_count": (2014, "专栏下设办事指南、公开目录、依申请公开等14个子栏目。",
+                                                    "requests.received.total"),
+    # the fees' 'none' line is no zero of the review and litigation named in the next heading
+    "fees_none_line_is_no_zero_of_the_next_heading": (2013, "四、政府信息公开的收费及减免情况\n无\n五、因政府信息公开申请行政复议、"
+                                                             "提起行政诉讼的情况\n本年度被申请行政复议1件。", "litigation.total"),
 }
 
 
