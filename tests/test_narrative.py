@@ -198,6 +198,40 @@ CLASSES = {
                                         {"proactive.art20_1.normative_docs.issued": 0,
                                          "proactive.art20_1.normative_docs.repealed": 0,
                                          "proactive.art20_1.normative_docs.in_force": 5}),
+    # G12/G13 held-out audits: the newly received count in brackets after a total holding the carry-over;
+    # 不同意公开 is the denial (not 同意公开); zeros said 情况为0 and requests first in a list after 未有; every
+    # request answered with a long manner between; the carry-over named by its year inside a total; requests
+    # handled said 依申请信息公开事项; litigation received, its branches' outcomes said in words
+    "new_ones_in_brackets_after_a_total_with_carry_over": (2023, "全年共受理政府信息依申请公开47件（其中本年新收申请数41件，"
+                                                                 "上年结转申请数6件），已答复45件。",
+                                                           {"requests.received.total": 41, "requests.carried_over.total": 6,
+                                                            "requests.outcome.total.total": 45}),
+    "not_agreed_to_disclose_is_denied": (2022, "收到政府信息公开申请9件，属于同意公开的5件，不同意公开的2件，无法提供的2件。",
+                                         {"requests.outcome.granted.total": 5, "requests.outcome.denied.total": 2,
+                                          "requests.outcome.unable.total": 2}),
+    "review_and_litigation_situation_is_zero": (2020, "本单位因政府信息公开被申请行政复议、提起行政诉讼的情况为0。",
+                                                {"admin_review.total": 0, "litigation.total": 0}),
+    "no_requests_first_in_a_list_after_weiyou": (2022, "本年度未有受理信息公开申请、行政复议、诉讼和申诉情况。",
+                                                 {"requests.received.total": 0, "admin_review.total": 0,
+                                                  "litigation.total": 0}),
+    "all_answered_with_a_long_manner_between": (2025, "全年新收到政府信息公开申请3件，均严格依照法定期限和既定程序予以答复。",
+                                                {"requests.received.total": 3, "requests.outcome.total.total": 3}),
+    "carry_over_named_by_its_year_inside_a_total": (2024, "办结依申请公开件58件（含2023年结转的4件），其中予以公开30件。",
+                                                    {"requests.outcome.total.total": 58, "requests.carried_over.total": 4}),
+    "requests_handled_said_information_disclosure_matters": (2023, "2023年，共办理依申请信息公开事项64件。",
+                                                              {"requests.outcome.total.total": 64}),
+    "litigation_received_and_branch_outcomes_in_words": (2023, "2023年收到行政复议4件，其中结果维持4件。收到诉讼为3件，其中未经"
+                                                               "复议直接起诉2件，均尚未审结。复议后起诉1件，结果维持。",
+                                                         {"litigation.total": 3, "litigation.direct.total": 2,
+                                                          "litigation.direct.pending": 2,
+                                                          "litigation.after_review.total": 1,
+                                                          "litigation.after_review.upheld": 1}),
+    "denial_for_security_in_words": (2023, "收到政府信息公开申请6件，予以公开3件，因可能危及经济安全不予公开2件，因本机关未制作"
+                                           "也未保存无法提供1件。",
+                                     {"requests.outcome.denied.security_stability.total": 2,
+                                      "requests.outcome.unable.not_held.total": 1}),
+    "requests_received_said_number_first": (2020, "2020年度我局共收到15件依申请公开，均按时予以答复。",
+                                            {"requests.received.total": 15, "requests.outcome.total.total": 15}),
 }
 
 # (year, text, field that must NOT be filled, or filled only with another value)
@@ -315,6 +349,15 @@ TRAPS = {
     "unable_to_give_is_no_grant": (2020, "收到申请6件，无法提供给申请人2件。", "requests.outcome.granted.total"),
     "appeal_rights_are_no_zero_litigation": (2020, "收到申请3件，对无法提供的，告知申请人可依法申请行政复议或提起行政诉讼。",
                                              "litigation.total"),
+    # G12/G13: 不同意公开 holds 同意公开; a count whose own clause goes on with another outcome's reason (a comma
+    # missing before it) is no count of the outcome before it; a count then 依申请公开 counts items disclosed
+    "not_agreed_to_disclose_is_no_grant": (2023, "收到政府信息公开申请4件，不同意公开的4件。",
+                                           "requests.outcome.granted.total"),
+    "a_count_followed_by_another_reason_is_not_denied": (2023, "共收到政府信息公开申请4条，其中2条予以公开，不予公开2条内容"
+                                                               "本机关没有制作，也没有保存。",
+                                                         "requests.outcome.denied.total"),
+    "a_count_then_disclosed_on_request_is_no_request_count": (2023, "全年共公开信息20条，其中3条依申请公开。",
+                                                              "requests.received.total"),
 }
 
 
