@@ -230,6 +230,14 @@ CLASSES = {
                                            "也未保存无法提供1件。",
                                      {"requests.outcome.denied.security_stability.total": 2,
                                       "requests.outcome.unable.not_held.total": 1}),
+    # a count whose unit the page dropped, right after the request words and before a clause end, or between
+    # the verb and 申请 (G14; models/forms/narrative_gov2019.yaml lost_unit)
+    "count_whose_unit_was_dropped_before_a_clause_end": (2022, "2022年，本办受理政府信息公开申请7，均已按期答复。",
+                                                         {"requests.received.total": 7,
+                                                          "requests.outcome.total.total": 7}),
+    "count_whose_unit_was_dropped_is_zero": (2023, "本年度收到政府信息公开申请0。", {"requests.received.total": 0}),
+    "count_whose_unit_was_dropped_between_verb_and_noun": (2020, "2020年本街道共受理3申请公开政府信息，均为当面申请。",
+                                                           {"requests.received.total": 3}),
     "requests_received_said_number_first": (2020, "2020年度我局共收到15件依申请公开，均按时予以答复。",
                                             {"requests.received.total": 15, "requests.outcome.total.total": 15}),
 }
@@ -356,6 +364,14 @@ TRAPS = {
     "a_count_followed_by_another_reason_is_not_denied": (2023, "共收到政府信息公开申请4条，其中2条予以公开，不予公开2条内容"
                                                                "本机关没有制作，也没有保存。",
                                                          "requests.outcome.denied.total"),
+    # a number without a unit is a count only between request words and a clause end: not a year, a hotline
+    # number, applicants, a number going on with its noun, a decimal
+    "a_year_between_the_verb_and_requests_is_no_count": (2024, "各科室按要求受理2024申请公开事项。", "requests.received.total"),
+    "a_hotline_number_is_no_count": (2023, "全年接到12345申请公开政府信息的来电均已转办。", "requests.received.total"),
+    "applicants_without_a_unit_are_no_request_count": (2022, "本年度受理5申请人提出的查询。", "requests.received.total"),
+    "a_number_going_on_after_request_words_is_no_count": (2022, "收到政府信息公开申请3号窗口转来的材料。", "requests.received.total"),
+    "a_decimal_after_request_words_is_no_count": (2022, "本年度受理政府信息公开申请同比增长的比例为3.5。",
+                                                  "requests.received.total"),
     "a_count_then_disclosed_on_request_is_no_request_count": (2023, "全年共公开信息20条，其中3条依申请公开。",
                                                               "requests.received.total"),
 }
@@ -409,6 +425,8 @@ def test_valid_rule_text_passes():
     ('zeros:\n  - {pattern: "未发生", fields: [litigation.totl]}\n', ["line 2", "litigation.totl"]),
     ('rules:\n  - {field: admin_review.total, ind: "复议", unti: [件]}\n', ["line 2", "unti"]),
     ('rules:\n  - {field: admin_review.total, ind: "复议", topic: {subject: reveiw}}\n', ["line 2", "topic"]),
+    ('lost_unit:\n  - {before: "受理", after: "申请", unti: 件}\n', ["line 2", "lost unit"]),
+    ('lost_unit:\n  - {before: "(受理", after: "申请", unit: 件}\n', ["line 2", "broken pattern"]),
 ])
 def test_broken_rule_is_an_error_naming_file_and_line(text, words):
     with pytest.raises(DataError) as exc:
