@@ -230,6 +230,17 @@ CLASSES = {
                                            "也未保存无法提供1件。",
                                      {"requests.outcome.denied.security_stability.total": 2,
                                       "requests.outcome.unable.not_held.total": 1}),
+    # one request only, its outcome said without a numeral; requests answered by mail right after their count;
+    # a normative document made and published counted in 篇 among the year's postings
+    "one_request_not_held_and_answered_in_words": (2020, "2020年收到政府信息公开申请1件，本机关不掌握申请人所申请的信息，"
+                                                         "已向申请人说明并答复。",
+                                                   {"requests.received.total": 1,
+                                                    "requests.outcome.unable.not_held.total": 1,
+                                                    "requests.outcome.total.total": 1}),
+    "requests_answered_by_mail": (2025, "共受理依申请公开9件，已邮件回复。",
+                                  {"requests.received.total": 9, "requests.outcome.total.total": 9}),
+    "normative_doc_made_and_published_in_pian": (2023, "共主动公开信息86篇，其中制定公开规范性文件2篇，转载政策文件3篇。",
+                                                 {"proactive.art20_1.normative_docs.issued": 2}),
     # a count whose unit the page dropped, right after the request words and before a clause end, or between
     # the verb and 申请 (G14; models/forms/narrative_gov2019.yaml lost_unit)
     "count_whose_unit_was_dropped_before_a_clause_end": (2022, "2022年，本办受理政府信息公开申请7，均已按期答复。",
@@ -364,6 +375,14 @@ TRAPS = {
     "a_count_followed_by_another_reason_is_not_denied": (2023, "共收到政府信息公开申请4条，其中2条予以公开，不予公开2条内容"
                                                                "本机关没有制作，也没有保存。",
                                                          "requests.outcome.denied.total"),
+    # what is said of one request is not said of several; consultations answered are no outcome of requests
+    "not_held_said_of_several_requests": (2020, "收到政府信息公开申请4件，本机关不掌握申请人所需信息，已告知。",
+                                          "requests.outcome.unable.not_held.total"),
+    "one_request_then_consultations_answered": (2020, "收到政府信息公开申请1件，群众咨询3件，已答复。",
+                                                "requests.outcome.total.total"),
+    "consultations_answered_by_mail": (2025, "收到政府信息公开申请5件，群众咨询8件，已邮件回复。",
+                                       "requests.outcome.total.total"),
+    "normative_doc_interpretations_in_pian": (2023, "全年印发规范性文件解读4篇。", "proactive.art20_1.normative_docs.issued"),
     # a number without a unit is a count only between request words and a clause end: not a year, a hotline
     # number, applicants, a number going on with its noun, a decimal
     "a_year_between_the_verb_and_requests_is_no_count": (2024, "各科室按要求受理2024申请公开事项。", "requests.received.total"),
