@@ -382,6 +382,8 @@ TRAPS = {
                                                 "requests.outcome.total.total"),
     "consultations_answered_by_mail": (2025, "收到政府信息公开申请5件，群众咨询8件，已邮件回复。",
                                        "requests.outcome.total.total"),
+    "requests_and_answers_as_a_cause_of_review_are_no_zero_request": (2023, "本年度未发生因政府信息公开申请、答复引起的行政"
+                                                                           "复议和行政诉讼。", "requests.received.total"),
     "requests_about_public_safety_are_no_security_denial": (2023, "收到涉及公共安全事件信息的政府信息公开申请2件。",
                                                              "requests.outcome.denied.security_stability.total"),
     "normative_doc_interpretations_in_pian": (2023, "全年印发规范性文件解读4篇。", "proactive.art20_1.normative_docs.issued"),
