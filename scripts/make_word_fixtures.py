@@ -7,7 +7,8 @@ usage: python scripts/make_word_fixtures.py   (needs soffice on PATH)
 - layout_matrix_gov2019.doc: the layout matrix's gov2019 tables (tests/table_layouts.py, seed 7), a wide
   table whose row properties are too long for their page (Word keeps them in the Data stream);
 - merged_cells_gov2019.doc: a report with a real form's merged cells (a header over two rows, a group
-  label down its outcome rows, a label across two columns) and narrative around the tables.
+  label down its outcome rows, a label across two columns) and narrative around the tables; it is also
+  the Word report of the bundled corpus, as corpora/sample/word/linchuan_water_2020_gov2019.doc and .docx.
 """
 import json
 import shutil
@@ -19,6 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 OUT = ROOT / "tests" / "cases" / "word"
+SAMPLE = ROOT / "corpora" / "sample" / "word" / "linchuan_water_2020_gov2019"
 
 
 def matrix_report():
@@ -100,6 +102,10 @@ def main() -> None:
             subprocess.run(["soffice", "--headless", "--convert-to", "doc", str(src), "--outdir", tmp],
                            check=True, capture_output=True, timeout=300)
             shutil.copy(Path(tmp) / f"{name}.doc", OUT / f"{name}.doc")
+            if name == "merged_cells_gov2019":
+                SAMPLE.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy(Path(tmp) / f"{name}.doc", SAMPLE.with_suffix(".doc"))
+                shutil.copy(src, SAMPLE.with_suffix(".docx"))
         (OUT / f"{name}.json").write_text(json.dumps({"template": "gov2019", "year": 2020, "form": expected},
                                                      ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {OUT / name}.doc and .json ({len(expected)} form values)")

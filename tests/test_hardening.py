@@ -163,6 +163,11 @@ def build_hostile(folder, expand_to: int = 8 * 10**6, entities: int = 20_000, de
     expect["empty.txt"] = ("skipped", "is empty")
     (d / "clause.txt").write_text("2019年" + "政" * 100_000 + "受理2件。" + GOOD, encoding="utf-8")
     expect["clause.txt"] = ("ok", "7件")
+    # a Word 97 file cut after its compound-file header, and a web page saved under a .doc name
+    (d / "cut.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 8)
+    expect["cut.doc"] = ("error", "readable .doc")
+    (d / "page.doc").write_text(f"<html><body><p>{GOOD}</p></body></html>", encoding="utf-8")
+    expect["page.doc"] = ("ok", "7件")
     return expect
 
 

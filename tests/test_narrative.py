@@ -251,6 +251,40 @@ CLASSES = {
                                                            {"requests.received.total": 3}),
     "requests_received_said_number_first": (2020, "2020年度我局共收到15件依申请公开，均按时予以答复。",
                                             {"requests.received.total": 15, "requests.outcome.total.total": 15}),
+    # G10 (misses of G5-G9 on gov2008 pages): the year's items said without 主动 under the proactive heading
+    "items_of_the_year_without_proactive": (2016, "二、主动公开政府信息情况\n2016年我所共公开政府信息217条，其中通过公开栏公布90条。",
+                                            {"proactive.items.total": 217}),
+    "items_of_the_year_approximate": (2015, "2015年，本局公开政府信息300余条，其中：概况类12条。", {"proactive.items.total": 300}),
+    "items_over_the_website_and_a_reading_room": (2014, "本委2014年通过门户网站和政府信息公开查阅室共主动公开政府信息518条。",
+                                                  {"proactive.items.total": 518}),
+    "requests_named_by_what_they_ask_for": (2013, "全年共受理依申请公开政府信息7件。", {"requests.received.total": 7}),
+    "website_named_disclosure_net": (2013, "在县政府信息公开网上公布各类信息52条。", {"proactive.channels.website": 52}),
+    "staff_named_after_the_count": (2011, "办公室由两名同志具体负责政府信息公开工作。", {"capacity.staff.total": 2}),
+    "staff_with_words_between_count_and_noun": (2018, "为做好政府信息公开工作，三名熟悉业务、责任心强的工作人员具体负责信息审核发布。",
+                                                {"capacity.staff.total": 3}),
+    "staff_part_of_all_staff": (2016, "全局共有干部职工45人，其中2名同志具体负责政府信息公开工作。", {"capacity.staff.total": 2}),
+    "no_applications_accepted": (2016, "截至年底，本镇未接受政府信息公开申请。", {"requests.received.total": 0}),
+    "complaints_last_in_a_list_of_appeals": (2017, "本年度未收到有关政府信息公开的行政复议、行政诉讼、举报投诉件。",
+                                             {"complaints.total": 0, "admin_review.total": 0, "litigation.total": 0}),
+    "no_lawsuit_and_appeal": (2018, "全年无有关政府信息公开事务的诉讼和申诉。", {"litigation.total": 0}),
+    "no_fees_exist": (2018, "本单位未存在政府信息公开收费及减免情况。", {"fees.request_fees": 0}),
+    "all_by_letter_with_du": (2017, "全年共收到政府信息公开申请6件，都为信函申请。", {"requests.received.by_channel.letter": 6}),
+    "all_replied_with_huifu": (2018, "共接到政府信息公开申请3件，全部按时回复。", {"requests.replied.total": 3}),
+    # G10 fresh pages (2008-2018): the year's part after a total to a date, the year named after 其中, 主动向社会公开,
+    # a platform and the website together (the items), a disclosure column and the website (both the website)
+    "this_years_items_after_a_total_to_a_day": (2018, "截至2018年12月31日，本局累计主动公开政府信息8840条。"
+                                                      "本年度主动公开政府信息312条。", {"proactive.items.total": 312}),
+    "this_years_part_named_by_its_year": (2010, "截至2010年底，我局主动公开政府信息历年累计47条，其中2010年新增主动公开政府信息11条。",
+                                          {"proactive.items.total": 11}),
+    "items_proactive_to_society": (2010, "2010年，我局全年共主动向社会公开信息31条。", {"proactive.items.total": 31}),
+    "a_platform_and_the_website_together_are_the_items": (2008, "2008年，我乡通过政府信息公开平台、政府网站主动公开政府信息17条。",
+                                                          {"proactive.items.total": 17}),
+    "a_disclosure_column_and_the_website_are_the_website": (2010, "2010年，通过政府信息公开专栏及本局网站主动公开政府信息1320条。",
+                                                            {"proactive.channels.website": 1320}),
+    # one word for both kinds of staff: each kind with 各, the staff total without
+    "each_kind_of_a_joint_word": (2013, "办公室确定专兼职工作人员各2名。",
+                                  {"capacity.staff.full_time": 2, "capacity.staff.part_time": 2}),
+    "both_kinds_counted_together_are_the_staff_total": (2014, "目前办公室有专兼职人员3人。", {"capacity.staff.total": 3}),
 }
 
 # (year, text, field that must NOT be filled, or filled only with another value)
@@ -397,6 +431,19 @@ TRAPS = {
                                                   "requests.received.total"),
     "a_count_then_disclosed_on_request_is_no_request_count": (2023, "全年共公开信息20条，其中3条依申请公开。",
                                                               "requests.received.total"),
+    # G10: items without 主动 that are not the year's proactive items: a total with its on-request part, a total
+    # since some year, a channel's count; staff that are a leader
+    "items_with_their_on_request_part": (2016, "2016年我局共公开政府信息620条，其中主动公开603条，依申请公开17条。",
+                                         "proactive.items.total"),
+    "items_since_a_year": (2016, "自2009年以来共公开政府信息1300条。", "proactive.items.total"),
+    "items_of_a_channel_named_before": (2017, "依托政务微信公众号，全年共公开信息85条。", "proactive.items.total"),
+    "a_leader_in_charge_is_no_staff": (2017, "确定1名分管领导具体负责政府信息公开工作。", "capacity.staff.total"),
+    "key_area_items_on_the_website_are_no_channel_total": (2014, "截止2014年底，本局在县政府门户网站公开重点领域信息9条。",
+                                                           "proactive.channels.website"),
+    "both_kinds_counted_together_are_no_part_time_count": (2014, "目前办公室有专兼职人员3人。", "capacity.staff.part_time"),
+    "a_total_to_year_end_counted_as_cumulative": (2011, "截至2011年底，我所主动公开政府信息累计318条。", "proactive.items.total"),
+    "a_platform_and_the_website_together_are_no_website_count": (2008, "2008年，我乡通过政府信息公开平台、政府网站主动公开"
+                                                                       "政府信息17条。", "proactive.channels.website"),
 }
 
 
@@ -494,7 +541,8 @@ def test_a_text_without_a_patterns_first_characters_has_no_match():
     from zhreport.forms.mapping import first_chars, load_rules
 
     patterns = sorted({r.ind.pattern for t in ("gov2008", "gov2019", "gov2021") for r in load_rules(t).rules})
-    assert sum(first_chars(p) is not None for p in patterns) >= len(patterns) - 1  # all but '^$'
+    # all but one: the gov2008 staff counted by what follows the number (由三名同志具体负责…), read for person units only
+    assert sum(first_chars(p) is not None for p in patterns) >= len(patterns) - 1
     pieces = sorted({w for p in patterns for w in regex.findall(r"[^\\|()\[\]?*+{}^$.:]+", p)}
                     | {c for p in patterns for c in p} | set("，的了 "))
 
@@ -599,6 +647,32 @@ def test_the_context_of_a_quantity_runs_to_its_clause_end(text, field, monkeypat
     assert found() == field
     monkeypatch.setattr(mapping, "_CLAUSE_END", "")  # no character tells: the clause end searched
     assert found() == field
+
+
+@pytest.mark.parametrize("text, field", [
+    ("由2名同志，具体负责。", "a"),  # `next` reads the rest of the sentence, past the number's clause
+    ("由2名同志。具体负责。", None),  # not past its end
+    ("由2名干部具体负责。", None),
+])
+def test_next_reads_the_rest_of_the_sentence(text, field):
+    from zhreport.forms import mapping
+
+    rules = mapping.NarrativeRules({"rules": [{"field": "a", "ind": "由", "next": "^同志[^。]*负责"}]})
+    s = text.index("2")
+    m = rules.field_for(text, "由", s, s + 1, "名", s + 2)
+    assert (None if m is None else m.field) == field
+
+
+def test_a_field_ruled_out_by_a_rules_none_is_no_paraphrase():
+    """The year's items named with 历年 are ruled out by the items rule's none: the paraphrase matcher,
+    which finds the indicator close to 主动公开政府信息, does not give the field back."""
+    from zhreport.forms.mapping import load_rules
+
+    rules = load_rules("gov2008")
+    assert rules.similar.best("主动公开政府信息历年", "条") == "proactive.items.total"
+    text = "我局主动公开政府信息历年52条。"
+    s = text.index("52")
+    assert rules.field_for(text, "主动公开政府信息历年", s, s + 2, "条", s + 3) is None
 
 
 def test_similarity_ranks_the_two_best_fields_as_a_full_ranking_does(dev_cases):

@@ -168,6 +168,24 @@ def test_two_whole_rows_of_a_block_are_a_table(name):
     assert {k: report.form[k].value if k in report.form else None for k in want} == want
 
 
+@pytest.mark.parametrize("header", ["信息内容 | 本年新制作数量 | 本年新公开数量 | 对外公开总数量 |",
+                                    "信息内容 | 本年新 | 本年新 | 对外公开总数量 | |"])
+def test_one_whole_row_under_a_header_naming_its_columns_is_a_table(header):
+    """A page cut after a block's first row: its header names each column (in full, or cut short as
+    '本年新' twice), so the row is read; the cut second row keeps the values it printed."""
+    text = (f"二、主动公开政府信息情况\n第二十条第(一)项 | |||\n{header}\n规章 | 0 | 2 | 2 | |\n"
+            "规范性文件 | 1 | 1")
+    form = zhreport.extract(text, year=2020).form
+    got = {k.rsplit(".", 2)[-2] + "." + k.rsplit(".", 1)[-1]: form[k].value for k in form if "art20_1" in k}
+    assert got == {"regulations.new_made": 0, "regulations.new_published": 2, "regulations.total_published": 2,
+                   "normative_docs.new_made": 1, "normative_docs.new_published": 1}
+
+
+def test_one_whole_row_without_a_header_is_no_table():
+    form = zhreport.extract("二、主动公开政府信息情况\n规章 | 0 | 2 | 2 |\n其余各项见附表。\n", year=2020).form
+    assert not [k for k in form if "art20_1" in k]
+
+
 def test_two_rows_of_one_value_each_are_no_table():
     # two label-and-number lines are no table: a row must print its block's three values or more
     report = zhreport.extract("2022年工作情况\n行政许可 | 5 |\n行政处罚 | 3 |\n", year=2022)
@@ -265,3 +283,40 @@ def test_a_change_cell_that_says_zero_in_words_is_zero(word):
                                                               "proactive.art20_6.penalty.decisions")}
     assert got == {"proactive.art20_5.licensing.change": (0, []), "proactive.art20_5.licensing.decisions": (326, []),
                    "proactive.art20_6.penalty.change": (0, []), "proactive.art20_6.penalty.decisions": (57, [])}
+
+
+def test_a_header_cut_short_names_its_column_so_blank_cells_keep_their_places():
+    """'本年增/' (本年增/减 cut short) still names the change column: a row that prints its first value and two
+    blank cells (lines of spaces, one cell a paragraph) gives the blanks their columns, as 0."""
+    cells = ["第二十条第（五）项", "信息内容", "上一年项目数量", "本年增/", "处理决定数量",
+             "行政许可", " 96", " ", " ", "其他对外管理服务事项", " 12", " ", " 4",
+             "第二十条第（六）项", "信息内容", "上一年项目数量", "本年增/", "处理决定数量", "行政处罚", " ", " ", " "]
+    form = zhreport.extract("某镇2020年政府信息公开工作年度报告\n" + "\n\n".join(cells) + "\n", year=2020).form
+    got = {fid.rsplit(".", 2)[-2] + "." + fid.rsplit(".", 1)[-1]: (form[fid].value, form[fid].flags)
+           for fid in form if fid.startswith(("proactive.art20_5", "proactive.art20_6.penalty"))}
+    blank = (0, ["blank_cell"])
+    assert got == {"licensing.prev_year_items": (96, []), "licensing.change": blank, "licensing.decisions": blank,
+                   "other_services.prev_year_items": (12, []), "other_services.change": blank,
+                   "other_services.decisions": (4, []),
+                   "penalty.prev_year_items": blank, "penalty.change": blank, "penalty.decisions": blank}
+
+
+def test_a_leading_bar_is_an_empty_cell_where_bars_end_the_cells():
+    """Cells that end with a bar ('25 |'), a blank cell a lone '|': a line '| 25 |' is a blank cell and
+    then 25, so the total keeps its column (read as the edge of the table, the blank was lost and the
+    total went to the column before it)."""
+    rows = ["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和） | 申请人情况 |",
+            "自然人 | 法人或其他组织 | 总计 |", "商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 |",
+            "一、本年新收政府信息公开申请数量 | 18 |", "|", "|", "|", "|", "| 18 |",
+            "二、上年结转政府信息公开申请数量 |", "|", "|", "|", "|", "|", "| 2 |",
+            "三、本年度办理结果 | （一）予以公开 | 9 |", "3 |", "|", "|", "|", "| 12 |"]
+    text = "某区2020年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n" + "\n".join(rows) + "\n"
+    form = zhreport.extract(text, year=2020).form
+    got = {k[len("requests."):]: form[k].value for k in form
+           if k.startswith("requests.") and k.endswith(("natural_person", "commercial", "other", "total"))}
+    assert got == {"received.natural_person": 18, "received.legal_person.commercial": 0,
+                   "received.legal_person.other": 0, "received.total": 18,
+                   "carried_over.natural_person": 0, "carried_over.legal_person.commercial": 0,
+                   "carried_over.legal_person.other": 0, "carried_over.total": 2,
+                   "outcome.granted.natural_person": 9, "outcome.granted.legal_person.commercial": 3,
+                   "outcome.granted.legal_person.other": 0, "outcome.granted.total": 12}

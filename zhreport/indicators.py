@@ -83,6 +83,16 @@ def _words() -> dict[str, frozenset]:
 
 
 @lru_cache(maxsize=1)
+def _joint_kinds() -> tuple[dict, "regex.Pattern"]:
+    """The words that name two kinds at once ('专兼职'), each with its kinds, and where one may stand."""
+    kinds = {}
+    for line in _words().get("joint_kinds", frozenset()):
+        word, *parts = line.split()
+        kinds[word] = parts
+    return kinds, regex.compile("|".join(regex.escape(w) for w in sorted(kinds, key=len, reverse=True)) or "(?!)")
+
+
+@lru_cache(maxsize=1)
 def _noun_end_at() -> "regex.Pattern":
     """Where a word that starts what the counted thing does may stand (a substring of the text:
     only then need the words be read)."""
@@ -275,6 +285,11 @@ def link_indicators(text: str, q: Quantity, prev_end: int = 0) -> list[Indicator
             pair = _PAIR.fullmatch(text, s, e)  # '专职与兼职人员各一人': each of the two, not the pair
             if pair is not None:
                 return [Indicator(pair.group(1), s, pair.end(1)), Indicator(pair.group(2), pair.start(2), e)]
+            kinds, joint_at = _joint_kinds()
+            joint = joint_at.search(text, s, e)  # '专兼职人员各1名': each kind the word names, not both at once
+            if joint is not None:
+                head, rest = text[s:joint.start()], text[joint.end():e]
+                return [Indicator(head + kind + rest, s, e) for kind in kinds[joint.group()]]
         if tail:
             # shared value: walk back over '、'-separated items that hold no number
             j = cs

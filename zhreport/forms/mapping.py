@@ -25,7 +25,7 @@ _CLAUSE_END = "，,。；;！!？?\n、：:（(）)"
 _CLAUSE_END_AT = regex.compile("[" + regex.escape(_CLAUSE_END) + "]")
 _SENTENCE_END_AT = regex.compile("[" + regex.escape(_SENTENCE_END) + "]")
 _SENTENCE_BREAK = regex.compile(r"[。\n]")
-_REST_WINDOW = 120  # how far past the number's clause `none_next` looks for the sentence's end
+_REST_WINDOW = 120  # how far past the number's clause `next`/`none_next` look for the sentence's end
 # a count whose unit the page dropped: a whole number of at most three digits (no year, phone, code or
 # decimal), between the words of a `lost_unit` entry; the entry's words, not this, make it a count
 _LOST_NUMBER = r"(?P<num>\d{1,3})(?![\d.．])"
@@ -55,6 +55,7 @@ class _Rule:
     sign: Optional["regex.Pattern"] = None
     money: bool = False
     none_next: Optional["regex.Pattern"] = None
+    next: Optional["regex.Pattern"] = None
     ind_first: Optional[frozenset] = None  # the characters a match of ind can start with (None: any)
 
 
@@ -263,7 +264,7 @@ class NarrativeRules:
                   none=_compile(r.get("none")), none_ctx=_compile(r.get("none_ctx")),
                   topic=_plain(r.get("topic") or {}), units=frozenset(r["unit"]) if r.get("unit") else None,
                   after=_compile(r.get("after")), sign=_compile(r.get("sign")), money=bool(r.get("money")),
-                  none_next=_compile(r.get("none_next")), ind_first=first_chars(r["ind"]))
+                  none_next=_compile(r.get("none_next")), next=_compile(r.get("next")), ind_first=first_chars(r["ind"]))
             for r in data.get("rules") or [] if keep(r["field"])]
         # the rules a unit can meet, in their order: a number's unit rules most of them out at once
         units = {u for r in self.rules if r.units is not None for u in r.units}
@@ -285,12 +286,15 @@ class NarrativeRules:
                           for u in data.get("lost_unit") or []]
         self.similar = similar
         # the rules an indicator text admits (its unit's rules whose ind matches and none does
-        # not), with their signs: indicators recur within a report and across a batch
+        # not), with their signs, and the fields of rules it names but rules out by their none:
+        # indicators recur within a report and across a batch
         self.admitting = lru_cache(maxsize=8192)(self._admitting)
 
-    def _admitting(self, unit: Optional[str], indicator: str) -> tuple:
-        """(rule, sign) of the unit's rules, in order, that the indicator admits; only the rules
-        whose pattern may start with one of its characters (or with any) are searched."""
+    def _admitting(self, unit: Optional[str], indicator: str) -> tuple[tuple, frozenset]:
+        """(rule, sign) of the unit's rules, in order, that the indicator admits, and the fields of
+        those whose ind it matches but whose none rules it out ('主动公开政府信息历年': not the year's
+        items, nor by paraphrase); only the rules whose pattern may start with one of its characters
+        (or with any) are searched."""
         rules = self.by_unit.get(unit)
         if rules is None:
             rules, (by_char, picked) = self.any_unit, self.any_unit_index
@@ -299,12 +303,16 @@ class NarrativeRules:
         for c in by_char.keys() & indicator:  # the few characters of the indicator that open a pattern
             picked |= by_char[c]
         out = []
+        ruled_out = set()
         while picked:
             r = rules[(picked & -picked).bit_length() - 1]  # the lowest rule number left first: rule order
             picked &= picked - 1
-            if r.ind.search(indicator) and (r.none is None or not r.none.search(indicator)):
-                out.append((r, -1 if r.sign is not None and r.sign.search(indicator) else 1))
-        return tuple(out)
+            if r.ind.search(indicator):
+                if r.none is None or not r.none.search(indicator):
+                    out.append((r, -1 if r.sign is not None and r.sign.search(indicator) else 1))
+                else:
+                    ruled_out.add(r.field)
+        return tuple(out), frozenset(ruled_out)
 
     # -------------------------------------------------------------- numeric facts
     def topic_at(self, text: str, pos: int, group: str) -> Optional[str]:
@@ -326,8 +334,8 @@ class NarrativeRules:
 
     def field_for(self, text: str, indicator: str, number_start: int, number_end: int,
                   unit: Optional[str], quantity_end: Optional[int] = None) -> Optional[FieldMatch]:
-        admitted = self.admitting(unit, indicator)
-        if not admitted and (self.similar is None or self.similar.best(indicator, unit) is None):
+        admitted, ruled_out = self.admitting(unit, indicator)
+        if not admitted and (self.similar is None or self.similar.best(indicator, unit) in (None, *ruled_out)):
             return None  # half the numbers: no rule nor paraphrase, and no context to read
         ss = text.rfind("\n", 0, number_start) + 1  # the paragraph up to the number's clause
         qe = quantity_end if quantity_end is not None else number_end
@@ -338,9 +346,9 @@ class NarrativeRules:
             ce = m.start() if m else len(text)
         ctx = text[ss:ce]
         after = text[qe:ce]
-        rest = None  # the sentence after the number, read when a rule asks (none_next)
+        rest = None  # the sentence after the number, read when a rule asks (next, none_next)
         topic_cache: dict = {}
-        vetoed: set = set()  # fields a rule named and its context ruled out: no paraphrase gives them back
+        vetoed = set(ruled_out)  # fields a rule named and ruled out: no paraphrase gives them back
         for r, sign in admitted:
             if r.ctx is not None and not r.ctx.search(ctx):
                 continue
@@ -349,11 +357,13 @@ class NarrativeRules:
                 continue
             if r.after is not None and not r.after.search(after):
                 continue
-            if r.none_next is not None:
+            if r.none_next is not None or r.next is not None:
                 if rest is None:
                     m = _SENTENCE_END_AT.search(text, ce, ce + _REST_WINDOW)
                     rest = text[qe:m.start() if m else min(len(text), ce + _REST_WINDOW)]
-                if r.none_next.search(rest):
+                if r.next is not None and not r.next.search(rest):
+                    continue
+                if r.none_next is not None and r.none_next.search(rest):
                     vetoed.add(r.field)
                     continue
             ok = True
@@ -443,7 +453,7 @@ class NarrativeRules:
 _TOPIC_JOINER = regex.compile(r"(?:、|和|及|与|或|以及)(?:行政)?$")
 
 
-_RULE_KEYS = {"field", "ind", "ctx", "none", "none_ctx", "topic", "unit", "after", "sign", "money", "none_next"}
+_RULE_KEYS = {"field", "ind", "ctx", "none", "none_ctx", "topic", "unit", "after", "sign", "money", "none_next", "next"}
 _ZERO_KEYS = {"pattern", "fields"}
 _IMPLIED_KEYS = {"pattern", "field", "from", "only_if", "unless"}
 _LOST_UNIT_KEYS = {"before", "after", "unit"}
@@ -643,7 +653,7 @@ def _validate(data: dict, known_fields: set) -> None:
         if "field" not in r or "ind" not in r:
             raise DataError(f"{_where(r)}: a rule needs 'field' and 'ind'")
         check_field(r["field"], r)
-        for key in ("ind", "ctx", "none", "none_ctx", "after", "sign", "none_next"):
+        for key in ("ind", "ctx", "none", "none_ctx", "after", "sign", "none_next", "next"):
             if r.get(key) is not None:
                 _check_pattern(r[key], key, r)
         for g, want in _plain(r.get("topic") or {}).items():

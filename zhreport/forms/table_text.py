@@ -262,10 +262,14 @@ def _read_run(text: str, run: list[tuple[int, int, str]], regions: list[list[Tok
     cur: list[Token] = []
     holds_value = False
     extra_blanks = _blank_line_cells(run)
+    leading_blanks = _leading_bar_cells(run)
     for n, ls, line in run:
         if n in extra_blanks:
             cur.append(Token("empty", "", ls, ls, n, None))
             continue
+        if n in leading_blanks:
+            at = ls + line.index(line.lstrip()[0])
+            cur.append(Token("empty", "", at, at, n, None))
         # a form's lines recur (its labels, rows of zeros, the same table in both scripts): read once
         # per line text (and the character before it, which the cell patterns look behind at), then placed
         read = _line_shape if len(line) <= _CACHED_LINE else _read_line_shape
@@ -274,6 +278,32 @@ def _read_run(text: str, run: list[tuple[int, int, str]], regions: list[list[Tok
         cur.extend([Token(kind, line[a:b], ls + a, ls + b, n, unit) for kind, a, b, unit in shapes])
     if holds_value:
         regions.append(cur)
+
+
+_TERMINATED_MIN_LINES = 4  # lines ending in a bar (and not starting with one) before the layout is taken
+
+
+def _leading_bar_cells(run: list[tuple[int, int, str]]) -> frozenset:
+    """The lines of a run whose leading bar ends an empty cell. Where a page ends every cell with a bar
+    ('25 |', a blank cell a lone '|'), a line '| 25 |' is an empty cell and then 25 (the line break
+    between them lost); where bars open the lines too (markdown rows, '| 12' value lines), a leading
+    bar is the table's edge and carries nothing."""
+    opened: list[int] = []
+    ended = 0
+    for n, _ls, line in run:
+        core = line.strip()
+        if not core.strip("|｜").strip():  # a blank line or bars alone: no cell text
+            continue
+        if core[0] in _BAR_CHARS:
+            opened.append(n)
+        elif core[-1] in _BAR_CHARS:
+            ended += 1
+    if not opened or ended < max(_TERMINATED_MIN_LINES, len(opened)):
+        return frozenset()
+    return frozenset(opened)
+
+
+_BAR_CHARS = frozenset("|｜")
 
 
 _BLANK_SEPARATED_MIN_GAPS = 8  # cells of a run before its blank lines are taken as a layout

@@ -534,6 +534,7 @@ def read_cells(tables: TableText, template: Template) -> list[TableCell]:
         found: list[TableCell] = []
         matched = 0
         full_rows = 0  # matched rows that print three values or more (a page cut off after two such rows)
+        headed_full = False  # a full row under a header that names each of its columns (a page cut after it)
         col, code = _value_column(region) if one_d else (None, None)
         placed = set()
         heads = None  # made when a row of the 2-D forms' 第二十条 blocks asks for its header
@@ -548,6 +549,9 @@ def read_cells(tables: TableText, template: Template) -> list[TableCell]:
                 if heads is None:
                     heads = _BlockHeads(region, rows)
                 named = _named_columns(heads.keys(i), spec, template)
+                if not headed_full and sum(t.kind == "value" for t in rows[i].values) >= len(spec.columns) >= 2:
+                    keys = heads.keys(i)
+                    headed_full = all(_names(keys, _column_of(template.fields[fid])) for fid in spec.columns)
             cells = _fill(rows[i], spec, template, col, code, min(0.99, 0.5 + s / 2) if one_d else 0.9, named)
             if cells:
                 # a row that prints nothing but empty lines (a page's paragraphs apart by lines of spaces)
@@ -572,8 +576,9 @@ def read_cells(tables: TableText, template: Template) -> list[TableCell]:
                     review_cells = _cells((fid, t, None, None, 0.9) for fid, t in zip(review, run))
                     break
         # one or two rows that look like a table are no table; two rows of a 2-D block printed whole
-        # are (a page that stops after them: the first block of a form, the first two application rows)
-        if matched >= 3 or (matched == 2 and full_rows == 2) or review_cells:
+        # are (a page that stops after them: the first block of a form, the first two application rows),
+        # and so is one under a header that names each of its columns
+        if matched >= 3 or (matched == 2 and full_rows == 2) or headed_full or review_cells:
             out.extend(found)
             out.extend(review_cells)
     return out
@@ -638,7 +643,10 @@ def _column_of(field) -> str:
 
 
 def _names(heads: list, col: str) -> bool:
-    return bool(col) and any(col in k or (len(k) >= 4 and k in col) for k in heads)
+    """Does a header name the column? Whole, or in part: four characters of it, or its first three (a
+    header cut short: '本年增/' for 本年增/减)."""
+    return bool(col) and any(col in k or (len(k) >= 4 and k in col) or (len(k) == 3 and col.startswith(k))
+                             for k in heads)
 
 
 @lru_cache(maxsize=None)
