@@ -320,3 +320,12 @@ def test_a_leading_bar_is_an_empty_cell_where_bars_end_the_cells():
                    "carried_over.legal_person.other": 0, "carried_over.total": 2,
                    "outcome.granted.natural_person": 9, "outcome.granted.legal_person.commercial": 3,
                    "outcome.granted.legal_person.other": 0, "outcome.granted.total": 12}
+
+
+def test_normative_documents_written_with_taiwan_phrases_are_their_row():
+    """A mirror converted the page with Taiwan phrases: 規範性文件 came out as 規範性檔案."""
+    cells = ["  第二十條第(一)項", "  信息內容", "本年新製作數量", "本年新公開數量", "對外公開總數量",
+             "  規章", "0", "0", "0", "  規範性檔案", "3", "2", "57"]
+    form = zhreport.extract("某區2020年政府信息公開工作年度報告\n" + "\n".join(cells) + "\n", year=2020).form
+    assert {k.rsplit(".", 1)[-1]: form[k].value for k in form if "normative_docs" in k} == \
+        {"new_made": 3, "new_published": 2, "total_published": 57}
