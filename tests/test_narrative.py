@@ -198,6 +198,59 @@ CLASSES = {
                                         {"proactive.art20_1.normative_docs.issued": 0,
                                          "proactive.art20_1.normative_docs.repealed": 0,
                                          "proactive.art20_1.normative_docs.in_force": 5}),
+    # G12/G13 held-out audits: the newly received count in brackets after a total holding the carry-over;
+    # 不同意公开 is the denial (not 同意公开); zeros said 情况为0 and requests first in a list after 未有; every
+    # request answered with a long manner between; the carry-over named by its year inside a total; requests
+    # handled said 依申请信息公开事项; litigation received, its branches' outcomes said in words
+    "new_ones_in_brackets_after_a_total_with_carry_over": (2023, "全年共受理政府信息依申请公开47件（其中本年新收申请数41件，"
+                                                                 "上年结转申请数6件），已答复45件。",
+                                                           {"requests.received.total": 41, "requests.carried_over.total": 6,
+                                                            "requests.outcome.total.total": 45}),
+    "not_agreed_to_disclose_is_denied": (2022, "收到政府信息公开申请9件，属于同意公开的5件，不同意公开的2件，无法提供的2件。",
+                                         {"requests.outcome.granted.total": 5, "requests.outcome.denied.total": 2,
+                                          "requests.outcome.unable.total": 2}),
+    "review_and_litigation_situation_is_zero": (2020, "本单位因政府信息公开被申请行政复议、提起行政诉讼的情况为0。",
+                                                {"admin_review.total": 0, "litigation.total": 0}),
+    "no_requests_first_in_a_list_after_weiyou": (2022, "本年度未有受理信息公开申请、行政复议、诉讼和申诉情况。",
+                                                 {"requests.received.total": 0, "admin_review.total": 0,
+                                                  "litigation.total": 0}),
+    "all_answered_with_a_long_manner_between": (2025, "全年新收到政府信息公开申请3件，均严格依照法定期限和既定程序予以答复。",
+                                                {"requests.received.total": 3, "requests.outcome.total.total": 3}),
+    "carry_over_named_by_its_year_inside_a_total": (2024, "办结依申请公开件58件（含2023年结转的4件），其中予以公开30件。",
+                                                    {"requests.outcome.total.total": 58, "requests.carried_over.total": 4}),
+    "requests_handled_said_information_disclosure_matters": (2023, "2023年，共办理依申请信息公开事项64件。",
+                                                              {"requests.outcome.total.total": 64}),
+    "litigation_received_and_branch_outcomes_in_words": (2023, "2023年收到行政复议4件，其中结果维持4件。收到诉讼为3件，其中未经"
+                                                               "复议直接起诉2件，均尚未审结。复议后起诉1件，结果维持。",
+                                                         {"litigation.total": 3, "litigation.direct.total": 2,
+                                                          "litigation.direct.pending": 2,
+                                                          "litigation.after_review.total": 1,
+                                                          "litigation.after_review.upheld": 1}),
+    "denial_for_security_in_words": (2023, "收到政府信息公开申请6件，予以公开3件，因可能危及经济安全不予公开2件，因本机关未制作"
+                                           "也未保存无法提供1件。",
+                                     {"requests.outcome.denied.security_stability.total": 2,
+                                      "requests.outcome.unable.not_held.total": 1}),
+    # one request only, its outcome said without a numeral; requests answered by mail right after their count;
+    # a normative document made and published counted in 篇 among the year's postings
+    "one_request_not_held_and_answered_in_words": (2020, "2020年收到政府信息公开申请1件，本机关不掌握申请人所申请的信息，"
+                                                         "已向申请人说明并答复。",
+                                                   {"requests.received.total": 1,
+                                                    "requests.outcome.unable.not_held.total": 1,
+                                                    "requests.outcome.total.total": 1}),
+    "requests_answered_by_mail": (2025, "共受理依申请公开9件，已邮件回复。",
+                                  {"requests.received.total": 9, "requests.outcome.total.total": 9}),
+    "normative_doc_made_and_published_in_pian": (2023, "共主动公开信息86篇，其中制定公开规范性文件2篇，转载政策文件3篇。",
+                                                 {"proactive.art20_1.normative_docs.issued": 2}),
+    # a count whose unit the page dropped, right after the request words and before a clause end, or between
+    # the verb and 申请 (G14; models/forms/narrative_gov2019.yaml lost_unit)
+    "count_whose_unit_was_dropped_before_a_clause_end": (2022, "2022年，本办受理政府信息公开申请7，均已按期答复。",
+                                                         {"requests.received.total": 7,
+                                                          "requests.outcome.total.total": 7}),
+    "count_whose_unit_was_dropped_is_zero": (2023, "本年度收到政府信息公开申请0。", {"requests.received.total": 0}),
+    "count_whose_unit_was_dropped_between_verb_and_noun": (2020, "2020年本街道共受理3申请公开政府信息，均为当面申请。",
+                                                           {"requests.received.total": 3}),
+    "requests_received_said_number_first": (2020, "2020年度我局共收到15件依申请公开，均按时予以答复。",
+                                            {"requests.received.total": 15, "requests.outcome.total.total": 15}),
     # G10 (misses of G5-G9 on gov2008 pages): the year's items said without 主动 under the proactive heading
     "items_of_the_year_without_proactive": (2016, "二、主动公开政府信息情况\n2016年我所共公开政府信息217条，其中通过公开栏公布90条。",
                                             {"proactive.items.total": 217}),
@@ -377,6 +430,38 @@ TRAPS = {
     "unable_to_give_is_no_grant": (2020, "收到申请6件，无法提供给申请人2件。", "requests.outcome.granted.total"),
     "appeal_rights_are_no_zero_litigation": (2020, "收到申请3件，对无法提供的，告知申请人可依法申请行政复议或提起行政诉讼。",
                                              "litigation.total"),
+    # G12/G13: 不同意公开 holds 同意公开; a count whose own clause goes on with another outcome's reason (a comma
+    # missing before it) is no count of the outcome before it; a count then 依申请公开 counts items disclosed
+    "not_agreed_to_disclose_is_no_grant": (2023, "收到政府信息公开申请4件，不同意公开的4件。",
+                                           "requests.outcome.granted.total"),
+    "a_count_followed_by_another_reason_is_not_denied": (2023, "共收到政府信息公开申请4条，其中2条予以公开，不予公开2条内容"
+                                                               "本机关没有制作，也没有保存。",
+                                                         "requests.outcome.denied.total"),
+    # what is said of one request is not said of several; consultations answered are no outcome of requests
+    "not_held_said_of_several_requests": (2020, "收到政府信息公开申请4件，本机关不掌握申请人所需信息，已告知。",
+                                          "requests.outcome.unable.not_held.total"),
+    "one_request_then_consultations_answered": (2020, "收到政府信息公开申请1件，群众咨询3件，已答复。",
+                                                "requests.outcome.total.total"),
+    "consultations_answered_by_mail": (2025, "收到政府信息公开申请5件，群众咨询8件，已邮件回复。",
+                                       "requests.outcome.total.total"),
+    "requests_and_answers_as_a_cause_of_review_are_no_zero_request": (2023, "本年度未发生因政府信息公开申请、答复引起的行政"
+                                                                           "复议和行政诉讼。", "requests.received.total"),
+    "requests_about_public_safety_are_no_security_denial": (2023, "收到涉及公共安全事件信息的政府信息公开申请2件。",
+                                                             "requests.outcome.denied.security_stability.total"),
+    "normative_doc_interpretations_in_pian": (2023, "全年印发规范性文件解读4篇。", "proactive.art20_1.normative_docs.issued"),
+    # a number without a unit is a count only between request words and a clause end: not a year, a hotline
+    # number, applicants, a number going on with its noun, a decimal
+    "a_year_between_the_verb_and_requests_is_no_count": (2024, "各科室按要求受理2024申请公开事项。", "requests.received.total"),
+    "a_hotline_number_is_no_count": (2023, "全年接到12345申请公开政府信息的来电均已转办。", "requests.received.total"),
+    "applicants_without_a_unit_are_no_request_count": (2022, "本年度受理5申请人提出的查询。", "requests.received.total"),
+    "a_number_going_on_after_request_words_is_no_count": (2022, "收到政府信息公开申请3号窗口转来的材料。", "requests.received.total"),
+    "a_row_label_with_its_first_cell_is_no_count": (2021, "一、本年新收政府信息公开申请数量3\n0\n0\n5", "requests.received.total"),
+    "digits_before_a_thousands_comma_are_no_count": (2022, "本年度受理政府信息公开申请为37,540，较上年增加。",
+                                                     "requests.received.total"),
+    "a_decimal_after_request_words_is_no_count": (2022, "本年度受理政府信息公开申请同比增长的比例为3.5。",
+                                                  "requests.received.total"),
+    "a_count_then_disclosed_on_request_is_no_request_count": (2023, "全年共公开信息20条，其中3条依申请公开。",
+                                                              "requests.received.total"),
     # G10: items without 主动 that are not the year's proactive items: a total with its on-request part, a total
     # since some year, a channel's count; staff that are a leader
     "items_with_their_on_request_part": (2016, "2016年我局共公开政府信息620条，其中主动公开603条，依申请公开17条。",
@@ -464,6 +549,8 @@ def test_valid_rule_text_passes():
     ('zeros:\n  - {pattern: "未发生", fields: [litigation.totl]}\n', ["line 2", "litigation.totl"]),
     ('rules:\n  - {field: admin_review.total, ind: "复议", unti: [件]}\n', ["line 2", "unti"]),
     ('rules:\n  - {field: admin_review.total, ind: "复议", topic: {subject: reveiw}}\n', ["line 2", "topic"]),
+    ('lost_unit:\n  - {before: "受理", after: "申请", unti: 件}\n', ["line 2", "lost unit"]),
+    ('lost_unit:\n  - {before: "(受理", after: "申请", unit: 件}\n', ["line 2", "broken pattern"]),
 ])
 def test_broken_rule_is_an_error_naming_file_and_line(text, words):
     with pytest.raises(DataError) as exc:

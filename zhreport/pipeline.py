@@ -27,7 +27,7 @@ from .quantities import extract_quantities, money_factor
 from .reader import Decoded, decode_bytes, read_path
 from .readers import SUFFIXES, read_document
 from .region import identify_issuer
-from .types import Check, Fact, FieldValue, Report, Statement
+from .types import Check, Fact, FieldValue, Quantity, Report, Statement
 
 __all__ = ["extract", "extract_file", "extract_text", "DEFAULT_MAX_MB"]
 
@@ -224,6 +224,9 @@ def _narrative_facts(norm: NormalizedText, tpl, skip: list[tuple[int, int]]) -> 
     for s, e in _between(skip, len(t)):
         respective: dict[int, Indicator] = {}  # a list's later values, each given its own item
         quantities = extract_quantities(t, s, e)
+        read_as: dict[int, str] = {}  # a count whose unit the page dropped: the unit its rules read it with
+        if rules is not None and rules.lost_unit:
+            quantities, read_as = _with_unitless(t, s, e, quantities, rules)
         for k, q in enumerate(quantities):
             if is_structure_count(t, q):  # '共六个部分' counts no fact
                 continue
@@ -244,7 +247,7 @@ def _narrative_facts(norm: NormalizedText, tpl, skip: list[tuple[int, int]]) -> 
                 continue
             for ind in inds:
                 found.append((q, ind, None if field_for is None else
-                              field_for(t, ind.text, q.number_start, q.number_end, q.unit, q.end)))
+                              field_for(t, ind.text, q.number_start, q.number_end, read_as.get(k, q.unit), q.end)))
                 q_spans.append((q.start, q.end))
                 ind_spans.append((ind.start, ind.end))
     original = norm.original
@@ -347,6 +350,21 @@ def _line_span(text: str, pos: int) -> tuple[int, int]:
     s = text.rfind("\n", 0, pos) + 1
     e = text.find("\n", pos)
     return s, len(text) if e < 0 else e
+
+
+def _with_unitless(t: str, s: int, e: int, quantities: list, rules) -> tuple[list, dict[int, str]]:
+    """The quantities with the counts whose unit the page dropped (unit None, as written) put in text
+    order, and per such count's index the unit the rules read it with."""
+    taken = [(q.start, q.end) for q in quantities]
+    extra = [(ns, ne, unit) for ns, ne, unit in rules.unitless_counts(t, s, e)
+             if not any(a < ne and ns < b for a, b in taken)]
+    if not extra:
+        return quantities, {}
+    lost = [Quantity(ns, ne, ns, ne, Decimal(t[ns:ne]), None, None, t[ns:ne]) for ns, ne, _u in extra]
+    merged = sorted(quantities + lost, key=lambda q: q.start)
+    unit_of = {(ns, ne): unit for ns, ne, unit in extra}
+    return merged, {k: unit_of[(q.start, q.end)] for k, q in enumerate(merged)
+                    if q.unit is None and (q.start, q.end) in unit_of}
 
 
 def _between(spans: list[tuple[int, int]], n: int) -> list[tuple[int, int]]:

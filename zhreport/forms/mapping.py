@@ -26,6 +26,9 @@ _CLAUSE_END_AT = regex.compile("[" + regex.escape(_CLAUSE_END) + "]")
 _SENTENCE_END_AT = regex.compile("[" + regex.escape(_SENTENCE_END) + "]")
 _SENTENCE_BREAK = regex.compile(r"[。\n]")
 _REST_WINDOW = 120  # how far past the number's clause `next`/`none_next` look for the sentence's end
+# a count whose unit the page dropped: a whole number of at most three digits (no year, phone, code or
+# decimal), between the words of a `lost_unit` entry; the entry's words, not this, make it a count
+_LOST_NUMBER = r"(?P<num>\d{1,3})(?![\d.．])"
 
 
 @dataclass
@@ -279,6 +282,8 @@ class NarrativeRules:
                          i.get("unless"))
                         for i in data.get("implied") or [] if keep(i["field"])]
         self.any_implied = _joined([i[0].pattern for i in self.implied])  # as any_zero
+        self.lost_unit = [(regex.compile(f"(?:{u['before']}){_LOST_NUMBER}(?={u['after']})"), u["unit"])
+                          for u in data.get("lost_unit") or []]
         self.similar = similar
         # the rules an indicator text admits (its unit's rules whose ind matches and none does
         # not), with their signs, and the fields of rules it names but rules out by their none:
@@ -377,6 +382,15 @@ class NarrativeRules:
                 return FieldMatch(fid)
         return None
 
+    def unitless_counts(self, text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+        """(start, end, unit the rules read it with) of each count in text[start:end] whose unit the page
+        dropped ('受理政府信息公开申请0。', '共受理4申请公开政府信息'): only between the words of a
+        `lost_unit` entry, so years, codes and phone numbers elsewhere stay no facts."""
+        out = []
+        for pat, unit in self.lost_unit:
+            out.extend((m.start("num"), m.end("num"), unit) for m in pat.finditer(text, start, end))
+        return out
+
     # -------------------------------------------------------------- statements in words
     def zero_claims(self, text: str) -> list[Claim]:
         out: list[Claim] = []
@@ -442,7 +456,8 @@ _TOPIC_JOINER = regex.compile(r"(?:、|和|及|与|或|以及)(?:行政)?$")
 _RULE_KEYS = {"field", "ind", "ctx", "none", "none_ctx", "topic", "unit", "after", "sign", "money", "none_next", "next"}
 _ZERO_KEYS = {"pattern", "fields"}
 _IMPLIED_KEYS = {"pattern", "field", "from", "only_if", "unless"}
-_TOP_KEYS = {"extends", "count_units", "topics", "rules", "zeros", "implied", "similar"}
+_LOST_UNIT_KEYS = {"before", "after", "unit"}
+_TOP_KEYS = {"extends", "count_units", "topics", "rules", "zeros", "implied", "similar", "lost_unit"}
 
 
 def _read_rule_file(name: str) -> dict:
@@ -613,7 +628,7 @@ def _rule_data(name: str) -> dict:
     if base_name:
         base = _rule_data(base_name)
         data["topics"] = {**_plain(base.get("topics") or {}), **_plain(data.get("topics") or {})}
-        for key in ("rules", "zeros", "implied"):
+        for key in ("rules", "zeros", "implied", "lost_unit"):
             data[key] = list(data.get(key) or []) + list(base.get(key) or [])
         if "similar" not in data and "similar" in base:
             data["similar"] = base["similar"]
@@ -663,6 +678,11 @@ def _validate(data: dict, known_fields: set) -> None:
         check_field(i["from"], i, "source field")
         if i.get("unless"):
             check_field(i["unless"], i, "unless field")
+    for u in data.get("lost_unit") or []:
+        if set(_plain(u)) != _LOST_UNIT_KEYS or not isinstance(u.get("unit"), str):
+            raise DataError(f"{_where(u)}: a lost unit needs 'before', 'after' and 'unit' only")
+        _check_pattern(u["before"], "before", u)
+        _check_pattern(u["after"], "after", u)
     sim = data.get("similar")
     if sim is not None:
         for f in _plain(sim.get("phrasings") or {}):
