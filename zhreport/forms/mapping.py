@@ -386,10 +386,11 @@ class NarrativeRules:
         """(start, end, unit the rules read it with) of each count in text[start:end] whose unit the page
         dropped ('受理政府信息公开申请0。', '共受理4申请公开政府信息'): only between the words of a
         `lost_unit` entry, so years, codes and phone numbers elsewhere stay no facts."""
-        out = []
+        out = {}
         for pat, unit in self.lost_unit:
-            out.extend((m.start("num"), m.end("num"), unit) for m in pat.finditer(text, start, end))
-        return out
+            for m in pat.finditer(text, start, end):
+                out.setdefault((m.start("num"), m.end("num")), unit)  # a number two entries find is one count
+        return [(s, e, unit) for (s, e), unit in out.items()]
 
     # -------------------------------------------------------------- statements in words
     def zero_claims(self, text: str) -> list[Claim]:
