@@ -358,6 +358,11 @@ CLASSES = {
                                                         "予以答复。", {"requests.outcome.total.total": 1}),
     "normative_docs_made_named_after_the_number": (2022, "全年共制定0条行政规范性文件，办理行政许可0件。",
                                                    {"proactive.art20_1.normative_docs.issued": 0}),
+    # G18 fresh pages: the count word after the noun, the process-information row without 性, requests handled said 处理
+    "received_count_word_after_the_noun": (2023, "2023年度依申请公开数为7件，已答复7件，其中2件因四类过程信息不予公开。",
+                                           {"requests.received.total": 7, "requests.outcome.total.total": 7,
+                                            "requests.outcome.denied.process_info.total": 2}),
+    "requests_handled_said_chuli": (2021, "网站全年更新信息96条，处理依申请公开9条。", {"requests.outcome.total.total": 9}),
     "repealed_bare_documents_after_the_normative_ones": (2024, "制定发布规范性文件4件，清理废止文件0件，现行有效文件20件。",
                                                          {"proactive.art20_1.normative_docs.repealed": 0}),
 }
@@ -562,6 +567,11 @@ TRAPS = {
                                                         "requests.carried_over.total"),
     "website_and_wechat_platforms_are_no_wechat_count": (2016, "通过门户网站、微信等平台公开政策法规类信息20条。",
                                                          "proactive.channels.wechat"),
+    # information made, counted by its disclosure attribute, is no request count nor a denial (a 2015 bureau)
+    "information_made_on_request_is_no_request_count": (2015, "本年度共制作政府信息230条，其中主动公开90条，依申请公开6条，"
+                                                              "不予公开134条。", "requests.received.total"),
+    "information_made_withheld_is_no_denial": (2015, "本年度共制作政府信息230条，其中主动公开90条，依申请公开6条，"
+                                                     "不予公开134条。", "requests.outcome.denied.total"),
     "a_leaders_count_before_staff_is_no_full_time_count": (2017, "明确了两名分管领导负责此项工作。", "capacity.staff.full_time"),
 }
 
