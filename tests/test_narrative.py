@@ -565,6 +565,8 @@ TRAPS = {
                                                               "requests.outcome.total.total"),
     "new_ones_after_the_carry_over_are_no_carry_over": (2024, "共受理依申请公开事项45件，结转上年后新收到依申请公开事项40件。",
                                                         "requests.carried_over.total"),
+    "news_over_the_website_and_platforms_are_no_items_total": (2016, "通过门户网站、政务微博等平台发布工作动态信息120条。",
+                                                               "proactive.items.total"),
     "website_and_wechat_platforms_are_no_wechat_count": (2016, "通过门户网站、微信等平台公开政策法规类信息20条。",
                                                          "proactive.channels.wechat"),
     # information made, counted by its disclosure attribute, is no request count nor a denial (a 2015 bureau)
