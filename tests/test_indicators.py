@@ -75,6 +75,14 @@ def test_a_value_each_of_two_joined_items_has_goes_to_both():
     assert all(text[i.start:i.end] == i.text for i in inds)
 
 
+def test_the_noun_after_a_number_ends_before_the_next_count_joined_to_it():
+    text = "本局明确了一名主管领导和三名专职工作人员。"
+    (ind,) = link_indicators(text, quantity(text, "一"))
+    assert "专职" not in ind.text and ind.text.endswith("主管领导")
+    (ind,) = link_indicators(text, quantity(text, "三"))
+    assert ind.text.endswith("和")  # the count's own noun follows it: the rules read it there
+
+
 def test_a_value_both_joined_items_reach_together_stays_one():
     text = "回复率和满意率均达100%。"
     (ind,) = link_indicators(text, quantity(text, "100"))

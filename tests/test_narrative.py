@@ -313,6 +313,58 @@ CLASSES = {
                                                   {"fees.request_fees": 0, "admin_review.total": 0, "litigation.total": 0}),
     "lawsuit_outcome_in_brackets": (2013, "全年受理申请5件，已答复5件，行政诉讼1件（维持原行政行为）。",
                                     {"litigation.total": 1, "litigation.upheld": 1}),
+    # G16/G17 held-out audits (G18): a count joined to another count, numbers-first outcomes, verbs after their nouns
+    "staff_count_joined_to_a_leaders_count": (2016, "2016年，本局明确了一名主管领导和三名专职工作人员。",
+                                              {"capacity.staff.full_time": 3}),
+    "already_public_said_with_jing": (2018, "本年度按时办结申请96件。其中属于已经主动公开的4件，同意公开答复70件。",
+                                      {"requests.outcome.already_public.total": 4, "requests.outcome.granted.total": 70}),
+    "hot_topics_label_with_a_breakdown": (2017, "本局回应公众关注热点或重大舆情数，包括网络舆情和媒体舆情共9次。",
+                                          {"response.hot_topics": 9}),
+    "press_and_tv_as_the_other_channel": (2016, "全年主动公开政府信息318条，其中：通过网站公开201条，通过报纸、电视等媒体公开117条。",
+                                          {"proactive.items.total": 318, "proactive.channels.website": 201,
+                                           "proactive.channels.other": 117}),
+    "disclosure_body_set_up": (2017, "设有政府信息公开工作机构1个，6名工作人员负责日常工作。", {"capacity.dedicated_bodies": 1}),
+    "no_request_said_shoudao": (2018, "2018年度，本局未受到公民、法人或其他组织申请公开政府信息。", {"requests.received.total": 0}),
+    "no_fee_for_now": (2018, "目前，本局政府信息公开暂不收费。", {"fees.request_fees": 0}),
+    "request_count_with_wei_and_no_unit": (2013, "三、依申请公开政府信息情况\n政府信息公开申请数为3，当面申请数为3条。",
+                                           {"requests.received.total": 3, "requests.received.by_channel.in_person": 3}),
+    "years_part_in_brackets_after_a_running_total": (2012, "截至2012年底，本局累计主动公开政府信息640条（2012年新增118条）。",
+                                                     {"proactive.items.total": 118}),
+    "items_over_the_website_and_platforms": (2016, "全年我局通过县政府网站、官方微信微博等平台公开文化工作信息96条(篇)。",
+                                             {"proactive.items.total": 96}),
+    "items_after_channels_named_in_the_sentence_before": (2013, "本办主要通过网站、报刊等形式主动公开信息。全年，共公开各类"
+                                                                "信息87条。", {"proactive.items.total": 87}),
+    "no_litigation_without_xingzheng": (2025, "因政府信息公开申请行政复议2件，未发生诉讼情况。",
+                                        {"admin_review.total": 2, "litigation.total": 0}),
+    "outcomes_number_first": (2020, "收到政务信息公开申请6条，其中4条已公开，2条属于个人隐私，不予以公开；相关情况均已函告申请人。",
+                              {"requests.outcome.granted.total": 4, "requests.outcome.denied.total": 2,
+                               "requests.outcome.total.total": 6}),
+    "disclosed_to_society_and_not_held_by_the_department": (2022, "2022年本局共收到依申请公开5条，其中向社会公开4条，非本部门掌握1条。",
+                                                            {"requests.outcome.granted.total": 4,
+                                                             "requests.outcome.unable.not_held.total": 1}),
+    "moved_to_a_named_year_or_handed_on": (2025, "全年共收到政府信息公开申请18件，转至2026年办理3件。另有1件移交下年度办理。",
+                                           {"requests.carried_forward.total": 3}),
+    "carry_over_verb_first_and_completed": (2020, "2020年收到政府信息公开申请120件，结转上年度政府信息公开申请6件，共办理完成121件，"
+                                                  "结转下年度继续办理5件。",
+                                            {"requests.received.total": 120, "requests.carried_over.total": 6,
+                                             "requests.outcome.total.total": 121, "requests.carried_forward.total": 5}),
+    "new_ones_inside_a_total_with_the_carry_over": (2025, "本机关共受理政府信息公开申请22件，其中新收到20件，结转上年度办理2件，办结19件。",
+                                                    {"requests.received.total": 20, "requests.carried_over.total": 2,
+                                                     "requests.outcome.total.total": 19}),
+    "received_with_the_verb_after_the_noun": (2019, "依申请公开受理8件，办结8件。", {"requests.received.total": 8}),
+    "review_result_upheld_in_words": (2025, "因政府信息公开申请引发行政复议2件，结果维持。",
+                                      {"admin_review.total": 2, "admin_review.upheld": 2}),
+    "one_request_answered_in_the_next_sentence": (2025, "2025年，收到政府信息公开申请1件。涉及林地面积等相关信息，已在法定时限内"
+                                                        "予以答复。", {"requests.outcome.total.total": 1}),
+    "normative_docs_made_named_after_the_number": (2022, "全年共制定0条行政规范性文件，办理行政许可0件。",
+                                                   {"proactive.art20_1.normative_docs.issued": 0}),
+    # G18 fresh pages: the count word after the noun, the process-information row without 性, requests handled said 处理
+    "received_count_word_after_the_noun": (2023, "2023年度依申请公开数为7件，已答复7件，其中2件因四类过程信息不予公开。",
+                                           {"requests.received.total": 7, "requests.outcome.total.total": 7,
+                                            "requests.outcome.denied.process_info.total": 2}),
+    "requests_handled_said_chuli": (2021, "网站全年更新信息96条，处理依申请公开9条。", {"requests.outcome.total.total": 9}),
+    "repealed_bare_documents_after_the_normative_ones": (2024, "制定发布规范性文件4件，清理废止文件0件，现行有效文件20件。",
+                                                         {"proactive.art20_1.normative_docs.repealed": 0}),
 }
 
 # (year, text, field that must NOT be filled, or filled only with another value)
@@ -498,6 +550,31 @@ TRAPS = {
     # the fees' 'none' line is no zero of the review and litigation named in the next heading
     "fees_none_line_is_no_zero_of_the_next_heading": (2013, "四、政府信息公开的收费及减免情况\n无\n五、因政府信息公开申请行政复议、"
                                                              "提起行政诉讼的情况\n本年度被申请行政复议1件。", "litigation.total"),
+    # G16/G17 held-out audits (G18): permits and applications are no licensing decisions, documents not called normative,
+    # running totals and channels named elsewhere are no website count, all answered but some moved on is no total
+    "permit_kinds_are_no_licensing_total": (2023, "全年核发采伐许可证96件、检疫证540件。", "proactive.art20_5.licensing.decisions"),
+    "accepted_licensing_applications_are_no_decisions": (2022, "本年度受理行政许可业务总计5210件，经营许可类870件。",
+                                                         "proactive.art20_5.licensing.decisions"),
+    "repealed_documents_not_called_normative": (2025, "公开新制定的行政规范性文件6件、宣布废止失效文件3件、发布其他政策文件12件。",
+                                                "proactive.art20_1.normative_docs.repealed"),
+    "a_running_total_with_the_years_part_is_no_website_count": (2012, "至目前为止，在政务信息公开网上已发布各类信息260条"
+                                                                      "（2012年新增41条）。", "proactive.channels.website"),
+    "a_count_after_channels_named_earlier_is_no_website_count": (2013, "本办主要通过网站、报刊等形式主动公开信息。全年，共公开"
+                                                                       "各类信息87条。", "proactive.channels.website"),
+    "all_answered_with_some_moved_to_next_year_is_no_total": (2025, "全年共收到政府信息公开申请18件，转至2026年办理3件，均及时回复。",
+                                                              "requests.outcome.total.total"),
+    "new_ones_after_the_carry_over_are_no_carry_over": (2024, "共受理依申请公开事项45件，结转上年后新收到依申请公开事项40件。",
+                                                        "requests.carried_over.total"),
+    "news_over_the_website_and_platforms_are_no_items_total": (2016, "通过门户网站、政务微博等平台发布工作动态信息120条。",
+                                                               "proactive.items.total"),
+    "website_and_wechat_platforms_are_no_wechat_count": (2016, "通过门户网站、微信等平台公开政策法规类信息20条。",
+                                                         "proactive.channels.wechat"),
+    # information made, counted by its disclosure attribute, is no request count nor a denial (a 2015 bureau)
+    "information_made_on_request_is_no_request_count": (2015, "本年度共制作政府信息230条，其中主动公开90条，依申请公开6条，"
+                                                              "不予公开134条。", "requests.received.total"),
+    "information_made_withheld_is_no_denial": (2015, "本年度共制作政府信息230条，其中主动公开90条，依申请公开6条，"
+                                                     "不予公开134条。", "requests.outcome.denied.total"),
+    "a_leaders_count_before_staff_is_no_full_time_count": (2017, "明确了两名分管领导负责此项工作。", "capacity.staff.full_time"),
 }
 
 

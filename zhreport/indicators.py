@@ -44,6 +44,9 @@ _TRAILING_COUNT = regex.compile(
     r"(?:共|计|达|为)?(?:[\d.,]+|[零一二三四五六七八九十百千万两]+)(?:余|多)?(?:万|亿)?"
     r"(?:件次|人次|条次|[件条个项次人名篇期场家部份起宗例处])?$")
 _LIST_ITEM_MAX = 20
+# the next count joined to the counted noun after a number ('两名分管领导和四名专职工作人员'): the noun ends there
+_JOINED_COUNT = regex.compile(
+    r"(?:和|及|与)(?=\d|[零一二两三四五六七八九十百千万]+(?:余|多)?(?:件次|人次|条次|[件条个项次人名位篇期场家部份起宗例处]))")
 # a list item that holds its own count ("同意公开一件、告知…一件"): the list is not one indicator
 _HAS_COUNT = regex.compile(r"\d|[零一二两三四五六七八九十百千万]+(?:余|多)?(?:件次|人次|条次|[件条个项次人名篇期场家部份起宗例处])")
 
@@ -206,6 +209,9 @@ def _after(text: str, q: Quantity) -> tuple[int, int]:
         return q.end, q.end
     m = _NEXT_BOUNDARY.search(text, q.end, q.end + 20)
     j = m.start() if m else min(len(text), q.end + 20)
+    m = _JOINED_COUNT.search(text, q.end, j)
+    if m is not None:
+        j = m.start()
     ends = _words().get("noun_end", frozenset())
     if _noun_end_at().search(text, q.end + 1, j):  # else no such word can start there
         at = q.end

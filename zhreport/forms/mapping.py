@@ -279,7 +279,7 @@ class NarrativeRules:
         # one search finds where the first zero statement may start: most texts hold one late or none
         self.any_zero = _joined([z.pattern for z, _f in self.zeros])
         self.implied = [(regex.compile(i["pattern"]), i["field"], i["from"], _compile(i.get("only_if")),
-                         i.get("unless"))
+                         _field_list(i.get("unless")))
                         for i in data.get("implied") or [] if keep(i["field"])]
         self.any_implied = _joined([i[0].pattern for i in self.implied])  # as any_zero
         self.lost_unit = [(regex.compile(f"(?:{u['before']}){_LOST_NUMBER}(?={u['after']})"), u["unit"])
@@ -386,10 +386,11 @@ class NarrativeRules:
         """(start, end, unit the rules read it with) of each count in text[start:end] whose unit the page
         dropped ('受理政府信息公开申请0。', '共受理4申请公开政府信息'): only between the words of a
         `lost_unit` entry, so years, codes and phone numbers elsewhere stay no facts."""
-        out = []
+        out = {}
         for pat, unit in self.lost_unit:
-            out.extend((m.start("num"), m.end("num"), unit) for m in pat.finditer(text, start, end))
-        return out
+            for m in pat.finditer(text, start, end):
+                out.setdefault((m.start("num"), m.end("num")), unit)  # a number two entries find is one count
+        return [(s, e, unit) for (s, e), unit in out.items()]
 
     # -------------------------------------------------------------- statements in words
     def zero_claims(self, text: str) -> list[Claim]:
@@ -425,7 +426,7 @@ class NarrativeRules:
             items = by_field.get(src)
             if not items:
                 continue
-            if unless is not None and any(v != 0 for _p, _i, v in by_field.get(unless, ())):
+            if any(v != 0 for f in unless for _p, _i, v in by_field.get(f, ())):
                 continue  # the source is not the whole: another part of it is stated
             if start is None:
                 start = _first_start(self.any_implied, text)
@@ -676,8 +677,8 @@ def _validate(data: dict, known_fields: set) -> None:
             _check_pattern(i["only_if"], "only_if", i)
         check_field(i["field"], i)
         check_field(i["from"], i, "source field")
-        if i.get("unless"):
-            check_field(i["unless"], i, "unless field")
+        for f in _field_list(i.get("unless")):
+            check_field(f, i, "unless field")
     for u in data.get("lost_unit") or []:
         if set(_plain(u)) != _LOST_UNIT_KEYS or not isinstance(u.get("unit"), str):
             raise DataError(f"{_where(u)}: a lost unit needs 'before', 'after' and 'unit' only")
@@ -687,6 +688,13 @@ def _validate(data: dict, known_fields: set) -> None:
     if sim is not None:
         for f in _plain(sim.get("phrasings") or {}):
             check_field(f, sim)
+
+
+def _field_list(value) -> tuple:
+    """A rule key that names one field or a list of them (``unless``), as a tuple."""
+    if value is None:
+        return ()
+    return tuple(value) if isinstance(value, list) else (value,)
 
 
 def _check_pattern(p, what: str, entry: dict) -> None:
