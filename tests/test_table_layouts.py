@@ -329,3 +329,14 @@ def test_normative_documents_written_with_taiwan_phrases_are_their_row():
     form = zhreport.extract("某區2020年政府信息公開工作年度報告\n" + "\n".join(cells) + "\n", year=2020).form
     assert {k.rsplit(".", 1)[-1]: form[k].value for k in form if "normative_docs" in k} == \
         {"new_made": 3, "new_published": 2, "total_published": 57}
+
+
+def test_an_amount_cell_with_its_own_money_unit_in_a_space_separated_row():
+    """Rows apart by single spaces ('行政许可 66 +126 192'): the procurement row's amount carries 万元 in its
+    cell ('政府集中采购 14 523.15万元'); the row is read, its amount in 万元."""
+    text = ("某局2020年政府信息公开工作年度报告\n二、主动公开政府信息情况\n第二十条第(五)项\n"
+            "信息内容 上一年项目数量 本年增/减 处理决定数量\n行政许可 31 +4 88\n其他对外管理服务事项 6 0 2\n"
+            "第二十条第(九)项\n信息内容 采购项目数量 采购总金额\n政府集中采购 9 87.6万元\n")
+    form = zhreport.extract(text, year=2020).form
+    assert (form["proactive.art20_9.central_procurement.projects"].value,
+            form["proactive.art20_9.central_procurement.amount"].value) == (9, Decimal("87.6"))

@@ -54,6 +54,8 @@ class _CellPatterns:
         self.value = regex.compile(rf"^(?P<num>[增减]?{_NUMBER})(?P<unit>{alt})?$")
         # a unit cell run into the label before its number ('主动公开政府信息数条2046'): after 数/额/用/）,
         # or a unit of two characters or more after any label character
+        # a money unit closing a cell after its number ('523.15万元')
+        self.money_end = regex.compile(rf"(?<=\d)(?:{'|'.join(regex.escape(u) for u in units if u.endswith('元'))})$")
         long_units = "|".join(regex.escape(u) for u in units if len(u) > 1)
         short_units = "".join(regex.escape(u) for u in units if len(u) == 1)
         self.unit_end = regex.compile(rf"(?<=[数额用）)\p{{Han}}])({long_units}|(?<=[数额用）)])[{short_units}])$")
@@ -176,8 +178,12 @@ def _read_cell(text: str, s: int, e: int) -> list[tuple]:
         # digits no reader knows (page marks '1/4', scrape junk '4k') are no cells
         return toks or ([("garbled", s, e, None)] if _DOUBLED_SIGN.fullmatch(cell) else [])
     out: list[tuple] = []
+    # the last number may carry a money unit ('政府集中采购 14 523.15万元': the amount column's own unit)
+    money = pat.money_end.search(cell) if cell[-1] == "元" else None
+    body = cell[:money.start()] if money else cell
     # numbers (or a blank mark) can only close a cell that ends in a digit or a dash
-    m = _TAIL_NUMBERS.search(cell) if cell[-1].isdigit() or cell[-1] in _TAIL_MARKS else None
+    m = _TAIL_NUMBERS.search(body) if body and (body[-1].isdigit() or (not money and body[-1] in _TAIL_MARKS)) \
+        else None
     label_end = e
     tail: list[tuple] = []
     if m and _HAN.search(cell[:m.start()]):
@@ -187,6 +193,8 @@ def _read_cell(text: str, s: int, e: int) -> list[tuple]:
             tok = _single(text, ps, pe)
             if tok is not None:
                 tail.append(tok)
+        if money and tail and tail[-1][0] == "value" and tail[-1][2] == s + m.end():
+            tail[-1] = ("value", tail[-1][1], e, money.group(0))
     le = label_end
     while le > s and text[le - 1].isspace():
         le -= 1
