@@ -619,6 +619,8 @@ TRAPS = {
     "a_leaders_count_before_staff_is_no_full_time_count": (2017, "明确了两名分管领导负责此项工作。", "capacity.staff.full_time"),
     # G19/G20 held-out audits (G21): a hotline's line of a by-channel list, Weibo and WeChat together, an application for a
     # response to hot topics, a set restated before its parts, a year's own carry-forward, 未经…印发
+    "a_channel_list_is_no_one_channels_count": (2018, "区民政局通过网络、信函、当面等方式共收到依申请公开请求26件。",
+                                                "requests.received.by_channel.letter"),
     "a_hotlines_line_is_no_received_total": (2018, "本年度当面申请数12件、网络申请数8件、12345热线申请数17件。",
                                              "requests.received.total"),
     "weibo_and_wechat_together_are_no_items_total": (2016, "通过政府网站渠道主动公开信息320条，通过政务微博微信渠道主动公开信息96条。",
