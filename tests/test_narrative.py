@@ -405,6 +405,9 @@ CLASSES = {
                             {"proactive.items.total": 520, "proactive.channels.website": 310}),
     "normative_docs_count_between_the_verb_and_the_noun": (2017, "本年度制定并公布了2件规范性文件（《关于某事的通知》）。",
                                                            {"proactive.normative_docs.issued": 2}),
+    # G21 fresh pages: one request answered 按规定 right after its count
+    "one_request_answered_as_the_rules_say": (2020, "本年度收到公民提出公开政府信息申请1件，并按规定予以回复。",
+                                              {"requests.received.total": 1, "requests.outcome.total.total": 1}),
     "bare_none_under_the_request_heading": (2019, "（二）依申请公开政府办理情况\n无。\n（三）政府信息管理情况",
                                             {"requests.received.total": 0}),
 }
@@ -621,6 +624,11 @@ TRAPS = {
     # response to hot topics, a set restated before its parts, a year's own carry-forward, 未经…印发
     "a_channel_list_is_no_one_channels_count": (2018, "区民政局通过网络、信函、当面等方式共收到依申请公开请求26件。",
                                                 "requests.received.by_channel.letter"),
+    # G21 fresh pages: one count over press conferences and another kind of event is neither's (a 2017 bureau)
+    "press_conferences_joined_with_briefings_are_no_press_count": (2017, "全年召开新闻发布会、专题通气会11场。",
+                                                                   "response.channels.press_conferences"),
+    "press_conferences_and_interviews_together_are_no_interview_count": (2017, "举办新闻发布会和在线访谈共6次。",
+                                                                         "response.channels.online_interviews"),
     "a_hotlines_line_is_no_received_total": (2018, "本年度当面申请数12件、网络申请数8件、12345热线申请数17件。",
                                              "requests.received.total"),
     "weibo_and_wechat_together_are_no_items_total": (2016, "通过政府网站渠道主动公开信息320条，通过政务微博微信渠道主动公开信息96条。",
