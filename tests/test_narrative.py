@@ -408,6 +408,8 @@ CLASSES = {
     # G21 fresh pages: one request answered 按规定 right after its count
     "one_request_answered_as_the_rules_say": (2020, "本年度收到公民提出公开政府信息申请1件，并按规定予以回复。",
                                               {"requests.received.total": 1, "requests.outcome.total.total": 1}),
+    "staff_handling_the_work_named_after_the_count": (2018, "领导小组下设办公室在局办公室，由3名同志具体处理信息公开日常事宜。",
+                                                      {"capacity.staff.total": 3}),
     "bare_none_under_the_request_heading": (2019, "（二）依申请公开政府办理情况\n无。\n（三）政府信息管理情况",
                                             {"requests.received.total": 0}),
 }
@@ -629,6 +631,9 @@ TRAPS = {
                                                                    "response.channels.press_conferences"),
     "press_conferences_and_interviews_together_are_no_interview_count": (2017, "举办新闻发布会和在线访谈共6次。",
                                                                          "response.channels.online_interviews"),
+    # documents kept by a review of them are no documents disclosed (a 2018 provincial department)
+    "normative_docs_kept_by_a_review_are_not_disclosed": (2018, "经清理，共保留规范性文件254件、修改规范性文件9件、废止规范性"
+                                                                "文件31件。", "proactive.normative_docs.disclosed"),
     "a_hotlines_line_is_no_received_total": (2018, "本年度当面申请数12件、网络申请数8件、12345热线申请数17件。",
                                              "requests.received.total"),
     "weibo_and_wechat_together_are_no_items_total": (2016, "通过政府网站渠道主动公开信息320条，通过政务微博微信渠道主动公开信息96条。",
