@@ -410,6 +410,8 @@ CLASSES = {
                                               {"requests.received.total": 1, "requests.outcome.total.total": 1}),
     "staff_handling_the_work_named_after_the_count": (2018, "领导小组下设办公室在局办公室，由3名同志具体处理信息公开日常事宜。",
                                                       {"capacity.staff.total": 3}),
+    "procurement_amount_said_apart_after_the_count": (2020, "2020年，县农业农村局主动公开政府集中采购信息18条，累计金额1520万元。",
+                                                      {"proactive.art20_9.central_procurement.amount": 1520}),
     "bare_none_under_the_request_heading": (2019, "（二）依申请公开政府办理情况\n无。\n（三）政府信息管理情况",
                                             {"requests.received.total": 0}),
 }
@@ -634,6 +636,8 @@ TRAPS = {
     # documents kept by a review of them are no documents disclosed (a 2018 provincial department)
     "normative_docs_kept_by_a_review_are_not_disclosed": (2018, "经清理，共保留规范性文件254件、修改规范性文件9件、废止规范性"
                                                                 "文件31件。", "proactive.normative_docs.disclosed"),
+    "an_amount_after_other_items_is_no_procurement_amount": (2020, "主动公开招标信息5条，累计金额80万元。",
+                                                             "proactive.art20_9.central_procurement.amount"),
     "a_hotlines_line_is_no_received_total": (2018, "本年度当面申请数12件、网络申请数8件、12345热线申请数17件。",
                                              "requests.received.total"),
     "weibo_and_wechat_together_are_no_items_total": (2016, "通过政府网站渠道主动公开信息320条，通过政务微博微信渠道主动公开信息96条。",
