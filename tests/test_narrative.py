@@ -365,6 +365,55 @@ CLASSES = {
     "requests_handled_said_chuli": (2021, "网站全年更新信息96条，处理依申请公开9条。", {"requests.outcome.total.total": 9}),
     "repealed_bare_documents_after_the_normative_ones": (2024, "制定发布规范性文件4件，清理废止文件0件，现行有效文件20件。",
                                                          {"proactive.art20_1.normative_docs.repealed": 0}),
+    # G19/G20 held-out audits (G21): a grant said 同意全部公开 with 答复 in its label; all upheld right after the review count
+    "granted_in_full_with_the_answers_in_its_label": (2018, "共收到依申请公开请求24件，均在规定时限内进行答复。其中，同意全部"
+                                                            "公开答复数15件，同意部分公开答复数3件，不同意公开答复数6件。",
+                                                      {"requests.outcome.granted.total": 15, "requests.replied.total": 24,
+                                                       "requests.outcome.partial.total": 3, "requests.outcome.denied.total": 6}),
+    "review_all_upheld_2008": (2018, "本局共收到行政复议4件，均为维持具体行政行为，办结率达100%。",
+                               {"admin_review.total": 4, "admin_review.upheld": 4}),
+    # a prose table of 第二十条 (a 2019 commission): decisions after the item, no change against a named year; an item
+    # the form does not print gives no field
+    "prose_statistics_table": (2019, "2019年，我委主动公开情况如下：行政许可21项，较2018年减少2项，处理决定数量64件；主动公开行政处罚"
+                                     "18项，较2018年无增减，处理决定数量9件；主动公开行政强制2项，较2018年无增减，处理决定数量1件；"
+                                     "主动公开行政检查3项，较2018年无增减，处理决定数量150件；行政事业性收费2项，较2018年无增减。",
+                               {"proactive.art20_5.licensing.change": -2, "proactive.art20_5.licensing.decisions": 64,
+                                "proactive.art20_6.penalty.change": 0, "proactive.art20_6.penalty.decisions": 9,
+                                "proactive.art20_6.coercion.change": 0, "proactive.art20_6.coercion.decisions": 1,
+                                "proactive.art20_8.fees.change": 0}),
+    "no_normative_docs_in_the_bodys_name": (2020, "2020年，本局未以单位名义印发部门规范性文件，制定印发行政公文8份。",
+                                            {"proactive.art20_1.normative_docs.new_made": 0}),
+    "no_normative_docs_in_the_bodys_name_2021": (2023, "2023年，本局未以单位名义印发部门规范性文件。",
+                                                 {"proactive.art20_1.normative_docs.issued": 0}),
+    "requests_concluded_by_the_agent_after_the_count": (2020, "2020年，我局共收到公民、法人和其他组织提出的公开政府信息的申请3条，"
+                                                              "我局及时有效的进行办结。",
+                                                        {"requests.received.total": 3, "requests.outcome.total.total": 3}),
+    "requests_answered_at_once_after_the_count": (2025, "2025年，我局收到依申请公开件4件，在第一时间进行了回复解答，满意率为100%。",
+                                                  {"requests.received.total": 4, "requests.outcome.total.total": 4}),
+    "requests_answered_a_clause_after_the_count_2008": (2017, "全年收到依申请公开件3件，及时同申请人沟通对接，并按时进行回复。",
+                                                        {"requests.received.total": 3, "requests.replied.total": 3}),
+    "no_request_cases": (2023, "（二）依申请公开情况。年度内未申请公开件。", {"requests.received.total": 0}),
+    "carry_over_named_by_the_previous_year": (2022, "2022年，共收到14件依申请公开请求，2021年结转政府信息公开申请3件，共办结15件，"
+                                                    "结转2023年度继续办理2件。",
+                                              {"requests.received.total": 14, "requests.carried_over.total": 3,
+                                               "requests.outcome.total.total": 15, "requests.carried_forward.total": 2}),
+    "no_carry_over_of_unanswered_requests": (2020, "2020年我办未收到政府信息公开申请，无上年度受理未答复结转的申请。",
+                                             {"requests.received.total": 0, "requests.carried_over.total": 0}),
+    "completion_rate_of_all": (2024, "2024年，我局受理政府信息依申请公开事项5件，办结率为100%。",
+                               {"requests.received.total": 5, "requests.outcome.total.total": 5}),
+    "website_abbreviated": (2017, "2017年，我局主动公开各类政府信息520余条，其中，局网发布信息310余条。",
+                            {"proactive.items.total": 520, "proactive.channels.website": 310}),
+    "normative_docs_count_between_the_verb_and_the_noun": (2017, "本年度制定并公布了2件规范性文件（《关于某事的通知》）。",
+                                                           {"proactive.normative_docs.issued": 2}),
+    # G21 fresh pages: one request answered 按规定 right after its count
+    "one_request_answered_as_the_rules_say": (2020, "本年度收到公民提出公开政府信息申请1件，并按规定予以回复。",
+                                              {"requests.received.total": 1, "requests.outcome.total.total": 1}),
+    "staff_handling_the_work_named_after_the_count": (2018, "领导小组下设办公室在局办公室，由3名同志具体处理信息公开日常事宜。",
+                                                      {"capacity.staff.total": 3}),
+    "procurement_amount_said_apart_after_the_count": (2020, "2020年，县农业农村局主动公开政府集中采购信息18条，累计金额1520万元。",
+                                                      {"proactive.art20_9.central_procurement.amount": 1520}),
+    "bare_none_under_the_request_heading": (2019, "（二）依申请公开政府办理情况\n无。\n（三）政府信息管理情况",
+                                            {"requests.received.total": 0}),
 }
 
 # (year, text, field that must NOT be filled, or filled only with another value)
@@ -575,6 +624,40 @@ TRAPS = {
     "information_made_withheld_is_no_denial": (2015, "本年度共制作政府信息230条，其中主动公开90条，依申请公开6条，"
                                                      "不予公开134条。", "requests.outcome.denied.total"),
     "a_leaders_count_before_staff_is_no_full_time_count": (2017, "明确了两名分管领导负责此项工作。", "capacity.staff.full_time"),
+    # G19/G20 held-out audits (G21): a hotline's line of a by-channel list, Weibo and WeChat together, an application for a
+    # response to hot topics, a set restated before its parts, a year's own carry-forward, 未经…印发
+    "a_channel_list_is_no_one_channels_count": (2018, "区民政局通过网络、信函、当面等方式共收到依申请公开请求26件。",
+                                                "requests.received.by_channel.letter"),
+    # G21 fresh pages: one count over press conferences and another kind of event is neither's (a 2017 bureau)
+    "press_conferences_joined_with_briefings_are_no_press_count": (2017, "全年召开新闻发布会、专题通气会11场。",
+                                                                   "response.channels.press_conferences"),
+    "press_conferences_and_interviews_together_are_no_interview_count": (2017, "举办新闻发布会和在线访谈共6次。",
+                                                                         "response.channels.online_interviews"),
+    # documents kept by a review of them are no documents disclosed (a 2018 provincial department)
+    "normative_docs_kept_by_a_review_are_not_disclosed": (2018, "经清理，共保留规范性文件254件、修改规范性文件9件、废止规范性"
+                                                                "文件31件。", "proactive.normative_docs.disclosed"),
+    "an_amount_after_other_items_is_no_procurement_amount": (2020, "主动公开招标信息5条，累计金额80万元。",
+                                                             "proactive.art20_9.central_procurement.amount"),
+    "a_hotlines_line_is_no_received_total": (2018, "本年度当面申请数12件、网络申请数8件、12345热线申请数17件。",
+                                             "requests.received.total"),
+    "weibo_and_wechat_together_are_no_items_total": (2016, "通过政府网站渠道主动公开信息320条，通过政务微博微信渠道主动公开信息96条。",
+                                                     "proactive.items.total"),
+    "a_request_for_a_response_is_no_zero_of_requests": (2018, "2018年，我社未接到公众关注热点或重大舆情回应的申请。",
+                                                        "requests.received.total"),
+    "a_request_for_a_response_is_no_zero_of_requests_2019": (2020, "2020年，我社未接到公众关注热点或重大舆情回应的申请。",
+                                                             "requests.received.total"),
+    "a_set_restated_before_its_parts_is_no_outcome_total": (2025, "共收到依申请公开件31封，其中，12封申请人主动撤销申请，19封（含3封"
+                                                                  "转下年度办结）均在规定时限内答复办结。办结的19封申请中涉及文化类8封、"
+                                                                  "旅游类11封。", "requests.outcome.total.total"),
+    "this_years_carry_forward_is_no_carry_over": (2022, "2022年共收到申请10件，2022年结转下年度办理2件。",
+                                                  "requests.carried_over.total"),
+    "all_concluded_rate_with_some_moved_on_is_no_total": (2024, "受理申请6件，结转下年度办理1件，办结率为100%。",
+                                                          "requests.outcome.total.total"),
+    "issuing_without_review_forbidden_is_no_zero": (2020, "本局严禁未经审核印发规范性文件。",
+                                                    "proactive.art20_1.normative_docs.new_made"),
+    "an_unprinted_items_decisions_are_no_coercion_decisions": (2019, "主动公开行政强制2项，较上年无增减；主动公开行政检查3项，"
+                                                                     "处理决定数量150件。",
+                                                               "proactive.art20_6.coercion.decisions"),
 }
 
 
