@@ -340,3 +340,22 @@ def test_an_amount_cell_with_its_own_money_unit_in_a_space_separated_row():
     form = zhreport.extract(text, year=2020).form
     assert (form["proactive.art20_9.central_procurement.projects"].value,
             form["proactive.art20_9.central_procurement.amount"].value) == (9, Decimal("87.6"))
+
+
+def test_a_row_whose_blank_cells_were_dropped_places_only_its_total():
+    """One cell a paragraph, the blank cells dropped by the scrape: '一、本年新收…' then 1 and 1 is one
+    request and its total (not natural persons 1 and companies 1); a lone value is the total; values whose
+    last is not the sum of the others have no place at all."""
+    cells = ["三、收到和处理政府信息公开申请情况", "申请人情况", "自然人", "法人或其他组织", "总计", "商业企业", "科研机构",
+             "社会公益组织", "法律服务机构", "其他", "一、本年新收政府信息公开申请数量", "1", "1",
+             "二、上年结转政府信息公开申请数量", "0", "三、本年度办理结果", "（一）予以公开", "2", "3",
+             "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "0"]
+    closing = ["四、结转下年度继续办理", "0", "0", "0", "0", "0", "0", "0"]
+    form = zhreport.extract("某局2020年政府信息公开工作年度报告\n\n" + "\n\n".join(cells + closing) + "\n",
+                            year=2020).form
+    got = {k[len("requests."):]: form[k].value for k in form
+           if k.startswith("requests.") and not k.startswith("requests.carried_forward")}
+    assert got == {"received.total": 1, "carried_over.total": 0, "outcome.partial.total": 0}
+    # the text's last row may be cut by the page's end (a page beginning): its cells keep their places
+    form = zhreport.extract("某局2020年政府信息公开工作年度报告\n\n" + "\n\n".join(cells) + "\n", year=2020).form
+    assert form["requests.outcome.partial.natural_person"].value == 0

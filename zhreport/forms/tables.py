@@ -552,7 +552,9 @@ def read_cells(tables: TableText, template: Template) -> list[TableCell]:
                 if not headed_full and sum(t.kind == "value" for t in rows[i].values) >= len(spec.columns) >= 2:
                     keys = heads.keys(i)
                     headed_full = all(_names(keys, _column_of(template.fields[fid])) for fid in spec.columns)
-            cells = _fill(rows[i], spec, template, col, code, min(0.99, 0.5 + s / 2) if one_d else 0.9, named)
+            # the text's last row may be cut off by the page's end: its printed cells keep their places
+            cut = region is tables.regions[-1] and i == len(rows) - 1
+            cells = _fill(rows[i], spec, template, col, code, min(0.99, 0.5 + s / 2) if one_d else 0.9, named, cut)
             if cells:
                 # a row that prints nothing but empty lines (a page's paragraphs apart by lines of spaces)
                 # is evidence of a table only under the form's own label: a heading over such a line
@@ -699,7 +701,7 @@ def _number(tok: Token) -> Optional[Decimal]:
 
 
 def _fill(row: _Row, spec: RowSpec, template: Template, col: Optional[int], code: Optional[int],
-          conf: float, named: Optional[tuple] = None) -> list[TableCell]:
+          conf: float, named: Optional[tuple] = None, cut: bool = False) -> list[TableCell]:
     unit = row.unit.text if row.unit is not None and row.unit.kind == "unit" else None
     if len(spec.columns) == 1 and spec.unit is not None:  # a 1-D row: one value after its unit
         v = _first_value(row, col)
@@ -731,7 +733,10 @@ def _fill(row: _Row, spec: RowSpec, template: Template, col: Optional[int], code
         vals = vals + [t for t in row.cells if t.kind == "tail"
                        and (cells_on[t.line] >= 2 or tails_on[t.line] >= 2)][:n - len(vals)]
     vals = vals[:n]
-    if len(vals) < n and any(t.kind == "gap" for t in row.cells):
+    # a row with fewer cells than the form's columns and no blank cell printed, followed by more of the
+    # table: its blanks were dropped (or run together: a 'gap'), so only its total can be placed
+    if len(vals) < n and spec.columns[-1].endswith(".total") and \
+            (any(t.kind == "gap" for t in row.cells) or (not cut and all(t.kind == "value" for t in vals))):
         return _total_only(row, spec, template, vals, unit, conf)
     cells = _cells((fid, t, row, unit or template.fields[fid].unit, conf) for fid, t in zip(spec.columns, vals))
     if not cells or len(cells) < len(vals):  # a garbled part: no total is imputed from the others
@@ -748,12 +753,15 @@ def _fill(row: _Row, spec: RowSpec, template: Template, col: Optional[int], code
 
 def _total_only(row: _Row, spec: RowSpec, template: Template, vals: list, unit: Optional[str],
                 conf: float) -> list[TableCell]:
-    """A row whose empty cells were run together ('3 |', '3 |', '|||||||'): the places of its values
-    are lost. Its last value is the 总计 when it is the sum of the others; the rest are facts of no field."""
+    """A row whose empty cells were run together ('3 |', '3 |', '|||||||') or dropped: the places of its
+    values are lost. Its last value is the 总计 when it is the sum of the others, and a lone value is the
+    总计 (a part printed has its total printed too); the rest are facts of no field."""
     nums = [t for t in vals if t.kind == "value"]
     total = spec.columns[-1]
-    if len(nums) < 2 or not total.endswith(".total"):
+    if not nums or not total.endswith(".total"):
         return [_cell(None, t, row, unit, 0.5) for t in nums]
+    if len(nums) == 1:
+        return [_cell(total, nums[0], row, unit or template.fields[total].unit, conf)]
     parts = [_number(t) for t in nums[:-1]]
     if None in parts or sum(parts, Decimal(0)) != _number(nums[-1]):
         return [_cell(None, t, row, unit, 0.5) for t in nums]
