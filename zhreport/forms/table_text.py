@@ -52,10 +52,10 @@ class _CellPatterns:
         alt = "|".join(regex.escape(u) for u in units)
         self.units = frozenset(units)
         self.value = regex.compile(rf"^(?P<num>[增减]?{_NUMBER})(?P<unit>{alt})?$")
-        # a unit cell run into the label before its number ('主动公开政府信息数条2046'): after 数/额/用/）,
-        # or a unit of two characters or more after any label character
         # a money unit closing a cell after its number ('523.15万元')
         self.money_end = regex.compile(rf"(?<=\d)(?:{'|'.join(regex.escape(u) for u in units if u.endswith('元'))})$")
+        # a unit cell run into the label before its number ('主动公开政府信息数条2046'): after 数/额/用/）,
+        # or a unit of two characters or more after any label character
         long_units = "|".join(regex.escape(u) for u in units if len(u) > 1)
         short_units = "".join(regex.escape(u) for u in units if len(u) == 1)
         self.unit_end = regex.compile(rf"(?<=[数额用）)\p{{Han}}])({long_units}|(?<=[数额用）)])[{short_units}])$")

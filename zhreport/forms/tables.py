@@ -548,9 +548,9 @@ def read_cells(tables: TableText, template: Template) -> list[TableCell]:
             if len(spec.columns) > 1 and not spec.columns[-1].endswith(".total"):
                 if heads is None:
                     heads = _BlockHeads(region, rows)
-                named = _named_columns(heads.keys(i), spec, template)
+                keys = heads.keys(i)
+                named = _named_columns(keys, spec, template)
                 if not headed_full and sum(t.kind == "value" for t in rows[i].values) >= len(spec.columns) >= 2:
-                    keys = heads.keys(i)
                     headed_full = all(_names(keys, _column_of(template.fields[fid])) for fid in spec.columns)
             # the text's last row may be cut off by the page's end: its printed cells keep their places
             cut = region is tables.regions[-1] and i == len(rows) - 1
